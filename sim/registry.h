@@ -1,0 +1,74 @@
+// Self-registering implementations, picked by name with `impl:` in the architecture config.
+//
+// Each module family (controller, pe_array, buffer, sparse, dram, crypto) has an abstract SystemC
+// module. An implementation registers itself from its own .cpp file:
+//
+//   TESSERA_REGISTER(Buffer, buffet, BuffetBuffer, "double-buffered global buffer",
+//                    {int_param("capacity_kib", 512, "KiB", "capacity"), ...});
+//
+// and is then available to every architecture file; nothing in the core changes.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "sim/error.h"
+#include "sim/params.h"
+
+namespace tessera {
+
+template <typename Family>
+class Registry {
+ public:
+  using Factory =
+      std::function<std::unique_ptr<Family>(const sc_core::sc_module_name&, const ParamValues&)>;
+
+  struct Entry {
+    std::string name;
+    std::string description;
+    std::vector<ParamSpec> params;
+    Factory create;
+  };
+
+  static Registry& instance() {
+    static Registry registry;
+    return registry;
+  }
+
+  bool add(Entry entry) {
+    const std::string name = entry.name;
+    return entries_.emplace(name, std::move(entry)).second;
+  }
+
+  // Throws InputError naming the known implementations when `name` is not registered.
+  [[nodiscard]] const Entry& find(const std::string& name, const SourceLocation& where) const {
+    auto it = entries_.find(name);
+    if (it == entries_.end()) {
+      std::string known;
+      for (const auto& [n, e] : entries_) known += (known.empty() ? "" : ", ") + n;
+      throw InputError(where, "unknown " + std::string(Family::kFamily) + " implementation '" +
+                                  name + "' (known: " + known + ")");
+    }
+    return it->second;
+  }
+
+  [[nodiscard]] const std::map<std::string, Entry>& entries() const { return entries_; }
+
+ private:
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace tessera
+
+// Registers `Class` (constructible from (sc_module_name, const ParamValues&)) as implementation
+// `name` of `Family`. Use once, at namespace scope, in the implementation's .cpp file.
+#define TESSERA_REGISTER(Family, name, Class, description, ...)                             \
+  static const bool tessera_registered_##name = ::tessera::Registry<Family>::instance().add( \
+      {#name, description, std::vector<::tessera::ParamSpec> __VA_ARGS__,                    \
+       [](const sc_core::sc_module_name& n, const ::tessera::ParamValues& p)                \
+           -> std::unique_ptr<Family> { return std::make_unique<Class>(n, p); }})

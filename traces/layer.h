@@ -1,0 +1,77 @@
+// A layer of a trace: what is computed (problem shape, precision) and, optionally, how it is
+// mapped (buffer tile sizes, loop order, dataflow).
+//
+// Every layer is also seen as a GEMM, the view the PE array and the tiler work in
+// (im2col lowering for convolutions):
+//   m = batch * out_h * out_w   output pixels (rows of the output matrix)
+//   n = filters                 output channels (columns of the output matrix)
+//   k = channels * filter_h * filter_w  reduction, flattened with the channel outermost
+// A GEMM layer "M x K times K x N" is the same with batch = 1, out_h = M, out_w = 1,
+// filter 1x1, channels = K, filters = N.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+enum class Op { conv, gemm };
+enum class Dataflow { ws, os, is };
+
+// The three GEMM dimensions a mapping tiles.
+enum class GemmDim { m = 0, n = 1, k = 2 };
+using GemmExtents = std::array<int64_t, 3>;  // indexed by GemmDim
+using LoopOrder = std::array<GemmDim, 3>;    // outermost first
+
+struct Mapping {
+  std::optional<GemmExtents> buffer_tile;  // tile held in the global buffer
+  std::optional<LoopOrder> loop_order;     // order of the buffer-level tile loops
+  std::optional<Dataflow> dataflow;        // overrides the PE array's configured dataflow
+};
+
+struct ConvShape {
+  int64_t batch = 1;
+  int64_t in_h = 1, in_w = 1;
+  int64_t channels = 1;
+  int64_t filters = 1;
+  int64_t filter_h = 1, filter_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t pad_h = 0, pad_w = 0;
+  int64_t out_h = 1, out_w = 1;  // derived, or given explicitly in the trace
+};
+
+struct Layer {
+  std::string name;
+  Op op = Op::conv;
+  ConvShape shape;       // a GEMM is stored in its conv form (see above)
+  int precision_bits = 8;  // of inputs and weights; outputs are written at the same precision
+  Mapping mapping;
+  int line = 0;  // line of the layer in its trace file, for error messages
+
+  [[nodiscard]] GemmExtents gemm() const {
+    return {shape.batch * shape.out_h * shape.out_w, shape.filters,
+            shape.channels * shape.filter_h * shape.filter_w};
+  }
+  [[nodiscard]] int64_t macs() const {
+    const GemmExtents g = gemm();
+    return g[0] * g[1] * g[2];
+  }
+};
+
+struct Trace {
+  int version = 1;
+  std::string name;
+  std::string file;  // where it was read from ("<embedded>" for the built-in default)
+  std::vector<Layer> layers;
+};
+
+[[nodiscard]] const char* to_string(Op op);
+[[nodiscard]] const char* to_string(Dataflow df);
+[[nodiscard]] const char* to_string(GemmDim d);
+[[nodiscard]] std::optional<Dataflow> parse_dataflow(const std::string& s);
+[[nodiscard]] std::optional<GemmDim> parse_gemm_dim(const std::string& s);
+
+}  // namespace tessera
