@@ -1,0 +1,80 @@
+#include "traces/scalesim_import.h"
+
+#include <algorithm>
+
+#include "sim/error.h"
+#include "traces/scalesim_text.h"
+
+namespace tessera {
+
+using scalesim_detail::ceil_div;
+
+namespace {
+
+// Input elements a tile of m_t consecutive output pixels and k_t consecutive reduction indices
+// can touch, wherever it starts: an upper bound on the bounding box FORMAT.md charges.
+int64_t input_bound(const Layer& layer, int64_t m_t, int64_t k_t) {
+  if (layer.op == Op::gemm) return m_t * k_t;
+  const ConvShape& s = layer.shape;
+  // A run of `len` consecutive indices in blocks of `block` touches at most this many blocks.
+  auto blocks = [](int64_t len, int64_t block) { return (len + 2 * block - 2) / block; };
+  const int64_t image = s.out_h * s.out_w;
+  const int64_t images = std::min(s.batch, blocks(m_t, image));
+  const int64_t out_rows = images > 1 ? s.out_h : std::min(s.out_h, blocks(m_t, s.out_w));
+  const int64_t out_cols = out_rows > 1 ? s.out_w : m_t;
+  const int64_t in_rows = (out_rows - 1) * s.stride_h + s.filter_h;
+  const int64_t in_cols = (out_cols - 1) * s.stride_w + s.filter_w;
+  const int64_t chans = std::min(s.channels, blocks(k_t, s.filter_h * s.filter_w));
+  return images * in_rows * in_cols * chans;
+}
+
+int64_t footprint_bytes(const Layer& layer, const GemmExtents& t) {
+  const int64_t m = t[0], n = t[1], k = t[2];
+  const int64_t elements = input_bound(layer, m, k) + k * n + m * n;
+  return ceil_div(elements * layer.precision_bits, 8);
+}
+
+}  // namespace
+
+void add_scalesim_mappings(Trace& trace, const ScaleSimConfig& cfg) {
+  // Double buffering gives a tile half the buffer; 40% leaves a margin on top of the bound above.
+  const int64_t budget = cfg.buffer_kib() * 1024 * 2 / 5;
+  GemmDim rows_dim = GemmDim::m, cols_dim = GemmDim::n, t_dim = GemmDim::k;  // os
+  if (cfg.dataflow == Dataflow::ws)
+    rows_dim = GemmDim::k, cols_dim = GemmDim::n, t_dim = GemmDim::m;
+  if (cfg.dataflow == Dataflow::is)
+    rows_dim = GemmDim::k, cols_dim = GemmDim::m, t_dim = GemmDim::n;
+  const auto r = static_cast<size_t>(rows_dim), c = static_cast<size_t>(cols_dim),
+             t = static_cast<size_t>(t_dim);
+
+  for (Layer& layer : trace.layers) {
+    const GemmExtents extent = layer.gemm();
+    GemmExtents tile{};
+    tile[r] = std::min(extent[r], cfg.array_height);
+    tile[c] = std::min(extent[c], cfg.array_width);
+    // Largest chunk of the streamed dim that fits: the footprint grows with it.
+    int64_t lo = 0, hi = extent[t];
+    while (lo < hi) {
+      const int64_t mid = lo + (hi - lo + 1) / 2;
+      tile[t] = mid;
+      if (footprint_bytes(layer, tile) <= budget) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (lo == 0) {
+      throw InputError({cfg.file.empty() ? trace.file : cfg.file, cfg.file.empty() ? layer.line : 0,
+                        "IfmapSramSzkB"},
+                       "the SRAMs (" + std::to_string(cfg.buffer_kib()) +
+                           " kB in all) cannot hold one array-sized tile of layer '" + layer.name +
+                           "'");
+    }
+    tile[t] = lo;
+    layer.mapping.buffer_tile = tile;
+    layer.mapping.loop_order = LoopOrder{cols_dim, rows_dim, t_dim};
+    layer.mapping.dataflow = cfg.dataflow;
+  }
+}
+
+}  // namespace tessera
