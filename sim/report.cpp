@@ -1,0 +1,238 @@
+#include "sim/report.h"
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/atomic_file.h"
+
+namespace tessera {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+double ratio(double num, double den) {
+  return den > 0 ? num / den : 0;
+}
+
+// std::to_chars is locale-independent, so reports read the same under every LC_NUMERIC.
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
+}
+
+std::string scientific(double v, int decimals) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, decimals);
+  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
+}
+
+// The shortest text that reads back as exactly `v`.
+std::string shortest(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
+}
+
+std::string micro(double pj) {
+  return fixed(pj / 1e6, 4);
+}
+
+struct Totals {
+  uint64_t cycles = 0, macs = 0, dram_read = 0, dram_written = 0;
+  double energy_pj = 0, utilization = 0;
+};
+
+Totals totals_of(const RunResult& r) {
+  Totals t;
+  t.cycles = r.cycles();
+  t.macs = r.macs();
+  t.energy_pj = r.energy_pj();
+  t.utilization = ratio(static_cast<double>(t.macs),
+                        static_cast<double>(t.cycles) * static_cast<double>(r.pes));
+  for (const auto& l : r.layers) {
+    t.dram_read += l.dram_bytes_read;
+    t.dram_written += l.dram_bytes_written;
+  }
+  return t;
+}
+
+// Component names in report order: the run's components, then any that only some layer has.
+std::vector<std::string> component_names(const RunResult& r) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& n) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  };
+  for (const auto& c : r.components) add(c.name);
+  for (const auto& l : r.layers)
+    for (const auto& c : l.components) add(c.name);
+  return names;
+}
+
+double component_energy(const LayerResult& l, const std::string& name) {
+  double pj = 0;
+  for (const auto& c : l.components)
+    if (c.name == name) pj += c.total_energy_pj();
+  return pj;
+}
+
+// Left-aligns the first column and right-aligns the rest, two spaces apart.
+std::string table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+  std::vector<size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = indent;
+    for (size_t i = 0; i < row.size(); ++i) {
+      const std::string pad(width[i] - row[i].size(), ' ');
+      if (i > 0) line += "  ";
+      line += i == 0 ? row[i] + pad : pad + row[i];
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string duration(double us) {
+  if (us >= 1e6) return fixed(us / 1e6, 3) + " s";
+  if (us >= 1e3) return fixed(us / 1e3, 3) + " ms";
+  return fixed(us, 3) + " us";
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string summary_text(const RunResult& r) {
+  const Totals t = totals_of(r);
+  std::string out = "tessera run: " + r.trace_name + "\n";
+  out += table({{"trace", r.trace_file},
+                {"architecture", r.arch_file},
+                {"clock", shortest(r.clock_mhz) + " MHz, " + std::to_string(r.pes) + " PEs"},
+                {"functional check", r.functional_checked ? "passed" : "not run"}},
+               "  ");
+
+  std::vector<std::vector<std::string>> layers = {
+      {"layer", "cycles", "stall", "MACs", "util %", "DRAM read B", "DRAM write B", "energy uJ"}};
+  for (const auto& l : r.layers) {
+    layers.push_back({l.name, std::to_string(l.cycles), std::to_string(l.stall_cycles),
+                      std::to_string(l.macs), fixed(l.utilization * 100, 1),
+                      std::to_string(l.dram_bytes_read), std::to_string(l.dram_bytes_written),
+                      micro(l.energy_pj())});
+  }
+  out += "\n" + table(layers, "");
+
+  std::string time = "n/a";
+  if (r.clock_mhz > 0) {
+    time = duration(static_cast<double>(t.cycles) / r.clock_mhz) + " at " + shortest(r.clock_mhz) +
+           " MHz";
+  }
+  out += "\ntotals\n";
+  out += table({{"cycles", std::to_string(t.cycles) + " (" + time + ")"},
+                {"energy", micro(t.energy_pj) + " uJ"},
+                {"EDP", scientific(t.energy_pj * static_cast<double>(t.cycles), 4) + " pJ*cycles"},
+                {"MACs", std::to_string(t.macs)},
+                {"utilization", fixed(t.utilization * 100, 1) + " %"},
+                {"DRAM read", std::to_string(t.dram_read) + " B"},
+                {"DRAM written", std::to_string(t.dram_written) + " B"}},
+               "  ");
+
+  out += "\nenergy by component\n";
+  std::vector<std::vector<std::string>> comps;
+  for (const auto& c : r.components) {
+    const double pj = c.total_energy_pj();
+    comps.push_back({c.name + " (" + c.impl + ")", micro(pj) + " uJ",
+                     fixed(ratio(pj, t.energy_pj) * 100, 1) + " %"});
+  }
+  out += comps.empty() ? "  (no component counted energy)\n" : table(comps, "  ");
+  return out;
+}
+
+std::string json_report(const RunResult& r) {
+  using nlohmann::ordered_json;
+  const Totals t = totals_of(r);
+  ordered_json j;
+  j["schema_version"] = kSchemaVersion;
+  j["trace"] = r.trace_name;
+  j["trace_file"] = r.trace_file;
+  j["arch"] = r.arch_file;
+  j["clock_mhz"] = r.clock_mhz;
+  j["pes"] = r.pes;
+  j["functional_checked"] = r.functional_checked;
+  j["totals"] = {{"cycles", t.cycles},
+                 {"energy_pj", t.energy_pj},
+                 {"edp", t.energy_pj * static_cast<double>(t.cycles)},
+                 {"macs", t.macs},
+                 {"utilization", t.utilization},
+                 {"dram_bytes_read", t.dram_read},
+                 {"dram_bytes_written", t.dram_written}};
+
+  j["layers"] = ordered_json::array();
+  for (const auto& l : r.layers) {
+    ordered_json breakdown = ordered_json::object();
+    for (const auto& c : l.components) breakdown[c.name] = c.total_energy_pj();
+    j["layers"].push_back({{"name", l.name},
+                           {"cycles", l.cycles},
+                           {"stall_cycles", l.stall_cycles},
+                           {"energy_pj", l.energy_pj()},
+                           {"macs", l.macs},
+                           {"utilization", l.utilization},
+                           {"dram_bytes_read", l.dram_bytes_read},
+                           {"dram_bytes_written", l.dram_bytes_written},
+                           {"tiles", l.tiles},
+                           {"energy_breakdown_pj", breakdown}});
+  }
+
+  j["components"] = ordered_json::array();
+  for (const auto& c : r.components) {
+    ordered_json counters = ordered_json::object();
+    for (const auto& counter : c.counters) counters[counter.name] = counter.value;
+    ordered_json energy = ordered_json::object();
+    for (const auto& [action, pj] : c.energy_pj) energy[action] = pj;
+    energy["total"] = c.total_energy_pj();
+    j["components"].push_back(
+        {{"name", c.name}, {"impl", c.impl}, {"counters", counters}, {"energy_pj", energy}});
+  }
+  // Replacing invalid UTF-8 (a layer name can be any bytes) keeps the report writable.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string csv_report(const RunResult& r) {
+  const std::vector<std::string> comps = component_names(r);
+  std::string out =
+      "name,cycles,stall_cycles,macs,utilization,dram_bytes_read,dram_bytes_written,energy_pj";
+  for (const auto& c : comps) out += "," + csv_field(c + "_energy_pj");
+  out += "\n";
+  for (const auto& l : r.layers) {
+    out += csv_field(l.name) + "," + std::to_string(l.cycles) + "," +
+           std::to_string(l.stall_cycles) + "," + std::to_string(l.macs) + "," +
+           shortest(l.utilization) + "," + std::to_string(l.dram_bytes_read) + "," +
+           std::to_string(l.dram_bytes_written) + "," + shortest(l.energy_pj());
+    for (const auto& c : comps) out += "," + shortest(component_energy(l, c));
+    out += "\n";
+  }
+  return out;
+}
+
+void write_reports(const RunResult& result, const std::optional<std::string>& json_path,
+                   const std::optional<std::string>& csv_path) {
+  const std::string json = json_path ? json_report(result) : std::string();
+  const std::string csv = csv_path ? csv_report(result) : std::string();
+  if (json_path) write_file_atomically(*json_path, json);
+  if (csv_path) write_file_atomically(*csv_path, csv);
+}
+
+}  // namespace tessera
