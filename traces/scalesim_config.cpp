@@ -13,6 +13,7 @@ namespace tessera {
 using scalesim_detail::lower;
 using scalesim_detail::positive_int;
 using scalesim_detail::read_lines;
+using scalesim_detail::split;
 using scalesim_detail::trim;
 
 namespace {
@@ -113,9 +114,8 @@ ScaleSimConfig read_scalesim_config(const std::string& path) {
       } else if (key == "bandwidth") {
         // One number, or one per memory interface separated by commas.
         cfg.bandwidth_words.clear();
-        std::istringstream in(e.value);
-        for (std::string part; std::getline(in, part, ',');) {
-          cfg.bandwidth_words.push_back(positive_int(trim(part), where));
+        for (const std::string& part : split(e.value, ',')) {
+          cfg.bandwidth_words.push_back(positive_int(part, where));
         }
         if (cfg.bandwidth_words.empty()) throw InputError(where, "missing value");
       } else {
