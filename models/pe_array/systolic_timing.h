@@ -8,18 +8,29 @@
 // The tile is cut into folds of at most R x C; folds run one after another.
 //
 // Two timing models:
-//  * physical: the hardware described in FORMAT.md / README ("Systolic array model"): a fold using
-//    r <= R rows and c <= C columns, streaming T elements, takes
-//        ws, is:  r (preload stationary operand) + T + R + c - 2
-//        os:      T + r + c - 2 (skewed MACs) + R (shift results out through the bottom edge)
+//  * physical: the hardware described in FORMAT.md / README ("Systolic array model"). A fold using
+//    r <= R rows and c <= C columns and streaming T elements takes, as fill + steady + drain:
+//        ws, is:  r + T + (R + c - 1)
+//        os:      0 + T + (r + c - 2 + R)
+//    Fill: the stationary operand is shifted in from the top edge, one row per cycle. Steady: one
+//    streamed element per row per cycle. Drain, ws/is: the last element enters row r-1 at column 0
+//    and reaches column c-1; its partial sum crosses all R rows and is latched below the bottom
+//    edge. Drain, os: the last MAC is at PE(r-1, c-1), r + c - 2 cycles after the last operands
+//    enter; then the accumulators shift down, R cycles until the top row's result has left.
+//    A result counts as out when it is latched into the output register below the array, so when
+//    a fold ends no PE register holds live data and the next fold can start in the next cycle.
 //    Unused columns cost nothing; partial sums and results must still cross all R rows.
+//    tests/pe_array/systolic_reference.cpp is the register-level model these numbers come from.
 //  * scalesim: SCALE-Sim v2's accounting: every fold is padded to the full array,
-//        os: T + R + C - 2,   ws, is: 2R + C + T - 2
-//    and a layer reports one cycle less than the sum (SCALE-Sim reports the last cycle's index).
+//        os: 0 + T + (R + C - 2),   ws, is: R + T + (R + C - 2)
+//    SCALE-Sim reports a layer one cycle less than the sum of its folds (the last cycle's index);
+//    that -1 is not applied here but once per layer by the PE-array module.
 //
 // A stream may be split into consecutive chunks along T (consecutive buffer tiles that keep the
-// same stationary data in a single fold): then only the first chunk pays the preload/fill and only
-// the last pays the drain; the sum over the chunks equals one fold with the summed T.
+// same stationary data in a single fold): then only the first chunk pays the fill and only the
+// last pays the drain; the sum over the chunks equals one fold with the summed T.
+//
+// All functions throw std::invalid_argument for a non-positive array or tile dimension.
 #pragma once
 
 #include <cstdint>
@@ -54,17 +65,19 @@ struct FoldCycles {
 };
 
 struct TileCycles {
-  int64_t cycles = 0;  // wall cycles of the whole tile
-  int64_t folds = 0;   // number of folds
-  int64_t macs = 0;    // effectual multiply-accumulates (m*n*k)
+  int64_t cycles = 0;     // wall cycles of the whole tile
+  int64_t folds = 0;      // number of folds
+  int64_t macs = 0;       // effectual multiply-accumulates (m*n*k)
   int64_t pe_cycles = 0;  // rows*cols*cycles: PE-cycles the array was occupied (for utilisation)
 };
 
 // Cycles of one fold using r rows and c columns of the array and streaming t elements.
+// Requires 1 <= r <= rows, 1 <= c <= cols, t >= 1.
 [[nodiscard]] FoldCycles fold_cycles(ArrayShape array, Dataflow df, TimingModel model, int64_t r,
                                      int64_t c, int64_t t);
 
-// Cycles of a whole tile. O(1): folds of equal size are counted, not iterated.
+// Cycles of a whole tile. O(1): folds of equal size are counted, not iterated. pos applies only
+// when the tile is a single fold; a multi-fold tile pays every fold's fill and drain.
 [[nodiscard]] TileCycles tile_cycles(ArrayShape array, Dataflow df, TimingModel model,
                                      GemmTile tile, StreamPosition pos = {});
 
