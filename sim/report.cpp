@@ -68,20 +68,24 @@ std::vector<std::string> component_names(const RunResult& r) {
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   };
   for (const auto& c : r.components) add(c.name);
-  for (const auto& l : r.layers)
+  for (const auto& l : r.layers) {
     for (const auto& c : l.components) add(c.name);
+  }
   return names;
 }
 
 double component_energy(const LayerResult& l, const std::string& name) {
   double pj = 0;
-  for (const auto& c : l.components)
+  for (const auto& c : l.components) {
     if (c.name == name) pj += c.total_energy_pj();
+  }
   return pj;
 }
 
-// Left-aligns the first column and right-aligns the rest, two spaces apart.
-std::string table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+// Columns two spaces apart: the first `left` columns left-aligned, numbers right-aligned after
+// them.
+std::string table(const std::vector<std::vector<std::string>>& rows, size_t left,
+                  const std::string& indent = "") {
   std::vector<size_t> width;
   for (const auto& row : rows) {
     width.resize(std::max(width.size(), row.size()), 0);
@@ -93,7 +97,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows, const std::
     for (size_t i = 0; i < row.size(); ++i) {
       const std::string pad(width[i] - row[i].size(), ' ');
       if (i > 0) line += "  ";
-      line += i == 0 ? row[i] + pad : pad + row[i];
+      line += i < left ? row[i] + pad : pad + row[i];
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
@@ -107,6 +111,21 @@ std::string duration(double us) {
   return fixed(us, 3) + " us";
 }
 
+// Layer names may hold any bytes; control characters would break the summary's table.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -118,22 +137,22 @@ std::string csv_field(const std::string& s) {
 
 std::string summary_text(const RunResult& r) {
   const Totals t = totals_of(r);
-  std::string out = "tessera run: " + r.trace_name + "\n";
+  std::string out = "tessera run: " + printable(r.trace_name) + "\n";
   out += table({{"trace", r.trace_file},
                 {"architecture", r.arch_file},
                 {"clock", shortest(r.clock_mhz) + " MHz, " + std::to_string(r.pes) + " PEs"},
                 {"functional check", r.functional_checked ? "passed" : "not run"}},
-               "  ");
+               2, "  ");
 
   std::vector<std::vector<std::string>> layers = {
       {"layer", "cycles", "stall", "MACs", "util %", "DRAM read B", "DRAM write B", "energy uJ"}};
   for (const auto& l : r.layers) {
-    layers.push_back({l.name, std::to_string(l.cycles), std::to_string(l.stall_cycles),
+    layers.push_back({printable(l.name), std::to_string(l.cycles), std::to_string(l.stall_cycles),
                       std::to_string(l.macs), fixed(l.utilization * 100, 1),
                       std::to_string(l.dram_bytes_read), std::to_string(l.dram_bytes_written),
                       micro(l.energy_pj())});
   }
-  out += "\n" + table(layers, "");
+  out += "\n" + table(layers, 1);
 
   std::string time = "n/a";
   if (r.clock_mhz > 0) {
@@ -148,7 +167,7 @@ std::string summary_text(const RunResult& r) {
                 {"utilization", fixed(t.utilization * 100, 1) + " %"},
                 {"DRAM read", std::to_string(t.dram_read) + " B"},
                 {"DRAM written", std::to_string(t.dram_written) + " B"}},
-               "  ");
+               2, "  ");
 
   out += "\nenergy by component\n";
   std::vector<std::vector<std::string>> comps;
@@ -157,7 +176,7 @@ std::string summary_text(const RunResult& r) {
     comps.push_back({c.name + " (" + c.impl + ")", micro(pj) + " uJ",
                      fixed(ratio(pj, t.energy_pj) * 100, 1) + " %"});
   }
-  out += comps.empty() ? "  (no component counted energy)\n" : table(comps, "  ");
+  out += comps.empty() ? "  (no component counted energy)\n" : table(comps, 1, "  ");
   return out;
 }
 
@@ -200,8 +219,15 @@ std::string json_report(const RunResult& r) {
   for (const auto& c : r.components) {
     ordered_json counters = ordered_json::object();
     for (const auto& counter : c.counters) counters[counter.name] = counter.value;
+    // Actions in counter order, like the counters; any without a counter after them.
     ordered_json energy = ordered_json::object();
-    for (const auto& [action, pj] : c.energy_pj) energy[action] = pj;
+    for (const auto& counter : c.counters) {
+      const auto it = c.energy_pj.find(counter.name);
+      if (it != c.energy_pj.end()) energy[it->first] = it->second;
+    }
+    for (const auto& [action, pj] : c.energy_pj) {
+      if (!energy.contains(action)) energy[action] = pj;
+    }
     energy["total"] = c.total_energy_pj();
     j["components"].push_back(
         {{"name", c.name}, {"impl", c.impl}, {"counters", counters}, {"energy_pj", energy}});
