@@ -18,27 +18,25 @@ double ratio(double num, double den) {
   return den > 0 ? num / den : 0;
 }
 
-// std::to_chars is locale-independent, so reports read the same under every LC_NUMERIC.
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+// std::to_chars is exact and locale-independent, so a report reads the same everywhere. Without
+// a format it gives the shortest text that reads back as exactly `v`.
+template <typename... Format>
+std::string to_text(double v, Format... format) {
+  char buf[512];  // room for any double in fixed notation
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, format...);
   return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
 }
 
-std::string scientific(double v, int decimals) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, decimals);
-  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
-}
-
-// The shortest text that reads back as exactly `v`.
 std::string shortest(double v) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
+  return to_text(v);
 }
-
-std::string micro(double pj) {
+std::string fixed(double v, int decimals) {
+  return to_text(v, std::chars_format::fixed, decimals);
+}
+std::string scientific(double v, int decimals) {
+  return to_text(v, std::chars_format::scientific, decimals);
+}
+std::string microjoules(double pj) {
   return fixed(pj / 1e6, 4);
 }
 
@@ -150,7 +148,7 @@ std::string summary_text(const RunResult& r) {
     layers.push_back({printable(l.name), std::to_string(l.cycles), std::to_string(l.stall_cycles),
                       std::to_string(l.macs), fixed(l.utilization * 100, 1),
                       std::to_string(l.dram_bytes_read), std::to_string(l.dram_bytes_written),
-                      micro(l.energy_pj())});
+                      microjoules(l.energy_pj())});
   }
   out += "\n" + table(layers, 1);
 
@@ -161,7 +159,7 @@ std::string summary_text(const RunResult& r) {
   }
   out += "\ntotals\n";
   out += table({{"cycles", std::to_string(t.cycles) + " (" + time + ")"},
-                {"energy", micro(t.energy_pj) + " uJ"},
+                {"energy", microjoules(t.energy_pj) + " uJ"},
                 {"EDP", scientific(t.energy_pj * static_cast<double>(t.cycles), 4) + " pJ*cycles"},
                 {"MACs", std::to_string(t.macs)},
                 {"utilization", fixed(t.utilization * 100, 1) + " %"},
@@ -173,7 +171,7 @@ std::string summary_text(const RunResult& r) {
   std::vector<std::vector<std::string>> comps;
   for (const auto& c : r.components) {
     const double pj = c.total_energy_pj();
-    comps.push_back({c.name + " (" + c.impl + ")", micro(pj) + " uJ",
+    comps.push_back({c.name + " (" + c.impl + ")", microjoules(pj) + " uJ",
                      fixed(ratio(pj, t.energy_pj) * 100, 1) + " %"});
   }
   out += comps.empty() ? "  (no component counted energy)\n" : table(comps, 1, "  ");
