@@ -1,0 +1,30 @@
+// The crypto family: protects off-chip data. Sits between the buffer and DRAM.
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/component.h"
+#include "models/payload.h"
+
+namespace tessera {
+
+class CryptoEngine : public Component {
+ public:
+  static constexpr const char* kFamily = "crypto";
+
+  tlm_utils::simple_target_socket<CryptoEngine> from_buffer;
+  tlm_utils::simple_initiator_socket<CryptoEngine> to_dram;
+
+  CryptoEngine(const sc_core::sc_module_name& name, ParamValues params)
+      : Component(name, std::move(params)), from_buffer("from_buffer"), to_dram("to_dram") {
+    from_buffer.register_b_transport(this, &CryptoEngine::b_transport);
+    from_buffer.register_transport_dbg(this, &CryptoEngine::debug_transport);
+  }
+
+ protected:
+  virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
+  virtual unsigned debug_transport(tlm::tlm_generic_payload& p) = 0;
+};
+
+}  // namespace tessera

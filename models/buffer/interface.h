@@ -1,0 +1,43 @@
+// The buffer family: the on-chip global buffer. Takes fetch/writeback commands from the
+// controller, operand reads/writes from the PE side, and talks to memory through its initiator.
+#pragma once
+
+#include <cstdint>
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/component.h"
+#include "models/payload.h"
+
+namespace tessera {
+
+class Buffer : public Component {
+ public:
+  static constexpr const char* kFamily = "buffer";
+
+  tlm_utils::simple_target_socket<Buffer> from_controller;
+  tlm_utils::simple_target_socket<Buffer> from_pe;
+  tlm_utils::simple_initiator_socket<Buffer> to_memory;
+
+  Buffer(const sc_core::sc_module_name& name, ParamValues params)
+      : Component(name, std::move(params)),
+        from_controller("from_controller"),
+        from_pe("from_pe"),
+        to_memory("to_memory") {
+    from_controller.register_b_transport(this, &Buffer::controller_transport);
+    from_controller.register_transport_dbg(this, &Buffer::debug_transport);
+    from_pe.register_b_transport(this, &Buffer::pe_transport);
+  }
+
+  [[nodiscard]] virtual int64_t capacity_bytes() const = 0;
+  [[nodiscard]] virtual bool double_buffered() const = 0;
+
+ protected:
+  virtual void controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
+  virtual void pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
+  // Debug (untimed) accesses go straight through to memory: loading tensors, reading results.
+  virtual unsigned debug_transport(tlm::tlm_generic_payload& p) { return to_memory->transport_dbg(p); }
+};
+
+}  // namespace tessera

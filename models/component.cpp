@@ -1,0 +1,27 @@
+#include "models/component.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace tessera {
+
+namespace {
+double g_clock_mhz = 1000.0;
+sc_core::sc_time g_period(1, sc_core::SC_NS);
+}  // namespace
+
+void Component::set_clock_mhz(double mhz) {
+  if (!(mhz > 0)) throw std::invalid_argument("clock must be positive");
+  g_clock_mhz = mhz;
+  // Rounded to the kernel's time resolution (1 ps by default); all delays are multiples of it.
+  g_period = sc_core::sc_time(std::round(1e6 / mhz), sc_core::SC_PS);
+}
+
+const sc_core::sc_time& Component::period() { return g_period; }
+double Component::clock_mhz() { return g_clock_mhz; }
+
+uint64_t Component::to_cycles(const sc_core::sc_time& t) {
+  return t.value() / g_period.value();
+}
+
+}  // namespace tessera

@@ -1,0 +1,39 @@
+// What every simulated module shares: its resolved parameters, its counters and the accelerator
+// clock. Timing on the sockets is sc_time; modules think in cycles and convert with period().
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <systemc>
+
+#include "sim/params.h"
+#include "sim/stats.h"
+
+namespace tessera {
+
+class Component : public sc_core::sc_module {
+ public:
+  Component(const sc_core::sc_module_name& name, ParamValues params)
+      : sc_core::sc_module(name), params_(std::move(params)) {}
+
+  [[nodiscard]] const ParamValues& params() const { return params_; }
+  [[nodiscard]] StatGroup& stats() { return stats_; }
+  [[nodiscard]] const StatGroup& stats() const { return stats_; }
+
+  // The accelerator clock, set once by the top level before any module is built. Every delay a
+  // module annotates is a whole number of periods, so conversions back to cycles are exact.
+  static void set_clock_mhz(double mhz);
+  [[nodiscard]] static const sc_core::sc_time& period();
+  [[nodiscard]] static double clock_mhz();
+  [[nodiscard]] static sc_core::sc_time cycles(uint64_t n) {
+    return sc_core::sc_time::from_value(period().value() * n);
+  }
+  [[nodiscard]] static uint64_t to_cycles(const sc_core::sc_time& t);
+
+ private:
+  ParamValues params_;
+  StatGroup stats_;
+};
+
+}  // namespace tessera

@@ -1,0 +1,339 @@
+// controller: tiled — replays each layer as a tiled loop nest over the GEMM view.
+//
+// Per tile: fetch the operand tiles that changed (inputs depend on m,k; weights on k,n; partial
+// sums come back when an output tile is revisited), compute, and write an output tile back when
+// the loop leaves it. With a double-buffered buffer a fetch may start as soon as the slot it fills
+// is no longer used, so the next tile's data arrive while the current tile computes; the array
+// stalls when they are late. Loosely timed: every target annotates its latency, the controller
+// keeps the timeline in cycles and synchronises with the kernel once per layer.
+#include <algorithm>
+#include <array>
+#include <exception>
+#include <random>
+
+#include "models/controller/interface.h"
+#include "models/controller/tiler.h"
+#include "models/reference_compute.h"
+#include "sim/error.h"
+#include "sim/registry.h"
+
+namespace tessera {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+size_t at(GemmDim d) { return static_cast<size_t>(d); }
+size_t at(Tensor t) { return static_cast<size_t>(t); }
+
+// Which GEMM dims each tensor depends on.
+constexpr std::array<std::array<GemmDim, 2>, kNumTensors> kDependsOn{
+    {{GemmDim::m, GemmDim::k}, {GemmDim::k, GemmDim::n}, {GemmDim::m, GemmDim::n}}};
+
+GemmDim streamed_dim(Dataflow df) {
+  switch (df) {
+    case Dataflow::os: return GemmDim::k;
+    case Dataflow::ws: return GemmDim::m;
+    case Dataflow::is: return GemmDim::n;
+  }
+  return GemmDim::m;
+}
+
+class TiledController : public Controller {
+ public:
+  SC_HAS_PROCESS(TiledController);
+
+  TiledController(const sc_core::sc_module_name& name, const ParamValues& p)
+      : Controller(name, p),
+        tiles_(stats().counter("tiles", "tiles", "tiles replayed")),
+        fetches_(stats().counter("fetches", "transfers", "operand tiles fetched")),
+        writebacks_(stats().counter("writebacks", "transfers", "output tiles written back")),
+        refills_(stats().counter("psum_refills", "transfers", "partial-sum tiles read back")) {
+    SC_THREAD(run);
+  }
+
+  void set_workload(Workload w) override {
+    workload_ = std::move(w);
+    plans_.clear();
+    for (const Layer& layer : workload_.trace->layers) {
+      plans_.push_back(plan_layer(layer, workload_.facts, workload_.trace->file));
+    }
+  }
+
+ private:
+  struct TileState {
+    std::array<int64_t, 3> idx{};
+    GemmRange range;
+  };
+
+  void run() {
+    try {
+      for (size_t i = 0; i < workload_.trace->layers.size(); ++i) {
+        run_layer(workload_.trace->layers[i], plans_[i], i);
+      }
+    } catch (...) {
+      // Returning ends the simulation: nothing else schedules events.
+      failure_ = std::current_exception();
+    }
+  }
+
+  void run_layer(const Layer& layer, const TilePlan& plan, size_t index) {
+    if (workload_.events.on_start) workload_.events.on_start(layer);
+    const uint64_t start = to_cycles(sc_core::sc_time_stamp());
+    if (workload_.functional) load_tensors(layer, index);
+
+    const GemmExtents g = layer.gemm();
+    const std::array<int64_t, 3> nt{ceil_div(g[0], plan.tile[0]), ceil_div(g[1], plan.tile[1]),
+                                    ceil_div(g[2], plan.tile[2])};
+    const int64_t total = nt[0] * nt[1] * nt[2];
+    const GemmDim t_dim = streamed_dim(plan.dataflow);
+    const bool chunked_stream = plan.order[2] == t_dim && nt[at(t_dim)] > 1;
+    const bool two_slots = workload_.facts.double_buffered;
+
+    // Per tensor: which tile is resident, in which slot, and when each slot is free again.
+    std::array<std::array<int64_t, 3>, kNumTensors> resident{};
+    std::array<bool, kNumTensors> has_resident{};
+    std::array<int, kNumTensors> slot{};
+    std::array<std::array<uint64_t, 2>, kNumTensors> slot_free{};
+    for (auto& s : slot_free) s = {start, start};
+
+    std::array<int64_t, 3> idx{};  // odometer over plan.order, outermost first
+    TileState pending;             // fetched, not yet computed
+    bool have_pending = false;
+    std::array<int, kNumTensors> pending_slots{};
+    bool pending_accumulate = false;
+    uint64_t pending_ready = start;
+    uint64_t compute_done = start, stalls = 0, end = start;
+
+    for (int64_t i = 0; i <= total; ++i) {
+      TileState next;
+      std::array<int, kNumTensors> next_slots{};
+      bool next_accumulate = false;
+      uint64_t next_ready = start;
+      if (i < total) {
+        next.idx = idx;
+        next.range = range_of(idx, plan.tile, g);
+        for (int t = 0; t < kNumTensors; ++t) {
+          const Tensor tensor = static_cast<Tensor>(t);
+          const auto& dims = kDependsOn[at(tensor)];
+          const bool same = has_resident[at(tensor)] &&
+                            resident[at(tensor)][at(dims[0])] == idx[at(dims[0])] &&
+                            resident[at(tensor)][at(dims[1])] == idx[at(dims[1])];
+          if (same) {
+            if (tensor == Tensor::outputs) next_accumulate = true;
+            next_slots[at(tensor)] = slot[at(tensor)];
+            continue;
+          }
+          if (two_slots) slot[at(tensor)] ^= 1;
+          const int s = slot[at(tensor)];
+          next_slots[at(tensor)] = s;
+          resident[at(tensor)] = idx;
+          has_resident[at(tensor)] = true;
+          if (tensor == Tensor::outputs) {
+            // A revisited output tile (not its first k step) brings its partial sums back.
+            next_accumulate = idx[at(GemmDim::k)] > 0;
+            if (!next_accumulate) continue;
+            ++refills_;
+          }
+          ++fetches_;
+          const uint64_t done = transfer(Command::fetch, layer, tensor, next.range, s,
+                                         slot_free[at(tensor)][s]);
+          next_ready = std::max(next_ready, done);
+        }
+        advance(idx, plan.order, nt);
+      }
+
+      if (have_pending) {
+        const uint64_t begin = std::max(compute_done, pending_ready);
+        stalls += begin - compute_done;
+        const bool first_chunk = !chunked_stream || pending.idx[at(t_dim)] == 0;
+        const bool last_chunk = !chunked_stream || pending.idx[at(t_dim)] == nt[at(t_dim)] - 1;
+        compute_done = compute(layer, plan, pending, pending_slots, pending_accumulate,
+                               {first_chunk, last_chunk}, i == 1, begin);
+        ++tiles_;
+        for (int t = 0; t < kNumTensors; ++t) {
+          slot_free[static_cast<size_t>(t)][static_cast<size_t>(pending_slots[static_cast<size_t>(t)])] =
+              compute_done;
+        }
+        end = std::max(end, compute_done);
+        const bool output_changes =
+            i == total || next.idx[at(GemmDim::m)] != pending.idx[at(GemmDim::m)] ||
+            next.idx[at(GemmDim::n)] != pending.idx[at(GemmDim::n)];
+        if (output_changes) {
+          ++writebacks_;
+          const int s = pending_slots[at(Tensor::outputs)];
+          const uint64_t done =
+              transfer(Command::writeback, layer, Tensor::outputs, pending.range, s, compute_done);
+          slot_free[at(Tensor::outputs)][static_cast<size_t>(s)] = done;
+          end = std::max(end, done);
+        }
+      }
+      pending = next;
+      pending_slots = next_slots;
+      pending_accumulate = next_accumulate;
+      pending_ready = next_ready;
+      have_pending = i < total;
+    }
+
+    sc_core::wait(cycles(end - start));
+    release_all(layer);
+    if (workload_.functional) check_outputs(layer);
+    if (workload_.events.on_end) {
+      workload_.events.on_end(layer, end - start, stalls, static_cast<uint64_t>(total));
+    }
+  }
+
+  static GemmRange range_of(const std::array<int64_t, 3>& idx, const GemmExtents& tile,
+                            const GemmExtents& g) {
+    GemmRange r;
+    r.m0 = idx[0] * tile[0];
+    r.m1 = std::min(g[0], r.m0 + tile[0]);
+    r.n0 = idx[1] * tile[1];
+    r.n1 = std::min(g[1], r.n0 + tile[1]);
+    r.k0 = idx[2] * tile[2];
+    r.k1 = std::min(g[2], r.k0 + tile[2]);
+    return r;
+  }
+
+  static void advance(std::array<int64_t, 3>& idx, const LoopOrder& order,
+                      const std::array<int64_t, 3>& nt) {
+    for (int level = 2; level >= 0; --level) {
+      const size_t d = at(order[static_cast<size_t>(level)]);
+      if (++idx[d] < nt[d]) return;
+      idx[d] = 0;
+    }
+  }
+
+  // A fetch or writeback issued at cycle `issue`; returns the cycle it completes.
+  uint64_t transfer(Command cmd, const Layer& layer, Tensor tensor, const GemmRange& r, int s,
+                    uint64_t issue) {
+    Transaction tr;
+    tr.ext.command = cmd;
+    tr.ext.layer = &layer;
+    tr.ext.tensor = tensor;
+    tr.ext.box = tensor_box(layer, tensor, r);
+    tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
+    tr.ext.slot = s;
+    tr.ext.functional = workload_.functional;
+    tr.prepare(cmd == Command::fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND,
+               address_of(layer, tensor, tr.ext.box));
+    return timed_call(to_buffer, tr, issue);
+  }
+
+  // A layer's tiles leave the buffer when it ends.
+  void release_all(const Layer& layer) {
+    for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+      for (int s = 0; s < 2; ++s) {
+        Transaction tr;
+        tr.ext.command = Command::release;
+        tr.ext.layer = &layer;
+        tr.ext.tensor = t;
+        tr.ext.slot = s;
+        tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
+        sc_core::sc_time none = sc_core::SC_ZERO_TIME;
+        to_buffer->b_transport(tr.payload, none);
+        check_response(tr.payload, name());
+      }
+    }
+  }
+
+  uint64_t compute(const Layer& layer, const TilePlan& plan, const TileState& tile,
+                   const std::array<int, kNumTensors>& slots, bool accumulate,
+                   systolic::StreamPosition stream, bool first, uint64_t begin) {
+    Transaction tr;
+    tr.ext.command = Command::compute;
+    tr.ext.layer = &layer;
+    tr.ext.range = tile.range;
+    tr.ext.dataflow = plan.dataflow;
+    tr.ext.stream = stream;
+    tr.ext.first_tile_of_layer = first;
+    tr.ext.accumulate = accumulate;
+    tr.ext.functional = workload_.functional;
+    tr.ext.input_slot = slots[at(Tensor::inputs)];
+    tr.ext.weight_slot = slots[at(Tensor::weights)];
+    tr.ext.output_slot = slots[at(Tensor::outputs)];
+    tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
+    return timed_call(to_pe_array, tr, begin);
+  }
+
+  // Issues a blocking transport at absolute cycle `issue`; returns the completion cycle.
+  uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
+                      uint64_t issue) {
+    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
+    sc_core::sc_time delay = cycles(issue - now);
+    socket->b_transport(tr.payload, delay);
+    check_response(tr.payload, name());
+    return now + to_cycles(delay);
+  }
+
+  // DRAM layout of a layer's tensors: inputs, weights, outputs, each 4 KiB aligned.
+  static uint64_t base_of(const Layer& layer, Tensor t) {
+    uint64_t base = 0;
+    for (int i = 0; i < static_cast<int>(t); ++i) {
+      const auto bytes =
+          static_cast<uint64_t>(box_bytes(whole_tensor(layer, static_cast<Tensor>(i)),
+                                          layer.precision_bits));
+      base += (bytes + 4095) / 4096 * 4096;
+    }
+    return base;
+  }
+  static uint64_t address_of(const Layer& layer, Tensor t, const Box& box) {
+    return base_of(layer, t) +
+           static_cast<uint64_t>(box.first_element() * layer.precision_bits / 8);
+  }
+
+  void debug_access(tlm::tlm_command cmd, const Layer& layer, Tensor t,
+                    std::vector<int32_t>& values) {
+    Transaction tr;
+    tr.ext.layer = &layer;
+    tr.ext.tensor = t;
+    tr.ext.box = whole_tensor(layer, t);
+    tr.ext.functional = true;
+    tr.prepare(cmd, base_of(layer, t), values.data(), values.size());
+    to_buffer->transport_dbg(tr.payload);
+    check_response(tr.payload, name());
+  }
+
+  // Seeded operand values, small enough that no int32 sum can overflow.
+  void load_tensors(const Layer& layer, size_t index) {
+    std::mt19937_64 rng(workload_.seed * 1000003u + index);
+    for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+      std::vector<int32_t> v(static_cast<size_t>(whole_tensor(layer, t).volume()), 0);
+      if (t != Tensor::outputs) {
+        for (auto& x : v) x = static_cast<int32_t>(rng() % 16) - 8;
+      }
+      debug_access(tlm::TLM_WRITE_COMMAND, layer, t, v);
+      if (t == Tensor::inputs) inputs_ = std::move(v);
+      if (t == Tensor::weights) weights_ = std::move(v);
+    }
+  }
+
+  void check_outputs(const Layer& layer) {
+    std::vector<int32_t> got(static_cast<size_t>(whole_tensor(layer, Tensor::outputs).volume()));
+    debug_access(tlm::TLM_READ_COMMAND, layer, Tensor::outputs, got);
+    const std::vector<int32_t> want = reference_outputs(layer, inputs_, weights_);
+    const int64_t n = layer.shape.filters;
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (got[i] != want[i]) {
+        throw SimulationError("functional check failed in layer '" + layer.name + "': output (m=" +
+                              std::to_string(static_cast<int64_t>(i) / n) + ", n=" +
+                              std::to_string(static_cast<int64_t>(i) % n) + ") is " +
+                              std::to_string(got[i]) + ", the reference gives " +
+                              std::to_string(want[i]));
+      }
+    }
+  }
+
+  Workload workload_;
+  std::vector<TilePlan> plans_;
+  std::vector<int32_t> inputs_, weights_;
+  uint64_t& tiles_;
+  uint64_t& fetches_;
+  uint64_t& writebacks_;
+  uint64_t& refills_;
+};
+
+}  // namespace
+
+TESSERA_REGISTER(Controller, tiled, TiledController,
+                 "tiled loop nest with double-buffered prefetch", {});
+
+}  // namespace tessera

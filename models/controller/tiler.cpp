@@ -1,0 +1,198 @@
+#include "models/controller/tiler.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <vector>
+
+#include "models/tile_geometry.h"
+#include "sim/error.h"
+
+namespace tessera {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+size_t at(GemmDim d) { return static_cast<size_t>(d); }
+
+constexpr std::array<LoopOrder, 6> kOrders{{{GemmDim::m, GemmDim::n, GemmDim::k},
+                                            {GemmDim::n, GemmDim::m, GemmDim::k},
+                                            {GemmDim::m, GemmDim::k, GemmDim::n},
+                                            {GemmDim::k, GemmDim::m, GemmDim::n},
+                                            {GemmDim::n, GemmDim::k, GemmDim::m},
+                                            {GemmDim::k, GemmDim::n, GemmDim::m}}};
+
+// How many times an operand depending on dims `a` and `b` is brought in under `order`.
+int64_t fetches(const LoopOrder& order, const std::array<int64_t, 3>& nt, GemmDim a, GemmDim b) {
+  int innermost = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (order[static_cast<size_t>(i)] == a || order[static_cast<size_t>(i)] == b) innermost = i;
+  }
+  int64_t f = 1;
+  for (int i = 0; i <= innermost; ++i) f *= nt[at(order[static_cast<size_t>(i)])];
+  return f;
+}
+
+// Spatial granule of each GEMM dim under a dataflow: the array dimension it is folded onto.
+std::array<int64_t, 3> granules(Dataflow df, const systolic::ArrayShape& a) {
+  switch (df) {
+    case Dataflow::os: return {a.rows, a.cols, 1};
+    case Dataflow::ws: return {1, a.cols, a.rows};
+    case Dataflow::is: return {a.cols, 1, a.rows};
+  }
+  return {1, 1, 1};
+}
+
+std::vector<int64_t> candidates(int64_t extent, int64_t granule, int64_t also) {
+  std::vector<int64_t> out{extent};
+  for (int64_t base : {granule, also}) {
+    for (int64_t v = base; v < extent; v *= 2) out.push_back(v);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Compute cycles of the whole layer: tiles come in at most 8 shapes (full or edge per dim).
+int64_t compute_cycles(const Layer& layer, const GemmExtents& tile, const ArchitectureFacts& f,
+                       Dataflow df) {
+  const GemmExtents g = layer.gemm();
+  int64_t total = 0;
+  for (int mask = 0; mask < 8; ++mask) {
+    int64_t count = 1;
+    std::array<int64_t, 3> size{};
+    for (size_t d = 0; d < 3; ++d) {
+      const bool edge = (mask >> d) & 1;
+      const int64_t full = g[d] / tile[d];
+      const int64_t rest = g[d] % tile[d];
+      count *= edge ? (rest > 0 ? 1 : 0) : full;
+      size[d] = edge ? rest : tile[d];
+    }
+    if (count == 0) continue;
+    total += count * systolic::tile_cycles(f.array, df, systolic::TimingModel::physical,
+                                           {size[0], size[1], size[2]})
+                         .cycles;
+  }
+  return total;
+}
+
+struct Candidate {
+  GemmExtents tile;
+  LoopOrder order;
+  int64_t time;
+  int64_t traffic;
+};
+
+SourceLocation where(const std::string& file, const Layer& layer, const std::string& field) {
+  return {file, layer.line, field};
+}
+
+}  // namespace
+
+int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const LoopOrder& order) {
+  const GemmExtents g = layer.gemm();
+  const std::array<int64_t, 3> nt{ceil_div(g[0], tile[0]), ceil_div(g[1], tile[1]),
+                                  ceil_div(g[2], tile[2])};
+  const GemmRange r{0, tile[0], 0, tile[1], 0, tile[2]};
+  const int bits = layer.precision_bits;
+  const int64_t in = box_bytes(input_box(layer, r), bits);
+  const int64_t w = box_bytes(weight_box(layer, r), bits);
+  const int64_t out = box_bytes(output_box(layer, r), bits);
+  const int64_t out_visits = fetches(order, nt, GemmDim::m, GemmDim::n);
+  const int64_t refills = out_visits - nt[0] * nt[1];
+  return fetches(order, nt, GemmDim::m, GemmDim::k) * in +
+         fetches(order, nt, GemmDim::k, GemmDim::n) * w + (out_visits + refills) * out;
+}
+
+int64_t max_tile_footprint(const Layer& layer, const GemmExtents& tile) {
+  const GemmExtents g = layer.gemm();
+  const int bits = layer.precision_bits;
+  int64_t in = 0, w = 0;
+  for (int64_t k0 = 0; k0 < g[2]; k0 += tile[2]) {
+    const int64_t k1 = std::min(g[2], k0 + tile[2]);
+    w = std::max(w, box_bytes(weight_box(layer, {0, 1, 0, std::min(g[1], tile[1]), k0, k1}), bits));
+    for (int64_t m0 = 0; m0 < g[0]; m0 += tile[0]) {
+      const int64_t m1 = std::min(g[0], m0 + tile[0]);
+      in = std::max(in, box_bytes(input_box(layer, {m0, m1, 0, 1, k0, k1}), bits));
+    }
+  }
+  const GemmRange r{0, std::min(g[0], tile[0]), 0, std::min(g[1], tile[1]), 0, 1};
+  return in + w + box_bytes(output_box(layer, r), bits);
+}
+
+TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::string& file) {
+  const GemmExtents g = layer.gemm();
+  TilePlan plan;
+  plan.dataflow = layer.mapping.dataflow.value_or(f.dataflow);
+  const int64_t slot = f.double_buffered ? f.buffer_capacity_bytes / 2 : f.buffer_capacity_bytes;
+  const auto time_of = [&](const GemmExtents& tile, int64_t traffic) {
+    const int64_t compute = compute_cycles(layer, tile, f, plan.dataflow);
+    const int64_t memory =
+        f.dram_bytes_per_cycle > 0 ? static_cast<int64_t>(traffic / f.dram_bytes_per_cycle) : 0;
+    return std::max(compute, memory);
+  };
+  const auto best_order = [&](const GemmExtents& tile) {
+    LoopOrder best = kOrders[0];
+    int64_t best_bytes = std::numeric_limits<int64_t>::max();
+    for (const LoopOrder& o : kOrders) {
+      const int64_t b = estimated_dram_bytes(layer, tile, o);
+      if (b < best_bytes) best_bytes = b, best = o;
+    }
+    return best;
+  };
+
+  if (layer.mapping.buffer_tile) {
+    plan.tile = *layer.mapping.buffer_tile;
+    for (size_t d = 0; d < 3; ++d) {
+      if (plan.tile[d] < 1 || plan.tile[d] > g[d]) {
+        throw InputError(where(file, layer, std::string("mapping.buffer_tile.") +
+                                                to_string(static_cast<GemmDim>(d))),
+                         "layer '" + layer.name + "': tile size " + std::to_string(plan.tile[d]) +
+                             " must be between 1 and the layer's extent " + std::to_string(g[d]));
+      }
+    }
+    const int64_t need = max_tile_footprint(layer, plan.tile);
+    if (need > slot) {
+      throw InputError(where(file, layer, "mapping.buffer_tile"),
+                       "layer '" + layer.name + "': a tile needs " + std::to_string(need) +
+                           " bytes but a buffer slot holds " + std::to_string(slot) +
+                           (f.double_buffered ? " (half the capacity: double-buffered)" : ""));
+    }
+    plan.order = layer.mapping.loop_order.value_or(best_order(plan.tile));
+    return plan;
+  }
+
+  const std::array<int64_t, 3> gran = granules(plan.dataflow, f.array);
+  const int64_t filter_area = layer.shape.filter_h * layer.shape.filter_w;
+  const std::vector<int64_t> ms = candidates(g[0], gran[0], layer.shape.out_w);
+  const std::vector<int64_t> ns = candidates(g[1], gran[1], gran[1]);
+  const std::vector<int64_t> ks = candidates(g[2], gran[2], filter_area);
+  std::vector<Candidate> fitting;
+  for (int64_t m : ms) {
+    for (int64_t n : ns) {
+      for (int64_t k : ks) {
+        const GemmExtents tile{m, n, k};
+        if (tile_footprint_bytes(layer, tile) > slot) continue;
+        const LoopOrder order = layer.mapping.loop_order.value_or(best_order(tile));
+        const int64_t traffic = estimated_dram_bytes(layer, tile, order);
+        fitting.push_back({tile, order, time_of(tile, traffic), traffic});
+      }
+    }
+  }
+  std::sort(fitting.begin(), fitting.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.time != b.time) return a.time < b.time;
+    if (a.traffic != b.traffic) return a.traffic < b.traffic;
+    return a.tile[0] * a.tile[1] * a.tile[2] > b.tile[0] * b.tile[1] * b.tile[2];
+  });
+  for (const Candidate& c : fitting) {
+    if (max_tile_footprint(layer, c.tile) <= slot) {
+      plan.tile = c.tile;
+      plan.order = c.order;
+      return plan;
+    }
+  }
+  throw InputError(where(file, layer, "mapping"),
+                   "layer '" + layer.name + "': no tile fits a buffer slot of " +
+                       std::to_string(slot) + " bytes");
+}
+
+}  // namespace tessera

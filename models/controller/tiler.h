@@ -1,0 +1,39 @@
+// The built-in mapper: picks buffer tile sizes and the tile loop order for a layer that does
+// not give them, and checks the ones a trace gives.
+//
+// It searches tile sizes that are powers-of-two multiples of the array's granule in each
+// spatial dimension (so folds are full) plus the whole extent, keeps those whose largest
+// footprint fits one buffer slot, and picks the one with the shortest estimated time:
+// max(compute cycles, DRAM bytes / DRAM bandwidth); ties go to less DRAM traffic, then to larger
+// tiles. DRAM traffic per loop order is counted in closed form from which loops each operand
+// depends on (an operand is refetched whenever a loop it depends on, or any loop outside that,
+// advances).
+#pragma once
+
+#include <cstdint>
+
+#include "models/controller/interface.h"
+#include "traces/layer.h"
+
+namespace tessera {
+
+struct TilePlan {
+  GemmExtents tile{};
+  LoopOrder order{GemmDim::n, GemmDim::m, GemmDim::k};
+  Dataflow dataflow = Dataflow::ws;
+};
+
+// Estimated DRAM bytes (reads + writes) of a layer under a tile size and loop order.
+[[nodiscard]] int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile,
+                                           const LoopOrder& order);
+
+// The largest buffer footprint of any tile of the layer under this tile size (exact).
+[[nodiscard]] int64_t max_tile_footprint(const Layer& layer, const GemmExtents& tile);
+
+// The layer's plan: the trace's mapping where given, the search above for the rest. Throws
+// InputError (naming `trace_file`, the layer's line and the mapping field) when a given tile is
+// out of range or does not fit, or when no tile fits at all.
+[[nodiscard]] TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& facts,
+                                  const std::string& trace_file);
+
+}  // namespace tessera

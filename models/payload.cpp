@@ -1,0 +1,35 @@
+#include "models/payload.h"
+
+#include <stdexcept>
+
+#include "sim/error.h"
+
+namespace tessera {
+
+void Transaction::prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data,
+                          size_t elements) {
+  tlm::tlm_generic_payload& p = payload;
+  p.set_command(cmd);
+  p.set_address(address);
+  p.set_data_ptr(reinterpret_cast<unsigned char*>(data));
+  p.set_data_length(static_cast<unsigned>(elements * sizeof(int32_t)));
+  p.set_streaming_width(static_cast<unsigned>(elements * sizeof(int32_t)));
+  p.set_byte_enable_ptr(nullptr);
+  p.set_dmi_allowed(false);
+  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
+TileExtension& extension_of(tlm::tlm_generic_payload& p) {
+  auto* ext = p.get_extension<TileExtension>();
+  if (ext == nullptr) throw std::logic_error("transaction without a TileExtension");
+  return *ext;
+}
+
+void check_response(const tlm::tlm_generic_payload& p, const char* who) {
+  if (p.is_response_error()) {
+    throw SimulationError(std::string(who) + ": transaction failed: " +
+                          p.get_response_string());
+  }
+}
+
+}  // namespace tessera

@@ -1,0 +1,75 @@
+// What travels on the sockets. Every transaction is a tlm_generic_payload; the facts about the
+// tensor and tile it concerns ride in a TileExtension.
+//
+// Size: the modelled size in bytes (at the layer's precision) is TileExtension::bytes; timing and
+// energy use only that. Data: in functional mode the payload's data array holds the box's values,
+// one int32_t per element in the box's row-major order; otherwise it is empty (nullptr, length 0).
+#pragma once
+
+#include <cstdint>
+
+#include <tlm>
+
+#include "models/pe_array/systolic_timing.h"
+#include "models/tile_geometry.h"
+#include "traces/layer.h"
+
+namespace tessera {
+
+enum class Command {
+  fetch,      // controller -> buffer: bring a box from memory into the buffer
+  writeback,  // controller -> buffer: send a box from the buffer to memory
+  release,    // controller -> buffer: the data in a slot are no longer needed
+  operand,    // pe_array -> buffer: read (TLM_READ) or write (TLM_WRITE) a box held in the buffer
+  memory,     // buffer -> crypto -> dram: read or write a box in memory
+  compute,    // controller -> pe_array: compute one tile
+};
+
+struct TileExtension : tlm::tlm_extension<TileExtension> {
+  Command command = Command::memory;
+  const Layer* layer = nullptr;
+  Tensor tensor = Tensor::inputs;
+  Box box;            // the data moved (all commands but compute)
+  int64_t bytes = 0;  // modelled size of the box
+  int slot = 0;       // buffer half (double buffering) the box belongs to
+
+  // compute only
+  GemmRange range;                  // the tile in the layer's GEMM view
+  Dataflow dataflow = Dataflow::ws;
+  systolic::StreamPosition stream;  // position in a stream of chunks along T
+  bool functional = false;  // carry values (the payload data array holds them where present)
+  bool first_tile_of_layer = false;
+  bool accumulate = false;  // the output tile already holds partial sums to add to
+  int input_slot = 0, weight_slot = 0, output_slot = 0;
+
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override {
+    return new TileExtension(*this);
+  }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const TileExtension&>(other);
+  }
+};
+
+// A payload with its extension attached, both owned here (no memory manager: transactions are
+// blocking and live on the initiator's stack).
+struct Transaction {
+  tlm::tlm_generic_payload payload;
+  TileExtension ext;
+
+  Transaction() { payload.set_extension(&ext); }
+  ~Transaction() { payload.clear_extension(&ext); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Resets the payload for a new request; `data` (functional mode) holds `elements` values.
+  void prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data = nullptr,
+               size_t elements = 0);
+};
+
+// The extension of a payload; a payload without one is a wiring bug.
+[[nodiscard]] TileExtension& extension_of(tlm::tlm_generic_payload& p);
+
+// Throws a SimulationError when a target answered with an error response.
+void check_response(const tlm::tlm_generic_payload& p, const char* who);
+
+}  // namespace tessera

@@ -1,0 +1,33 @@
+// The PE-array family: computes tiles. Receives `compute` transactions from the controller and
+// reads/writes its operands in the buffer through the sparse decoder.
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/component.h"
+#include "models/pe_array/systolic_timing.h"
+#include "models/payload.h"
+
+namespace tessera {
+
+class PeArray : public Component {
+ public:
+  static constexpr const char* kFamily = "pe_array";
+
+  tlm_utils::simple_target_socket<PeArray> compute;
+  tlm_utils::simple_initiator_socket<PeArray> operands;
+
+  PeArray(const sc_core::sc_module_name& name, ParamValues params)
+      : Component(name, std::move(params)), compute("compute"), operands("operands") {
+    compute.register_b_transport(this, &PeArray::b_transport);
+  }
+
+  [[nodiscard]] virtual systolic::ArrayShape shape() const = 0;
+  [[nodiscard]] virtual Dataflow dataflow() const = 0;
+
+ protected:
+  virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
+};
+
+}  // namespace tessera

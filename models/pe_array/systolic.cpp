@@ -1,0 +1,172 @@
+// pe_array: systolic — an R x C systolic array running ws, os or is dataflows, timed per tile by
+// the closed form in systolic_timing.h (proved equal to a per-cycle register model in the tests).
+//
+// Operand traffic per tile (m x n outputs, reduction k) follows from the dataflow: the
+// stationary operand is read once, the streamed one once per fold across the other spatial
+// dimension, and partial sums are read and written once per fold along the reduction.
+// A tile takes max(array cycles, read-port cycles, write-port cycles): the buffer ports stall the
+// array when they cannot keep up.
+#include <algorithm>
+#include <vector>
+
+#include "models/pe_array/interface.h"
+#include "models/reference_compute.h"
+#include "sim/registry.h"
+
+namespace tessera {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+class SystolicArray : public PeArray {
+ public:
+  SystolicArray(const sc_core::sc_module_name& name, const ParamValues& p)
+      : PeArray(name, p),
+        shape_{p.get_int("rows"), p.get_int("cols")},
+        dataflow_(*parse_dataflow(p.get_string("dataflow"))),
+        model_(p.get_string("timing") == "scalesim" ? systolic::TimingModel::scalesim
+                                                     : systolic::TimingModel::physical),
+        macs_(stats().counter("mac", "MACs", "multiply-accumulates performed", true)),
+        idle_(stats().counter("idle_pe_cycle", "PE-cycles",
+                              "PE-cycles of a busy array in which a PE did no MAC", true)),
+        tiles_(stats().counter("tiles", "tiles", "tiles computed")),
+        folds_(stats().counter("folds", "folds", "folds run")),
+        busy_(stats().counter("busy_cycles", "cycles", "cycles the array computed")),
+        port_stall_(stats().counter("port_stall_cycles", "cycles",
+                                    "cycles the array waited for the buffer ports")) {}
+
+  [[nodiscard]] systolic::ArrayShape shape() const override { return shape_; }
+  [[nodiscard]] Dataflow dataflow() const override { return dataflow_; }
+
+ protected:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
+    TileExtension& ext = extension_of(p);
+    const Layer& layer = *ext.layer;
+    const GemmRange& r = ext.range;
+    systolic::TileCycles t = systolic::tile_cycles(shape_, ext.dataflow, model_,
+                                                   {r.m(), r.n(), r.k()}, ext.stream);
+    // SCALE-Sim reports the index of a layer's last cycle, one less than the count.
+    if (model_ == systolic::TimingModel::scalesim && ext.first_tile_of_layer && t.cycles > 0) {
+      --t.cycles;
+    }
+    const Traffic traffic = operand_traffic(ext.dataflow, r, ext.accumulate);
+    const bool functional = ext.functional;
+    const int bits = layer.precision_bits;
+
+    std::vector<int32_t> in, w, out;
+    sc_core::sc_time reads = sc_core::SC_ZERO_TIME;
+    sc_core::sc_time writes = sc_core::SC_ZERO_TIME;
+    const Box in_box = input_box(layer, r), w_box = weight_box(layer, r),
+              out_box = output_box(layer, r);
+    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, in_box,
+           traffic.inputs * bits, functional, in, reads);
+    access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, w_box,
+           traffic.weights * bits, functional, w, reads);
+    if (ext.accumulate) {  // partial sums from earlier tiles come back from the buffer
+      access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
+             traffic.psum_reads * bits, functional, out, reads);
+    }
+    if (functional) {
+      if (out.empty()) out.assign(static_cast<size_t>(out_box.volume()), 0);
+      accumulate_tile(layer, r, in_box, in, w_box, w, out);
+    }
+    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
+           traffic.psum_writes * bits, functional, out, writes);
+    if (!ext.accumulate && traffic.psum_reads > 0) {
+      // Partial sums of this tile's own earlier folds: port time and energy, no values to carry.
+      std::vector<int32_t> none;
+      access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
+             traffic.psum_reads * bits, false, none, reads);
+    }
+
+    const uint64_t array_cycles = static_cast<uint64_t>(t.cycles);
+    const uint64_t port_cycles = std::max(to_cycles(reads), to_cycles(writes));
+    const uint64_t total = std::max(array_cycles, port_cycles);
+    macs_ += static_cast<uint64_t>(t.macs);
+    idle_ += static_cast<uint64_t>(shape_.rows * shape_.cols) * array_cycles -
+             static_cast<uint64_t>(t.macs);
+    ++tiles_;
+    folds_ += static_cast<uint64_t>(t.folds);
+    busy_ += array_cycles;
+    port_stall_ += total - array_cycles;
+    delay += cycles(total);
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+ private:
+  // Elements moved between the buffer and the array for one tile.
+  struct Traffic {
+    int64_t inputs = 0, weights = 0, psum_reads = 0, psum_writes = 0;
+  };
+
+  [[nodiscard]] Traffic operand_traffic(Dataflow df, const GemmRange& r, bool accumulate) const {
+    const int64_t m = r.m(), n = r.n(), k = r.k();
+    const int64_t acc = accumulate ? 1 : 0;
+    Traffic t;
+    switch (df) {
+      case Dataflow::ws:  // weights k x n stationary, inputs streamed per column fold
+        t.weights = k * n;
+        t.inputs = m * k * ceil_div(n, shape_.cols);
+        t.psum_writes = m * n * ceil_div(k, shape_.rows);
+        t.psum_reads = m * n * (ceil_div(k, shape_.rows) - 1 + acc);
+        break;
+      case Dataflow::is:  // inputs k x m stationary, weights streamed per column fold
+        t.inputs = m * k;
+        t.weights = k * n * ceil_div(m, shape_.cols);
+        t.psum_writes = m * n * ceil_div(k, shape_.rows);
+        t.psum_reads = m * n * (ceil_div(k, shape_.rows) - 1 + acc);
+        break;
+      case Dataflow::os:  // outputs m x n stationary, both operands streamed
+        t.inputs = m * k * ceil_div(n, shape_.cols);
+        t.weights = k * n * ceil_div(m, shape_.rows);
+        t.psum_writes = m * n;
+        t.psum_reads = m * n * acc;
+        break;
+    }
+    return t;
+  }
+
+  // One buffer access through the sparse decoder; `bits` is the modelled size in bits.
+  void access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
+              const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
+              sc_core::sc_time& port_time) {
+    Transaction tr;
+    tr.ext = tile;
+    tr.ext.command = Command::operand;
+    tr.ext.tensor = tensor;
+    tr.ext.slot = slot;
+    tr.ext.box = box;
+    tr.ext.bytes = (bits + 7) / 8;
+    if (functional && cmd == tlm::TLM_READ_COMMAND) {
+      values.assign(static_cast<size_t>(box.volume()), 0);
+    }
+    tr.prepare(cmd, 0, functional ? values.data() : nullptr, functional ? values.size() : 0);
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    operands->b_transport(tr.payload, d);
+    check_response(tr.payload, name());
+    port_time += d;
+  }
+
+  systolic::ArrayShape shape_;
+  Dataflow dataflow_;
+  systolic::TimingModel model_;
+  uint64_t& macs_;
+  uint64_t& idle_;
+  uint64_t& tiles_;
+  uint64_t& folds_;
+  uint64_t& busy_;
+  uint64_t& port_stall_;
+};
+
+}  // namespace
+
+TESSERA_REGISTER(PeArray, systolic, SystolicArray, "R x C systolic array (ws, os, is)",
+                 {int_param("rows", 32, "PEs", "array rows"),
+                  int_param("cols", 32, "PEs", "array columns"),
+                  choice_param("dataflow", "ws", {"ws", "os", "is"},
+                               "which operand stays in the PEs (layers may override)"),
+                  choice_param("timing", "physical", {"physical", "scalesim"},
+                               "physical: the modelled hardware; scalesim: SCALE-Sim v2's fold "
+                               "accounting, for comparison")});
+
+}  // namespace tessera

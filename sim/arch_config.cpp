@@ -1,0 +1,165 @@
+#include "sim/arch_config.h"
+
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "crypto/interface.h"
+#include "models/buffer/interface.h"
+#include "models/controller/interface.h"
+#include "models/dram/interface.h"
+#include "models/pe_array/interface.h"
+#include "models/sparse/interface.h"
+#include "sim/embedded_files.h"
+#include "sim/registry.h"
+#include "traces/yaml_util.h"
+
+namespace tessera {
+namespace {
+
+struct Family {
+  const char* name;
+  const char* default_impl;
+  // The implementation's declared parameters and description; throws for unknown names.
+  std::function<std::pair<std::vector<ParamSpec>, std::string>(const std::string&,
+                                                               const SourceLocation&)>
+      lookup;
+};
+
+template <typename F>
+std::pair<std::vector<ParamSpec>, std::string> lookup(const std::string& impl,
+                                                      const SourceLocation& where) {
+  const auto& e = Registry<F>::instance().find(impl, where);
+  return {e.params, e.description};
+}
+
+const std::vector<Family>& families() {
+  static const std::vector<Family> list{
+      {"controller", "tiled", lookup<Controller>}, {"pe_array", "systolic", lookup<PeArray>},
+      {"buffer", "buffet", lookup<Buffer>},        {"sparse", "dense", lookup<SparseDecoder>},
+      {"dram", "ideal", lookup<Dram>},             {"crypto", "none", lookup<CryptoEngine>}};
+  return list;
+}
+
+std::vector<ParamSpec> system_params() {
+  return {real_param("clock_mhz", 1000, "MHz", "accelerator clock", 1e-3)};
+}
+
+struct RawValue {
+  std::string text;
+  SourceLocation where;
+};
+
+}  // namespace
+
+const std::string& default_arch_yaml() { return embedded::default_arch_yaml(); }
+
+const ModuleConfig& ArchConfig::module(const std::string& family) const {
+  for (const auto& m : modules) {
+    if (m.family == family) return m;
+  }
+  throw std::logic_error("no module of family " + family);
+}
+
+ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
+                     const std::vector<std::string>& overrides) {
+  const YAML::Node root = yaml::parse(yaml_text, file);
+  if (root && !root.IsNull() && !root.IsMap()) {
+    throw InputError({file, 1, ""}, "expected a map of module nodes");
+  }
+  // Raw values per node: from the file first, then the overrides on top.
+  std::map<std::string, std::map<std::string, RawValue>> raw;
+  std::map<std::string, int> node_line;
+  std::vector<const char*> known{"system"};
+  for (const auto& f : families()) known.push_back(f.name);
+  if (root.IsMap()) {
+    for (const auto& kv : root) {
+      const std::string node = kv.first.Scalar();
+      bool ok = false;
+      for (const char* k : known) ok = ok || node == k;
+      if (!ok) {
+        std::string list;
+        for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        throw InputError({file, yaml::line_of(kv.first), node},
+                         "unknown module (known: " + list + ")");
+      }
+      if (!kv.second.IsMap()) {
+        throw InputError({file, yaml::line_of(kv.second), node}, "expected a map of parameters");
+      }
+      node_line[node] = yaml::line_of(kv.first);
+      for (const auto& p : kv.second) {
+        const std::string key = p.first.Scalar();
+        raw[node][key] = {yaml::scalar_text(p.second, file, node + "." + key),
+                          {file, yaml::line_of(p.first), node + "." + key}};
+      }
+    }
+  }
+  for (const std::string& o : overrides) {
+    const size_t dot = o.find('.');
+    const size_t eq = o.find('=');
+    if (dot == std::string::npos || eq == std::string::npos || dot > eq) {
+      throw InputError({"-p " + o, 0, "-p"}, "expected module.param=value");
+    }
+    const std::string node = o.substr(0, dot);
+    const std::string key = o.substr(dot + 1, eq - dot - 1);
+    bool ok = false;
+    for (const char* k : known) ok = ok || node == k;
+    if (!ok) throw InputError({"-p " + o, 0, node}, "unknown module");
+    raw[node][key] = {o.substr(eq + 1), {"-p " + o, 0, node + "." + key}};
+  }
+
+  ArchConfig arch;
+  arch.file = file;
+  arch.system = ParamValues("system", system_params());
+  for (const auto& [key, v] : raw["system"]) arch.system.set(key, v.text, v.where);
+  for (const auto& f : families()) {
+    auto& values = raw[f.name];
+    ModuleConfig m;
+    m.family = f.name;
+    m.impl = f.default_impl;
+    SourceLocation impl_at{file, node_line[f.name], std::string(f.name) + ".impl"};
+    if (auto it = values.find("impl"); it != values.end()) {
+      m.impl = it->second.text;
+      impl_at = it->second.where;
+      values.erase(it);
+    }
+    auto [specs, description] = f.lookup(m.impl, impl_at);
+    m.impl_description = description;
+    m.params = ParamValues(f.name, std::move(specs));
+    for (const auto& [key, v] : values) m.params.set(key, v.text, v.where);
+    arch.modules.push_back(std::move(m));
+  }
+  return arch;
+}
+
+namespace {
+void dump_param(std::ostringstream& out, const ParamValues& values, const ParamSpec& s) {
+  std::string line = "  " + s.name + ": " + values.text(s.name);
+  if (line.size() < 32) line.resize(32, ' ');
+  out << line << "  # " << s.description;
+  if (!s.unit.empty()) out << " [" << s.unit << "]";
+  if (!s.choices.empty()) {
+    out << " (";
+    for (size_t i = 0; i < s.choices.size(); ++i) out << (i ? ", " : "") << s.choices[i];
+    out << ")";
+  }
+  out << "; default " << s.default_value << "\n";
+}
+}  // namespace
+
+std::string dump_arch(const ArchConfig& arch) {
+  std::ostringstream out;
+  out << "# effective architecture (from " << arch.file << ")\n";
+  out << "system:\n";
+  for (const auto& s : arch.system.specs()) dump_param(out, arch.system, s);
+  for (const auto& m : arch.modules) {
+    out << m.family << ":\n";
+    std::string line = "  impl: " + m.impl;
+    if (line.size() < 32) line.resize(32, ' ');
+    out << line << "  # " << m.impl_description << "\n";
+    for (const auto& s : m.params.specs()) dump_param(out, m.params, s);
+  }
+  return out.str();
+}
+
+}  // namespace tessera

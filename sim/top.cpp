@@ -1,0 +1,138 @@
+#include "sim/top.h"
+
+#include <memory>
+
+#include "crypto/interface.h"
+#include "models/buffer/interface.h"
+#include "models/controller/interface.h"
+#include "models/dram/interface.h"
+#include "models/pe_array/interface.h"
+#include "models/sparse/interface.h"
+#include "sim/registry.h"
+
+namespace tessera {
+namespace {
+
+template <typename Family>
+std::unique_ptr<Family> build(const ArchConfig& arch) {
+  const ModuleConfig& m = arch.module(Family::kFamily);
+  const auto& entry = Registry<Family>::instance().find(m.impl, {arch.file, 0, m.family});
+  return entry.create(m.family.c_str(), m.params);
+}
+
+struct Accelerator {
+  std::unique_ptr<Controller> controller;
+  std::unique_ptr<PeArray> pe_array;
+  std::unique_ptr<SparseDecoder> sparse;
+  std::unique_ptr<Buffer> buffer;
+  std::unique_ptr<CryptoEngine> crypto;
+  std::unique_ptr<Dram> dram;
+
+  explicit Accelerator(const ArchConfig& arch)
+      : controller(build<Controller>(arch)),
+        pe_array(build<PeArray>(arch)),
+        sparse(build<SparseDecoder>(arch)),
+        buffer(build<Buffer>(arch)),
+        crypto(build<CryptoEngine>(arch)),
+        dram(build<Dram>(arch)) {
+    controller->to_buffer.bind(buffer->from_controller);
+    controller->to_pe_array.bind(pe_array->compute);
+    pe_array->operands.bind(sparse->from_pe);
+    sparse->to_buffer.bind(buffer->from_pe);
+    buffer->to_memory.bind(crypto->from_buffer);
+    crypto->to_dram.bind(dram->port);
+  }
+
+  [[nodiscard]] std::vector<std::pair<const Component*, std::string>> components(
+      const ArchConfig& arch) const {
+    return {{controller.get(), arch.module("controller").impl},
+            {pe_array.get(), arch.module("pe_array").impl},
+            {sparse.get(), arch.module("sparse").impl},
+            {buffer.get(), arch.module("buffer").impl},
+            {crypto.get(), arch.module("crypto").impl},
+            {dram.get(), arch.module("dram").impl}};
+  }
+};
+
+uint64_t counter(const ComponentResult& c, const std::string& name) {
+  for (const auto& v : c.counters) {
+    if (v.name == name) return v.value;
+  }
+  return 0;
+}
+
+}  // namespace
+
+RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable& energy,
+                   const RunOptions& options) {
+  Component::set_clock_mhz(arch.system.get_real("clock_mhz"));
+  Accelerator acc(arch);
+  const auto parts = acc.components(arch);
+
+  RunResult result;
+  result.trace_name = trace.name;
+  result.trace_file = trace.file;
+  result.arch_file = arch.file;
+  result.clock_mhz = arch.system.get_real("clock_mhz");
+  const systolic::ArrayShape shape = acc.pe_array->shape();
+  result.pes = static_cast<uint64_t>(shape.rows * shape.cols);
+
+  std::vector<std::vector<CounterValue>> at_start(parts.size());
+  Workload w;
+  w.trace = &trace;
+  w.functional = options.functional;
+  w.seed = options.seed;
+  w.facts.array = shape;
+  w.facts.dataflow = acc.pe_array->dataflow();
+  w.facts.buffer_capacity_bytes = acc.buffer->capacity_bytes();
+  w.facts.double_buffered = acc.buffer->double_buffered();
+  w.facts.dram_bytes_per_cycle = acc.dram->peak_bytes_per_cycle();
+  w.events.on_start = [&](const Layer&) {
+    for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
+  };
+  w.events.on_end = [&](const Layer& layer, uint64_t cycles, uint64_t stalls, uint64_t tiles) {
+    LayerResult l;
+    l.name = layer.name;
+    l.cycles = cycles;
+    l.stall_cycles = stalls;
+    l.tiles = tiles;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      ComponentResult c;
+      c.name = parts[i].first->basename();
+      c.impl = parts[i].second;
+      c.counters = difference(parts[i].first->stats().snapshot(), at_start[i]);
+      apply_energy(energy, c);
+      l.components.push_back(std::move(c));
+    }
+    for (const auto& c : l.components) {
+      if (c.name == "pe_array") l.macs = counter(c, "mac");
+      if (c.name == "dram") {
+        l.dram_bytes_read = counter(c, "read_byte");
+        l.dram_bytes_written = counter(c, "write_byte");
+      }
+    }
+    l.utilization = cycles == 0 ? 0.0
+                                : static_cast<double>(l.macs) /
+                                      (static_cast<double>(cycles) * static_cast<double>(result.pes));
+    result.layers.push_back(std::move(l));
+  };
+  acc.controller->set_workload(std::move(w));
+
+  sc_core::sc_start();
+  if (acc.controller->failure()) std::rethrow_exception(acc.controller->failure());
+  if (result.layers.size() != trace.layers.size()) {
+    throw SimulationError("the simulation stopped before every layer finished");
+  }
+  for (const auto& [component, impl] : parts) {
+    ComponentResult c;
+    c.name = component->basename();
+    c.impl = impl;
+    c.counters = component->stats().snapshot();
+    apply_energy(energy, c);
+    result.components.push_back(std::move(c));
+  }
+  result.functional_checked = options.functional;
+  return result;
+}
+
+}  // namespace tessera

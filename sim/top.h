@@ -1,0 +1,25 @@
+// The top level: builds the modules an architecture names, binds their sockets, replays a trace
+// through them and collects per-layer and per-component results with energy.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/arch_config.h"
+#include "sim/energy_table.h"
+#include "sim/result.h"
+#include "traces/layer.h"
+
+namespace tessera {
+
+struct RunOptions {
+  bool functional = false;
+  uint64_t seed = 1;
+};
+
+// Elaborates and simulates. SystemC allows this once per process. Throws InputError for a
+// workload the architecture cannot run and SimulationError when the simulation finds an error.
+[[nodiscard]] RunResult simulate(const Trace& trace, const ArchConfig& arch,
+                                 const EnergyTable& energy, const RunOptions& options);
+
+}  // namespace tessera

@@ -1,0 +1,213 @@
+#include "traces/trace_reader.h"
+
+#include <set>
+
+#include "traces/yaml_util.h"
+
+namespace tessera {
+namespace {
+
+// Sizes beyond this are rejected: they would overflow the GEMM view's 64-bit products.
+constexpr int64_t kMaxExtent = int64_t{1} << 24;
+
+struct Reader {
+  const std::string& file;
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& field,
+                         const std::string& msg) const {
+    throw InputError({file, yaml::line_of(n), field}, msg);
+  }
+
+  int64_t extent(const YAML::Node& n, const std::string& field, int64_t min = 1) const {
+    const int64_t v = yaml::to_int(n, file, field, min);
+    if (v > kMaxExtent) fail(n, field, "too large (at most " + std::to_string(kMaxExtent) + ")");
+    return v;
+  }
+
+  // `key: v` or `key: [a, b]`.
+  std::pair<int64_t, int64_t> pair(const YAML::Node& n, const std::string& field,
+                                   int64_t min) const {
+    if (n.IsScalar()) {
+      const int64_t v = extent(n, field, min);
+      return {v, v};
+    }
+    if (!n.IsSequence() || n.size() != 2) fail(n, field, "expected a number or a pair [a, b]");
+    return {extent(n[0], field, min), extent(n[1], field, min)};
+  }
+
+  std::pair<int64_t, int64_t> required_pair(const YAML::Node& layer, const char* key,
+                                            const std::string& ctx) const {
+    if (!layer[key]) fail(layer, ctx + key, "missing");
+    if (!layer[key].IsSequence()) fail(layer[key], ctx + key, "expected a pair [height, width]");
+    return pair(layer[key], ctx + key, 1);
+  }
+
+  int64_t required(const YAML::Node& layer, const char* key, const std::string& ctx) const {
+    if (!layer[key]) fail(layer, ctx + key, "missing");
+    return extent(layer[key], ctx + key);
+  }
+
+  Mapping mapping(const YAML::Node& n, const std::string& ctx) const {
+    Mapping m;
+    if (!n.IsMap()) fail(n, ctx, "expected a map");
+    yaml::require_known_keys(n, {"dataflow", "buffer_tile", "loop_order"}, file, ctx);
+    if (n["dataflow"]) {
+      const std::string s = yaml::to_string(n["dataflow"], file, ctx + ".dataflow");
+      m.dataflow = parse_dataflow(s);
+      if (!m.dataflow) fail(n["dataflow"], ctx + ".dataflow", "'" + s + "' is not ws, os or is");
+    }
+    if (n["buffer_tile"]) {
+      const YAML::Node t = n["buffer_tile"];
+      const std::string f = ctx + ".buffer_tile";
+      if (!t.IsMap()) fail(t, f, "expected {m: .., n: .., k: ..}");
+      yaml::require_known_keys(t, {"m", "n", "k"}, file, f);
+      GemmExtents e{};
+      for (const char* d : {"m", "n", "k"}) {
+        if (!t[d]) fail(t, f + "." + d, "missing");
+        e[static_cast<size_t>(*parse_gemm_dim(d))] = extent(t[d], f + "." + d);
+      }
+      m.buffer_tile = e;
+    }
+    if (n["loop_order"]) {
+      const YAML::Node o = n["loop_order"];
+      const std::string f = ctx + ".loop_order";
+      if (!o.IsSequence() || o.size() != 3) fail(o, f, "expected a permutation of [m, n, k]");
+      LoopOrder order{};
+      std::set<GemmDim> seen;
+      for (size_t i = 0; i < 3; ++i) {
+        const auto d = parse_gemm_dim(yaml::to_string(o[i], file, f));
+        if (!d || !seen.insert(*d).second) fail(o, f, "expected a permutation of [m, n, k]");
+        order[i] = *d;
+      }
+      m.loop_order = order;
+    }
+    return m;
+  }
+
+  void conv(const YAML::Node& n, Layer& l, const std::string& ctx) const {
+    yaml::require_known_keys(n,
+                             {"name", "op", "batch", "input", "channels", "filters", "filter",
+                              "stride", "padding", "output", "precision", "mapping", "sparsity",
+                              "security"},
+                             file, ctx);
+    ConvShape& s = l.shape;
+    if (n["batch"]) s.batch = extent(n["batch"], ctx + "batch");
+    std::tie(s.in_h, s.in_w) = required_pair(n, "input", ctx);
+    s.channels = required(n, "channels", ctx);
+    s.filters = required(n, "filters", ctx);
+    std::tie(s.filter_h, s.filter_w) = required_pair(n, "filter", ctx);
+    if (n["stride"]) std::tie(s.stride_h, s.stride_w) = pair(n["stride"], ctx + "stride", 1);
+    if (n["padding"]) std::tie(s.pad_h, s.pad_w) = pair(n["padding"], ctx + "padding", 0);
+    const int64_t span_h = s.in_h + 2 * s.pad_h - s.filter_h;
+    const int64_t span_w = s.in_w + 2 * s.pad_w - s.filter_w;
+    if (span_h < 0 || span_w < 0) {
+      fail(n["filter"], ctx + "filter", "the filter is larger than the (padded) input");
+    }
+    s.out_h = span_h / s.stride_h + 1;
+    s.out_w = span_w / s.stride_w + 1;
+    if (n["output"]) {
+      const auto [oh, ow] = pair(n["output"], ctx + "output", 1);
+      const int64_t max_h = (span_h + s.stride_h + s.stride_h - 1) / s.stride_h;
+      const int64_t max_w = (span_w + s.stride_w + s.stride_w - 1) / s.stride_w;
+      if (oh > max_h || ow > max_w) {
+        fail(n["output"], ctx + "output",
+             "at most [" + std::to_string(max_h) + ", " + std::to_string(max_w) +
+                 "] for this input, filter, stride and padding");
+      }
+      s.out_h = oh;
+      s.out_w = ow;
+    }
+  }
+
+  void gemm(const YAML::Node& n, Layer& l, const std::string& ctx) const {
+    yaml::require_known_keys(
+        n, {"name", "op", "m", "n", "k", "precision", "mapping", "sparsity", "security"}, file,
+        ctx);
+    ConvShape& s = l.shape;
+    s.in_h = s.out_h = required(n, "m", ctx);
+    s.filters = required(n, "n", ctx);
+    s.channels = required(n, "k", ctx);
+  }
+
+  Layer layer(const YAML::Node& n, size_t index) const {
+    const std::string ctx = "layers[" + std::to_string(index) + "].";
+    if (!n.IsMap()) fail(n, ctx, "expected a map describing a layer");
+    Layer l;
+    l.line = yaml::line_of(n);
+    if (!n["name"]) fail(n, ctx + "name", "missing");
+    l.name = yaml::to_string(n["name"], file, ctx + "name");
+    if (l.name.empty()) fail(n["name"], ctx + "name", "must not be empty");
+    if (!n["op"]) fail(n, ctx + "op", "missing");
+    const std::string op = yaml::to_string(n["op"], file, ctx + "op");
+    for (const char* reserved : {"sparsity", "security"}) {
+      if (n[reserved]) fail(n[reserved], ctx + reserved, "reserved for a later trace version");
+    }
+    if (op == "conv") {
+      l.op = Op::conv;
+      conv(n, l, ctx);
+    } else if (op == "gemm") {
+      l.op = Op::gemm;
+      gemm(n, l, ctx);
+    } else if (op == "spmspm" || op == "spmm") {
+      fail(n["op"], ctx + "op", "'" + op + "' is reserved for a later trace version");
+    } else {
+      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm)");
+    }
+    if (n["precision"]) {
+      const int64_t bits = yaml::to_int(n["precision"], file, ctx + "precision", 1);
+      if (bits > 32) fail(n["precision"], ctx + "precision", "at most 32 bits");
+      l.precision_bits = static_cast<int>(bits);
+    }
+    if (n["mapping"]) l.mapping = mapping(n["mapping"], ctx + "mapping");
+    const GemmExtents g = l.gemm();
+    if (g[0] > kMaxExtent * 64 || g[2] > kMaxExtent * 64) {
+      fail(n, ctx, "layer too large to simulate");
+    }
+    return l;
+  }
+};
+
+std::string stem(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  const size_t dot = base.find_last_of('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
+}  // namespace
+
+Trace parse_trace(const std::string& text, const std::string& file) {
+  const YAML::Node root = yaml::parse(text, file);
+  const Reader r{file};
+  if (!root.IsMap()) throw InputError({file, 1, ""}, "expected a trace (a map with 'layers')");
+  yaml::require_known_keys(root, {"tessera_trace", "name", "layers"}, file, "");
+  if (!root["tessera_trace"]) {
+    throw InputError({file, 1, "tessera_trace"}, "missing format version (tessera_trace: 1)");
+  }
+  Trace t;
+  t.file = file;
+  t.version = static_cast<int>(yaml::to_int(root["tessera_trace"], file, "tessera_trace", 1));
+  if (t.version != 1) {
+    r.fail(root["tessera_trace"], "tessera_trace",
+           "version " + std::to_string(t.version) + " is not supported (this tessera reads 1)");
+  }
+  t.name = root["name"] ? yaml::to_string(root["name"], file, "name") : stem(file);
+  const YAML::Node layers = root["layers"];
+  if (!layers || !layers.IsSequence() || layers.size() == 0) {
+    r.fail(layers ? layers : root, "layers", "expected a non-empty list of layers");
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    Layer l = r.layer(layers[i], i);
+    if (!names.insert(l.name).second) {
+      r.fail(layers[i]["name"], "layers[" + std::to_string(i) + "].name",
+             "duplicate layer name '" + l.name + "'");
+    }
+    t.layers.push_back(std::move(l));
+  }
+  return t;
+}
+
+Trace read_trace_file(const std::string& path) { return parse_trace(yaml::read_file(path), path); }
+
+}  // namespace tessera
