@@ -3,8 +3,9 @@
 // leave when the controller releases them). With double buffering each tensor has two slots,
 // so the next tile is filled while the current one is read.
 //
-// Timing: the read and the write port each move banks * bank_width bytes per cycle. A fill ends
-// when both memory has delivered the data and the write port has absorbed it.
+// Timing: on the PE side, the read and the write port each move banks * bank_width bytes per
+// cycle. Fills and drains use the memory-side port, sized to the memory, so memory alone limits
+// them.
 #include <algorithm>
 #include <array>
 #include <map>
@@ -43,7 +44,6 @@ class Buffet : public Buffer {
     Transaction mem;
     mem.ext = ext;
     mem.ext.command = Command::memory;
-    sc_core::sc_time port_time = cycles(port_cycles(ext.bytes));
     if (ext.command == Command::fetch) {
       ++fills_;
       write_words_ += words(ext.bytes);
@@ -66,10 +66,8 @@ class Buffet : public Buffer {
     } else {
       throw std::logic_error("buffer: unexpected command from the controller");
     }
-    sc_core::sc_time mem_delay = delay;
-    to_memory->b_transport(mem.payload, mem_delay);
+    to_memory->b_transport(mem.payload, delay);
     check_response(mem.payload, name());
-    delay = std::max(mem_delay, delay + port_time);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 

@@ -1,6 +1,7 @@
 // The `tessera` command line. Library code throws typed errors; only this file turns them into a
 // message on stderr and an exit code: 0 success, 1 usage, 2 bad input, 3 simulation error.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -131,9 +132,14 @@ int import_command(const std::vector<std::string>& args) {
   }
   const ScaleSimImport imported = import_scalesim(
       topology, cfg.empty() ? std::nullopt : std::optional(cfg), vm.count("gemm") > 0);
-  for (const std::string& key : imported.ignored_keys) {
-    std::cerr << "tessera: note: " << cfg << ": '" << key << "' has no effect in tessera\n";
+  if (!imported.ignored_keys.empty()) {
+    std::string keys;
+    for (const std::string& key : imported.ignored_keys) keys += (keys.empty() ? "" : ", ") + key;
+    std::cerr << "tessera: note: " << cfg << ": keys with no effect in tessera: " << keys << "\n";
   }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw InputError({out_dir, 0, "output"}, "cannot create the folder: " + ec.message());
   write_file_atomically(out_dir + "/trace.yaml", imported.trace_yaml);
   write_file_atomically(out_dir + "/arch.yaml", imported.arch_yaml);
   std::cout << "wrote " << out_dir << "/trace.yaml and " << out_dir << "/arch.yaml\n";
