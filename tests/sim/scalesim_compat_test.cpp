@@ -159,6 +159,7 @@ void import_run_and_compare(const TempDir& dir, const std::string& topology, boo
                             const std::string& cfg, const std::vector<Expected>& expected,
                             DataflowIndex df) {
   const std::string out = dir.path() + "/" + fs::path(topology).stem().string();
+  fs::create_directories(out);
   std::string log;
   std::string import = std::string(TESSERA_BINARY) + " import scalesim " + quote(topology) +
                        (cfg.empty() ? "" : " --cfg " + quote(cfg)) + (gemm ? " --gemm" : "") +
