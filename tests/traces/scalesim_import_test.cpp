@@ -11,8 +11,10 @@
 #include <sstream>
 #include <string>
 
+#include "models/controller/tiler.h"
 #include "sim/error.h"
 #include "traces/scalesim_import.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
 
 namespace tessera {
@@ -479,6 +481,37 @@ TEST(ScaleSimMapping, TooSmallBufferIsAnError) {
   expect_input_error([&] { add_scalesim_mappings(t, cfg); }, p, 0, "IfmapSramSzkB");
 }
 
+// The simulator's own tiler accepts every imported mapping: in range, and the largest tile
+// footprint fits one buffer slot. Real topologies, on SCALE-Sim's three presets and every dataflow.
+TEST(ScaleSimMapping, SimulatorAcceptsImportedMappings) {
+  const char* topologies[][2] = {{"conv_nets/Resnet50.csv", "c"},  {"conv_nets/alexnet.csv", "c"},
+                                 {"conv_nets/mobilenet.csv", "c"}, {"conv_nets/Googlenet.csv", "c"},
+                                 {"conv_nets/yolo_tiny.csv", "c"}, {"GEMM_mnk/gpt2.csv", "g"},
+                                 {"GEMM_mnk/gnmt.csv", "g"},       {"GEMM_mnk/NCF.csv", "g"}};
+  for (const char* preset : {"scale.cfg", "google.cfg", "eyeriss.cfg"}) {
+    ScaleSimConfig cfg = read_scalesim_config(kData + "/configs/" + preset);
+    for (Dataflow df : {Dataflow::os, Dataflow::ws, Dataflow::is}) {
+      cfg.dataflow = df;
+      ArchitectureFacts facts;
+      facts.array = {cfg.array_height, cfg.array_width};
+      facts.dataflow = df;
+      facts.buffer_capacity_bytes = cfg.buffer_kib() * 1024;
+      facts.double_buffered = true;
+      for (const auto& topo : topologies) {
+        Trace t = read_scalesim_topology(kData + "/" + topo[0], topo[1][0] == 'g');
+        add_scalesim_mappings(t, cfg);
+        for (const Layer& l : t.layers) {
+          SCOPED_TRACE(std::string(preset) + " " + to_string(df) + " " + topo[0] + " " + l.name);
+          const TilePlan plan = plan_layer(l, facts, t.file);
+          EXPECT_EQ(plan.tile, *l.mapping.buffer_tile);
+          EXPECT_EQ(plan.order, *l.mapping.loop_order);
+          EXPECT_EQ(plan.dataflow, df);
+        }
+      }
+    }
+  }
+}
+
 // ---- Writer ----------------------------------------------------------------------------------
 
 TEST(TraceWriter, ConvGemmAndMapping) {
@@ -556,6 +589,85 @@ TEST(ScaleSimImportTest, WholeImport) {
   EXPECT_TRUE(def.ignored_keys.empty());
   EXPECT_EQ(YAML::Load(def.trace_yaml)["layers"][0]["m"].as<int>(), 1024);
   EXPECT_EQ(YAML::Load(def.arch_yaml)["buffer"]["capacity_kib"].as<int>(), 192);
+}
+
+// ---- Round trips through the trace reader --------------------------------------------------
+
+void expect_same_layers(const Trace& a, const Trace& b) {
+  ASSERT_EQ(a.layers.size(), b.layers.size());
+  for (size_t i = 0; i < a.layers.size(); ++i) {
+    const Layer& x = a.layers[i];
+    const Layer& y = b.layers[i];
+    SCOPED_TRACE(x.name);
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.op, y.op);
+    EXPECT_EQ(x.gemm(), y.gemm());
+    EXPECT_EQ(x.precision_bits, y.precision_bits);
+    const ConvShape &s = x.shape, &u = y.shape;
+    EXPECT_EQ(std::vector<int64_t>({s.batch, s.in_h, s.in_w, s.channels, s.filters, s.filter_h,
+                                    s.filter_w, s.stride_h, s.stride_w, s.pad_h, s.pad_w, s.out_h,
+                                    s.out_w}),
+              std::vector<int64_t>({u.batch, u.in_h, u.in_w, u.channels, u.filters, u.filter_h,
+                                    u.filter_w, u.stride_h, u.stride_w, u.pad_h, u.pad_w, u.out_h,
+                                    u.out_w}));
+    EXPECT_EQ(x.mapping.buffer_tile, y.mapping.buffer_tile);
+    EXPECT_EQ(x.mapping.loop_order, y.mapping.loop_order);
+    EXPECT_EQ(x.mapping.dataflow, y.mapping.dataflow);
+  }
+}
+
+TEST(RoundTrip, WriterOutputReadsBackUnchanged) {
+  Trace t;
+  t.name = "round trip";
+  Layer conv;
+  conv.name = "conv";
+  conv.shape = {2, 9, 10, 3, 8, 3, 3, 2, 1, 1, 0, 5, 8};
+  conv.precision_bits = 16;
+  Layer gemm;
+  gemm.name = "7";
+  gemm.op = Op::gemm;
+  gemm.shape.in_h = gemm.shape.out_h = 100;
+  gemm.shape.channels = 30;
+  gemm.shape.filters = 20;
+  gemm.mapping.buffer_tile = GemmExtents{10, 20, 30};
+  gemm.mapping.loop_order = LoopOrder{GemmDim::k, GemmDim::m, GemmDim::n};
+  gemm.mapping.dataflow = Dataflow::is;
+  t.layers = {conv, gemm};
+  const std::string text = write_trace_yaml(t, "a comment");
+  const Trace back = parse_trace(text, "roundtrip.yaml");
+  EXPECT_EQ(back.name, t.name);
+  expect_same_layers(t, back);
+  EXPECT_EQ(write_trace_yaml(back, "a comment"), text);
+}
+
+TEST(RoundTrip, ImportedTracesReadBackWithTheirMappings) {
+  for (const char* preset : {"scale.cfg", "eyeriss.cfg"}) {
+    const std::string cfg_path = kData + "/configs/" + preset;
+    for (const auto& [topology, gemm] :
+         {std::pair{"conv_nets/Resnet50.csv", false}, std::pair{"GEMM_mnk/gpt2.csv", true}}) {
+      const ScaleSimImport imported = import_scalesim(kData + "/" + topology, cfg_path, gemm);
+      Trace expected = read_scalesim_topology(kData + "/" + topology, gemm);
+      add_scalesim_mappings(expected, read_scalesim_config(cfg_path));
+      const Trace back = parse_trace(imported.trace_yaml, "imported.yaml");
+      EXPECT_EQ(back.name, expected.name);
+      expect_same_layers(expected, back);
+    }
+  }
+}
+
+TEST(RoundTrip, SamplesReadBack) {
+  const std::pair<const char*, const char*> samples[] = {{"resnet50", "conv_nets/Resnet50.csv"},
+                                                         {"alexnet", "conv_nets/alexnet.csv"},
+                                                         {"mobilenet", "conv_nets/mobilenet.csv"},
+                                                         {"gpt2_block", "GEMM_mnk/gpt2.csv"}};
+  for (const auto& [name, topology] : samples) {
+    const Trace sample =
+        read_trace_file(std::string(TESSERA_SOURCE_DIR) + "/traces/samples/" + name + ".yaml");
+    EXPECT_EQ(sample.name, name);
+    const Trace source =
+        read_scalesim_topology(kData + "/" + topology, std::string(name) == "gpt2_block");
+    expect_same_layers(source, sample);
+  }
 }
 
 // ---- Samples ---------------------------------------------------------------------------------
