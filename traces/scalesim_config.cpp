@@ -70,7 +70,6 @@ ScaleSimConfig read_scalesim_config(const std::string& path) {
   const std::vector<CfgSection> sections = parse_ini(path);
   ScaleSimConfig cfg;
   cfg.file = path;
-  cfg.run_name.clear();
 
   struct Required {
     const char* key;

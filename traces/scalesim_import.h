@@ -37,8 +37,8 @@ struct ScaleSimConfig {
   int64_t ofmap_sram_kb = 64;
   Dataflow dataflow = Dataflow::os;
   std::vector<int64_t> bandwidth_words = {10};  // words/cycle; SCALE-Sim allows a list
-  // Keys that were read but have no effect in tessera (offsets, MemoryBanks, ...), in file order,
-  // as "section.key", so the caller can report them once.
+  // Keys that were read but have no effect in tessera (offsets, MemoryBanks, ...), as written
+  // and in file order, so the caller can report them once.
   std::vector<std::string> ignored_keys;
 
   [[nodiscard]] int64_t buffer_kib() const {
