@@ -16,7 +16,7 @@ if(NOT clash EQUAL -1)
 endif()
 
 cmake_path(GET INPUT FILENAME input_name)
-set(code "// Generated from ${input_name} by sim/energy/embed_text.cmake. Do not edit.\n")
+set(code "// Generated from ${input_name} by cmake/embed_text.cmake. Do not edit.\n")
 string(APPEND code "#include <string_view>\n\nnamespace tessera {\n\n")
 string(APPEND code "std::string_view ${NAME}() {\n")
 string(APPEND code "  return R\"${delimiter}(${text})${delimiter}\";\n}\n\n}  // namespace tessera\n")

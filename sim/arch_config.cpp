@@ -52,7 +52,10 @@ struct RawValue {
 
 }  // namespace
 
-const std::string& default_arch_yaml() { return embedded::default_arch_yaml(); }
+const std::string& default_arch_yaml() {
+  static const std::string text(embedded_arch_yaml());
+  return text;
+}
 
 const ModuleConfig& ArchConfig::module(const std::string& family) const {
   for (const auto& m : modules) {

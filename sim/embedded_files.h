@@ -2,11 +2,11 @@
 // and no data files installed.
 #pragma once
 
-#include <string>
+#include <string_view>
 
-namespace tessera::embedded {
+namespace tessera {
 
-const std::string& default_arch_yaml();   // traces/arch/default.yaml
-const std::string& default_trace_yaml();  // traces/samples/resnet50.yaml
+std::string_view embedded_arch_yaml();   // traces/arch/default.yaml
+std::string_view embedded_trace_yaml();  // traces/samples/resnet50.yaml
 
-}  // namespace tessera::embedded
+}  // namespace tessera

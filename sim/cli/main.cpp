@@ -85,7 +85,7 @@ int run_command(const std::vector<std::string>& args) {
     return 0;
   }
   // Everything is read and checked before anything is simulated or written.
-  const Trace trace = trace_path.empty() ? parse_trace(embedded::default_trace_yaml(),
+  const Trace trace = trace_path.empty() ? parse_trace(std::string(embedded_trace_yaml()),
                                                        "<built-in resnet50 trace>")
                                          : read_trace_file(trace_path);
   const ArchConfig config = load_arch_options(arch);
