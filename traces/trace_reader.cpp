@@ -85,11 +85,11 @@ struct Reader {
   }
 
   void conv(const YAML::Node& n, Layer& l, const std::string& ctx) const {
-    yaml::require_known_keys(n,
-                             {"name", "op", "batch", "input", "channels", "filters", "filter",
-                              "stride", "padding", "output", "precision", "mapping", "sparsity",
-                              "security"},
-                             file, ctx);
+    yaml::require_known_keys(
+        n,
+        {"name", "op", "batch", "input", "channels", "filters", "filter", "stride", "padding",
+         "output", "precision", "mapping", "sparsity", "security"},
+        file, ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
     ConvShape& s = l.shape;
     if (n["batch"]) s.batch = extent(n["batch"], ctx + "batch");
     std::tie(s.in_h, s.in_w) = required_pair(n, "input", ctx);
@@ -122,7 +122,7 @@ struct Reader {
   void gemm(const YAML::Node& n, Layer& l, const std::string& ctx) const {
     yaml::require_known_keys(
         n, {"name", "op", "m", "n", "k", "precision", "mapping", "sparsity", "security"}, file,
-        ctx);
+        ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
     ConvShape& s = l.shape;
     s.in_h = s.out_h = required(n, "m", ctx);
     s.filters = required(n, "n", ctx);
@@ -160,6 +160,17 @@ struct Reader {
     }
     if (n["mapping"]) l.mapping = mapping(n["mapping"], ctx + "mapping");
     const GemmExtents g = l.gemm();
+    // Checked here rather than in the tiler so the message points at the offending value.
+    if (l.mapping.buffer_tile) {
+      for (const char* d : {"m", "n", "k"}) {
+        const auto i = static_cast<size_t>(*parse_gemm_dim(d));
+        if ((*l.mapping.buffer_tile)[i] > g[i]) {
+          fail(n["mapping"]["buffer_tile"][d], ctx + "mapping.buffer_tile." + d,
+               "tile size " + std::to_string((*l.mapping.buffer_tile)[i]) +
+                   " is larger than the layer's extent " + std::to_string(g[i]));
+        }
+      }
+    }
     if (g[0] > kMaxExtent * 64 || g[2] > kMaxExtent * 64) {
       fail(n, ctx, "layer too large to simulate");
     }
@@ -208,6 +219,8 @@ Trace parse_trace(const std::string& text, const std::string& file) {
   return t;
 }
 
-Trace read_trace_file(const std::string& path) { return parse_trace(yaml::read_file(path), path); }
+Trace read_trace_file(const std::string& path) {
+  return parse_trace(yaml::read_file(path), path);
+}
 
 }  // namespace tessera
