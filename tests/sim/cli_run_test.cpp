@@ -46,7 +46,9 @@ class TempDir {
   std::string path_;
 };
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+std::string quote(const std::string& s) {
+  return "'" + s + "'";
+}
 
 // Runs a command; returns its exit status and what it printed on stdout and stderr.
 int run(const std::string& command, std::string& output) {
@@ -117,8 +119,8 @@ TEST(CliRun, SameRunTwiceGivesIdenticalReports) {
     // Same output paths both times: the report records the file names it was given.
     const std::string json = dir.path() + "/run.json";
     const std::string csv = dir.path() + "/run.csv";
-    const std::string command = kBinary + " run " + quote(trace) + " -q --json " + quote(json) +
-                                " --csv " + quote(csv);
+    const std::string command =
+        kBinary + " run " + quote(trace) + " -q --json " + quote(json) + " --csv " + quote(csv);
     std::string out;
     ASSERT_EQ(run(command, out), 0) << command << "\n" << out;
     reports.push_back(slurp(json) + "\n--- csv ---\n" + slurp(csv));
