@@ -234,6 +234,8 @@ void expect_functional_pass(const std::string& trace_text, const std::string& ex
   for (const auto& layer : result.at("layers")) {
     EXPECT_GT(layer.at("tiles").get<int64_t>(), 1) << layer.at("name");
   }
+  // gemm_k_outer: 3 k-tiles outside the output loops write each 20 x 12 output three times.
+  EXPECT_EQ(result.at("layers")[2].at("dram_bytes_written").get<int64_t>(), 3 * 20 * 12);
 }
 
 class Functional : public ::testing::TestWithParam<const char*> {};
