@@ -17,8 +17,12 @@ void Component::set_clock_mhz(double mhz) {
   g_period = sc_core::sc_time(std::round(1e6 / mhz), sc_core::SC_PS);
 }
 
-const sc_core::sc_time& Component::period() { return g_period; }
-double Component::clock_mhz() { return g_clock_mhz; }
+const sc_core::sc_time& Component::period() {
+  return g_period;
+}
+double Component::clock_mhz() {
+  return g_clock_mhz;
+}
 
 uint64_t Component::to_cycles(const sc_core::sc_time& t) {
   return t.value() / g_period.value();

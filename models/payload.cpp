@@ -6,8 +6,7 @@
 
 namespace tessera {
 
-void Transaction::prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data,
-                          size_t elements) {
+void Transaction::prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data, size_t elements) {
   tlm::tlm_generic_payload& p = payload;
   p.set_command(cmd);
   p.set_address(address);
@@ -27,8 +26,7 @@ TileExtension& extension_of(tlm::tlm_generic_payload& p) {
 
 void check_response(const tlm::tlm_generic_payload& p, const char* who) {
   if (p.is_response_error()) {
-    throw SimulationError(std::string(who) + ": transaction failed: " +
-                          p.get_response_string());
+    throw SimulationError(std::string(who) + ": transaction failed: " + p.get_response_string());
   }
 }
 

@@ -34,7 +34,7 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   int slot = 0;       // buffer half (double buffering) the box belongs to
 
   // compute only
-  GemmRange range;                  // the tile in the layer's GEMM view
+  GemmRange range;  // the tile in the layer's GEMM view
   Dataflow dataflow = Dataflow::ws;
   systolic::StreamPosition stream;  // position in a stream of chunks along T
   bool functional = false;  // carry values (the payload data array holds them where present)
@@ -42,9 +42,7 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   bool accumulate = false;  // the output tile already holds partial sums to add to
   int input_slot = 0, weight_slot = 0, output_slot = 0;
 
-  [[nodiscard]] tlm::tlm_extension_base* clone() const override {
-    return new TileExtension(*this);
-  }
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TileExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
     *this = static_cast<const TileExtension&>(other);
   }

@@ -43,8 +43,8 @@ std::vector<int32_t> reference_outputs(const Layer& layer, const std::vector<int
             for (int64_t fs = 0; fs < s.filter_w; ++fs) {
               const int64_t x = q * s.stride_w - s.pad_w + fs;
               if (x < 0 || x >= s.in_w) continue;
-              const int32_t v = inputs[static_cast<size_t>(((b * s.in_h + h) * s.in_w + x) *
-                                                               s.channels + c)];
+              const int32_t v =
+                  inputs[static_cast<size_t>(((b * s.in_h + h) * s.in_w + x) * s.channels + c)];
               const int32_t* wrow =
                   weights.data() + ((c * s.filter_h + fr) * s.filter_w + fs) * s.filters;
               for (int64_t n = 0; n < s.filters; ++n) o[n] += v * wrow[n];

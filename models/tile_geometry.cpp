@@ -127,12 +127,14 @@ Box tensor_box(const Layer& layer, Tensor t, const GemmRange& r) {
   return {};
 }
 
-int64_t box_bytes(const Box& box, int bits) { return (box.volume() * bits + 7) / 8; }
+int64_t box_bytes(const Box& box, int bits) {
+  return (box.volume() * bits + 7) / 8;
+}
 
 int64_t tile_footprint_bytes(const Layer& layer, const GemmExtents& tile) {
   const GemmExtents g = layer.gemm();
-  const GemmRange r{0, std::min(tile[0], g[0]), 0, std::min(tile[1], g[1]), 0,
-                    std::min(tile[2], g[2])};
+  const GemmRange r{0, std::min(tile[0], g[0]), 0, std::min(tile[1], g[1]),
+                    0, std::min(tile[2], g[2])};
   // The input box of an m-range depends on where it starts; the worst case is a range that
   // straddles an output row, so take the larger of a range at the origin and one shifted to
   // end just past a row boundary.

@@ -34,10 +34,12 @@ std::pair<std::vector<ParamSpec>, std::string> lookup(const std::string& impl,
 }
 
 const std::vector<Family>& families() {
-  static const std::vector<Family> list{
-      {"controller", "tiled", lookup<Controller>}, {"pe_array", "systolic", lookup<PeArray>},
-      {"buffer", "buffet", lookup<Buffer>},        {"sparse", "dense", lookup<SparseDecoder>},
-      {"dram", "ideal", lookup<Dram>},             {"crypto", "none", lookup<CryptoEngine>}};
+  static const std::vector<Family> list{{"controller", "tiled", lookup<Controller>},
+                                        {"pe_array", "systolic", lookup<PeArray>},
+                                        {"buffer", "buffet", lookup<Buffer>},
+                                        {"sparse", "dense", lookup<SparseDecoder>},
+                                        {"dram", "ideal", lookup<Dram>},
+                                        {"crypto", "none", lookup<CryptoEngine>}};
   return list;
 }
 

@@ -1,5 +1,7 @@
 #include "sim/energy_table.h"
 
+#include "traces/yaml_util.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -32,34 +34,6 @@ std::string join(const std::vector<std::string>& names) {
 
 // yaml-cpp gives only a line for a syntax error; the block-style keys still open at that line
 // name the field well enough to find it.
-std::string field_at(const std::string& text, int line) {
-  std::vector<std::pair<size_t, std::string>> open;  // (indent, key), outermost first
-  std::istringstream in(text);
-  std::string s;
-  for (int n = 1; n <= line && std::getline(in, s); ++n) {
-    const size_t indent = s.find_first_not_of(' ');
-    if (indent == std::string::npos || s[indent] == '#') continue;
-    const size_t colon = s.find(':', indent);
-    if (colon == std::string::npos) continue;
-    const std::string key = s.substr(indent, colon - indent);
-    if (key.empty() || key.find_first_of(" {}[],\"'#") != std::string::npos) continue;
-    while (!open.empty() && open.back().first >= indent) open.pop_back();
-    open.emplace_back(indent, key);
-  }
-  std::string field;
-  for (const auto& [indent, key] : open) field += (field.empty() ? "" : ".") + key;
-  return field;
-}
-
-YAML::Node load_yaml(const std::string& text, const std::string& file) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    throw InputError({file, line, field_at(text, line)}, "malformed YAML: " + e.msg);
-  }
-}
-
 // Walks one parsed table, checking every key against the format so that a misspelt key is an
 // error rather than a silently missing figure.
 class Parser {
@@ -168,7 +142,7 @@ class Parser {
 }  // namespace
 
 EnergyTable EnergyTable::parse(const std::string& text, const std::string& file) {
-  const YAML::Node root = load_yaml(text, file);
+  const YAML::Node root = yaml::parse(text, file);
   const Parser p(file);
   if (!root.IsMap()) {
     p.fail(root, "", "expected a map with the keys tessera_energy, name and components");

@@ -9,12 +9,12 @@ namespace tessera {
 
 ParamSpec int_param(std::string name, int64_t def, std::string unit, std::string desc,
                     int64_t min) {
-  return {std::move(name), ParamType::integer, std::to_string(def), std::move(unit),
-          std::move(desc), {}, static_cast<double>(min)};
+  return {std::move(name),         ParamType::integer, std::to_string(def),
+          std::move(unit),         std::move(desc),    {},
+          static_cast<double>(min)};
 }
 
-ParamSpec real_param(std::string name, double def, std::string unit, std::string desc,
-                     double min) {
+ParamSpec real_param(std::string name, double def, std::string unit, std::string desc, double min) {
   std::ostringstream text;
   text << def;
   return {std::move(name), ParamType::real, text.str(), std::move(unit), std::move(desc), {}, min};
@@ -26,8 +26,13 @@ ParamSpec bool_param(std::string name, bool def, std::string desc) {
 
 ParamSpec choice_param(std::string name, std::string def, std::vector<std::string> choices,
                        std::string desc) {
-  return {std::move(name), ParamType::string, std::move(def), "", std::move(desc),
-          std::move(choices), 0};
+  return {std::move(name),
+          ParamType::string,
+          std::move(def),
+          "",
+          std::move(desc),
+          std::move(choices),
+          0};
 }
 
 const char* to_string(ParamType t) {
@@ -139,7 +144,8 @@ int64_t ParamValues::get_int(const std::string& name) const {
 
 double ParamValues::get_real(const std::string& name) const {
   const ParamType t = spec(name).type;
-  if (t != ParamType::real && t != ParamType::integer) throw std::logic_error(name + " not a number");
+  if (t != ParamType::real && t != ParamType::integer)
+    throw std::logic_error(name + " not a number");
   return *parse_real(values_.at(name));
 }
 

@@ -67,8 +67,8 @@ class Registry {
 
 // Registers `Class` (constructible from (sc_module_name, const ParamValues&)) as implementation
 // `name` of `Family`. Use once, at namespace scope, in the implementation's .cpp file.
-#define TESSERA_REGISTER(Family, name, Class, description, ...)                             \
+#define TESSERA_REGISTER(Family, name, Class, description, ...)                              \
   static const bool tessera_registered_##name = ::tessera::Registry<Family>::instance().add( \
       {#name, description, std::vector<::tessera::ParamSpec> __VA_ARGS__,                    \
-       [](const sc_core::sc_module_name& n, const ::tessera::ParamValues& p)                \
+       [](const sc_core::sc_module_name& n, const ::tessera::ParamValues& p)                 \
            -> std::unique_ptr<Family> { return std::make_unique<Class>(n, p); }})

@@ -112,8 +112,8 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
       }
     }
     l.utilization = cycles == 0 ? 0.0
-                                : static_cast<double>(l.macs) /
-                                      (static_cast<double>(cycles) * static_cast<double>(result.pes));
+                                : static_cast<double>(l.macs) / (static_cast<double>(cycles) *
+                                                                 static_cast<double>(result.pes));
     result.layers.push_back(std::move(l));
   };
   acc.controller->set_workload(std::move(w));

@@ -2,7 +2,9 @@
 
 namespace tessera {
 
-const char* to_string(Op op) { return op == Op::conv ? "conv" : "gemm"; }
+const char* to_string(Op op) {
+  return op == Op::conv ? "conv" : "gemm";
+}
 
 const char* to_string(Dataflow df) {
   switch (df) {

@@ -46,7 +46,7 @@ struct ConvShape {
 struct Layer {
   std::string name;
   Op op = Op::conv;
-  ConvShape shape;       // a GEMM is stored in its conv form (see above)
+  ConvShape shape;         // a GEMM is stored in its conv form (see above)
   int precision_bits = 8;  // of inputs and weights; outputs are written at the same precision
   Mapping mapping;
   int line = 0;  // line of the layer in its trace file, for error messages

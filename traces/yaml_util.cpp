@@ -3,15 +3,50 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace tessera::yaml {
+
+namespace {
+// The dotted path of the keys still open at `line` (by indentation), to name the field of a
+// syntax error, for which yaml-cpp gives only a position.
+std::string field_at(const std::string& text, int line) {
+  std::vector<std::pair<size_t, std::string>> open;  // (indent, key), outermost first
+  std::istringstream in(text);
+  std::string s;
+  for (int n = 1; n <= line && std::getline(in, s); ++n) {
+    const size_t indent = s.find_first_not_of(' ');
+    if (indent == std::string::npos || s[indent] == '#') continue;
+    const size_t colon = s.find(':', indent);
+    if (colon == std::string::npos) continue;
+    const std::string key = s.substr(indent, colon - indent);
+    if (key.empty() || key.find_first_of(" {}[],\"'#") != std::string::npos) continue;
+    while (!open.empty() && open.back().first >= indent) open.pop_back();
+    open.emplace_back(indent, key);
+  }
+  std::string field;
+  for (const auto& [indent, key] : open) field += (field.empty() ? "" : ".") + key;
+  return field;
+}
+
+}  // namespace
 
 YAML::Node parse(const std::string& text, const std::string& file) {
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw InputError({file, e.mark.is_null() ? 0 : e.mark.line + 1, ""},
-                     "malformed YAML: " + e.msg);
+    int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    // An error found at the end of the input (an unclosed bracket) belongs to the last line with
+    // text on it, not to the empty position after it.
+    int last = 0, n = 0;
+    std::istringstream in(text);
+    for (std::string s; std::getline(in, s);) {
+      ++n;
+      if (s.find_first_not_of(" \t\r") != std::string::npos) last = n;
+    }
+    if (line > last) line = last;
+    throw InputError({file, line, field_at(text, line)}, "malformed YAML: " + e.msg);
   }
 }
 

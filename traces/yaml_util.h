@@ -25,8 +25,8 @@ namespace tessera::yaml {
 void require_known_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
                         const std::string& file, const std::string& context);
 
-[[nodiscard]] int64_t to_int(const YAML::Node& n, const std::string& file,
-                             const std::string& field, int64_t min = 1);
+[[nodiscard]] int64_t to_int(const YAML::Node& n, const std::string& file, const std::string& field,
+                             int64_t min = 1);
 [[nodiscard]] std::string to_string(const YAML::Node& n, const std::string& file,
                                     const std::string& field);
 // A scalar's text, for values checked elsewhere (parameters).

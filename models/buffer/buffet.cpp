@@ -57,8 +57,8 @@ class Buffet : public Buffer {
       ++drains_;
       read_words_ += words(ext.bytes);
       require_resident(slot, ext);
-      mem.prepare(tlm::TLM_WRITE_COMMAND, p.get_address(), functional ? slot.values.data() : nullptr,
-                  functional ? slot.values.size() : 0);
+      mem.prepare(tlm::TLM_WRITE_COMMAND, p.get_address(),
+                  functional ? slot.values.data() : nullptr, functional ? slot.values.size() : 0);
     } else if (ext.command == Command::release) {
       slot = Slot{};
       p.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -121,9 +121,8 @@ class Buffet : public Buffer {
       for (const auto& s : tensor) total += s.bytes;
     }
     if (total > capacity_) {
-      throw SimulationError(std::string(name()) + ": resident tiles need " +
-                            std::to_string(total) + " bytes, more than the capacity " +
-                            std::to_string(capacity_));
+      throw SimulationError(std::string(name()) + ": resident tiles need " + std::to_string(total) +
+                            " bytes, more than the capacity " + std::to_string(capacity_));
     }
     peak_occupancy_ = std::max<uint64_t>(peak_occupancy_, static_cast<uint64_t>(total));
   }

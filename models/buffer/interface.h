@@ -37,7 +37,9 @@ class Buffer : public Component {
   virtual void controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
   virtual void pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
   // Debug (untimed) accesses go straight through to memory: loading tensors, reading results.
-  virtual unsigned debug_transport(tlm::tlm_generic_payload& p) { return to_memory->transport_dbg(p); }
+  virtual unsigned debug_transport(tlm::tlm_generic_payload& p) {
+    return to_memory->transport_dbg(p);
+  }
 };
 
 }  // namespace tessera

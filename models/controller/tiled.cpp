@@ -20,9 +20,15 @@
 namespace tessera {
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-size_t at(GemmDim d) { return static_cast<size_t>(d); }
-size_t at(Tensor t) { return static_cast<size_t>(t); }
+int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+size_t at(GemmDim d) {
+  return static_cast<size_t>(d);
+}
+size_t at(Tensor t) {
+  return static_cast<size_t>(t);
+}
 
 // Which GEMM dims each tensor depends on.
 constexpr std::array<std::array<GemmDim, 2>, kNumTensors> kDependsOn{
@@ -134,8 +140,8 @@ class TiledController : public Controller {
             ++refills_;
           }
           ++fetches_;
-          const uint64_t done = transfer(Command::fetch, layer, tensor, next.range, s,
-                                         slot_free[at(tensor)][s]);
+          const uint64_t done =
+              transfer(Command::fetch, layer, tensor, next.range, s, slot_free[at(tensor)][s]);
           next_ready = std::max(next_ready, done);
         }
         advance(idx, plan.order, nt);
@@ -150,13 +156,13 @@ class TiledController : public Controller {
                                {first_chunk, last_chunk}, i == 1, begin);
         ++tiles_;
         for (int t = 0; t < kNumTensors; ++t) {
-          slot_free[static_cast<size_t>(t)][static_cast<size_t>(pending_slots[static_cast<size_t>(t)])] =
-              compute_done;
+          slot_free[static_cast<size_t>(t)]
+                   [static_cast<size_t>(pending_slots[static_cast<size_t>(t)])] = compute_done;
         }
         end = std::max(end, compute_done);
-        const bool output_changes =
-            i == total || next.idx[at(GemmDim::m)] != pending.idx[at(GemmDim::m)] ||
-            next.idx[at(GemmDim::n)] != pending.idx[at(GemmDim::n)];
+        const bool output_changes = i == total ||
+                                    next.idx[at(GemmDim::m)] != pending.idx[at(GemmDim::m)] ||
+                                    next.idx[at(GemmDim::n)] != pending.idx[at(GemmDim::n)];
         if (output_changes) {
           ++writebacks_;
           const int s = pending_slots[at(Tensor::outputs)];
@@ -268,9 +274,8 @@ class TiledController : public Controller {
   static uint64_t base_of(const Layer& layer, Tensor t) {
     uint64_t base = 0;
     for (int i = 0; i < static_cast<int>(t); ++i) {
-      const auto bytes =
-          static_cast<uint64_t>(box_bytes(whole_tensor(layer, static_cast<Tensor>(i)),
-                                          layer.precision_bits));
+      const auto bytes = static_cast<uint64_t>(
+          box_bytes(whole_tensor(layer, static_cast<Tensor>(i)), layer.precision_bits));
       base += (bytes + 4095) / 4096 * 4096;
     }
     return base;
@@ -313,9 +318,9 @@ class TiledController : public Controller {
     const int64_t n = layer.shape.filters;
     for (size_t i = 0; i < want.size(); ++i) {
       if (got[i] != want[i]) {
-        throw SimulationError("functional check failed in layer '" + layer.name + "': output (m=" +
-                              std::to_string(static_cast<int64_t>(i) / n) + ", n=" +
-                              std::to_string(static_cast<int64_t>(i) % n) + ") is " +
+        throw SimulationError("functional check failed in layer '" + layer.name +
+                              "': output (m=" + std::to_string(static_cast<int64_t>(i) / n) +
+                              ", n=" + std::to_string(static_cast<int64_t>(i) % n) + ") is " +
                               std::to_string(got[i]) + ", the reference gives " +
                               std::to_string(want[i]));
       }

@@ -11,8 +11,12 @@
 namespace tessera {
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-size_t at(GemmDim d) { return static_cast<size_t>(d); }
+int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+size_t at(GemmDim d) {
+  return static_cast<size_t>(d);
+}
 
 constexpr std::array<LoopOrder, 6> kOrders{{{GemmDim::m, GemmDim::n, GemmDim::k},
                                             {GemmDim::n, GemmDim::m, GemmDim::k},
@@ -144,10 +148,11 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     plan.tile = *layer.mapping.buffer_tile;
     for (size_t d = 0; d < 3; ++d) {
       if (plan.tile[d] < 1 || plan.tile[d] > g[d]) {
-        throw InputError(where(file, layer, std::string("mapping.buffer_tile.") +
-                                                to_string(static_cast<GemmDim>(d))),
-                         "layer '" + layer.name + "': tile size " + std::to_string(plan.tile[d]) +
-                             " must be between 1 and the layer's extent " + std::to_string(g[d]));
+        throw InputError(
+            where(file, layer,
+                  std::string("mapping.buffer_tile.") + to_string(static_cast<GemmDim>(d))),
+            "layer '" + layer.name + "': tile size " + std::to_string(plan.tile[d]) +
+                " must be between 1 and the layer's extent " + std::to_string(g[d]));
       }
     }
     const int64_t need = max_tile_footprint(layer, plan.tile);
@@ -190,9 +195,9 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
       return plan;
     }
   }
-  throw InputError(where(file, layer, "mapping"),
-                   "layer '" + layer.name + "': no tile fits a buffer slot of " +
-                       std::to_string(slot) + " bytes");
+  throw InputError(where(file, layer, "mapping"), "layer '" + layer.name +
+                                                      "': no tile fits a buffer slot of " +
+                                                      std::to_string(slot) + " bytes");
 }
 
 }  // namespace tessera

@@ -18,12 +18,14 @@ class IdealDram : public Dram {
   IdealDram(const sc_core::sc_module_name& name, const ParamValues& p)
       : Dram(name, p),
         bytes_per_cycle_(p.get_real("bandwidth_gbps") * 1e3 / clock_mhz()),
-        latency_cycles_(static_cast<uint64_t>(std::ceil(p.get_real("latency_ns") * clock_mhz() / 1e3))),
+        latency_cycles_(
+            static_cast<uint64_t>(std::ceil(p.get_real("latency_ns") * clock_mhz() / 1e3))),
         reads_(stats().counter("reads", "transactions", "read transactions")),
         writes_(stats().counter("writes", "transactions", "write transactions")),
         read_bytes_(stats().counter("read_byte", "bytes", "bytes read", true)),
         write_bytes_(stats().counter("write_byte", "bytes", "bytes written", true)),
-        busy_cycles_(stats().counter("busy_cycles", "cycles", "cycles the channel transferred data")) {}
+        busy_cycles_(
+            stats().counter("busy_cycles", "cycles", "cycles the channel transferred data")) {}
 
   [[nodiscard]] double peak_bytes_per_cycle() const override { return bytes_per_cycle_; }
 
@@ -70,6 +72,6 @@ class IdealDram : public Dram {
 
 TESSERA_REGISTER(Dram, ideal, IdealDram, "fixed latency plus one bandwidth-limited channel",
                  {real_param("bandwidth_gbps", 25.6, "GB/s", "peak bandwidth; 0 means unlimited"),
-                   real_param("latency_ns", 100, "ns", "latency added to every transfer")});
+                  real_param("latency_ns", 100, "ns", "latency added to every transfer")});
 
 }  // namespace tessera

@@ -6,8 +6,8 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/component.h"
-#include "models/pe_array/systolic_timing.h"
 #include "models/payload.h"
+#include "models/pe_array/systolic_timing.h"
 
 namespace tessera {
 

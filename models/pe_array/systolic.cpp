@@ -16,7 +16,9 @@
 namespace tessera {
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
 
 class SystolicArray : public PeArray {
  public:
@@ -25,7 +27,7 @@ class SystolicArray : public PeArray {
         shape_{p.get_int("rows"), p.get_int("cols")},
         dataflow_(*parse_dataflow(p.get_string("dataflow"))),
         model_(p.get_string("timing") == "scalesim" ? systolic::TimingModel::scalesim
-                                                     : systolic::TimingModel::physical),
+                                                    : systolic::TimingModel::physical),
         macs_(stats().counter("mac", "MACs", "multiply-accumulates performed", true)),
         idle_(stats().counter("idle_pe_cycle", "PE-cycles",
                               "PE-cycles of a busy array in which a PE did no MAC", true)),
@@ -43,8 +45,8 @@ class SystolicArray : public PeArray {
     TileExtension& ext = extension_of(p);
     const Layer& layer = *ext.layer;
     const GemmRange& r = ext.range;
-    systolic::TileCycles t = systolic::tile_cycles(shape_, ext.dataflow, model_,
-                                                   {r.m(), r.n(), r.k()}, ext.stream);
+    systolic::TileCycles t =
+        systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), r.k()}, ext.stream);
     // SCALE-Sim reports the index of a layer's last cycle, one less than the count.
     if (model_ == systolic::TimingModel::scalesim && ext.first_tile_of_layer && t.cycles > 0) {
       --t.cycles;

@@ -43,9 +43,8 @@ struct ArchOptions {
 };
 
 void add_arch_options(po::options_description& d, ArchOptions& a) {
-  d.add_options()("arch", po::value<std::string>()->notifier([&](const std::string& s) {
-    a.file = s;
-  }),
+  d.add_options()("arch",
+                  po::value<std::string>()->notifier([&](const std::string& s) { a.file = s; }),
                   "architecture YAML (default: the built-in architecture)")(
       "param,p", po::value<std::vector<std::string>>(&a.overrides)->composing(),
       "override one parameter: module.param=value");
@@ -175,7 +174,9 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 }  // namespace tessera
 
-int sc_main(int argc, char** argv) { return tessera::dispatch(argc, argv); }
+int sc_main(int argc, char** argv) {
+  return tessera::dispatch(argc, argv);
+}
 
 int main(int argc, char** argv) {
   // Must be set before the SystemC kernel starts, or it prints its banner.

@@ -159,10 +159,6 @@ TEST(CliBadInput, GoodTraceRuns) {
 
 TEST(CliBadInput, MalformedYaml) {
   // The bracket is left open on the last line, so the parser notices it on that line.
-  GTEST_SKIP() << "known bug: an unclosed '[' on line 9 (the last line) of a trace is reported "
-                  "as 'FILE:10: malformed YAML: ...', one past the end and with no field "
-                  "(traces/yaml_util.cpp parse() passes an empty field; the energy table reader "
-                  "derives one with field_at)";
   expect_bad_trace(with_line(9, "    filter: [3, 3"), 9, "layers.filter");
 }
 
