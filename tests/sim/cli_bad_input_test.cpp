@@ -116,7 +116,9 @@ void expect_bad_input(const TempDir& dir, const std::string& args, const Expect&
     EXPECT_NE(err.find("field '" + e.field + "': "), std::string::npos)
         << "expected field '" << e.field << "'\ngot: " << err;
   }
-  if (!e.also.empty()) EXPECT_NE(err.find(e.also), std::string::npos) << err;
+  if (!e.also.empty()) {
+    EXPECT_NE(err.find(e.also), std::string::npos) << err;
+  }
   EXPECT_FALSE(fs::exists(json)) << command;
   EXPECT_FALSE(fs::exists(csv)) << command;
 }
