@@ -1,10 +1,6 @@
 #include "sim/energy_table.h"
 
-#include "traces/yaml_util.h"
-
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -14,6 +10,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/error.h"
+#include "sim/numbers.h"
+#include "traces/yaml_util.h"
 
 namespace tessera {
 
@@ -22,18 +20,12 @@ namespace {
 constexpr int kVersion = 1;
 constexpr const char* kBuiltinFile = "sim/energy/default.yaml (built in)";
 
-int line_of(const YAML::Node& node) {
-  return node.Mark().is_null() ? 0 : node.Mark().line + 1;
-}
-
 std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
-// yaml-cpp gives only a line for a syntax error; the block-style keys still open at that line
-// name the field well enough to find it.
 // Walks one parsed table, checking every key against the format so that a misspelt key is an
 // error rather than a silently missing figure.
 class Parser {
@@ -42,7 +34,7 @@ class Parser {
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& field,
                          const std::string& message) const {
-    throw InputError({file_, line_of(at), field}, message);
+    throw InputError({file_, yaml::line_of(at), field}, message);
   }
 
   // Calls visit(key, field, key_node, value) for each entry of a map, in file order.
@@ -73,11 +65,9 @@ class Parser {
   double picojoules(const YAML::Node& node, const std::string& field) const {
     if (!node.IsScalar()) fail(node, field, "expected a number of picojoules");
     const std::string& s = node.Scalar();
-    double v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
-      fail(node, field, "expected a number of picojoules, got '" + s + "'");
-    }
+    const std::optional<double> parsed = parse_real(s);
+    if (!parsed) fail(node, field, "expected a number of picojoules, got '" + s + "'");
+    const double v = *parsed;
     if (v < 0) fail(node, field, "must not be negative, got " + s);
     return v;
   }
@@ -116,7 +106,7 @@ class Parser {
     each_entry(node, field, {},
                [&](const std::string& name, const std::string& f, const YAML::Node& key,
                    const YAML::Node& value) {
-                 out[name] = {line_of(key), actions(value, f)};
+                 out[name] = {yaml::line_of(key), actions(value, f)};
                });
     return out;
   }
@@ -130,7 +120,7 @@ class Parser {
                  // Reports list a component's energies next to their sum under this name.
                  if (name == "total") fail(key, f, "'total' is reserved");
                  out[name] = entry(value, f);
-                 out[name].line = line_of(key);
+                 out[name].line = yaml::line_of(key);
                });
     return out;
   }
@@ -167,7 +157,7 @@ EnergyTable EnergyTable::parse(const std::string& text, const std::string& file)
                    table.name_ = p.text(value, field);
                  } else {
                    has_components = true;
-                   table.components_line_ = line_of(key_node);
+                   table.components_line_ = yaml::line_of(key_node);
                    table.components_ = p.components(value, field);
                  }
                });

@@ -1,8 +1,7 @@
 #include "sim/params.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
+#include "sim/numbers.h"
+
 #include <sstream>
 
 namespace tessera {
@@ -46,21 +45,6 @@ const char* to_string(ParamType t) {
 }
 
 namespace {
-
-std::optional<int64_t> parse_int(const std::string& s) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::optional<double> parse_real(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 // Returns the canonical text of a valid value, or throws.
 std::string validate(const ParamSpec& spec, const std::string& module, const std::string& text,

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ enum class Dataflow { ws, os, is };
 enum class GemmDim { m = 0, n = 1, k = 2 };
 using GemmExtents = std::array<int64_t, 3>;  // indexed by GemmDim
 using LoopOrder = std::array<GemmDim, 3>;    // outermost first
+[[nodiscard]] constexpr size_t dim_index(GemmDim d) {
+  return static_cast<size_t>(d);
+}
 
 struct Mapping {
   std::optional<GemmExtents> buffer_tile;  // tile held in the global buffer
@@ -67,6 +71,20 @@ struct Trace {
   std::string file;  // where it was read from ("<embedded>" for the built-in default)
   std::vector<Layer> layers;
 };
+
+// How a dataflow folds the GEMM view onto a systolic array: which dim runs along the array's
+// rows, which along its columns, and which is streamed through it in time.
+struct FoldDims {
+  GemmDim rows, cols, streamed;
+};
+[[nodiscard]] constexpr FoldDims fold_dims(Dataflow df) {
+  switch (df) {
+    case Dataflow::os: return {GemmDim::m, GemmDim::n, GemmDim::k};
+    case Dataflow::ws: return {GemmDim::k, GemmDim::n, GemmDim::m};
+    case Dataflow::is: return {GemmDim::k, GemmDim::m, GemmDim::n};
+  }
+  return {GemmDim::m, GemmDim::n, GemmDim::k};
+}
 
 [[nodiscard]] const char* to_string(Op op);
 [[nodiscard]] const char* to_string(Dataflow df);

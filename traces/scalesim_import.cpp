@@ -6,12 +6,12 @@
 #include <sstream>
 
 #include "sim/error.h"
+#include "sim/numbers.h"
 #include "traces/scalesim_text.h"
 #include "traces/trace_writer.h"
 
 namespace tessera {
 
-using scalesim_detail::ceil_div;
 using scalesim_detail::kMaxValue;
 using scalesim_detail::lower;
 using scalesim_detail::parse_int;

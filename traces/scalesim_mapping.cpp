@@ -3,11 +3,10 @@
 #include <algorithm>
 
 #include "sim/error.h"
+#include "sim/numbers.h"
 #include "traces/scalesim_text.h"
 
 namespace tessera {
-
-using scalesim_detail::ceil_div;
 
 namespace {
 
@@ -39,13 +38,8 @@ int64_t footprint_bytes(const Layer& layer, const GemmExtents& t) {
 void add_scalesim_mappings(Trace& trace, const ScaleSimConfig& cfg) {
   // Double buffering gives a tile half the buffer; 40% leaves a margin on top of the bound above.
   const int64_t budget = cfg.buffer_kib() * 1024 * 2 / 5;
-  GemmDim rows_dim = GemmDim::m, cols_dim = GemmDim::n, t_dim = GemmDim::k;  // os
-  if (cfg.dataflow == Dataflow::ws)
-    rows_dim = GemmDim::k, cols_dim = GemmDim::n, t_dim = GemmDim::m;
-  if (cfg.dataflow == Dataflow::is)
-    rows_dim = GemmDim::k, cols_dim = GemmDim::m, t_dim = GemmDim::n;
-  const auto r = static_cast<size_t>(rows_dim), c = static_cast<size_t>(cols_dim),
-             t = static_cast<size_t>(t_dim);
+  const FoldDims dims = fold_dims(cfg.dataflow);
+  const size_t r = dim_index(dims.rows), c = dim_index(dims.cols), t = dim_index(dims.streamed);
 
   for (Layer& layer : trace.layers) {
     const GemmExtents extent = layer.gemm();
@@ -72,7 +66,7 @@ void add_scalesim_mappings(Trace& trace, const ScaleSimConfig& cfg) {
     }
     tile[t] = lo;
     layer.mapping.buffer_tile = tile;
-    layer.mapping.loop_order = LoopOrder{cols_dim, rows_dim, t_dim};
+    layer.mapping.loop_order = LoopOrder{dims.cols, dims.rows, dims.streamed};
     layer.mapping.dataflow = cfg.dataflow;
   }
 }

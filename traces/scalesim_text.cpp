@@ -1,9 +1,10 @@
 #include "traces/scalesim_text.h"
 
+#include "sim/numbers.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -56,13 +57,8 @@ std::vector<std::string> split(const std::string& line, char sep) {
 }
 
 std::optional<int64_t> parse_int(const std::string& s) {
-  int64_t v = 0;
-  const char* first = s.data();
-  const char* last = s.data() + s.size();
-  if (first != last && *first == '+') ++first;
-  const auto [ptr, ec] = std::from_chars(first, last, v);
-  if (ec != std::errc() || ptr != last || first == last) return std::nullopt;
-  return v;
+  const std::string_view digits = !s.empty() && s[0] == '+' ? std::string_view(s).substr(1) : s;
+  return tessera::parse_int(digits);
 }
 
 int64_t positive_int(const std::string& text, const SourceLocation& where) {

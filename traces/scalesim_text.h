@@ -23,13 +23,11 @@ std::vector<std::string> read_lines(const std::string& path, const std::string& 
 // Fields of a line, trimmed; a trailing separator gives a trailing empty field.
 std::vector<std::string> split(const std::string& line, char sep);
 
+// An integer as SCALE-Sim's Python int() reads a CSV field: like tessera::parse_int, plus an
+// optional leading '+'.
 std::optional<int64_t> parse_int(const std::string& s);
 
 // A positive integer no larger than kMaxValue, or InputError naming `where`.
 int64_t positive_int(const std::string& text, const SourceLocation& where);
-
-inline int64_t ceil_div(int64_t a, int64_t b) {
-  return (a + b - 1) / b;
-}
 
 }  // namespace tessera::scalesim_detail

@@ -1,6 +1,7 @@
 #include "traces/yaml_util.h"
 
-#include <charconv>
+#include "sim/numbers.h"
+
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -82,11 +83,11 @@ std::string scalar_text(const YAML::Node& n, const std::string& file, const std:
 int64_t to_int(const YAML::Node& n, const std::string& file, const std::string& field,
                int64_t min) {
   const std::string s = scalar_text(n, file, field);
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) {
+  const std::optional<int64_t> parsed = parse_int(s);
+  if (!parsed) {
     throw InputError({file, line_of(n), field}, "expected an integer, got '" + s + "'");
   }
+  const int64_t v = *parsed;
   if (v < min) {
     throw InputError({file, line_of(n), field},
                      "must be at least " + std::to_string(min) + ", got " + s);

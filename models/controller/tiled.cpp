@@ -15,17 +15,12 @@
 #include "models/controller/tiler.h"
 #include "models/reference_compute.h"
 #include "sim/error.h"
+#include "sim/numbers.h"
 #include "sim/registry.h"
 
 namespace tessera {
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) {
-  return (a + b - 1) / b;
-}
-size_t at(GemmDim d) {
-  return static_cast<size_t>(d);
-}
 size_t at(Tensor t) {
   return static_cast<size_t>(t);
 }
@@ -33,15 +28,6 @@ size_t at(Tensor t) {
 // Which GEMM dims each tensor depends on.
 constexpr std::array<std::array<GemmDim, 2>, kNumTensors> kDependsOn{
     {{GemmDim::m, GemmDim::k}, {GemmDim::k, GemmDim::n}, {GemmDim::m, GemmDim::n}}};
-
-GemmDim streamed_dim(Dataflow df) {
-  switch (df) {
-    case Dataflow::os: return GemmDim::k;
-    case Dataflow::ws: return GemmDim::m;
-    case Dataflow::is: return GemmDim::n;
-  }
-  return GemmDim::m;
-}
 
 class TiledController : public Controller {
  public:
@@ -90,8 +76,8 @@ class TiledController : public Controller {
     const std::array<int64_t, 3> nt{ceil_div(g[0], plan.tile[0]), ceil_div(g[1], plan.tile[1]),
                                     ceil_div(g[2], plan.tile[2])};
     const int64_t total = nt[0] * nt[1] * nt[2];
-    const GemmDim t_dim = streamed_dim(plan.dataflow);
-    const bool chunked_stream = plan.order[2] == t_dim && nt[at(t_dim)] > 1;
+    const GemmDim t_dim = fold_dims(plan.dataflow).streamed;
+    const bool chunked_stream = plan.order[2] == t_dim && nt[dim_index(t_dim)] > 1;
     const bool two_slots = workload_.facts.double_buffered;
 
     // Per tensor: which tile is resident, in which slot, and when each slot is free again.
@@ -121,8 +107,8 @@ class TiledController : public Controller {
           const Tensor tensor = static_cast<Tensor>(t);
           const auto& dims = kDependsOn[at(tensor)];
           const bool same = has_resident[at(tensor)] &&
-                            resident[at(tensor)][at(dims[0])] == idx[at(dims[0])] &&
-                            resident[at(tensor)][at(dims[1])] == idx[at(dims[1])];
+                            resident[at(tensor)][dim_index(dims[0])] == idx[dim_index(dims[0])] &&
+                            resident[at(tensor)][dim_index(dims[1])] == idx[dim_index(dims[1])];
           if (same) {
             if (tensor == Tensor::outputs) next_accumulate = true;
             next_slots[at(tensor)] = slot[at(tensor)];
@@ -135,7 +121,7 @@ class TiledController : public Controller {
           has_resident[at(tensor)] = true;
           if (tensor == Tensor::outputs) {
             // A revisited output tile (not its first k step) brings its partial sums back.
-            next_accumulate = idx[at(GemmDim::k)] > 0;
+            next_accumulate = idx[dim_index(GemmDim::k)] > 0;
             if (!next_accumulate) continue;
             ++refills_;
           }
@@ -150,8 +136,9 @@ class TiledController : public Controller {
       if (have_pending) {
         const uint64_t begin = std::max(compute_done, pending_ready);
         stalls += begin - compute_done;
-        const bool first_chunk = !chunked_stream || pending.idx[at(t_dim)] == 0;
-        const bool last_chunk = !chunked_stream || pending.idx[at(t_dim)] == nt[at(t_dim)] - 1;
+        const bool first_chunk = !chunked_stream || pending.idx[dim_index(t_dim)] == 0;
+        const bool last_chunk =
+            !chunked_stream || pending.idx[dim_index(t_dim)] == nt[dim_index(t_dim)] - 1;
         compute_done = compute(layer, plan, pending, pending_slots, pending_accumulate,
                                {first_chunk, last_chunk}, i == 1, begin);
         ++tiles_;
@@ -160,9 +147,9 @@ class TiledController : public Controller {
                    [static_cast<size_t>(pending_slots[static_cast<size_t>(t)])] = compute_done;
         }
         end = std::max(end, compute_done);
-        const bool output_changes = i == total ||
-                                    next.idx[at(GemmDim::m)] != pending.idx[at(GemmDim::m)] ||
-                                    next.idx[at(GemmDim::n)] != pending.idx[at(GemmDim::n)];
+        const bool output_changes =
+            i == total || next.idx[dim_index(GemmDim::m)] != pending.idx[dim_index(GemmDim::m)] ||
+            next.idx[dim_index(GemmDim::n)] != pending.idx[dim_index(GemmDim::n)];
         if (output_changes) {
           ++writebacks_;
           const int s = pending_slots[at(Tensor::outputs)];
@@ -202,7 +189,7 @@ class TiledController : public Controller {
   static void advance(std::array<int64_t, 3>& idx, const LoopOrder& order,
                       const std::array<int64_t, 3>& nt) {
     for (int level = 2; level >= 0; --level) {
-      const size_t d = at(order[static_cast<size_t>(level)]);
+      const size_t d = dim_index(order[static_cast<size_t>(level)]);
       if (++idx[d] < nt[d]) return;
       idx[d] = 0;
     }

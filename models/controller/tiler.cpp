@@ -7,16 +7,10 @@
 
 #include "models/tile_geometry.h"
 #include "sim/error.h"
+#include "sim/numbers.h"
 
 namespace tessera {
 namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) {
-  return (a + b - 1) / b;
-}
-size_t at(GemmDim d) {
-  return static_cast<size_t>(d);
-}
 
 constexpr std::array<LoopOrder, 6> kOrders{{{GemmDim::m, GemmDim::n, GemmDim::k},
                                             {GemmDim::n, GemmDim::m, GemmDim::k},
@@ -32,18 +26,18 @@ int64_t fetches(const LoopOrder& order, const std::array<int64_t, 3>& nt, GemmDi
     if (order[static_cast<size_t>(i)] == a || order[static_cast<size_t>(i)] == b) innermost = i;
   }
   int64_t f = 1;
-  for (int i = 0; i <= innermost; ++i) f *= nt[at(order[static_cast<size_t>(i)])];
+  for (int i = 0; i <= innermost; ++i) f *= nt[dim_index(order[static_cast<size_t>(i)])];
   return f;
 }
 
-// Spatial granule of each GEMM dim under a dataflow: the array dimension it is folded onto.
+// Spatial granule of each GEMM dim under a dataflow: the array dimension it is folded onto
+// (1 for the streamed dim).
 std::array<int64_t, 3> granules(Dataflow df, const systolic::ArrayShape& a) {
-  switch (df) {
-    case Dataflow::os: return {a.rows, a.cols, 1};
-    case Dataflow::ws: return {1, a.cols, a.rows};
-    case Dataflow::is: return {a.cols, 1, a.rows};
-  }
-  return {1, 1, 1};
+  const FoldDims d = fold_dims(df);
+  std::array<int64_t, 3> g{1, 1, 1};
+  g[dim_index(d.rows)] = a.rows;
+  g[dim_index(d.cols)] = a.cols;
+  return g;
 }
 
 std::vector<int64_t> candidates(int64_t extent, int64_t granule, int64_t also) {

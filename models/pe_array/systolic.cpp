@@ -11,14 +11,11 @@
 
 #include "models/pe_array/interface.h"
 #include "models/reference_compute.h"
+#include "sim/numbers.h"
 #include "sim/registry.h"
 
 namespace tessera {
 namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) {
-  return (a + b - 1) / b;
-}
 
 class SystolicArray : public PeArray {
  public:

@@ -36,12 +36,9 @@ FoldSpace fold_space(Dataflow df, GemmTile tile) {
   require_positive(tile.m, "tile m");
   require_positive(tile.n, "tile n");
   require_positive(tile.k, "tile k");
-  switch (df) {
-    case Dataflow::os: return {tile.m, tile.n, tile.k};
-    case Dataflow::ws: return {tile.k, tile.n, tile.m};
-    case Dataflow::is: return {tile.k, tile.m, tile.n};
-  }
-  throw std::invalid_argument("systolic timing: unknown dataflow");
+  const GemmExtents e{tile.m, tile.n, tile.k};
+  const FoldDims d = fold_dims(df);
+  return {e[dim_index(d.rows)], e[dim_index(d.cols)], e[dim_index(d.streamed)]};
 }
 
 FoldCycles fold_cycles(ArrayShape array, Dataflow df, TimingModel model, int64_t r, int64_t c,
