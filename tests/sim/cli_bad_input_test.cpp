@@ -3,59 +3,20 @@
 // leave no report (or imported trace) behind, since input is checked before anything is written.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
+#include "tests/support/files.h"
 
 namespace {
 
+using tessera::test::quote;
+using tessera::test::run_stderr;
+using tessera::test::TempDir;
+
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cli_bad_input.XXXXXX").string();
-    const char* p = mkdtemp(tmpl.data());
-    if (p != nullptr) path_ = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
-
-std::string quote(const std::string& s) {
-  return "'" + s + "'";
-}
-
-// Runs `command` with stdout discarded; returns the exit status and stderr.
-int run_stderr(const std::string& command, std::string& err) {
-  err.clear();
-  FILE* pipe = popen((command + " 2>&1 >/dev/null").c_str(), "r");
-  if (pipe == nullptr) return -1;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) err.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 const std::string kBinary = TESSERA_BINARY;
 const std::string kDefaultArch = std::string(TESSERA_SOURCE_DIR) + "/traces/arch/default.yaml";

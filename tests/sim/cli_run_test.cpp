@@ -3,9 +3,6 @@
 // padding, batches, many tiles and partial-sum refills under every dataflow.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,58 +11,17 @@
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
-
+#include "tests/support/files.h"
 #include "traces/trace_reader.h"
 
 namespace {
 
+using tessera::test::quote;
+using tessera::test::read_file;
+using tessera::test::run;
+using tessera::test::TempDir;
+
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cli_run.XXXXXX").string();
-    const char* p = mkdtemp(tmpl.data());
-    if (p != nullptr) path_ = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
-
-std::string quote(const std::string& s) {
-  return "'" + s + "'";
-}
-
-// Runs a command; returns its exit status and what it printed on stdout and stderr.
-int run(const std::string& command, std::string& output) {
-  output.clear();
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return -1;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
@@ -104,7 +60,7 @@ TEST(CliRun, EverySampleTraceRuns) {
     const nlohmann::json result = read_json(json);
     EXPECT_GT(result.at("totals").at("cycles").get<int64_t>(), 0);
     EXPECT_EQ(result.at("layers").size(), layers);
-    const std::string csv_text = slurp(csv);
+    const std::string csv_text = read_file(csv);
     const auto lines = static_cast<size_t>(std::count(csv_text.begin(), csv_text.end(), '\n'));
     EXPECT_EQ(lines, layers + 1);
     EXPECT_EQ(csv_text.back(), '\n');
@@ -123,7 +79,7 @@ TEST(CliRun, SameRunTwiceGivesIdenticalReports) {
         kBinary + " run " + quote(trace) + " -q --json " + quote(json) + " --csv " + quote(csv);
     std::string out;
     ASSERT_EQ(run(command, out), 0) << command << "\n" << out;
-    reports.push_back(slurp(json) + "\n--- csv ---\n" + slurp(csv));
+    reports.push_back(read_file(json) + "\n--- csv ---\n" + read_file(csv));
     fs::remove(json);
     fs::remove(csv);
   }

@@ -1,33 +1,27 @@
 #include "sim/energy_table.h"
 
-#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/files.h"
+
 namespace tessera {
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
-// A fresh folder per test, so tests never see each other's files.
-std::string temp_dir() {
-  std::string templ = ::testing::TempDir() + "tessera_energy_XXXXXX";
-  EXPECT_NE(mkdtemp(templ.data()), nullptr);
-  return templ;
-}
-
+// Each table in a folder of its own as table.yaml (the file name is the table's default name);
+// the folders are removed when the test program exits.
 std::string write_table(const std::string& text) {
-  const std::string path = temp_dir() + "/table.yaml";
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
+  static const test::TempDir dir;
+  static int count = 0;
+  const std::string folder = std::to_string(count++);
+  std::filesystem::create_directory(dir.path() + "/" + folder);
+  return dir.write(folder + "/table.yaml", text);
 }
 
 CounterValue counter(const std::string& name, uint64_t value, bool energy_action = true) {
@@ -42,7 +36,7 @@ ComponentResult pe_array() {
 }
 
 TEST(EnergyTable, BuiltinIsTheShippedFileByteForByte) {
-  const std::string shipped = read(TESSERA_SOURCE_DIR "/sim/energy/default.yaml");
+  const std::string shipped = read_file(TESSERA_SOURCE_DIR "/sim/energy/default.yaml");
   ASSERT_FALSE(shipped.empty());
   EXPECT_EQ(std::string(default_energy_yaml()), shipped);
 }
@@ -70,7 +64,7 @@ TEST(EnergyTable, BuiltinFiguresAndTheirSources) {
 // The figures the built-in table cites are rows of the CSV shipped beside it.
 TEST(EnergyTable, CitedRowsAreInTheShippedCsv) {
   const std::string csv =
-      read(TESSERA_SOURCE_DIR "/sim/energy/timeloop_exercises_ERT_summary_extracted.csv");
+      read_file(TESSERA_SOURCE_DIR "/sim/energy/timeloop_exercises_ERT_summary_extracted.csv");
   for (const char* row :
        {"system_top_level.mac[1..168],compute,0.207692",
         "system_top_level.shared_glb[1..1],read,18.183829",
@@ -176,7 +170,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadTable>& info) { return std::string(info.param.label); });
 
 TEST(EnergyTable, MissingFileNamesTheFile) {
-  const std::string path = temp_dir() + "/absent.yaml";
+  const test::TempDir dir;
+  const std::string path = dir.path() + "/absent.yaml";
   try {
     EnergyTable::load(path);
     FAIL();

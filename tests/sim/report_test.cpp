@@ -1,6 +1,5 @@
 #include "sim/report.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -13,25 +12,15 @@
 
 #include "sim/energy_table.h"
 #include "sim/error.h"
+#include "tests/support/files.h"
 
 namespace tessera {
 namespace {
 
+using test::read_file;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string temp_dir() {
-  std::string templ = ::testing::TempDir() + "tessera_report_XXXXXX";
-  EXPECT_NE(mkdtemp(templ.data()), nullptr);
-  return templ;
-}
 
 std::vector<std::string> files_in(const std::string& dir) {
   std::vector<std::string> names;
@@ -105,7 +94,7 @@ RunResult sample_run() {
 // The rows of a `| first cell | ... |` table in one `## ` section of sim/REPORTS.md: the
 // backquoted names in the first column.
 std::vector<std::string> documented(const std::string& section) {
-  std::istringstream doc(read(TESSERA_SOURCE_DIR "/sim/REPORTS.md"));
+  std::istringstream doc(read_file(TESSERA_SOURCE_DIR "/sim/REPORTS.md"));
   std::vector<std::string> names;
   bool inside = false;
   for (std::string line; std::getline(doc, line);) {
@@ -290,22 +279,24 @@ TEST(Reports, AreDeterministic) {
 }
 
 TEST(WriteReports, MissingFolderThrowsAndLeavesNothing) {
-  const std::string dir = temp_dir();
+  const test::TempDir tmp;
+  const std::string& dir = tmp.path();
   EXPECT_THROW(write_reports(sample_run(), dir + "/missing/run.json", std::nullopt), InputError);
   EXPECT_THROW(write_reports(sample_run(), std::nullopt, dir + "/missing/run.csv"), InputError);
   EXPECT_TRUE(files_in(dir).empty());
 }
 
 TEST(WriteReports, ReplacesAnExistingFileWhole) {
-  const std::string dir = temp_dir();
+  const test::TempDir tmp;
+  const std::string& dir = tmp.path();
   const std::string json_path = dir + "/run.json", csv_path = dir + "/run.csv";
   const std::string old(100000, 'x');  // longer than the reports, so leftovers would show
   std::ofstream(json_path) << old;
   std::ofstream(csv_path) << old;
   const RunResult run = sample_run();
   write_reports(run, json_path, csv_path);
-  EXPECT_EQ(read(json_path), json_report(run));
-  EXPECT_EQ(read(csv_path), csv_report(run));
+  EXPECT_EQ(read_file(json_path), json_report(run));
+  EXPECT_EQ(read_file(csv_path), csv_report(run));
   EXPECT_EQ(files_in(dir), (std::vector<std::string>{"run.csv", "run.json"}));
 }
 

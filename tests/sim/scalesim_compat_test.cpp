@@ -11,17 +11,19 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
+#include "tests/support/files.h"
 
 namespace {
+
+using tessera::test::quote;
+using tessera::test::run;
+using tessera::test::TempDir;
 
 namespace fs = std::filesystem;
 
@@ -108,40 +110,6 @@ const Expected kAlexnetCycles[] = {
     //   is: 108 x 4 -> 432 x (256 + 94 = 350) = 151200 - 1
     {"Conv5", {112575, 185759, 151199}},
 };
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "scalesim_compat.XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  [[nodiscard]] const std::string& path() const { return path_; }
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
-
-// Runs a shell command; returns its exit status and what it printed.
-int run(const std::string& command, std::string& output) {
-  output.clear();
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return -1;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string quote(const std::string& s) {
-  return "'" + s + "'";
-}
 
 std::string cfg_text(const char* dataflow, int rows, int cols, int sram_kb) {
   const std::string kb = std::to_string(sram_kb);

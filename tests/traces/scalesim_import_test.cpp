@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,12 +12,15 @@
 
 #include "models/controller/tiler.h"
 #include "sim/error.h"
+#include "tests/support/files.h"
 #include "traces/scalesim_import.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
 
 namespace tessera {
 namespace {
+
+using test::TempDir;
 
 namespace fs = std::filesystem;
 
@@ -30,24 +32,6 @@ const Layer& find_layer(const Trace& t, const std::string& name) {
   }
   throw std::runtime_error("no layer " + name);
 }
-
-// A fresh folder for test inputs, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "scalesim_import_test.XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
 
 // Runs `f`, which must throw InputError located at file:line, field.
 template <typename F>
