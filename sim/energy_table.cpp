@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -11,6 +10,7 @@
 
 #include "sim/error.h"
 #include "sim/numbers.h"
+#include "traces/text_file.h"
 #include "traces/yaml_util.h"
 
 namespace tessera {
@@ -166,16 +166,7 @@ EnergyTable EnergyTable::parse(const std::string& text, const std::string& file)
 }
 
 EnergyTable EnergyTable::load(const std::string& path) {
-  std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  if (!in.is_open()) {
-    throw InputError({path, 0, "energy_table"},
-                     "cannot read the energy table: no such file, or not a regular file");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path);
+  return parse(read_text_file(path, "energy_table"), path);
 }
 
 EnergyTable EnergyTable::builtin() {

@@ -1,12 +1,10 @@
 #include "traces/scalesim_text.h"
 
 #include "sim/numbers.h"
+#include "traces/text_file.h"
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace tessera::scalesim_detail {
@@ -25,11 +23,7 @@ std::string lower(std::string s) {
 }
 
 std::vector<std::string> read_lines(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, what}, std::string("cannot open: ") + std::strerror(errno));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
+  std::string text = read_text_file(path, what);
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   std::vector<std::string> lines;
   std::string cur;

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "traces/text_file.h"
 #include "traces/yaml_util.h"
 
 namespace tessera {
@@ -220,7 +221,7 @@ Trace parse_trace(const std::string& text, const std::string& file) {
 }
 
 Trace read_trace_file(const std::string& path) {
-  return parse_trace(yaml::read_file(path), path);
+  return parse_trace(read_text_file(path), path);
 }
 
 }  // namespace tessera

@@ -2,7 +2,6 @@
 
 #include "sim/numbers.h"
 
-#include <fstream>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -49,15 +48,6 @@ YAML::Node parse(const std::string& text, const std::string& file) {
     if (line > last) line = last;
     throw InputError({file, line, field_at(text, line)}, "malformed YAML: " + e.msg);
   }
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0, ""}, "cannot open the file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw InputError({path, 0, ""}, "cannot read the file");
-  return s.str();
 }
 
 void require_known_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,

@@ -18,8 +18,6 @@ namespace tessera::yaml {
 
 // Parses YAML text; a syntax error becomes an InputError with its line.
 [[nodiscard]] YAML::Node parse(const std::string& text, const std::string& file);
-// Reads a whole file; a missing or unreadable file is an InputError.
-[[nodiscard]] std::string read_file(const std::string& path);
 
 // Rejects keys of a map node that are not in `allowed`, naming the first unknown one.
 void require_known_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,

@@ -17,8 +17,8 @@
 #include "sim/report.h"
 #include "sim/top.h"
 #include "traces/scalesim_import.h"
+#include "traces/text_file.h"
 #include "traces/trace_reader.h"
-#include "traces/yaml_util.h"
 
 namespace po = boost::program_options;
 
@@ -51,7 +51,7 @@ void add_arch_options(po::options_description& d, ArchOptions& a) {
 }
 
 ArchConfig load_arch_options(const ArchOptions& a) {
-  if (a.file) return load_arch(yaml::read_file(*a.file), *a.file, a.overrides);
+  if (a.file) return load_arch(read_text_file(*a.file), *a.file, a.overrides);
   return load_arch(default_arch_yaml(), "<built-in architecture>", a.overrides);
 }
 
