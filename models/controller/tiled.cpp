@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <optional>
 #include <random>
 
 #include "models/controller/interface.h"
@@ -51,9 +52,20 @@ class TiledController : public Controller {
   }
 
  private:
+  // A tile whose operands have been requested and that waits to be computed.
   struct TileState {
     std::array<int64_t, 3> idx{};
     GemmRange range;
+    std::array<int, kNumTensors> slots{};  // buffer slot of each operand
+    bool accumulate = false;               // the output tile holds partial sums already
+    uint64_t ready = 0;                    // cycle its last fetch completes
+  };
+
+  // Per tensor: which tile is resident, in which slot, and when each slot is free again.
+  struct Residency {
+    std::optional<std::array<int64_t, 3>> idx;
+    int slot = 0;
+    std::array<uint64_t, 2> slot_free{};
   };
 
   void run() {
@@ -80,90 +92,47 @@ class TiledController : public Controller {
     const bool chunked_stream = plan.order[2] == t_dim && nt[dim_index(t_dim)] > 1;
     const bool two_slots = workload_.facts.double_buffered;
 
-    // Per tensor: which tile is resident, in which slot, and when each slot is free again.
-    std::array<std::array<int64_t, 3>, kNumTensors> resident{};
-    std::array<bool, kNumTensors> has_resident{};
-    std::array<int, kNumTensors> slot{};
-    std::array<std::array<uint64_t, 2>, kNumTensors> slot_free{};
-    for (auto& s : slot_free) s = {start, start};
+    std::array<Residency, kNumTensors> residency{};
+    for (Residency& r : residency) r.slot_free = {start, start};
 
     std::array<int64_t, 3> idx{};  // odometer over plan.order, outermost first
-    TileState pending;             // fetched, not yet computed
-    bool have_pending = false;
-    std::array<int, kNumTensors> pending_slots{};
-    bool pending_accumulate = false;
-    uint64_t pending_ready = start;
+    std::optional<TileState> pending;
     uint64_t compute_done = start, stalls = 0, end = start;
 
+    // Software-pipelined by one tile: request tile i's operands, then compute tile i-1, so that
+    // requests reach memory in time order.
     for (int64_t i = 0; i <= total; ++i) {
-      TileState next;
-      std::array<int, kNumTensors> next_slots{};
-      bool next_accumulate = false;
-      uint64_t next_ready = start;
+      std::optional<TileState> next;
       if (i < total) {
-        next.idx = idx;
-        next.range = range_of(idx, plan.tile, g);
-        for (int t = 0; t < kNumTensors; ++t) {
-          const Tensor tensor = static_cast<Tensor>(t);
-          const auto& dims = kDependsOn[at(tensor)];
-          const bool same = has_resident[at(tensor)] &&
-                            resident[at(tensor)][dim_index(dims[0])] == idx[dim_index(dims[0])] &&
-                            resident[at(tensor)][dim_index(dims[1])] == idx[dim_index(dims[1])];
-          if (same) {
-            if (tensor == Tensor::outputs) next_accumulate = true;
-            next_slots[at(tensor)] = slot[at(tensor)];
-            continue;
-          }
-          if (two_slots) slot[at(tensor)] ^= 1;
-          const int s = slot[at(tensor)];
-          next_slots[at(tensor)] = s;
-          resident[at(tensor)] = idx;
-          has_resident[at(tensor)] = true;
-          if (tensor == Tensor::outputs) {
-            // A revisited output tile (not its first k step) brings its partial sums back.
-            next_accumulate = idx[dim_index(GemmDim::k)] > 0;
-            if (!next_accumulate) continue;
-            ++refills_;
-          }
-          ++fetches_;
-          const uint64_t done =
-              transfer(Command::fetch, layer, tensor, next.range, s, slot_free[at(tensor)][s]);
-          next_ready = std::max(next_ready, done);
-        }
+        next =
+            request_operands(layer, idx, range_of(idx, plan.tile, g), two_slots, start, residency);
         advance(idx, plan.order, nt);
       }
-
-      if (have_pending) {
-        const uint64_t begin = std::max(compute_done, pending_ready);
+      if (pending) {
+        const uint64_t begin = std::max(compute_done, pending->ready);
         stalls += begin - compute_done;
-        const bool first_chunk = !chunked_stream || pending.idx[dim_index(t_dim)] == 0;
-        const bool last_chunk =
-            !chunked_stream || pending.idx[dim_index(t_dim)] == nt[dim_index(t_dim)] - 1;
-        compute_done = compute(layer, plan, pending, pending_slots, pending_accumulate,
-                               {first_chunk, last_chunk}, i == 1, begin);
+        const int64_t chunk = pending->idx[dim_index(t_dim)];
+        const systolic::StreamPosition stream{!chunked_stream || chunk == 0,
+                                              !chunked_stream || chunk == nt[dim_index(t_dim)] - 1};
+        compute_done = compute(layer, plan, *pending, stream, i == 1, begin);
         ++tiles_;
-        for (int t = 0; t < kNumTensors; ++t) {
-          slot_free[static_cast<size_t>(t)]
-                   [static_cast<size_t>(pending_slots[static_cast<size_t>(t)])] = compute_done;
+        for (size_t t = 0; t < kNumTensors; ++t) {
+          residency[t].slot_free[static_cast<size_t>(pending->slots[t])] = compute_done;
         }
         end = std::max(end, compute_done);
         const bool output_changes =
-            i == total || next.idx[dim_index(GemmDim::m)] != pending.idx[dim_index(GemmDim::m)] ||
-            next.idx[dim_index(GemmDim::n)] != pending.idx[dim_index(GemmDim::n)];
+            !next || next->idx[dim_index(GemmDim::m)] != pending->idx[dim_index(GemmDim::m)] ||
+            next->idx[dim_index(GemmDim::n)] != pending->idx[dim_index(GemmDim::n)];
         if (output_changes) {
           ++writebacks_;
-          const int s = pending_slots[at(Tensor::outputs)];
+          const int s = pending->slots[at(Tensor::outputs)];
           const uint64_t done =
-              transfer(Command::writeback, layer, Tensor::outputs, pending.range, s, compute_done);
-          slot_free[at(Tensor::outputs)][static_cast<size_t>(s)] = done;
+              transfer(Command::writeback, layer, Tensor::outputs, pending->range, s, compute_done);
+          residency[at(Tensor::outputs)].slot_free[static_cast<size_t>(s)] = done;
           end = std::max(end, done);
         }
       }
       pending = next;
-      pending_slots = next_slots;
-      pending_accumulate = next_accumulate;
-      pending_ready = next_ready;
-      have_pending = i < total;
     }
 
     sc_core::wait(cycles(end - start));
@@ -172,6 +141,42 @@ class TiledController : public Controller {
     if (workload_.events.on_end) {
       workload_.events.on_end(layer, end - start, stalls, static_cast<uint64_t>(total));
     }
+  }
+
+  // Fetches the operand tiles of the tile at `idx` that are not resident yet, each into a free
+  // slot (the other one when double-buffered) as soon as that slot is free.
+  TileState request_operands(const Layer& layer, const std::array<int64_t, 3>& idx,
+                             const GemmRange& range, bool two_slots, uint64_t start,
+                             std::array<Residency, kNumTensors>& residency) {
+    TileState tile;
+    tile.idx = idx;
+    tile.range = range;
+    tile.ready = start;
+    for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+      Residency& r = residency[at(tensor)];
+      const auto& dims = kDependsOn[at(tensor)];
+      const bool resident = r.idx && (*r.idx)[dim_index(dims[0])] == idx[dim_index(dims[0])] &&
+                            (*r.idx)[dim_index(dims[1])] == idx[dim_index(dims[1])];
+      if (!resident) {
+        if (two_slots) r.slot ^= 1;
+        r.idx = idx;
+      }
+      tile.slots[at(tensor)] = r.slot;
+      if (tensor == Tensor::outputs) {
+        // Partial sums are already here, or, for a revisited output tile (not its first k
+        // step), come back from memory; a fresh output tile needs no fetch.
+        tile.accumulate = resident || idx[dim_index(GemmDim::k)] > 0;
+        if (resident || !tile.accumulate) continue;
+        ++refills_;
+      } else if (resident) {
+        continue;
+      }
+      ++fetches_;
+      const uint64_t done = transfer(Command::fetch, layer, tensor, range, r.slot,
+                                     r.slot_free[static_cast<size_t>(r.slot)]);
+      tile.ready = std::max(tile.ready, done);
+    }
+    return tile;
   }
 
   static GemmRange range_of(const std::array<int64_t, 3>& idx, const GemmExtents& tile,
@@ -229,7 +234,6 @@ class TiledController : public Controller {
   }
 
   uint64_t compute(const Layer& layer, const TilePlan& plan, const TileState& tile,
-                   const std::array<int, kNumTensors>& slots, bool accumulate,
                    systolic::StreamPosition stream, bool first, uint64_t begin) {
     Transaction tr;
     tr.ext.command = Command::compute;
@@ -238,11 +242,11 @@ class TiledController : public Controller {
     tr.ext.dataflow = plan.dataflow;
     tr.ext.stream = stream;
     tr.ext.first_tile_of_layer = first;
-    tr.ext.accumulate = accumulate;
+    tr.ext.accumulate = tile.accumulate;
     tr.ext.functional = workload_.functional;
-    tr.ext.input_slot = slots[at(Tensor::inputs)];
-    tr.ext.weight_slot = slots[at(Tensor::weights)];
-    tr.ext.output_slot = slots[at(Tensor::outputs)];
+    tr.ext.input_slot = tile.slots[at(Tensor::inputs)];
+    tr.ext.weight_slot = tile.slots[at(Tensor::weights)];
+    tr.ext.output_slot = tile.slots[at(Tensor::outputs)];
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
     return timed_call(to_pe_array, tr, begin);
   }
