@@ -78,6 +78,7 @@ ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
   std::vector<const char*> known{"system"};
   for (const auto& f : families()) known.push_back(f.name);
   if (root.IsMap()) {
+    yaml::require_unique_keys(root, file, "");
     for (const auto& kv : root) {
       const std::string node = kv.first.Scalar();
       bool ok = false;
@@ -91,6 +92,7 @@ ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
       if (!kv.second.IsMap()) {
         throw InputError({file, yaml::line_of(kv.second), node}, "expected a map of parameters");
       }
+      yaml::require_unique_keys(kv.second, file, node);
       node_line[node] = yaml::line_of(kv.first);
       for (const auto& p : kv.second) {
         const std::string key = p.first.Scalar();

@@ -2,6 +2,7 @@
 
 #include "sim/numbers.h"
 
+#include <map>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -50,8 +51,22 @@ YAML::Node parse(const std::string& text, const std::string& file) {
   }
 }
 
+void require_unique_keys(const YAML::Node& map, const std::string& file,
+                         const std::string& context) {
+  std::map<std::string, int> first_line;
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    const auto [it, fresh] = first_line.emplace(key, line_of(kv.first));
+    if (!fresh) {
+      throw InputError({file, line_of(kv.first), context.empty() ? key : context + "." + key},
+                       "appears twice (first on line " + std::to_string(it->second) + ")");
+    }
+  }
+}
+
 void require_known_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
                         const std::string& file, const std::string& context) {
+  require_unique_keys(map, file, context);
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();
     bool ok = false;

@@ -19,7 +19,11 @@ namespace tessera::yaml {
 // Parses YAML text; a syntax error becomes an InputError with its line.
 [[nodiscard]] YAML::Node parse(const std::string& text, const std::string& file);
 
-// Rejects keys of a map node that are not in `allowed`, naming the first unknown one.
+// Rejects a key that appears twice in a map node (yaml-cpp keeps both and would silently use one).
+void require_unique_keys(const YAML::Node& map, const std::string& file,
+                         const std::string& context);
+
+// Rejects repeated keys and keys of a map node that are not in `allowed`, naming the first.
 void require_known_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
                         const std::string& file, const std::string& context);
 

@@ -129,6 +129,10 @@ TEST(CliBadInput, UnknownLayerKey) {
   expect_bad_trace(with_line(7, "    chanels: 4"), 7, "layers[0].chanels");
 }
 
+TEST(CliBadInput, RepeatedLayerKey) {
+  expect_bad_trace(with_line(10, "    channels: 8"), 10, "layers[0].channels", "", "appears twice");
+}
+
 TEST(CliBadInput, UnknownOp) {
   expect_bad_trace(with_line(5, "    op: pool"), 5, "layers[0].op");
 }
@@ -223,6 +227,14 @@ TEST(CliBadInput, ArchUnknownModule) {
 TEST(CliBadInput, ArchUnknownImpl) {
   expect_bad_arch("buffer:\n  capacity_kib: 64\npe_array:\n  impl: tpu\n", 4, "pe_array.impl",
                   "systolic");
+}
+
+TEST(CliBadInput, ArchRepeatedParameter) {
+  expect_bad_arch("pe_array:\n  rows: 8\n  rows: 16\n", 3, "pe_array.rows", "appears twice");
+}
+
+TEST(CliBadInput, ArchRepeatedModule) {
+  expect_bad_arch("buffer:\n  banks: 4\nbuffer:\n  banks: 8\n", 3, "buffer", "appears twice");
 }
 
 TEST(CliBadInput, ArchMisspeltParameter) {
