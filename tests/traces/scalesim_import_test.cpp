@@ -498,15 +498,10 @@ TEST(ScaleSimMapping, SimulatorAcceptsImportedMappings) {
 
 // ---- Writer ----------------------------------------------------------------------------------
 
-TEST(TraceWriter, ConvGemmAndMapping) {
-  Trace t;
-  t.name = "demo";
-  Layer conv;
-  conv.name = "1";  // would read back as a number unquoted
-  conv.shape = {2, 9, 10, 3, 8, 3, 3, 2, 1, 1, 1, 5, 10};
-  conv.precision_bits = 16;
+// A 100 x 20 GEMM (k = 30) with every mapping field set.
+Layer mapped_gemm(const std::string& name) {
   Layer gemm;
-  gemm.name = "G: x";
+  gemm.name = name;
   gemm.op = Op::gemm;
   gemm.shape.in_h = gemm.shape.out_h = 100;
   gemm.shape.channels = 30;
@@ -514,6 +509,17 @@ TEST(TraceWriter, ConvGemmAndMapping) {
   gemm.mapping.buffer_tile = GemmExtents{10, 20, 30};
   gemm.mapping.loop_order = LoopOrder{GemmDim::k, GemmDim::m, GemmDim::n};
   gemm.mapping.dataflow = Dataflow::is;
+  return gemm;
+}
+
+TEST(TraceWriter, ConvGemmAndMapping) {
+  Trace t;
+  t.name = "demo";
+  Layer conv;
+  conv.name = "1";  // would read back as a number unquoted
+  conv.shape = {2, 9, 10, 3, 8, 3, 3, 2, 1, 1, 1, 5, 10};
+  conv.precision_bits = 16;
+  const Layer gemm = mapped_gemm("G: x");
   t.layers = {conv, gemm};
 
   const std::string text = write_trace_yaml(t, "first\nsecond");
@@ -607,15 +613,7 @@ TEST(RoundTrip, WriterOutputReadsBackUnchanged) {
   conv.name = "conv";
   conv.shape = {2, 9, 10, 3, 8, 3, 3, 2, 1, 1, 0, 5, 8};
   conv.precision_bits = 16;
-  Layer gemm;
-  gemm.name = "7";
-  gemm.op = Op::gemm;
-  gemm.shape.in_h = gemm.shape.out_h = 100;
-  gemm.shape.channels = 30;
-  gemm.shape.filters = 20;
-  gemm.mapping.buffer_tile = GemmExtents{10, 20, 30};
-  gemm.mapping.loop_order = LoopOrder{GemmDim::k, GemmDim::m, GemmDim::n};
-  gemm.mapping.dataflow = Dataflow::is;
+  const Layer gemm = mapped_gemm("7");
   t.layers = {conv, gemm};
   const std::string text = write_trace_yaml(t, "a comment");
   const Trace back = parse_trace(text, "roundtrip.yaml");
