@@ -1,0 +1,30 @@
+#include "sim/cli/command.h"
+#include "sim/embedded_files.h"
+#include "traces/text_file.h"
+
+namespace po = boost::program_options;
+
+namespace tessera::cli {
+
+void add_arch_options(po::options_description& d, ArchOptions& a) {
+  d.add_options()("arch",
+                  po::value<std::string>()->notifier([&](const std::string& s) { a.file = s; }),
+                  "architecture YAML (default: the built-in architecture)")(
+      "param,p", po::value<std::vector<std::string>>(&a.overrides)->composing(),
+      "override one parameter: module.param=value");
+}
+
+ArchConfig load_arch_options(const ArchOptions& a) {
+  if (a.file) return load_arch(read_text_file(*a.file), *a.file, a.overrides);
+  return load_arch(default_arch_yaml(), "<built-in architecture>", a.overrides);
+}
+
+po::variables_map parse(const Args& args, const po::options_description& d,
+                        const po::positional_options_description& pos) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+}  // namespace tessera::cli

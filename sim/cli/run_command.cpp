@@ -1,0 +1,60 @@
+#include <iostream>
+
+#include "sim/cli/command.h"
+#include "sim/embedded_files.h"
+#include "sim/energy_table.h"
+#include "sim/report.h"
+#include "sim/top.h"
+#include "traces/trace_reader.h"
+
+namespace po = boost::program_options;
+
+namespace tessera::cli {
+namespace {
+
+int run(const Args& args) {
+  ArchOptions arch;
+  std::string trace_path, energy_path, json_path, csv_path;
+  uint64_t seed = 1;
+  po::options_description d("run options");
+  d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
+      "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
+      "json", po::value(&json_path), "write the JSON report to FILE")(
+      "csv", po::value(&csv_path), "write the per-layer CSV report to FILE")(
+      "functional", "carry real values and check every output against a reference")(
+      "seed", po::value(&seed), "seed of the functional-mode tensors (default 1)")(
+      "quiet,q", "print no summary");
+  add_arch_options(d, arch);
+  po::positional_options_description pos;
+  pos.add("trace", 1);
+  const po::variables_map vm = parse(args, d, pos);
+  if (vm.count("help")) {
+    std::cout << usage_text() << "\n" << d;
+    return 0;
+  }
+  // Everything is read and checked before anything is simulated or written.
+  const Trace trace = trace_path.empty() ? parse_trace(std::string(embedded_trace_yaml()),
+                                                       "<built-in resnet50 trace>")
+                                         : read_trace_file(trace_path);
+  const ArchConfig config = load_arch_options(arch);
+  const EnergyTable energy =
+      energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
+  RunOptions options;
+  options.functional = vm.count("functional") > 0;
+  options.seed = seed;
+  const RunResult result = simulate(trace, config, energy, options);
+  write_reports(result, json_path.empty() ? std::nullopt : std::optional(json_path),
+                csv_path.empty() ? std::nullopt : std::optional(csv_path));
+  if (!vm.count("quiet")) std::cout << summary_text(result);
+  return 0;
+}
+
+}  // namespace
+
+const Command run_command{
+    "run",
+    "tessera [run] [TRACE] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
+    "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n",
+    run};
+
+}  // namespace tessera::cli
