@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev
   clang-format clang-tidy
+  gnuplot-nox               # plots (PNG) of the experiment scripts
 )
 
 missing=()
