@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <map>
 #include <optional>
 #include <random>
 
@@ -46,8 +47,16 @@ class TiledController : public Controller {
   void set_workload(Workload w) override {
     workload_ = std::move(w);
     plans_.clear();
+    std::map<PlanKey, TilePlan> planned;
     for (const Layer& layer : workload_.trace->layers) {
-      plans_.push_back(plan_layer(layer, workload_.facts, workload_.trace->file));
+      PlanKey key = plan_key(layer);
+      auto it = planned.find(key);
+      if (it == planned.end()) {
+        it = planned
+                 .emplace(std::move(key), plan_layer(layer, workload_.facts, workload_.trace->file))
+                 .first;
+      }
+      plans_.push_back(it->second);
     }
   }
 

@@ -194,4 +194,32 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
                                                       std::to_string(slot) + " bytes");
 }
 
+PlanKey plan_key(const Layer& layer) {
+  const ConvShape& s = layer.shape;
+  const Mapping& m = layer.mapping;
+  PlanKey key{static_cast<int64_t>(layer.op),
+              s.batch,
+              s.in_h,
+              s.in_w,
+              s.channels,
+              s.filters,
+              s.filter_h,
+              s.filter_w,
+              s.stride_h,
+              s.stride_w,
+              s.pad_h,
+              s.pad_w,
+              s.out_h,
+              s.out_w,
+              layer.precision_bits};
+  key.push_back(m.buffer_tile ? 1 : 0);
+  if (m.buffer_tile) key.insert(key.end(), m.buffer_tile->begin(), m.buffer_tile->end());
+  key.push_back(m.loop_order ? 1 : 0);
+  if (m.loop_order) {
+    for (GemmDim d : *m.loop_order) key.push_back(static_cast<int64_t>(d));
+  }
+  key.push_back(m.dataflow ? 1 + static_cast<int64_t>(*m.dataflow) : 0);
+  return key;
+}
+
 }  // namespace tessera

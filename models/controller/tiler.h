@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/controller/interface.h"
 #include "traces/layer.h"
@@ -35,5 +36,10 @@ struct TilePlan {
 // out of range or does not fit, or when no tile fits at all.
 [[nodiscard]] TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& facts,
                                   const std::string& trace_file);
+
+// Every field of a layer that plan_layer reads, so layers with equal keys get equal plans (a
+// model's decode loop repeats a few shapes thousands of times; each is planned once).
+using PlanKey = std::vector<int64_t>;
+[[nodiscard]] PlanKey plan_key(const Layer& layer);
 
 }  // namespace tessera
