@@ -36,8 +36,9 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=
 cmake --build "$build" --target "${targets[@]/%/_fuzzer}"
 
 machine="$(nproc)-core $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-table="| target | seconds | executions | executions/s | corpus files | result |
-|---|---|---|---|---|---|"
+header="| target | date | seconds | executions | executions/s | corpus files | result |
+|---|---|---|---|---|---|---|"
+rows=""
 failed=0
 mkdir -p "$build/artifacts"
 for t in "${targets[@]}"; do
@@ -55,20 +56,30 @@ for t in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   files=$(find "$corpus" -type f | wc -l)
-  table+="
-| $t | $seconds | ${runs:-?} | ${rate:-?} | $files | $result |"
+  rows+="| $t | $(date -u +%Y-%m-%d) | $seconds | ${runs:-?} | ${rate:-?} | $files | $result |
+"
 done
 
-echo "$table"
+printf '%s\n%s' "$header" "$rows"
 if ((record)); then
+  # Rows of targets not run this time are kept from the previous results.
+  kept=""
+  if [[ -f fuzz/RESULTS.md ]]; then
+    for t in "${all_targets[@]}"; do
+      [[ " ${targets[*]} " == *" $t "* ]] && continue
+      row=$(grep "^| $t |" fuzz/RESULTS.md || true)
+      [[ -z $row ]] || kept+="$row"$'\n'
+    done
+  fi
   tmp=$(mktemp fuzz/RESULTS.md.XXXXXX)
   {
     echo "# Fuzzing results"
     echo
-    echo "\`scripts/fuzz.sh --record $seconds\` on $(date -u +%Y-%m-%d), $machine, clang $(clang++ -dumpversion)."
-    echo "Every target runs under AddressSanitizer and UndefinedBehaviorSanitizer."
+    echo "Recorded by \`scripts/fuzz.sh --record SECONDS\` on a $machine, clang"
+    echo "$(clang++ -dumpversion), every target under AddressSanitizer and UndefinedBehaviorSanitizer."
     echo
-    echo "$table"
+    echo "$header"
+    printf '%s%s' "$kept" "$rows"
   } >"$tmp"
   mv "$tmp" fuzz/RESULTS.md
 fi
