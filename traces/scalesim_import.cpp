@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "sim/error.h"
@@ -114,7 +115,8 @@ void check_size(const std::string& path, const Layer& layer, const std::string& 
 
 }  // namespace
 
-Trace read_scalesim_topology(const std::string& path, bool gemm) {
+Trace read_scalesim_topology(const std::string& path, bool gemm,
+                             std::vector<std::string>* renamed) {
   const std::vector<std::string> lines = read_lines(path, "topology");
   const std::vector<std::string>& cols = gemm ? kGemmColumns : kConvColumns;
 
@@ -135,24 +137,35 @@ Trace read_scalesim_topology(const std::string& path, bool gemm) {
   Trace trace;
   trace.file = path;
   trace.name = std::filesystem::path(path).stem().string();
-  std::map<std::string, int> first_line;
   for (size_t i = header_index + 1; i < lines.size(); ++i) {
     const int line = static_cast<int>(i) + 1;
     const std::vector<std::string> fields = split(lines[i], sep);
     if (all_empty(fields)) continue;
     Layer layer = parse_row(path, line, fields, gemm);
     check_size(path, layer, cols[0]);
-    const auto [it, inserted] = first_line.emplace(layer.name, line);
-    if (!inserted) {
-      throw InputError({path, line, cols[0]}, "duplicate layer name '" + layer.name +
-                                                  "' (first on line " + std::to_string(it->second) +
-                                                  ")");
-    }
     trace.layers.push_back(std::move(layer));
   }
   if (trace.layers.empty()) {
     throw InputError({path, static_cast<int>(lines.size()), cols[0]},
                      "empty topology: the header is not followed by any layer");
+  }
+  // SCALE-Sim runs rows whatever their names; a trace needs unique ones. A repeated name gets the
+  // first free suffix _2, _3, ... (free among all names in the file, so no rename collides).
+  std::set<std::string> used;
+  for (const Layer& layer : trace.layers) used.insert(layer.name);
+  std::set<std::string> seen;
+  for (Layer& layer : trace.layers) {
+    if (seen.insert(layer.name).second) continue;
+    std::string name;
+    for (int n = 2; used.count(name = layer.name + "_" + std::to_string(n)) != 0; ++n) {
+    }
+    if (renamed != nullptr) {
+      renamed->push_back("line " + std::to_string(layer.line) + ": '" + layer.name + "' -> '" +
+                         name + "'");
+    }
+    used.insert(name);
+    seen.insert(name);
+    layer.name = name;
   }
   return trace;
 }
@@ -160,9 +173,9 @@ Trace read_scalesim_topology(const std::string& path, bool gemm) {
 ScaleSimImport import_scalesim(const std::string& topology,
                                const std::optional<std::string>& cfg_path, bool gemm) {
   const ScaleSimConfig cfg = cfg_path ? read_scalesim_config(*cfg_path) : ScaleSimConfig{};
-  Trace trace = read_scalesim_topology(topology, gemm);
-  add_scalesim_mappings(trace, cfg);
   ScaleSimImport out;
+  Trace trace = read_scalesim_topology(topology, gemm, &out.renamed_layers);
+  add_scalesim_mappings(trace, cfg);
   const std::string from =
       cfg_path ? std::filesystem::path(*cfg_path).filename().string() : "scale.cfg's defaults";
   out.trace_yaml = write_trace_yaml(

@@ -22,8 +22,11 @@ namespace tessera {
 // and GEMM rows (gemm = true) are `Layer, M, N, K`. Extra columns, trailing commas, blank rows,
 // rows of only separators and spaces around fields are tolerated, as in SCALE-Sim's own files.
 // Layers get precision 8 and no mapping; the trace name is the file's stem.
+// A name repeated in the file (SCALE-Sim allows it) gets the first free suffix _2, _3, ...; each
+// rename is appended to `renamed` when given, as "line N: 'old' -> 'new'".
 // Throws InputError naming the file, the 1-based CSV line and the column.
-[[nodiscard]] Trace read_scalesim_topology(const std::string& path, bool gemm);
+[[nodiscard]] Trace read_scalesim_topology(const std::string& path, bool gemm,
+                                           std::vector<std::string>* renamed = nullptr);
 
 // The parts of a SCALE-Sim .cfg that matter for compute cycles. Defaults are SCALE-Sim's
 // configs/scale.cfg.
@@ -63,7 +66,8 @@ void add_scalesim_mappings(Trace& trace, const ScaleSimConfig& cfg);
 struct ScaleSimImport {
   std::string trace_yaml;
   std::string arch_yaml;
-  std::vector<std::string> ignored_keys;  // config keys with no effect in tessera
+  std::vector<std::string> ignored_keys;    // config keys with no effect in tessera
+  std::vector<std::string> renamed_layers;  // repeated layer names made unique
 };
 
 // The whole import: topology (+ optional cfg, else scale.cfg's defaults) to the two YAML texts.

@@ -33,6 +33,10 @@ int run(const Args& args) {
     for (const std::string& key : imported.ignored_keys) keys += (keys.empty() ? "" : ", ") + key;
     std::cerr << "tessera: note: " << cfg << ": keys with no effect in tessera: " << keys << "\n";
   }
+  for (const std::string& rename : imported.renamed_layers) {
+    std::cerr << "tessera: note: " << topology << ": repeated layer name renamed, " << rename
+              << "\n";
+  }
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) throw InputError({out_dir, 0, "output"}, "cannot create the folder: " + ec.message());

@@ -259,10 +259,20 @@ TEST(ScaleSimTopologyErrors, EmptyAndMissingFiles) {
   expect_input_error([&] { (void)read_scalesim_topology(missing, true); }, missing, 0, "topology");
 }
 
-TEST(ScaleSimTopologyErrors, DuplicateName) {
+TEST(ScaleSimTopology, RepeatedNamesGetTheFirstFreeSuffix) {
   TempDir dir;
-  const std::string p = dir.write("dup.csv", "Layer,M,N,K,\nA,1,2,3,\nB,1,2,3,\nA,4,5,6,\n");
-  expect_input_error([&] { (void)read_scalesim_topology(p, true); }, p, 4, "Layer");
+  // The third A cannot become A_2: the file has its own A_2 further down.
+  const std::string p =
+      dir.write("dup.csv", "Layer,M,N,K,\nA,1,2,3,\nA,1,2,3,\nA,4,5,6,\nA_2,7,8,9,\n");
+  std::vector<std::string> renamed;
+  const Trace t = read_scalesim_topology(p, true, &renamed);
+  ASSERT_EQ(t.layers.size(), 4u);
+  EXPECT_EQ(t.layers[0].name, "A");
+  EXPECT_EQ(t.layers[1].name, "A_3");
+  EXPECT_EQ(t.layers[2].name, "A_4");
+  EXPECT_EQ(t.layers[3].name, "A_2");
+  EXPECT_EQ(t.layers[2].shape.filters, 5);
+  EXPECT_EQ(renamed, (std::vector<std::string>{"line 3: 'A' -> 'A_3'", "line 4: 'A' -> 'A_4'"}));
 }
 
 // ---- Configs ---------------------------------------------------------------------------------
