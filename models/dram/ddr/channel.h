@@ -1,0 +1,140 @@
+// One DRAM channel and its controller: a bounded request queue, a scheduler (fcfs or frfcfs), a
+// page policy, per-bank row buffers, periodic refresh per rank, and every timing constraint
+// between commands. Plain C++, no SystemC.
+//
+// Next-event scheduling: for each queued request the controller computes the earliest cycle its
+// next command (ACT, PRE, RD or WR) may issue, from the cycles of the commands already issued,
+// and jumps straight to the best one. Time never advances one cycle at a time; the work is a
+// small constant per command.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "models/dram/ddr/address_map.h"
+#include "models/dram/ddr/device.h"
+
+namespace tessera::ddr {
+
+enum class Scheduler { fcfs, frfcfs };
+
+enum class CommandKind : uint8_t { activate, precharge, read, write, refresh };
+
+// One command as the device sees it; bank fields are -1 for a refresh (all banks of the rank).
+// A precharge may be automatic (closed page: the device precharges after the column access, as
+// RDA/WRA do) and then does not use the command bus.
+struct IssuedCommand {
+  uint64_t cycle = 0;
+  CommandKind kind = CommandKind::activate;
+  int rank = 0, bankgroup = 0, bank = 0;
+  int64_t row = 0;
+  bool automatic = false;
+};
+
+struct ChannelStats {
+  uint64_t reads = 0, writes = 0;
+  uint64_t read_row_hits = 0, write_row_hits = 0;
+  uint64_t row_misses = 0;     // the bank was closed
+  uint64_t row_conflicts = 0;  // another row was open
+  uint64_t activates = 0, precharges = 0, refreshes = 0;
+  uint64_t read_latency_sum = 0, read_latency_max = 0;  // arrival to last data beat
+  uint64_t queue_occupancy_sum = 0;                     // queued requests x cycles
+  uint64_t last_completion = 0;                         // cycle of the last data beat
+  // Energy in pJ, from the device's IDD currents.
+  double act_pj = 0, pre_pj = 0, rd_pj = 0, wr_pj = 0, ref_pj = 0, background_pj = 0;
+};
+
+class Channel {
+ public:
+  Channel(const Device& device, Scheduler scheduler, bool open_page);
+
+  // Queues a request for a decoded location. Arrivals earlier than the previous one are served
+  // as if they arrived with it (requests enter the queue in order).
+  void add(const Location& at, bool write, uint64_t arrival);
+  // Issues commands until every request added so far has completed; returns the cycle of the
+  // last data beat (0 when nothing was ever served).
+  uint64_t drain();
+  // Statistics with background energy counted up to `until` (at least the last completion).
+  [[nodiscard]] ChannelStats stats(uint64_t until) const;
+  [[nodiscard]] bool idle() const { return queue_.empty() && arrivals_.empty(); }
+
+  // Every command issued from now on is appended to `log` (tests check the protocol with it).
+  void record_commands(std::vector<IssuedCommand>* log) { log_ = log; }
+
+ private:
+  struct Request {
+    uint64_t arrival;
+    int bank;  // flat index: (rank * bankgroups + bankgroup) * banks_per_group + bank
+    int rank, bankgroup;
+    int64_t row;
+    bool write;
+    bool counted;  // its row hit / miss / conflict has been classified
+  };
+  struct Bank {
+    int64_t open_row = -1;
+    int hits_pending = 0;  // queued requests for the open row
+    uint64_t act_ready = 0, pre_ready = 0, rd_ready = 0, wr_ready = 0;
+  };
+  struct Group {  // one bank group of one rank
+    uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
+  };
+  struct Rank {
+    uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
+    uint64_t faw[4] = {};  // cycles of the last four ACTs (ring), for tFAW
+    int faw_next = 0;
+    uint64_t acts = 0;
+    uint64_t refresh_due = 0;
+    bool refresh_pending = false;
+    // Other-rank constraints this rank's column commands impose on the others' (tRTRS).
+    uint64_t other_rd_ready = 0, other_wr_ready = 0;
+    // Background: cycles with at least one bank open.
+    int open_banks = 0;
+    uint64_t active_start = 0, active_until = 0, active_cycles = 0, last_close = 0;
+  };
+  struct Choice {
+    uint64_t cycle = UINT64_MAX;
+    int request = -1;  // index into queue_, or -1 for a refresh-related command
+    CommandKind kind = CommandKind::activate;
+    int rank = 0, bank = 0;
+    bool hit = false;
+  };
+
+  void admit();
+  void note_refresh_due();
+  [[nodiscard]] Choice choose() const;
+  void consider_request(int index, Choice& best) const;
+  void consider_refresh(int rank, Choice& best) const;
+  [[nodiscard]] bool has_queued_hit(int bank, int64_t row, int except) const;
+  void issue(const Choice& c);
+  void activate(int bank, int64_t row, uint64_t t);
+  void precharge(int bank, uint64_t t, bool automatic);
+  void column(int index, uint64_t t);
+  void refresh(int rank, uint64_t t);
+  void advance(uint64_t t);
+  void rank_open(Rank& r, uint64_t t);
+  void rank_close(Rank& r, uint64_t t);
+  void log(uint64_t t, CommandKind kind, int bank, int64_t row, bool automatic);
+  [[nodiscard]] uint64_t column_ready(const Request& r) const;
+
+  Device d_;
+  Scheduler scheduler_;
+  bool open_page_;
+  int burst_;  // data-bus cycles per burst
+  int read_to_read_l_, read_to_read_s_, write_to_read_l_, write_to_read_s_;
+  int read_to_write_, write_to_write_l_, write_to_write_s_;
+  int read_to_pre_, write_to_pre_;
+  double act_pj_, pre_pj_, rd_pj_, wr_pj_, ref_pj_, active_pj_per_cycle_, idle_pj_per_cycle_;
+
+  std::vector<Bank> banks_;
+  std::vector<Group> groups_;
+  std::vector<Rank> ranks_;
+  std::vector<Request> queue_;    // oldest first, at most d_.queue_size
+  std::deque<Request> arrivals_;  // not yet in the queue
+  uint64_t now_ = 0;              // no command issues before this cycle
+  uint64_t last_arrival_ = 0;
+  ChannelStats stats_;
+  std::vector<IssuedCommand>* log_ = nullptr;
+};
+
+}  // namespace tessera::ddr
