@@ -92,9 +92,9 @@ uint64_t Channel::drain() {
       continue;
     }
     const Choice c = choose();
-    // A refresh falling due or a request arriving before then may change what is best.
+    // A refresh falling due or a request arriving by then may change what is best.
     const uint64_t event = std::min(due, next_arrival);
-    if (event < c.cycle) {
+    if (event <= c.cycle) {
       advance(event);
       continue;
     }

@@ -1,0 +1,179 @@
+// The controller never breaks the DDR protocol, and its next-event scheduling issues exactly the
+// commands a per-cycle controller with the same policy issues.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/presets.h"
+#include "tests/models/ddr_protocol.h"
+#include "tests/models/ddr_reference.h"
+
+namespace tessera::ddr {
+namespace {
+
+Device preset(const std::string& name) {
+  return load_preset(name, {}).device;
+}
+
+// Requests with locality: runs of consecutive bursts at random places, some reads, some writes,
+// arriving in bursts and gaps.
+struct Traffic {
+  std::vector<uint64_t> address;
+  std::vector<bool> write;
+  std::vector<uint64_t> arrival;
+};
+
+Traffic random_traffic(const Device& d, uint64_t capacity, int n, uint32_t seed, int max_gap) {
+  std::mt19937_64 rng(seed);
+  Traffic t;
+  uint64_t now = 0, next = 0;
+  int run = 0;
+  const auto burst = static_cast<uint64_t>(d.burst_bytes());
+  for (int i = 0; i < n; ++i) {
+    if (run == 0) {
+      next = rng() % (capacity / burst) * burst;
+      run = 1 + static_cast<int>(rng() % 16);
+    }
+    t.address.push_back(next);
+    next = (next + burst) % capacity;
+    --run;
+    t.write.push_back(rng() % 3 == 0);
+    now += rng() % static_cast<uint64_t>(max_gap + 1);
+    t.arrival.push_back(now);
+  }
+  return t;
+}
+
+struct Case {
+  const char* preset;
+  Scheduler scheduler;
+  bool open_page;
+};
+
+std::string name_of(const testing::TestParamInfo<Case>& info) {
+  std::string n = info.param.preset;
+  for (char& c : n) {
+    if (c == '-') c = '_';
+  }
+  return n + (info.param.scheduler == Scheduler::fcfs ? "_fcfs" : "_frfcfs") +
+         (info.param.open_page ? "_open" : "_closed");
+}
+
+class Protocol : public testing::TestWithParam<Case> {};
+
+TEST_P(Protocol, LongRandomTracesBreakNoTimingConstraint) {
+  const Case& k = GetParam();
+  const Device d = preset(k.preset);
+  for (const int max_gap : {0, 6, 40}) {
+    MemorySystem memory(d, k.scheduler, k.open_page, d.address_mapping);
+    std::vector<std::vector<IssuedCommand>> logs(static_cast<size_t>(d.channels));
+    for (int c = 0; c < d.channels; ++c) memory.channel(c).record_commands(&logs[c]);
+    const int n = 20000;
+    const Traffic t = random_traffic(d, memory.capacity_bytes(), n, 7 + max_gap, max_gap);
+    for (int i = 0; i < n; ++i) memory.add(t.address[i], t.write[i], t.arrival[i]);
+    const uint64_t end = memory.drain();
+    const ChannelStats s = memory.totals(end);
+    EXPECT_EQ(s.reads + s.writes, static_cast<uint64_t>(n));
+    uint64_t refreshes = 0;
+    for (const auto& log : logs) {
+      EXPECT_EQ(test::check_protocol(d, log), "") << "max gap " << max_gap;
+      for (const auto& c : log) refreshes += c.kind == CommandKind::refresh ? 1 : 0;
+    }
+    EXPECT_EQ(refreshes, s.refreshes);
+    // Every rank of every channel was refreshed once per tREFI over the run (the last may be
+    // still due when the last command issues).
+    const uint64_t per_rank = end / static_cast<uint64_t>(d.tREFI);
+    EXPECT_GE(refreshes + static_cast<uint64_t>(d.channels * d.ranks),
+              per_rank * static_cast<uint64_t>(d.channels * d.ranks));
+  }
+}
+
+TEST_P(Protocol, NextEventSchedulingMatchesAPerCycleController) {
+  const Case& k = GetParam();
+  Device d = preset(k.preset);
+  d.channels = 1;
+  d.queue_size = 8;
+  // Short refresh intervals put refreshes among the requests.
+  d.tREFI = std::max(d.tRFC * 3, 600);
+  for (uint32_t seed = 1; seed <= 60; ++seed) {
+    Channel channel(d, k.scheduler, k.open_page);
+    test::ReferenceChannel reference(d, k.scheduler, k.open_page);
+    std::vector<IssuedCommand> log;
+    channel.record_commands(&log);
+    // Few rows and banks, so that hits, misses and conflicts all happen often.
+    std::mt19937_64 rng(seed);
+    uint64_t arrival = 0;
+    const uint64_t max_gap = 1 + seed % 12;
+    for (int i = 0; i < 60; ++i) {
+      Location at;
+      at.rank = static_cast<int>(rng() % static_cast<uint64_t>(d.ranks));
+      at.bankgroup = static_cast<int>(rng() % static_cast<uint64_t>(std::min(d.bankgroups, 2)));
+      at.bank = static_cast<int>(rng() % 2 % static_cast<uint64_t>(d.banks_per_group));
+      at.row = static_cast<int64_t>(rng() % 3);
+      at.column = static_cast<int64_t>(rng() % 8);
+      const bool write = rng() % 3 == 0;
+      arrival += rng() % (max_gap + 1);
+      channel.add(at, write, arrival);
+      reference.add(at, write, arrival);
+    }
+    const uint64_t last = channel.drain();
+    uint64_t reference_last = 0;
+    std::vector<IssuedCommand> expected = reference.run(reference_last);
+    EXPECT_EQ(last, reference_last) << "seed " << seed;
+    auto by_cycle = [](const IssuedCommand& a, const IssuedCommand& b) {
+      return a.cycle < b.cycle;
+    };
+    std::stable_sort(log.begin(), log.end(), by_cycle);
+    std::stable_sort(expected.begin(), expected.end(), by_cycle);
+    ASSERT_EQ(log.size(), expected.size()) << "seed " << seed;
+    for (size_t i = 0; i < log.size(); ++i) {
+      const IssuedCommand &a = log[i], &b = expected[i];
+      ASSERT_TRUE(a.cycle == b.cycle && a.kind == b.kind && a.rank == b.rank &&
+                  a.bankgroup == b.bankgroup && a.bank == b.bank && a.row == b.row &&
+                  a.automatic == b.automatic)
+          << "seed " << seed << ", command " << i << ": controller cycle " << a.cycle << " kind "
+          << static_cast<int>(a.kind) << " rank " << a.rank << " bank " << a.bankgroup << "/"
+          << a.bank << "; reference cycle " << b.cycle << " kind " << static_cast<int>(b.kind)
+          << " rank " << b.rank << " bank " << b.bankgroup << "/" << b.bank;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Devices, Protocol,
+                         testing::Values(Case{"DDR4-3200-x8", Scheduler::frfcfs, true},
+                                         Case{"DDR4-3200-x8", Scheduler::frfcfs, false},
+                                         Case{"DDR4-3200-x8", Scheduler::fcfs, true},
+                                         Case{"DDR4-3200-x16", Scheduler::frfcfs, true},
+                                         Case{"DDR4-2400-x8", Scheduler::fcfs, false},
+                                         Case{"LPDDR4-2400", Scheduler::frfcfs, true},
+                                         Case{"HBM2", Scheduler::frfcfs, true},
+                                         Case{"HBM2", Scheduler::fcfs, false},
+                                         Case{"DDR3-1600", Scheduler::frfcfs, false},
+                                         Case{"GDDR6", Scheduler::frfcfs, true}),
+                         name_of);
+
+TEST(ProtocolChecker, CatchesAReadBeforeTRCD) {
+  const Device d = preset("DDR4-3200-x8");
+  std::vector<IssuedCommand> log{
+      {0, CommandKind::activate, 0, 0, 0, 5, false},
+      {static_cast<uint64_t>(d.tRCD_read - 1), CommandKind::read, 0, 0, 0, 5, false}};
+  EXPECT_NE(test::check_protocol(d, log).find("tRCD"), std::string::npos);
+  log[1].cycle += 1;
+  EXPECT_EQ(test::check_protocol(d, log), "");
+}
+
+TEST(ProtocolChecker, CatchesAFifthActivateWithinTFAW) {
+  const Device d = preset("DDR4-3200-x8");
+  std::vector<IssuedCommand> log;
+  for (int i = 0; i < 5; ++i) {
+    log.push_back(
+        {static_cast<uint64_t>(i * d.tRRD_S), CommandKind::activate, 0, i % 4, i / 4, 1, false});
+  }
+  EXPECT_NE(test::check_protocol(d, log).find("tFAW"), std::string::npos);
+  log[4].cycle = static_cast<uint64_t>(d.tFAW);
+  EXPECT_EQ(test::check_protocol(d, log), "");
+}
+
+}  // namespace
+}  // namespace tessera::ddr
