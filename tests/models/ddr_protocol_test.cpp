@@ -93,7 +93,7 @@ TEST_P(Protocol, NextEventSchedulingMatchesAPerCycleController) {
   const Case& k = GetParam();
   Device d = preset(k.preset);
   d.channels = 1;
-  d.queue_size = 8;
+  d.queue_size = 8;  // a full queue holds arrivals back
   // Short refresh intervals put refreshes among the requests.
   d.tREFI = std::max(d.tRFC * 3, 600);
   for (uint32_t seed = 1; seed <= 60; ++seed) {
@@ -105,7 +105,7 @@ TEST_P(Protocol, NextEventSchedulingMatchesAPerCycleController) {
     std::mt19937_64 rng(seed);
     uint64_t arrival = 0;
     const uint64_t max_gap = 1 + seed % 12;
-    for (int i = 0; i < 60; ++i) {
+    for (int i = 0; i < 400; ++i) {
       Location at;
       at.rank = static_cast<int>(rng() % static_cast<uint64_t>(d.ranks));
       at.bankgroup = static_cast<int>(rng() % static_cast<uint64_t>(std::min(d.bankgroups, 2)));

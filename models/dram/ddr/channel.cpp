@@ -48,24 +48,39 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
                                                  static_cast<uint64_t>(r + 1) /
                                                  static_cast<uint64_t>(d_.ranks);
   }
-  queue_.reserve(static_cast<size_t>(d_.queue_size));
+  requests_.resize(static_cast<size_t>(d_.queue_size));
+  for (int i = d_.queue_size - 1; i >= 0; --i) free_slots_.push_back(i);
+  busy_index_.assign(banks_.size(), -1);
 }
 
 void Channel::add(const Location& at, bool write, uint64_t arrival) {
   last_arrival_ = std::max(last_arrival_, arrival);
   const int group = at.rank * d_.bankgroups + at.bankgroup;
-  arrivals_.push_back(
-      {last_arrival_, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write, false});
+  arrivals_.push_back({last_arrival_, 0, group * d_.banks_per_group + at.bank, at.rank, group,
+                       at.row, write, false, -1});
 }
 
 void Channel::admit() {
-  while (!arrivals_.empty() && queue_.size() < static_cast<size_t>(d_.queue_size) &&
-         arrivals_.front().arrival <= now_) {
-    const Request& r = arrivals_.front();
-    Bank& b = banks_[static_cast<size_t>(r.bank)];
-    if (b.open_row == r.row) ++b.hits_pending;
-    queue_.push_back(r);
+  while (!arrivals_.empty() && !free_slots_.empty() && arrivals_.front().arrival <= now_) {
+    const int slot = free_slots_.back();
+    free_slots_.pop_back();
+    Request& r = requests_[static_cast<size_t>(slot)];
+    r = arrivals_.front();
     arrivals_.pop_front();
+    r.age = next_age_++;
+    r.next = -1;
+    Bank& b = banks_[static_cast<size_t>(r.bank)];
+    if (b.open_row == r.row) ++(r.write ? b.write_hits : b.read_hits);
+    if (b.tail >= 0) {
+      requests_[static_cast<size_t>(b.tail)].next = slot;
+    } else {
+      b.head = slot;
+      busy_index_[static_cast<size_t>(r.bank)] = static_cast<int>(busy_banks_.size());
+      busy_banks_.push_back(r.bank);
+    }
+    b.tail = slot;
+    ++b.queued;
+    ++queued_;
   }
 }
 
@@ -76,7 +91,7 @@ void Channel::note_refresh_due() {
 }
 
 uint64_t Channel::drain() {
-  while (!queue_.empty() || !arrivals_.empty()) {
+  while (queued_ > 0 || !arrivals_.empty()) {
     admit();
     note_refresh_due();
     uint64_t due = kNever;
@@ -85,9 +100,9 @@ uint64_t Channel::drain() {
       pending = pending || r.refresh_pending;
       if (!r.refresh_pending) due = std::min(due, r.refresh_due);
     }
-    const bool room = queue_.size() < static_cast<size_t>(d_.queue_size);
+    const bool room = !free_slots_.empty();
     const uint64_t next_arrival = room && !arrivals_.empty() ? arrivals_.front().arrival : kNever;
-    if (queue_.empty() && !pending) {
+    if (queued_ == 0 && !pending) {
       advance(std::min(due, next_arrival));
       continue;
     }
@@ -108,7 +123,7 @@ uint64_t Channel::drain() {
 
 void Channel::advance(uint64_t t) {
   if (t <= now_) return;
-  stats_.queue_occupancy_sum += queue_.size() * (t - now_);
+  stats_.queue_occupancy_sum += queued_ * (t - now_);
   now_ = t;
 }
 
@@ -117,20 +132,57 @@ Channel::Choice Channel::choose() const {
   for (int r = 0; r < d_.ranks; ++r) {
     if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
   }
-  for (size_t i = 0; i < queue_.size(); ++i) {
-    // fcfs serves the oldest request alone; frfcfs lets any queued request go first.
-    if (scheduler_ == Scheduler::fcfs && i > 0) break;
-    if (ranks_[static_cast<size_t>(queue_[i].rank)].refresh_pending) continue;
-    consider_request(static_cast<int>(i), best);
+  if (scheduler_ == Scheduler::fcfs) {  // the oldest request alone; each bank's oldest is its head
+    int oldest = -1;
+    for (const int bank : busy_banks_) {
+      const int head = banks_[static_cast<size_t>(bank)].head;
+      if (oldest < 0 ||
+          requests_[static_cast<size_t>(head)].age < requests_[static_cast<size_t>(oldest)].age) {
+        oldest = head;
+      }
+    }
+    if (oldest >= 0 &&
+        !ranks_[static_cast<size_t>(requests_[static_cast<size_t>(oldest)].rank)].refresh_pending) {
+      consider_request(oldest, best);
+    }
+    return best;
   }
+  for (const int bank : busy_banks_) consider_bank(bank, best);
   return best;
 }
 
-void Channel::consider_request(int index, Choice& best) const {
-  const Request& q = queue_[static_cast<size_t>(index)];
+// All queued reads of a bank's open row would issue at the same cycle, and so would all its
+// writes, and all its other requests (the same ACT or PRE): only the oldest of each can win.
+void Channel::consider_bank(int bank, Choice& best) const {
+  const Bank& b = banks_[static_cast<size_t>(bank)];
+  const Request& head = requests_[static_cast<size_t>(b.head)];
+  if (ranks_[static_cast<size_t>(head.rank)].refresh_pending) return;
+  bool want_read = b.read_hits > 0, want_write = b.write_hits > 0;
+  bool want_other = b.queued > b.read_hits + b.write_hits;
+  // The bank's own constraints bound its commands from below: a bank that cannot beat the best
+  // so far is not looked at further.
+  uint64_t bound = UINT64_MAX;
+  if (want_read) bound = b.rd_ready;
+  if (want_write) bound = std::min(bound, b.wr_ready);
+  if (want_other) bound = std::min(bound, b.open_row < 0 ? b.act_ready : b.pre_ready);
+  if (std::max(bound, now_) > best.cycle) return;
+  for (int s = b.head; s >= 0 && (want_read || want_write || want_other);) {
+    const Request& q = requests_[static_cast<size_t>(s)];
+    bool& want = q.row != b.open_row ? want_other : q.write ? want_write : want_read;
+    if (want) {
+      want = false;
+      consider_request(s, best);
+    }
+    s = q.next;
+  }
+}
+
+void Channel::consider_request(int slot, Choice& best) const {
+  const Request& q = requests_[static_cast<size_t>(slot)];
   const Bank& b = banks_[static_cast<size_t>(q.bank)];
   Choice c;
-  c.request = index;
+  c.request = slot;
+  c.age = q.age;
   c.rank = q.rank;
   c.bank = q.bank;
   if (b.open_row == q.row) {
@@ -145,12 +197,15 @@ void Channel::consider_request(int index, Choice& best) const {
     if (r.acts >= 4) c.cycle = std::max(c.cycle, r.faw[r.faw_next] + d_.tFAW);
   } else {
     // First-ready: an open row that queued requests still hit is not closed under them.
-    if (scheduler_ == Scheduler::frfcfs && b.hits_pending > 0) return;
+    if (scheduler_ == Scheduler::frfcfs && b.read_hits + b.write_hits > 0) return;
     c.kind = CommandKind::precharge;
     c.cycle = std::max(now_, b.pre_ready);
   }
-  // Earliest first; at equal cycles a row hit first; then the oldest (seen first).
-  if (c.cycle < best.cycle || (c.cycle == best.cycle && c.hit && !best.hit)) best = c;
+  // Earliest first; at equal cycles a row hit first; then the oldest (refresh counts as oldest).
+  if (c.cycle != best.cycle ? c.cycle < best.cycle
+                            : (c.hit != best.hit ? c.hit : c.age < best.age)) {
+    best = c;
+  }
 }
 
 void Channel::consider_refresh(int rank, Choice& best) const {
@@ -197,7 +252,7 @@ void Channel::issue(const Choice& c) {
     }
     return;
   }
-  Request& q = queue_[static_cast<size_t>(c.request)];
+  Request& q = requests_[static_cast<size_t>(c.request)];
   switch (c.kind) {
     case CommandKind::activate:
       if (!q.counted) ++stats_.row_misses;
@@ -215,11 +270,10 @@ void Channel::issue(const Choice& c) {
 
 void Channel::activate(int bank, int64_t row, uint64_t t) {
   Bank& b = banks_[static_cast<size_t>(bank)];
-  b.hits_pending = 0;
-  for (const Request& q : queue_) b.hits_pending += q.bank == bank && q.row == row ? 1 : 0;
+  b.open_row = row;
+  recount_hits(b);
   const int rank = bank / d_.banks_per_rank();
   const int group = bank / d_.banks_per_group;
-  b.open_row = row;
   b.rd_ready = t + static_cast<uint64_t>(d_.tRCD_read);
   b.wr_ready = t + static_cast<uint64_t>(d_.tRCD_write);
   b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(d_.tRAS));
@@ -241,7 +295,7 @@ void Channel::precharge(int bank, uint64_t t, bool automatic) {
   Bank& b = banks_[static_cast<size_t>(bank)];
   const int64_t row = b.open_row;
   b.open_row = -1;
-  b.hits_pending = 0;
+  b.read_hits = b.write_hits = 0;
   b.act_ready = std::max(b.act_ready, t + static_cast<uint64_t>(d_.tRP));
   rank_close(ranks_[static_cast<size_t>(bank / d_.banks_per_rank())], t);
   ++stats_.precharges;
@@ -250,8 +304,8 @@ void Channel::precharge(int bank, uint64_t t, bool automatic) {
 }
 
 void Channel::column(int index, uint64_t t) {
-  const Request q = queue_[static_cast<size_t>(index)];
-  queue_.erase(queue_.begin() + index);
+  const Request q = requests_[static_cast<size_t>(index)];
+  unlink(index);
   Bank& b = banks_[static_cast<size_t>(q.bank)];
   Group& g = groups_[static_cast<size_t>(q.bankgroup)];
   Rank& r = ranks_[static_cast<size_t>(q.rank)];
@@ -287,10 +341,37 @@ void Channel::column(int index, uint64_t t) {
   }
   stats_.last_completion = std::max(stats_.last_completion, done);
   log(t, q.write ? CommandKind::write : CommandKind::read, q.bank, q.row, false);
-  if (b.hits_pending > 0) --b.hits_pending;
+  --(q.write ? b.write_hits : b.read_hits);
   // Closed page: the column command carries an auto-precharge when no queued request wants the
   // row; the device precharges as soon as tRAS, tRTP or tWR allow, without a command.
-  if (!open_page_ && b.hits_pending == 0) precharge(q.bank, b.pre_ready, true);
+  if (!open_page_ && b.read_hits + b.write_hits == 0) precharge(q.bank, b.pre_ready, true);
+}
+
+void Channel::recount_hits(Bank& b) const {
+  b.read_hits = b.write_hits = 0;
+  for (int s = b.head; s >= 0; s = requests_[static_cast<size_t>(s)].next) {
+    const Request& q = requests_[static_cast<size_t>(s)];
+    if (q.row == b.open_row) ++(q.write ? b.write_hits : b.read_hits);
+  }
+}
+
+void Channel::unlink(int slot) {
+  const Request& q = requests_[static_cast<size_t>(slot)];
+  Bank& b = banks_[static_cast<size_t>(q.bank)];
+  int prev = -1;
+  for (int s = b.head; s != slot; s = requests_[static_cast<size_t>(s)].next) prev = s;
+  (prev < 0 ? b.head : requests_[static_cast<size_t>(prev)].next) = q.next;
+  if (b.tail == slot) b.tail = prev;
+  --b.queued;
+  --queued_;
+  free_slots_.push_back(slot);
+  if (b.queued == 0) {  // leaves the busy list: the last busy bank takes its place
+    const int at = busy_index_[static_cast<size_t>(q.bank)];
+    busy_banks_[static_cast<size_t>(at)] = busy_banks_.back();
+    busy_index_[static_cast<size_t>(busy_banks_.back())] = at;
+    busy_banks_.pop_back();
+    busy_index_[static_cast<size_t>(q.bank)] = -1;
+  }
 }
 
 void Channel::refresh(int rank, uint64_t t) {

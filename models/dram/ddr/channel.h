@@ -57,7 +57,7 @@ class Channel {
   uint64_t drain();
   // Statistics with background energy counted up to `until` (at least the last completion).
   [[nodiscard]] ChannelStats stats(uint64_t until) const;
-  [[nodiscard]] bool idle() const { return queue_.empty() && arrivals_.empty(); }
+  [[nodiscard]] bool idle() const { return queued_ == 0 && arrivals_.empty(); }
 
   // Every command issued from now on is appended to `log` (tests check the protocol with it).
   void record_commands(std::vector<IssuedCommand>* log) { log_ = log; }
@@ -65,15 +65,19 @@ class Channel {
  private:
   struct Request {
     uint64_t arrival;
-    int bank;  // flat index: (rank * bankgroups + bankgroup) * banks_per_group + bank
+    uint64_t age;  // admission order: smaller is older
+    int bank;      // flat index: (rank * bankgroups + bankgroup) * banks_per_group + bank
     int rank, bankgroup;
     int64_t row;
     bool write;
     bool counted;  // its row hit / miss / conflict has been classified
+    int next;      // the next younger queued request of the same bank, or -1
   };
   struct Bank {
     int64_t open_row = -1;
-    int hits_pending = 0;  // queued requests for the open row
+    // Queued requests of this bank, oldest first (a list through Request::next), and how many
+    // read or write the open row: the scheduler looks at banks, not at every request.
+    int head = -1, tail = -1, queued = 0, read_hits = 0, write_hits = 0;
     uint64_t act_ready = 0, pre_ready = 0, rd_ready = 0, wr_ready = 0;
   };
   struct Group {  // one bank group of one rank
@@ -94,7 +98,8 @@ class Channel {
   };
   struct Choice {
     uint64_t cycle = UINT64_MAX;
-    int request = -1;  // index into queue_, or -1 for a refresh-related command
+    int request = -1;  // slot in requests_, or -1 for a refresh-related command
+    uint64_t age = 0;  // of the request; refresh commands count as oldest
     CommandKind kind = CommandKind::activate;
     int rank = 0, bank = 0;
     bool hit = false;
@@ -103,9 +108,11 @@ class Channel {
   void admit();
   void note_refresh_due();
   [[nodiscard]] Choice choose() const;
-  void consider_request(int index, Choice& best) const;
+  void consider_bank(int bank, Choice& best) const;
+  void consider_request(int slot, Choice& best) const;
+  void recount_hits(Bank& b) const;
+  void unlink(int slot);
   void consider_refresh(int rank, Choice& best) const;
-  [[nodiscard]] bool has_queued_hit(int bank, int64_t row, int except) const;
   void issue(const Choice& c);
   void activate(int bank, int64_t row, uint64_t t);
   void precharge(int bank, uint64_t t, bool automatic);
@@ -129,7 +136,12 @@ class Channel {
   std::vector<Bank> banks_;
   std::vector<Group> groups_;
   std::vector<Rank> ranks_;
-  std::vector<Request> queue_;    // oldest first, at most d_.queue_size
+  std::vector<Request> requests_;  // slots of the queue, d_.queue_size of them
+  std::vector<int> free_slots_;
+  std::vector<int> busy_banks_;  // banks with queued requests, in no particular order
+  std::vector<int> busy_index_;  // per bank: its position in busy_banks_, or -1
+  size_t queued_ = 0;
+  uint64_t next_age_ = 1;
   std::deque<Request> arrivals_;  // not yet in the queue
   uint64_t now_ = 0;              // no command issues before this cycle
   uint64_t last_arrival_ = 0;
