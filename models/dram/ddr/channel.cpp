@@ -71,6 +71,7 @@ void Channel::admit() {
     r.next = -1;
     Bank& b = banks_[static_cast<size_t>(r.bank)];
     if (b.open_row == r.row) ++(r.write ? b.write_hits : b.read_hits);
+    if (b.oldest[kind_of(b, r)] < 0) b.oldest[kind_of(b, r)] = slot;
     if (b.tail >= 0) {
       requests_[static_cast<size_t>(b.tail)].next = slot;
     } else {
@@ -155,25 +156,18 @@ Channel::Choice Channel::choose() const {
 // writes, and all its other requests (the same ACT or PRE): only the oldest of each can win.
 void Channel::consider_bank(int bank, Choice& best) const {
   const Bank& b = banks_[static_cast<size_t>(bank)];
-  const Request& head = requests_[static_cast<size_t>(b.head)];
-  if (ranks_[static_cast<size_t>(head.rank)].refresh_pending) return;
-  bool want_read = b.read_hits > 0, want_write = b.write_hits > 0;
-  bool want_other = b.queued > b.read_hits + b.write_hits;
+  if (ranks_[static_cast<size_t>(requests_[static_cast<size_t>(b.head)].rank)].refresh_pending) {
+    return;
+  }
   // The bank's own constraints bound its commands from below: a bank that cannot beat the best
   // so far is not looked at further.
   uint64_t bound = UINT64_MAX;
-  if (want_read) bound = b.rd_ready;
-  if (want_write) bound = std::min(bound, b.wr_ready);
-  if (want_other) bound = std::min(bound, b.open_row < 0 ? b.act_ready : b.pre_ready);
+  if (b.oldest[kRead] >= 0) bound = b.rd_ready;
+  if (b.oldest[kWrite] >= 0) bound = std::min(bound, b.wr_ready);
+  if (b.oldest[kOther] >= 0) bound = std::min(bound, b.open_row < 0 ? b.act_ready : b.pre_ready);
   if (std::max(bound, now_) > best.cycle) return;
-  for (int s = b.head; s >= 0 && (want_read || want_write || want_other);) {
-    const Request& q = requests_[static_cast<size_t>(s)];
-    bool& want = q.row != b.open_row ? want_other : q.write ? want_write : want_read;
-    if (want) {
-      want = false;
-      consider_request(s, best);
-    }
-    s = q.next;
+  for (const int slot : b.oldest) {
+    if (slot >= 0) consider_request(slot, best);
   }
 }
 
@@ -271,7 +265,7 @@ void Channel::issue(const Choice& c) {
 void Channel::activate(int bank, int64_t row, uint64_t t) {
   Bank& b = banks_[static_cast<size_t>(bank)];
   b.open_row = row;
-  recount_hits(b);
+  recount(b);
   const int rank = bank / d_.banks_per_rank();
   const int group = bank / d_.banks_per_group;
   b.rd_ready = t + static_cast<uint64_t>(d_.tRCD_read);
@@ -295,7 +289,7 @@ void Channel::precharge(int bank, uint64_t t, bool automatic) {
   Bank& b = banks_[static_cast<size_t>(bank)];
   const int64_t row = b.open_row;
   b.open_row = -1;
-  b.read_hits = b.write_hits = 0;
+  recount(b);
   b.act_ready = std::max(b.act_ready, t + static_cast<uint64_t>(d_.tRP));
   rank_close(ranks_[static_cast<size_t>(bank / d_.banks_per_rank())], t);
   ++stats_.precharges;
@@ -347,11 +341,13 @@ void Channel::column(int index, uint64_t t) {
   if (!open_page_ && b.read_hits + b.write_hits == 0) precharge(q.bank, b.pre_ready, true);
 }
 
-void Channel::recount_hits(Bank& b) const {
+void Channel::recount(Bank& b) const {
   b.read_hits = b.write_hits = 0;
+  b.oldest[kRead] = b.oldest[kWrite] = b.oldest[kOther] = -1;
   for (int s = b.head; s >= 0; s = requests_[static_cast<size_t>(s)].next) {
     const Request& q = requests_[static_cast<size_t>(s)];
     if (q.row == b.open_row) ++(q.write ? b.write_hits : b.read_hits);
+    if (b.oldest[kind_of(b, q)] < 0) b.oldest[kind_of(b, q)] = s;
   }
 }
 
@@ -361,6 +357,17 @@ void Channel::unlink(int slot) {
   int prev = -1;
   for (int s = b.head; s != slot; s = requests_[static_cast<size_t>(s)].next) prev = s;
   (prev < 0 ? b.head : requests_[static_cast<size_t>(prev)].next) = q.next;
+  // The next oldest of its kind (a row hit, since only column commands leave the queue).
+  const int kind = kind_of(b, q);
+  if (b.oldest[kind] == slot) {
+    b.oldest[kind] = -1;
+    for (int s = q.next; s >= 0; s = requests_[static_cast<size_t>(s)].next) {
+      if (kind_of(b, requests_[static_cast<size_t>(s)]) == kind) {
+        b.oldest[kind] = s;
+        break;
+      }
+    }
+  }
   if (b.tail == slot) b.tail = prev;
   --b.queued;
   --queued_;

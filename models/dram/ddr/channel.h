@@ -78,6 +78,9 @@ class Channel {
     // Queued requests of this bank, oldest first (a list through Request::next), and how many
     // read or write the open row: the scheduler looks at banks, not at every request.
     int head = -1, tail = -1, queued = 0, read_hits = 0, write_hits = 0;
+    // All queued reads of the open row would issue at the same cycle, and so would all its
+    // writes, and all other requests (the same ACT or PRE): only the oldest of each kind can win.
+    int oldest[3] = {-1, -1, -1};  // slots, by kind (kRead, kWrite, kOther)
     uint64_t act_ready = 0, pre_ready = 0, rd_ready = 0, wr_ready = 0;
   };
   struct Group {  // one bank group of one rank
@@ -110,7 +113,11 @@ class Channel {
   [[nodiscard]] Choice choose() const;
   void consider_bank(int bank, Choice& best) const;
   void consider_request(int slot, Choice& best) const;
-  void recount_hits(Bank& b) const;
+  enum Kind { kRead, kWrite, kOther };  // a row-hit read, a row-hit write, anything else
+  static Kind kind_of(const Bank& b, const Request& q) {
+    return q.row != b.open_row ? kOther : q.write ? kWrite : kRead;
+  }
+  void recount(Bank& b) const;
   void unlink(int slot);
   void consider_refresh(int rank, Choice& best) const;
   void issue(const Choice& c);
