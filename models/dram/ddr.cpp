@@ -29,7 +29,8 @@ SourceLocation param_at(const char* name) {
 }
 
 ddr::Device configured_device(const ParamValues& p) {
-  const std::string& ini = p.get_string("ini");
+  // "none" (the default) reads the preset.
+  const std::string ini = p.get_string("ini") == "none" ? "" : p.get_string("ini");
   ddr::LoadedDevice loaded = ini.empty()
                                  ? ddr::load_preset(p.get_string("preset"), param_at("preset"))
                                  : ddr::load_device_ini(ini);
@@ -179,8 +180,13 @@ TESSERA_REGISTER(
     "cycle-level DRAM: banks, rows, refresh and timing from a DRAMSim3 device (preset or .ini)",
     {choice_param("preset", "DDR4-3200-x8", preset_names(),
                   "device preset (a DRAMSim3 file shipped in data/dram/)"),
-     ParamSpec{
-         "ini", ParamType::string, "", "", "DRAMSim3 device .ini file; overrides preset", {}, 0},
+     ParamSpec{"ini",
+               ParamType::string,
+               "none",
+               "",
+               "DRAMSim3 device .ini file, read instead of the preset; none: the preset",
+               {},
+               0},
      choice_param("scheduler", "frfcfs", {"fcfs", "frfcfs"},
                   "request scheduler: in order, or first-ready (row hits first)"),
      choice_param("page_policy", "device", {"device", "open", "closed"},
