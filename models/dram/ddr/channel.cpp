@@ -42,6 +42,11 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
   banks_.resize(static_cast<size_t>(d_.ranks * d_.banks_per_rank()));
   groups_.resize(static_cast<size_t>(d_.ranks * d_.bankgroups));
   ranks_.resize(static_cast<size_t>(d_.ranks));
+  read_after_others_.resize(ranks_.size());
+  write_after_others_.resize(ranks_.size());
+  for (size_t i = 0; i < banks_.size(); ++i) {
+    banks_[i].rank = static_cast<int>(i) / d_.banks_per_rank();
+  }
   // Ranks refresh staggered over the interval, so that they are not all blocked at once.
   for (int r = 0; r < d_.ranks; ++r) {
     ranks_[static_cast<size_t>(r)].refresh_due = static_cast<uint64_t>(d_.tREFI) *
@@ -132,6 +137,14 @@ Channel::Choice Channel::choose() const {
   Choice best;
   for (int r = 0; r < d_.ranks; ++r) {
     if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
+    uint64_t rd = 0, wr = 0;
+    for (int o = 0; o < d_.ranks; ++o) {
+      if (o == r) continue;
+      rd = std::max(rd, ranks_[static_cast<size_t>(o)].other_rd_ready);
+      wr = std::max(wr, ranks_[static_cast<size_t>(o)].other_wr_ready);
+    }
+    read_after_others_[static_cast<size_t>(r)] = rd;
+    write_after_others_[static_cast<size_t>(r)] = wr;
   }
   if (scheduler_ == Scheduler::fcfs) {  // the oldest request alone; each bank's oldest is its head
     int oldest = -1;
@@ -156,9 +169,7 @@ Channel::Choice Channel::choose() const {
 // writes, and all its other requests (the same ACT or PRE): only the oldest of each can win.
 void Channel::consider_bank(int bank, Choice& best) const {
   const Bank& b = banks_[static_cast<size_t>(bank)];
-  if (ranks_[static_cast<size_t>(requests_[static_cast<size_t>(b.head)].rank)].refresh_pending) {
-    return;
-  }
+  if (ranks_[static_cast<size_t>(b.rank)].refresh_pending) return;
   // The bank's own constraints bound its commands from below: a bank that cannot beat the best
   // so far is not looked at further.
   uint64_t bound = UINT64_MAX;
@@ -226,14 +237,9 @@ uint64_t Channel::column_ready(const Request& q) const {
   const Bank& b = banks_[static_cast<size_t>(q.bank)];
   const Group& g = groups_[static_cast<size_t>(q.bankgroup)];
   const Rank& r = ranks_[static_cast<size_t>(q.rank)];
-  uint64_t t = q.write ? std::max({b.wr_ready, g.wr_ready, r.wr_ready})
-                       : std::max({b.rd_ready, g.rd_ready, r.rd_ready});
-  for (int o = 0; o < d_.ranks; ++o) {
-    if (o == q.rank) continue;
-    const Rank& other = ranks_[static_cast<size_t>(o)];
-    t = std::max(t, q.write ? other.other_wr_ready : other.other_rd_ready);
-  }
-  return t;
+  const auto rank = static_cast<size_t>(q.rank);
+  return q.write ? std::max({b.wr_ready, g.wr_ready, r.wr_ready, write_after_others_[rank]})
+                 : std::max({b.rd_ready, g.rd_ready, r.rd_ready, read_after_others_[rank]});
 }
 
 void Channel::issue(const Choice& c) {

@@ -82,6 +82,7 @@ class Channel {
     // writes, and all other requests (the same ACT or PRE): only the oldest of each kind can win.
     int oldest[3] = {-1, -1, -1};  // slots, by kind (kRead, kWrite, kOther)
     uint64_t act_ready = 0, pre_ready = 0, rd_ready = 0, wr_ready = 0;
+    int rank = 0;
   };
   struct Group {  // one bank group of one rank
     uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
@@ -143,6 +144,9 @@ class Channel {
   std::vector<Bank> banks_;
   std::vector<Group> groups_;
   std::vector<Rank> ranks_;
+  // Per rank, what the other ranks' column commands impose on its own (tRTRS), gathered once
+  // per scheduling decision.
+  mutable std::vector<uint64_t> read_after_others_, write_after_others_;
   std::vector<Request> requests_;  // slots of the queue, d_.queue_size of them
   std::vector<int> free_slots_;
   std::vector<int> busy_banks_;  // banks with queued requests, in no particular order
