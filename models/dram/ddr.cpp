@@ -6,7 +6,6 @@
 // burst or per DRAM cycle.
 #include <cmath>
 #include <iostream>
-#include <optional>
 
 #include "models/dram/ddr/memory_system.h"
 #include "models/dram/ddr/presets.h"
