@@ -18,8 +18,9 @@ namespace {
 
 using ddr::ChannelStats;
 
+// `s` covers `channels` channels; their queue occupancy is the mean of theirs.
 nlohmann::ordered_json counts_json(const ChannelStats& s, const ddr::ReplayResult& r,
-                                   const ddr::Device& d) {
+                                   const ddr::Device& d, int channels) {
   const double latency =
       s.reads == 0 ? 0 : static_cast<double>(s.read_latency_sum) / static_cast<double>(s.reads);
   const double bytes = static_cast<double>(s.reads + s.writes) * d.burst_bytes();
@@ -37,9 +38,9 @@ nlohmann::ordered_json counts_json(const ChannelStats& s, const ddr::ReplayResul
       {"avg_read_latency_cycles", latency},
       {"max_read_latency_cycles", s.read_latency_max},
       {"bandwidth_gbps", r.cycles == 0 ? 0 : bytes / (static_cast<double>(r.cycles) * d.tck_ns)},
-      {"avg_queue_occupancy",
-       r.cycles == 0 ? 0
-                     : static_cast<double>(s.queue_occupancy_sum) / static_cast<double>(r.cycles)},
+      {"avg_queue_occupancy", r.cycles == 0 ? 0
+                                            : static_cast<double>(s.queue_occupancy_sum) /
+                                                  (static_cast<double>(r.cycles) * channels)},
       {"energy_pj",
        {{"act", s.act_pj},
         {"pre", s.pre_pj},
@@ -58,17 +59,15 @@ std::string replay_json(const ddr::Device& d, const std::string& trace,
   j["tck_ns"] = d.tck_ns;
   j["channels"] = d.channels;
   j["cycles"] = r.cycles;
-  const nlohmann::ordered_json totals = counts_json(r.totals, r, d);
+  const nlohmann::ordered_json totals = counts_json(r.totals, r, d, d.channels);
   for (const auto& [key, value] : totals.items()) j[key] = value;
-  // Across channels the occupancy is the mean of the channels'.
-  j["avg_queue_occupancy"] = r.avg_queue_occupancy();
   j["per_channel"] = nlohmann::ordered_json::array();
-  for (const ChannelStats& c : r.channels) j["per_channel"].push_back(counts_json(c, r, d));
+  for (const ChannelStats& c : r.channels) j["per_channel"].push_back(counts_json(c, r, d, 1));
   return j.dump(2) + "\n";
 }
 
 std::string replay_text(const ddr::Device& d, const ddr::ReplayResult& r) {
-  const nlohmann::ordered_json j = counts_json(r.totals, r, d);
+  const nlohmann::ordered_json j = counts_json(r.totals, r, d, d.channels);
   std::string out = "tessera dram: " + d.name + ", " + std::to_string(d.channels) +
                     " channel(s), tCK " + nlohmann::json(d.tck_ns).dump() + " ns, peak " +
                     nlohmann::json(d.peak_gbps()).dump() + " GB/s\n";

@@ -107,7 +107,7 @@ class IniFile {
     return *v;
   }
 
-  // Marks keys whose value tessera reads only to say it is not modelled.
+  // The keys never read, each once, with their lines.
   [[nodiscard]] std::vector<std::string> unused() const {
     std::vector<std::string> out;
     for (const auto& f : order_) {
@@ -125,15 +125,10 @@ class IniFile {
   std::set<std::string> used_;
 };
 
-// One of two alternative keys (e.g. tRCD or tRCDRD), with a note when the second is used.
-int either(IniFile& ini, const std::string& first, const std::string& second,
-           std::vector<std::string>& notes) {
-  if (ini.has(first)) return static_cast<int>(ini.integer(first, 1));
-  if (ini.has(second)) {
-    notes.push_back(second + " (line " + std::to_string(ini.line(second)) + ") read as " + first);
-    return static_cast<int>(ini.integer(second, 1));
-  }
-  ini.fail(first, "missing (neither " + first + " nor " + second + " is given)");
+// A key that may be given in place of another (`instead`), with the message naming both.
+int64_t alternative(IniFile& ini, const std::string& field, const std::string& instead) {
+  if (!ini.has(field)) ini.fail(field, "missing (give " + instead + " or " + field + ")");
+  return ini.integer(field, 1);
 }
 
 void require(bool ok, IniFile& ini, const std::string& field, const std::string& message) {
@@ -188,8 +183,8 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
   if (ini.has("timing.tRCD")) {
     d.tRCD_read = d.tRCD_write = static_cast<int>(ini.integer("timing.tRCD", 1));
   } else {
-    d.tRCD_read = either(ini, "timing.tRCDRD", "timing.tRCD", notes);
-    d.tRCD_write = either(ini, "timing.tRCDWR", "timing.tRCD", notes);
+    d.tRCD_read = static_cast<int>(alternative(ini, "timing.tRCDRD", "timing.tRCD"));
+    d.tRCD_write = static_cast<int>(alternative(ini, "timing.tRCDWR", "timing.tRCD"));
   }
   d.tRP = static_cast<int>(ini.integer("timing.tRP", 1));
   d.tRAS = static_cast<int>(ini.integer("timing.tRAS", 1));
@@ -215,8 +210,9 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
     d.tRTP = static_cast<int>(ini.integer("timing.tRTP", 1));
   } else {
     // HBM and GDDR give tRTP per bank group; the same-group figure is the larger, so it is safe.
-    d.tRTP = either(ini, "timing.tRTP_L", "timing.tRTP", notes);
-    if (ini.has("timing.tRTP_S")) ini.integer("timing.tRTP_S", 1);
+    d.tRTP = static_cast<int>(alternative(ini, "timing.tRTP_L", "timing.tRTP"));
+    notes.push_back("timing.tRTP_L (line " + std::to_string(ini.line("timing.tRTP_L")) +
+                    ") read as tRTP for every bank group");
   }
   if (ini.has("timing.tRTRS")) {
     d.tRTRS = static_cast<int>(ini.integer("timing.tRTRS", 0));

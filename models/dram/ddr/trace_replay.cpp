@@ -82,24 +82,6 @@ std::vector<TraceRequest> parse_dram_trace(const std::string& text, const std::s
   return out;
 }
 
-double ReplayResult::bandwidth_gbps(const Device& d) const {
-  if (cycles == 0) return 0;
-  const double bytes = static_cast<double>(totals.reads + totals.writes) * d.burst_bytes();
-  return bytes / (static_cast<double>(cycles) * d.tck_ns);  // bytes per ns = GB/s
-}
-
-double ReplayResult::avg_read_latency() const {
-  return totals.reads == 0
-             ? 0
-             : static_cast<double>(totals.read_latency_sum) / static_cast<double>(totals.reads);
-}
-
-double ReplayResult::avg_queue_occupancy() const {
-  return cycles == 0 ? 0
-                     : static_cast<double>(totals.queue_occupancy_sum) /
-                           (static_cast<double>(cycles) * static_cast<double>(channels.size()));
-}
-
 ReplayResult replay(MemorySystem& memory, const std::vector<TraceRequest>& trace) {
   for (const TraceRequest& r : trace) memory.add(r.address, r.write, r.arrival);
   ReplayResult out;

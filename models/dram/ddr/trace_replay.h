@@ -27,9 +27,6 @@ struct ReplayResult {
   uint64_t cycles = 0;  // cycle of the last data beat
   ChannelStats totals;
   std::vector<ChannelStats> channels;
-  [[nodiscard]] double bandwidth_gbps(const Device& d) const;
-  [[nodiscard]] double avg_read_latency() const;
-  [[nodiscard]] double avg_queue_occupancy() const;
 };
 
 // Serves every request (each one burst) and returns the statistics up to the last data beat.
