@@ -27,11 +27,12 @@ awk -v kind="$kind" 'BEGIN {
 }' > "$out/trace.txt"
 "$bin" dram --preset "$preset" --trace "$out/trace.txt" --json "$out/warm.json" >/dev/null 2>&1
 # Wall time depends on what else runs on the machine; CPU time (user + system) much less.
+TIMEFORMAT='%3R %3U %3S'  # bash's time: wall, user and system seconds
 walls=()
 cpus=()
 for ((i = 0; i < runs; i++)); do
-  /usr/bin/time -o "$out/time" -f '%e %U %S' \
-    "$bin" dram --preset "$preset" --trace "$out/trace.txt" --json "$out/r.json" >/dev/null 2>&1
+  { time "$bin" dram --preset "$preset" --trace "$out/trace.txt" --json "$out/r.json" \
+      >/dev/null 2>&1; } 2> "$out/time"
   read -r wall user sys < "$out/time"
   walls+=("$wall")
   cpus+=("$(echo "$user + $sys" | bc)")
