@@ -74,6 +74,7 @@ void Channel::admit() {
     arrivals_.pop_front();
     r.age = next_age_++;
     r.next = -1;
+    if (period_ > 0) period_admitted_.push_back({r.bank, r.row, r.write});
     Bank& b = banks_[static_cast<size_t>(r.bank)];
     if (b.open_row == r.row) ++(r.write ? b.write_hits : b.read_hits);
     if (b.oldest[kind_of(b, r)] < 0) b.oldest[kind_of(b, r)] = slot;
@@ -110,6 +111,7 @@ uint64_t Channel::drain() {
     const uint64_t next_arrival = room && !arrivals_.empty() ? arrivals_.front().arrival : kNever;
     if (queued_ == 0 && !pending) {
       advance(std::min(due, next_arrival));
+      forget_repeats();
       continue;
     }
     const Choice c = choose();
@@ -117,12 +119,18 @@ uint64_t Channel::drain() {
     const uint64_t event = std::min(due, next_arrival);
     if (event <= c.cycle) {
       advance(event);
+      forget_repeats();
       continue;
     }
     if (c.cycle == kNever) throw std::logic_error("DRAM channel: no command can issue");
     advance(c.cycle);
     issue(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
+    if (c.kind == CommandKind::read || c.kind == CommandKind::write) {
+      after_column(c);
+    } else {
+      forget_repeats();
+    }
   }
   return stats_.last_completion;
 }

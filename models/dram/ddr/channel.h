@@ -61,6 +61,9 @@ class Channel {
 
   // Every command issued from now on is appended to `log` (tests check the protocol with it).
   void record_commands(std::vector<IssuedCommand>* log) { log_ = log; }
+  // Skipping repeats of a steady stream (see channel_repeat.cpp) is on unless turned off here;
+  // the tests compare both ways.
+  void skip_repeats(bool on) { skip_repeats_ = on; }
 
  private:
   struct Request {
@@ -130,6 +133,26 @@ class Channel {
   void rank_open(Rank& r, uint64_t t);
   void rank_close(Rank& r, uint64_t t);
   void log(uint64_t t, CommandKind kind, int bank, int64_t row, bool automatic);
+
+  // A stream's steady state repeats: the same column commands, the same queue, every timing
+  // constraint the same relative to now, only later. channel_repeat.cpp finds such a period and
+  // applies many of its repeats at once. Its work is a handful of snapshots per stream.
+  struct Column {  // a column command of the period being watched
+    uint64_t cycle;
+    int bank;
+    int64_t row;
+    bool write;
+  };
+  struct Admitted {  // a request admitted during that period
+    int bank;
+    int64_t row;
+    bool write;
+  };
+  void after_column(const Choice& c);
+  void forget_repeats();
+  [[nodiscard]] bool steady(uint64_t& arrival) const;
+  void snapshot(std::vector<int64_t>& out) const;
+  void skip(uint64_t periods, uint64_t arrival);
   [[nodiscard]] uint64_t column_ready(const Request& r) const;
 
   Device d_;
@@ -158,6 +181,18 @@ class Channel {
   uint64_t last_arrival_ = 0;
   ChannelStats stats_;
   std::vector<IssuedCommand>* log_ = nullptr;
+
+  bool skip_repeats_ = true;
+  std::vector<std::pair<uint64_t, int>> history_;  // (cycle, bank) of recent column commands
+  int period_ = 0;                                 // commands per period being verified, or 0
+  int watched_ = 0;                                // commands seen of that period
+  int cooldown_ = 0, backoff_ = 8;                 // column commands until the next attempt
+  std::vector<int64_t> first_snapshot_, snapshot_scratch_;
+  mutable std::vector<const Request*> queue_scratch_;
+  ChannelStats first_stats_;
+  uint64_t first_now_ = 0;
+  std::vector<Column> period_columns_;
+  std::vector<Admitted> period_admitted_;
 };
 
 }  // namespace tessera::ddr
