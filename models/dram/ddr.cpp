@@ -112,7 +112,7 @@ class DdrDram : public Dram {
     // an accelerator cycle.
     const auto dram_arrival =
         static_cast<uint64_t>(std::ceil(static_cast<double>(arrival) * period_ps_ / tck_ps_));
-    for (uint64_t i = 0; i < count; ++i) memory_.add((first + i) * burst, write, dram_arrival);
+    memory_.add_run(first * burst, count, write, dram_arrival);
     const uint64_t done = count == 0 ? dram_arrival : memory_.drain();
     const auto finished =
         static_cast<uint64_t>(std::ceil(static_cast<double>(done) * tck_ps_ / period_ps_ - 1e-9));

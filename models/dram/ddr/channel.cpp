@@ -58,20 +58,46 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
   busy_index_.assign(banks_.size(), -1);
 }
 
+Channel::Request Channel::request_at(const Location& at, bool write, uint64_t arrival) const {
+  const int group = at.rank * d_.bankgroups + at.bankgroup;
+  return {arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write,
+          false,   -1};
+}
+
 void Channel::add(const Location& at, bool write, uint64_t arrival) {
   last_arrival_ = std::max(last_arrival_, arrival);
-  const int group = at.rank * d_.bankgroups + at.bankgroup;
-  arrivals_.push_back({last_arrival_, 0, group * d_.banks_per_group + at.bank, at.rank, group,
-                       at.row, write, false, -1});
+  waiting_.push_back({request_at(at, write, last_arrival_)});
+}
+
+void Channel::add_run(const AddressMap& map, uint64_t address, uint64_t count, bool write,
+                      uint64_t arrival) {
+  if (count == 0) return;
+  last_arrival_ = std::max(last_arrival_, arrival);
+  waiting_.push_back({request_at(map.decode(address), write, last_arrival_), &map, address, count});
+}
+
+void Channel::pop_waiting(uint64_t n) {
+  while (n > 0) {
+    Waiting& w = waiting_.front();
+    const uint64_t taken = std::min(n, w.left);
+    n -= taken;
+    w.left -= taken;
+    if (w.left == 0) {
+      waiting_.pop_front();
+      continue;
+    }
+    w.address += taken * static_cast<uint64_t>(d_.burst_bytes());
+    w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival);
+  }
 }
 
 void Channel::admit() {
-  while (!arrivals_.empty() && !free_slots_.empty() && arrivals_.front().arrival <= now_) {
+  while (!waiting_.empty() && !free_slots_.empty() && waiting_.front().next.arrival <= now_) {
     const int slot = free_slots_.back();
     free_slots_.pop_back();
     Request& r = requests_[static_cast<size_t>(slot)];
-    r = arrivals_.front();
-    arrivals_.pop_front();
+    r = waiting_.front().next;
+    pop_waiting(1);
     r.age = next_age_++;
     r.next = -1;
     if (period_ > 0) period_admitted_.push_back({r.bank, r.row, r.write});
@@ -98,7 +124,7 @@ void Channel::note_refresh_due() {
 }
 
 uint64_t Channel::drain() {
-  while (queued_ > 0 || !arrivals_.empty()) {
+  while (queued_ > 0 || !waiting_.empty()) {
     admit();
     note_refresh_due();
     uint64_t due = kNever;
@@ -108,7 +134,8 @@ uint64_t Channel::drain() {
       if (!r.refresh_pending) due = std::min(due, r.refresh_due);
     }
     const bool room = !free_slots_.empty();
-    const uint64_t next_arrival = room && !arrivals_.empty() ? arrivals_.front().arrival : kNever;
+    const uint64_t next_arrival =
+        room && !waiting_.empty() ? waiting_.front().next.arrival : kNever;
     if (queued_ == 0 && !pending) {
       advance(std::min(due, next_arrival));
       forget_repeats();

@@ -52,12 +52,16 @@ class Channel {
   // Queues a request for a decoded location. Arrivals earlier than the previous one are served
   // as if they arrived with it (requests enter the queue in order).
   void add(const Location& at, bool write, uint64_t arrival);
+  // Queues `count` requests for consecutive bursts from `address`, all in this channel, decoded
+  // with `map` only as they enter the queue: a whole transfer waits as one entry.
+  void add_run(const AddressMap& map, uint64_t address, uint64_t count, bool write,
+               uint64_t arrival);
   // Issues commands until every request added so far has completed; returns the cycle of the
   // last data beat (0 when nothing was ever served).
   uint64_t drain();
   // Statistics with background energy counted up to `until` (at least the last completion).
   [[nodiscard]] ChannelStats stats(uint64_t until) const;
-  [[nodiscard]] bool idle() const { return queued_ == 0 && arrivals_.empty(); }
+  [[nodiscard]] bool idle() const { return queued_ == 0 && waiting_.empty(); }
 
   // Every command issued from now on is appended to `log` (tests check the protocol with it).
   void record_commands(std::vector<IssuedCommand>* log) { log_ = log; }
@@ -176,8 +180,30 @@ class Channel {
   std::vector<int> busy_index_;  // per bank: its position in busy_banks_, or -1
   size_t queued_ = 0;
   uint64_t next_age_ = 1;
-  std::deque<Request> arrivals_;  // not yet in the queue
-  uint64_t now_ = 0;              // no command issues before this cycle
+  // Requests not yet in the queue: single ones, or runs of consecutive bursts.
+  struct Waiting {
+    Request next;                     // the first one, decoded
+    const AddressMap* map = nullptr;  // runs: how the next ones decode
+    uint64_t address = 0, left = 1;   // runs: the first one's address, requests left
+  };
+  std::deque<Waiting> waiting_;
+  [[nodiscard]] Request request_at(const Location& at, bool write, uint64_t arrival) const;
+  void pop_waiting(uint64_t n);  // the first n waiting requests enter the queue or are skipped
+  // Calls visit(request) for the waiting requests in order until it returns false.
+  template <typename Visit>
+  void each_waiting(Visit visit) const {
+    for (const Waiting& w : waiting_) {
+      for (uint64_t i = 0; i < w.left; ++i) {
+        const auto bytes = static_cast<uint64_t>(d_.burst_bytes());
+        if (!visit(i == 0 ? w.next
+                          : request_at(w.map->decode(w.address + i * bytes), w.next.write,
+                                       w.next.arrival))) {
+          return;
+        }
+      }
+    }
+  }
+  uint64_t now_ = 0;  // no command issues before this cycle
   uint64_t last_arrival_ = 0;
   ChannelStats stats_;
   std::vector<IssuedCommand>* log_ = nullptr;

@@ -114,11 +114,16 @@ void Channel::after_column(const Choice& c) {
       }
       const size_t per_period = period_admitted_.size();
       size_t matched = 0;
-      while (per_period > 0 && matched < arrivals_.size() && matched / per_period < periods) {
-        const Request& a = arrivals_[matched];
-        const Admitted& p = period_admitted_[matched % per_period];
-        if (a.bank != p.bank || a.row != p.row || a.write != p.write || a.arrival != arrival) break;
-        ++matched;
+      if (per_period > 0) {
+        each_waiting([&](const Request& a) {
+          const Admitted& p = period_admitted_[matched % per_period];
+          if (matched / per_period >= periods || a.bank != p.bank || a.row != p.row ||
+              a.write != p.write || a.arrival != arrival) {
+            return false;
+          }
+          ++matched;
+          return true;
+        });
       }
       periods = per_period == 0 ? 0 : std::min<uint64_t>(periods, matched / per_period);
       const ChannelStats& f = first_stats_;
@@ -213,7 +218,7 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
   // The requests served in the skipped periods leave the arrivals; those queued now stand for the
   // ones that would be queued then, younger by as many admissions.
   const uint64_t admitted = periods * period_admitted_.size();
-  arrivals_.erase(arrivals_.begin(), arrivals_.begin() + static_cast<std::ptrdiff_t>(admitted));
+  pop_waiting(admitted);
   for (const int bank : busy_banks_) {
     for (int s = banks_[static_cast<size_t>(bank)].head; s >= 0;
          s = requests_[static_cast<size_t>(s)].next) {

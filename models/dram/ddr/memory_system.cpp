@@ -18,6 +18,15 @@ void MemorySystem::add(uint64_t address, bool write, uint64_t arrival) {
   channels_[static_cast<size_t>(at.channel)].add(at, write, arrival);
 }
 
+void MemorySystem::add_run(uint64_t address, uint64_t count, bool write, uint64_t arrival) {
+  const auto burst = static_cast<uint64_t>(device_.burst_bytes());
+  if (channels_.size() == 1) {  // one channel: the run waits as one entry
+    channels_.front().add_run(map_, address, count, write, arrival);
+    return;
+  }
+  for (uint64_t i = 0; i < count; ++i) add(address + i * burst, write, arrival);
+}
+
 uint64_t MemorySystem::drain() {
   uint64_t last = 0;
   for (Channel& c : channels_) {

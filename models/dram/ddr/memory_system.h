@@ -24,6 +24,9 @@ class MemorySystem {
 
   // Queues one burst-sized request; `address` must be below capacity_bytes().
   void add(uint64_t address, bool write, uint64_t arrival);
+  // Queues `count` requests for consecutive bursts from `address` (burst-aligned), all arriving
+  // at `arrival`; the last must be below capacity_bytes().
+  void add_run(uint64_t address, uint64_t count, bool write, uint64_t arrival);
   // Serves every queued request; returns the cycle of the last data beat of any channel.
   uint64_t drain();
 
