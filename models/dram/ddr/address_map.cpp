@@ -47,17 +47,6 @@ AddressMap::AddressMap(const Device& d, const std::string& mapping) {
   capacity_ = uint64_t{1} << shift;
 }
 
-Location AddressMap::decode(uint64_t a) const {
-  Location at;
-  at.channel = static_cast<int>((a >> shift_[channel]) & mask_[channel]);
-  at.rank = static_cast<int>((a >> shift_[rank]) & mask_[rank]);
-  at.bankgroup = static_cast<int>((a >> shift_[bankgroup]) & mask_[bankgroup]);
-  at.bank = static_cast<int>((a >> shift_[bank]) & mask_[bank]);
-  at.row = static_cast<int64_t>((a >> shift_[row]) & mask_[row]);
-  at.column = static_cast<int64_t>((a >> shift_[column]) & mask_[column]);
-  return at;
-}
-
 uint64_t AddressMap::encode(const Location& at) const {
   return (static_cast<uint64_t>(at.channel) << shift_[channel]) |
          (static_cast<uint64_t>(at.rank) << shift_[rank]) |

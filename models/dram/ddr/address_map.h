@@ -21,7 +21,16 @@ class AddressMap {
   // Throws std::invalid_argument naming the problem for a malformed mapping.
   AddressMap(const Device& device, const std::string& mapping);
 
-  [[nodiscard]] Location decode(uint64_t address) const;
+  [[nodiscard]] Location decode(uint64_t address) const {  // inline: once per burst
+    Location at;
+    at.channel = static_cast<int>((address >> shift_[channel]) & mask_[channel]);
+    at.rank = static_cast<int>((address >> shift_[rank]) & mask_[rank]);
+    at.bankgroup = static_cast<int>((address >> shift_[bankgroup]) & mask_[bankgroup]);
+    at.bank = static_cast<int>((address >> shift_[bank]) & mask_[bank]);
+    at.row = static_cast<int64_t>((address >> shift_[row]) & mask_[row]);
+    at.column = static_cast<int64_t>((address >> shift_[column]) & mask_[column]);
+    return at;
+  }
   // The address of the first byte of a location (the inverse of decode).
   [[nodiscard]] uint64_t encode(const Location& at) const;
   [[nodiscard]] uint64_t capacity_bytes() const { return capacity_; }

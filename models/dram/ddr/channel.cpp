@@ -58,12 +58,6 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
   busy_index_.assign(banks_.size(), -1);
 }
 
-Channel::Request Channel::request_at(const Location& at, bool write, uint64_t arrival) const {
-  const int group = at.rank * d_.bankgroups + at.bankgroup;
-  return {arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write,
-          false,   -1};
-}
-
 void Channel::add(const Location& at, bool write, uint64_t arrival) {
   last_arrival_ = std::max(last_arrival_, arrival);
   waiting_.push_back({request_at(at, write, last_arrival_)});

@@ -187,7 +187,11 @@ class Channel {
     uint64_t address = 0, left = 1;   // runs: the first one's address, requests left
   };
   std::deque<Waiting> waiting_;
-  [[nodiscard]] Request request_at(const Location& at, bool write, uint64_t arrival) const;
+  [[nodiscard]] Request request_at(const Location& at, bool write, uint64_t arrival) const {
+    const int group = at.rank * d_.bankgroups + at.bankgroup;
+    return {arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write,
+            false,   -1};
+  }
   void pop_waiting(uint64_t n);  // the first n waiting requests enter the queue or are skipped
   // Calls visit(request) for the waiting requests in order until it returns false.
   template <typename Visit>

@@ -145,15 +145,16 @@ void Channel::after_column(const Choice& c) {
     --cooldown_;
     return;
   }
-  if (history_.size() == 8 * kLongestPeriod) {  // keep the last two longest periods
-    history_.erase(history_.begin(), history_.end() - 2 * kLongestPeriod);
+  if (history_.size() == 8 * kLongestPeriod) {  // keep the last three longest periods
+    history_.erase(history_.begin(), history_.end() - 3 * kLongestPeriod);
   }
   history_.emplace_back(c.cycle, c.bank);
   const size_t n = history_.size();
-  for (size_t p = 1; p <= kLongestPeriod && 2 * p <= n; ++p) {
+  // Three periods alike before a snapshot is taken: streams still settling rarely pass.
+  for (size_t p = 1; p <= kLongestPeriod && 3 * p <= n; ++p) {
     const uint64_t delta = history_[n - 1].first - history_[n - 1 - p].first;
     bool repeats = true;
-    for (size_t i = n - p; i < n && repeats; ++i) {
+    for (size_t i = n; i-- > n - 2 * p && repeats;) {  // newest first: most fail at once
       repeats = history_[i].second == history_[i - p].second &&
                 history_[i].first - history_[i - p].first == delta;
     }
