@@ -224,6 +224,7 @@ TEST_P(Protocol, SkippingRepeatsOfAStreamChangesNothing) {
       EXPECT_NEAR(stats[0].rd_pj, stats[1].rd_pj, 1e-9 * stats[0].rd_pj) << at;
       EXPECT_NEAR(stats[0].background_pj, stats[1].background_pj, 1e-9 * stats[0].background_pj)
           << at;
+      EXPECT_EQ(test::check_protocol(d, logs[1]), "") << at;
       ASSERT_EQ(logs[0].size(), logs[1].size()) << at;
       for (size_t i = 0; i < logs[0].size(); ++i) {
         const IssuedCommand &a = logs[0][i], &b = logs[1][i];
