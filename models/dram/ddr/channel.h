@@ -2,10 +2,12 @@
 // page policy, per-bank row buffers, periodic refresh per rank, and every timing constraint
 // between commands. Plain C++, no SystemC.
 //
-// Next-event scheduling: for each queued request the controller computes the earliest cycle its
+// Next-event scheduling: for the requests that can win (per bank with queued requests, the
+// oldest read hit, write hit and other request) the controller computes the earliest cycle their
 // next command (ACT, PRE, RD or WR) may issue, from the cycles of the commands already issued,
 // and jumps straight to the best one. Time never advances one cycle at a time; the work is a
-// small constant per command.
+// little per command and busy bank, and the repeats of a steady stream are applied at once
+// (channel_repeat.cpp).
 #pragma once
 
 #include <cstdint>
