@@ -194,6 +194,10 @@ SourceLocation EnergyTable::where(const std::string& component, const std::strin
 
 void apply_energy(const EnergyTable& table, ComponentResult& component) {
   for (const auto& counter : component.counters) {
+    if (counter.measured_energy) {
+      component.energy_pj[counter.name] = static_cast<double>(counter.value) / 1e3;
+      continue;
+    }
     if (!counter.energy_action) continue;
     const auto pj = table.pj(component.name, counter.name);
     if (!pj) {

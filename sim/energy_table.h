@@ -51,7 +51,8 @@ class EnergyTable {
   std::map<std::string, Component> components_;
 };
 
-// Sets energy_pj[action] = count * pJ for every counter of `component` that is an energy action.
+// Sets energy_pj[action] = count * pJ for every counter of `component` that is an energy action,
+// and energy_pj[name] = value / 1000 for every energy the component measured itself (in fJ).
 // Throws InputError naming the table, the component and the action when the table has no entry.
 void apply_energy(const EnergyTable& table, ComponentResult& component);
 

@@ -15,6 +15,9 @@ struct CounterValue {
   std::string description;
   uint64_t value = 0;
   bool energy_action = false;  // costs energy: the energy table must have an entry for it
+  // The value is energy in fJ the component computed itself (e.g. DRAM from its IDD currents);
+  // it is reported as energy without the energy table.
+  bool measured_energy = false;
 };
 
 // A component's counters over some span (a layer or the whole run) and the energy they cost.

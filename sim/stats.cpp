@@ -14,6 +14,12 @@ uint64_t& StatGroup::counter(std::string name, std::string unit, std::string des
   return e.value;
 }
 
+uint64_t& StatGroup::measured_energy(std::string name, std::string description) {
+  uint64_t& value = counter(std::move(name), "fJ", std::move(description));
+  entries_.back().meta.measured_energy = true;
+  return value;
+}
+
 std::vector<CounterValue> StatGroup::snapshot() const {
   std::vector<CounterValue> out;
   out.reserve(entries_.size());

@@ -18,6 +18,10 @@ class StatGroup {
   uint64_t& counter(std::string name, std::string unit, std::string description,
                     bool energy_action = false);
 
+  // Declares an energy the component computes itself, counted in femtojoules (integers keep
+  // per-layer differences exact); reports show it in pJ next to the table-priced actions.
+  uint64_t& measured_energy(std::string name, std::string description);
+
   [[nodiscard]] std::vector<CounterValue> snapshot() const;
 
  private:

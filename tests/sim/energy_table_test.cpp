@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/stats.h"
 #include "tests/support/files.h"
 
 namespace tessera {
@@ -211,6 +212,20 @@ TEST(EnergyTable, CountedActionWithoutEntryNamesTableComponentAndAction) {
     EXPECT_EQ(e.where().line, 3);  // no entry for the component: the `components` key
     EXPECT_EQ(e.where().field, "components.dram.read_byte");
   }
+}
+
+TEST(EnergyTable, MeasuredEnergyIsReportedWithoutAnEntry) {
+  StatGroup stats;
+  stats.measured_energy("act", "activations") = 2500;  // fJ
+  stats.counter("activates", "commands", "ACT commands") = 7;
+  ComponentResult dram{"dram", "ddr", stats.snapshot(), {}};
+  // The built-in table has no dram.act entry: a measured energy needs none.
+  apply_energy(EnergyTable::builtin(), dram);
+  ASSERT_EQ(dram.energy_pj.size(), 1u);
+  EXPECT_DOUBLE_EQ(dram.energy_pj.at("act"), 2.5);
+  EXPECT_EQ(dram.counters.at(0).unit, "fJ");
+  EXPECT_TRUE(dram.counters.at(0).measured_energy);
+  EXPECT_FALSE(dram.counters.at(1).measured_energy);
 }
 
 }  // namespace

@@ -1,0 +1,202 @@
+// dram: ddr — a cycle-level DRAM (DDR3/4, LPDDR4, HBM2, GDDR6 from DRAMSim3 device files): banks,
+// rows, refresh and every timing constraint, scheduled by the controller in models/dram/ddr/.
+// One memory transaction (a whole box) is one TLM call: it is split into bursts at consecutive
+// addresses, the bursts are queued at the transaction's arrival and served by the channels'
+// controllers, and the delay returned is that of the last data beat. No SystemC event is used per
+// burst or per DRAM cycle.
+#include <cmath>
+#include <iostream>
+
+#include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/presets.h"
+#include "models/dram/interface.h"
+#include "models/functional_store.h"
+#include "sim/numbers.h"
+#include "sim/registry.h"
+
+namespace tessera {
+namespace {
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> names;
+  for (const auto& p : ddr::presets()) names.emplace_back(p.name);
+  return names;
+}
+
+SourceLocation param_at(const char* name) {
+  return {"<architecture>", 0, std::string("dram.") + name};
+}
+
+ddr::Device configured_device(const ParamValues& p) {
+  // "none" (the default) reads the preset.
+  const std::string ini = p.get_string("ini") == "none" ? "" : p.get_string("ini");
+  ddr::LoadedDevice loaded = ini.empty()
+                                 ? ddr::load_preset(p.get_string("preset"), param_at("preset"))
+                                 : ddr::load_device_ini(ini);
+  // A user's file may hold keys tessera does not model: say so once, when it is loaded.
+  if (!ini.empty()) {
+    for (const auto& note : loaded.notes)
+      std::cerr << "tessera: note: " << ini << ": " << note << "\n";
+  }
+  ddr::Device d = loaded.device;
+  if (const int64_t channels = p.get_int("channels"); channels > 0) {
+    if ((channels & (channels - 1)) != 0) {
+      throw InputError(param_at("channels"),
+                       "must be a power of two, got " + std::to_string(channels));
+    }
+    d.channels = static_cast<int>(channels);
+  }
+  const std::string& mapping = p.get_string("address_mapping");
+  if (mapping != "device") d.address_mapping = mapping;
+  const std::string& page = p.get_string("page_policy");
+  if (page != "device") d.open_page = page == "open";
+  return d;
+}
+
+class DdrDram : public Dram {
+ public:
+  DdrDram(const sc_core::sc_module_name& name, const ParamValues& p)
+      : Dram(name, p),
+        memory_(make_memory(p)),
+        reads_(stats().counter("reads", "bursts", "read bursts")),
+        writes_(stats().counter("writes", "bursts", "write bursts")),
+        read_bytes_(stats().counter("read_byte", "bytes", "bytes read by transactions")),
+        write_bytes_(stats().counter("write_byte", "bytes", "bytes written by transactions")),
+        read_row_hits_(stats().counter("read_row_hits", "bursts", "reads to an open row")),
+        write_row_hits_(stats().counter("write_row_hits", "bursts", "writes to an open row")),
+        row_misses_(stats().counter("row_misses", "bursts", "accesses to a closed bank")),
+        row_conflicts_(
+            stats().counter("row_conflicts", "bursts", "accesses to a bank with another row open")),
+        activates_(stats().counter("activates", "commands", "ACT commands")),
+        precharges_(
+            stats().counter("precharges", "commands", "PRE commands (and auto-precharges)")),
+        refreshes_(stats().counter("refreshes", "commands", "REF commands")),
+        read_latency_(stats().counter("read_latency_dram_cycles", "DRAM cycles",
+                                      "sum over read bursts of arrival to last data beat")),
+        act_fj_(stats().measured_energy("act", "activations, from IDD0 over tRAS")),
+        pre_fj_(stats().measured_energy("pre", "precharges, from IDD0 over tRP")),
+        rd_fj_(stats().measured_energy("rd", "read bursts, from IDD4R")),
+        wr_fj_(stats().measured_energy("wr", "write bursts, from IDD4W")),
+        ref_fj_(stats().measured_energy("ref", "refreshes, from IDD5AB over tRFC")),
+        background_fj_(stats().measured_energy(
+            "background", "standby, from IDD3N with a bank open and IDD2N with all closed")) {
+    const ddr::Device& d = memory_.device();
+    tck_ps_ = d.tck_ns * 1e3;
+    period_ps_ = static_cast<double>(period().value()) /
+                 static_cast<double>(sc_core::sc_time(1, sc_core::SC_PS).value());
+    bytes_per_cycle_ = d.peak_gbps() * period_ps_ / 1e3;
+  }
+
+  [[nodiscard]] double peak_bytes_per_cycle() const override { return bytes_per_cycle_; }
+
+ protected:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
+    TileExtension& ext = extension_of(p);
+    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
+    const uint64_t arrival = now + to_cycles(delay);
+    const bool write = !p.is_read();
+    const auto bytes = static_cast<uint64_t>(ext.bytes);
+    const uint64_t burst = static_cast<uint64_t>(memory_.device().burst_bytes());
+    const uint64_t address = p.get_address();
+    const uint64_t first = address / burst;
+    const uint64_t count = bytes == 0 ? 0
+                                      : ceil_div(static_cast<int64_t>(address % burst + bytes),
+                                                 static_cast<int64_t>(burst));
+    if ((first + count) * burst > memory_.capacity_bytes()) {
+      throw InputError(param_at("preset"), "the workload addresses byte " +
+                                               std::to_string((first + count) * burst) +
+                                               ", beyond the DRAM's capacity of " +
+                                               std::to_string(memory_.capacity_bytes()) + " bytes");
+    }
+    // The DRAM runs on its own clock: arrival rounded up to a DRAM cycle, completion back up to
+    // an accelerator cycle.
+    const auto dram_arrival =
+        static_cast<uint64_t>(std::ceil(static_cast<double>(arrival) * period_ps_ / tck_ps_));
+    memory_.add_run(first * burst, count, write, dram_arrival);
+    const uint64_t done = count == 0 ? dram_arrival : memory_.drain();
+    const auto finished =
+        static_cast<uint64_t>(std::ceil(static_cast<double>(done) * tck_ps_ / period_ps_ - 1e-9));
+    last_completion_ = std::max(last_completion_, done);
+    (write ? write_bytes_ : read_bytes_) += bytes;
+    update_counters();
+    if (p.get_data_ptr() != nullptr) store_.transfer(p, ext.box);
+    delay = cycles(std::max(finished, arrival) - now);
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+  unsigned debug_transport(tlm::tlm_generic_payload& p) override {
+    return store_.debug(p, extension_of(p).box);
+  }
+
+ private:
+  static ddr::MemorySystem make_memory(const ParamValues& p) {
+    const ddr::Device d = configured_device(p);
+    const ddr::Scheduler scheduler =
+        p.get_string("scheduler") == "fcfs" ? ddr::Scheduler::fcfs : ddr::Scheduler::frfcfs;
+    try {
+      return ddr::MemorySystem(d, scheduler, d.open_page, d.address_mapping);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(param_at("address_mapping"), e.what());
+    }
+  }
+
+  // Background energy runs up to the last data beat served so far.
+  void update_counters() {
+    const ddr::ChannelStats s = memory_.totals(last_completion_);
+    reads_ = s.reads;
+    writes_ = s.writes;
+    read_row_hits_ = s.read_row_hits;
+    write_row_hits_ = s.write_row_hits;
+    row_misses_ = s.row_misses;
+    row_conflicts_ = s.row_conflicts;
+    activates_ = s.activates;
+    precharges_ = s.precharges;
+    refreshes_ = s.refreshes;
+    read_latency_ = s.read_latency_sum;
+    const auto fj = [](double pj) { return static_cast<uint64_t>(std::llround(pj * 1e3)); };
+    act_fj_ = fj(s.act_pj);
+    pre_fj_ = fj(s.pre_pj);
+    rd_fj_ = fj(s.rd_pj);
+    wr_fj_ = fj(s.wr_pj);
+    ref_fj_ = fj(s.ref_pj);
+    background_fj_ = fj(s.background_pj);
+  }
+
+  ddr::MemorySystem memory_;
+  double tck_ps_ = 0, period_ps_ = 0, bytes_per_cycle_ = 0;
+  uint64_t last_completion_ = 0;  // DRAM cycles
+  FunctionalStore store_;
+  uint64_t &reads_, &writes_, &read_bytes_, &write_bytes_;
+  uint64_t &read_row_hits_, &write_row_hits_, &row_misses_, &row_conflicts_;
+  uint64_t &activates_, &precharges_, &refreshes_, &read_latency_;
+  uint64_t &act_fj_, &pre_fj_, &rd_fj_, &wr_fj_, &ref_fj_, &background_fj_;
+};
+
+}  // namespace
+
+TESSERA_REGISTER(
+    Dram, ddr, DdrDram,
+    "cycle-level DRAM: banks, rows, refresh and timing from a DRAMSim3 device (preset or .ini)",
+    {choice_param("preset", "DDR4-3200-x8", preset_names(),
+                  "device preset (a DRAMSim3 file shipped in data/dram/)"),
+     ParamSpec{"ini",
+               ParamType::string,
+               "none",
+               "",
+               "DRAMSim3 device .ini file, read instead of the preset; none: the preset",
+               {},
+               0},
+     choice_param("scheduler", "frfcfs", {"fcfs", "frfcfs"},
+                  "request scheduler: in order, or first-ready (row hits first)"),
+     choice_param("page_policy", "device", {"device", "open", "closed"},
+                  "row buffer policy; device: the file's row_buf_policy"),
+     ParamSpec{"address_mapping",
+               ParamType::string,
+               "device",
+               "",
+               "fields most significant first, e.g. rochrababgco; device: the file's",
+               {},
+               0},
+     int_param("channels", 0, "channels", "number of channels; 0: the file's", 0)});
+
+}  // namespace tessera

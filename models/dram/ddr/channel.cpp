@@ -1,0 +1,479 @@
+#include "models/dram/ddr/channel.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tessera::ddr {
+namespace {
+
+constexpr uint64_t kNever = UINT64_MAX;
+
+uint64_t after(uint64_t t, int64_t gap) {
+  return gap > 0 ? t + static_cast<uint64_t>(gap) : t;
+}
+
+}  // namespace
+
+Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
+    : d_(device), scheduler_(scheduler), open_page_(open_page), burst_(device.burst_cycles()) {
+  const int rl = d_.read_latency(), wl = d_.write_latency();
+  read_to_read_l_ = std::max(burst_, d_.tCCD_L);
+  read_to_read_s_ = std::max(burst_, d_.tCCD_S);
+  write_to_write_l_ = read_to_read_l_;
+  write_to_write_s_ = read_to_read_s_;
+  write_to_read_l_ = wl + burst_ + d_.tWTR_L;
+  write_to_read_s_ = wl + burst_ + d_.tWTR_S;
+  // The write's data may only follow the read's last beat after a bus turnaround.
+  read_to_write_ = std::max(0, rl + burst_ + d_.tRTRS - wl);
+  read_to_pre_ = d_.AL + d_.tRTP;
+  write_to_pre_ = wl + burst_ + d_.tWR;
+
+  // Energy per operation as Micron's power note (TN-41-01) and DRAMSim3 compute it: the current
+  // above the background it replaces, times the time it lasts. mA x V x ns = pJ.
+  const double scale = d_.VDD * d_.tck_ns * d_.devices_per_rank();
+  act_pj_ = (d_.IDD0 - d_.IDD3N) * d_.tRAS * scale;
+  pre_pj_ = (d_.IDD0 - d_.IDD2N) * d_.tRP * scale;
+  rd_pj_ = (d_.IDD4R - d_.IDD3N) * burst_ * scale;
+  wr_pj_ = (d_.IDD4W - d_.IDD3N) * burst_ * scale;
+  ref_pj_ = (d_.IDD5AB - d_.IDD3N) * d_.tRFC * scale;
+  active_pj_per_cycle_ = d_.IDD3N * scale;
+  idle_pj_per_cycle_ = d_.IDD2N * scale;
+
+  banks_.resize(static_cast<size_t>(d_.ranks * d_.banks_per_rank()));
+  groups_.resize(static_cast<size_t>(d_.ranks * d_.bankgroups));
+  ranks_.resize(static_cast<size_t>(d_.ranks));
+  read_after_others_.resize(ranks_.size());
+  write_after_others_.resize(ranks_.size());
+  for (size_t i = 0; i < banks_.size(); ++i) {
+    banks_[i].rank = static_cast<int>(i) / d_.banks_per_rank();
+  }
+  // Ranks refresh staggered over the interval, so that they are not all blocked at once.
+  for (int r = 0; r < d_.ranks; ++r) {
+    ranks_[static_cast<size_t>(r)].refresh_due = static_cast<uint64_t>(d_.tREFI) *
+                                                 static_cast<uint64_t>(r + 1) /
+                                                 static_cast<uint64_t>(d_.ranks);
+  }
+  requests_.resize(static_cast<size_t>(d_.queue_size));
+  for (int i = d_.queue_size - 1; i >= 0; --i) free_slots_.push_back(i);
+  busy_index_.assign(banks_.size(), -1);
+}
+
+void Channel::add(const Location& at, bool write, uint64_t arrival) {
+  last_arrival_ = std::max(last_arrival_, arrival);
+  waiting_.push_back({request_at(at, write, last_arrival_)});
+}
+
+void Channel::add_run(const AddressMap& map, uint64_t address, uint64_t count, bool write,
+                      uint64_t arrival) {
+  if (count == 0) return;
+  last_arrival_ = std::max(last_arrival_, arrival);
+  waiting_.push_back({request_at(map.decode(address), write, last_arrival_), &map, address, count});
+}
+
+void Channel::pop_waiting(uint64_t n) {
+  while (n > 0) {
+    Waiting& w = waiting_.front();
+    const uint64_t taken = std::min(n, w.left);
+    n -= taken;
+    w.left -= taken;
+    if (w.left == 0) {
+      waiting_.pop_front();
+      continue;
+    }
+    w.address += taken * static_cast<uint64_t>(d_.burst_bytes());
+    w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival);
+  }
+}
+
+void Channel::admit() {
+  while (!waiting_.empty() && !free_slots_.empty() && waiting_.front().next.arrival <= now_) {
+    const int slot = free_slots_.back();
+    free_slots_.pop_back();
+    Request& r = requests_[static_cast<size_t>(slot)];
+    r = waiting_.front().next;
+    pop_waiting(1);
+    r.age = next_age_++;
+    r.next = -1;
+    if (period_ > 0) period_admitted_.push_back({r.bank, r.row, r.write});
+    Bank& b = banks_[static_cast<size_t>(r.bank)];
+    if (b.open_row == r.row) ++(r.write ? b.write_hits : b.read_hits);
+    if (b.oldest[kind_of(b, r)] < 0) b.oldest[kind_of(b, r)] = slot;
+    if (b.tail >= 0) {
+      requests_[static_cast<size_t>(b.tail)].next = slot;
+    } else {
+      b.head = slot;
+      busy_index_[static_cast<size_t>(r.bank)] = static_cast<int>(busy_banks_.size());
+      busy_banks_.push_back(r.bank);
+    }
+    b.tail = slot;
+    ++b.queued;
+    ++queued_;
+  }
+}
+
+void Channel::note_refresh_due() {
+  for (Rank& r : ranks_) {
+    if (!r.refresh_pending && r.refresh_due <= now_) r.refresh_pending = true;
+  }
+}
+
+uint64_t Channel::drain() {
+  while (queued_ > 0 || !waiting_.empty()) {
+    admit();
+    note_refresh_due();
+    uint64_t due = kNever;
+    bool pending = false;
+    for (const Rank& r : ranks_) {
+      pending = pending || r.refresh_pending;
+      if (!r.refresh_pending) due = std::min(due, r.refresh_due);
+    }
+    const bool room = !free_slots_.empty();
+    const uint64_t next_arrival =
+        room && !waiting_.empty() ? waiting_.front().next.arrival : kNever;
+    if (queued_ == 0 && !pending) {
+      advance(std::min(due, next_arrival));
+      forget_repeats();
+      continue;
+    }
+    const Choice c = choose();
+    // A refresh falling due or a request arriving by then may change what is best.
+    const uint64_t event = std::min(due, next_arrival);
+    if (event <= c.cycle) {
+      advance(event);
+      forget_repeats();
+      continue;
+    }
+    if (c.cycle == kNever) throw std::logic_error("DRAM channel: no command can issue");
+    advance(c.cycle);
+    issue(c);
+    advance(c.cycle + 1);  // one command per cycle on the command bus
+    if (c.kind == CommandKind::read || c.kind == CommandKind::write) {
+      after_column(c);
+    } else {
+      forget_repeats();
+    }
+  }
+  return stats_.last_completion;
+}
+
+void Channel::advance(uint64_t t) {
+  if (t <= now_) return;
+  stats_.queue_occupancy_sum += queued_ * (t - now_);
+  now_ = t;
+}
+
+Channel::Choice Channel::choose() const {
+  Choice best;
+  for (int r = 0; r < d_.ranks; ++r) {
+    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
+    uint64_t rd = 0, wr = 0;
+    for (int o = 0; o < d_.ranks; ++o) {
+      if (o == r) continue;
+      rd = std::max(rd, ranks_[static_cast<size_t>(o)].other_rd_ready);
+      wr = std::max(wr, ranks_[static_cast<size_t>(o)].other_wr_ready);
+    }
+    read_after_others_[static_cast<size_t>(r)] = rd;
+    write_after_others_[static_cast<size_t>(r)] = wr;
+  }
+  if (scheduler_ == Scheduler::fcfs) {  // the oldest request alone; each bank's oldest is its head
+    int oldest = -1;
+    for (const int bank : busy_banks_) {
+      const int head = banks_[static_cast<size_t>(bank)].head;
+      if (oldest < 0 ||
+          requests_[static_cast<size_t>(head)].age < requests_[static_cast<size_t>(oldest)].age) {
+        oldest = head;
+      }
+    }
+    if (oldest >= 0 &&
+        !ranks_[static_cast<size_t>(requests_[static_cast<size_t>(oldest)].rank)].refresh_pending) {
+      consider_request(oldest, best);
+    }
+    return best;
+  }
+  for (const int bank : busy_banks_) consider_bank(bank, best);
+  return best;
+}
+
+// All queued reads of a bank's open row would issue at the same cycle, and so would all its
+// writes, and all its other requests (the same ACT or PRE): only the oldest of each can win.
+void Channel::consider_bank(int bank, Choice& best) const {
+  const Bank& b = banks_[static_cast<size_t>(bank)];
+  if (ranks_[static_cast<size_t>(b.rank)].refresh_pending) return;
+  // The bank's own constraints bound its commands from below: a bank that cannot beat the best
+  // so far is not looked at further.
+  uint64_t bound = UINT64_MAX;
+  if (b.oldest[kRead] >= 0) bound = b.rd_ready;
+  if (b.oldest[kWrite] >= 0) bound = std::min(bound, b.wr_ready);
+  if (b.oldest[kOther] >= 0) bound = std::min(bound, b.open_row < 0 ? b.act_ready : b.pre_ready);
+  if (std::max(bound, now_) > best.cycle) return;
+  for (const int slot : b.oldest) {
+    if (slot >= 0) consider_request(slot, best);
+  }
+}
+
+void Channel::consider_request(int slot, Choice& best) const {
+  const Request& q = requests_[static_cast<size_t>(slot)];
+  const Bank& b = banks_[static_cast<size_t>(q.bank)];
+  Choice c;
+  c.request = slot;
+  c.age = q.age;
+  c.rank = q.rank;
+  c.bank = q.bank;
+  if (b.open_row == q.row) {
+    c.kind = q.write ? CommandKind::write : CommandKind::read;
+    c.cycle = std::max(now_, column_ready(q));
+    c.hit = true;
+  } else if (b.open_row < 0) {
+    const Rank& r = ranks_[static_cast<size_t>(q.rank)];
+    c.kind = CommandKind::activate;
+    c.cycle = std::max(
+        {now_, b.act_ready, groups_[static_cast<size_t>(q.bankgroup)].act_ready, r.act_ready});
+    if (r.acts >= 4) c.cycle = std::max(c.cycle, r.faw[r.faw_next] + d_.tFAW);
+  } else {
+    // First-ready: an open row that queued requests still hit is not closed under them.
+    if (scheduler_ == Scheduler::frfcfs && b.read_hits + b.write_hits > 0) return;
+    c.kind = CommandKind::precharge;
+    c.cycle = std::max(now_, b.pre_ready);
+  }
+  // Earliest first; at equal cycles a row hit first; then the oldest (refresh counts as oldest).
+  if (c.cycle != best.cycle ? c.cycle < best.cycle
+                            : (c.hit != best.hit ? c.hit : c.age < best.age)) {
+    best = c;
+  }
+}
+
+void Channel::consider_refresh(int rank, Choice& best) const {
+  const int per_rank = d_.banks_per_rank();
+  Choice c;
+  c.rank = rank;
+  c.kind = CommandKind::refresh;
+  c.cycle = now_;
+  for (int i = 0; i < per_rank; ++i) {
+    const int bank = rank * per_rank + i;
+    const Bank& b = banks_[static_cast<size_t>(bank)];
+    if (b.open_row >= 0) {  // close the open banks first
+      c.kind = CommandKind::precharge;
+      c.bank = bank;
+      c.cycle = std::max(now_, b.pre_ready);
+      break;
+    }
+    c.cycle = std::max(c.cycle, b.act_ready);  // tRP after the last PRE, tRC after the last ACT
+  }
+  if (c.cycle < best.cycle) best = c;
+}
+
+uint64_t Channel::column_ready(const Request& q) const {
+  const Bank& b = banks_[static_cast<size_t>(q.bank)];
+  const Group& g = groups_[static_cast<size_t>(q.bankgroup)];
+  const Rank& r = ranks_[static_cast<size_t>(q.rank)];
+  const auto rank = static_cast<size_t>(q.rank);
+  return q.write ? std::max({b.wr_ready, g.wr_ready, r.wr_ready, write_after_others_[rank]})
+                 : std::max({b.rd_ready, g.rd_ready, r.rd_ready, read_after_others_[rank]});
+}
+
+void Channel::issue(const Choice& c) {
+  const uint64_t t = c.cycle;
+  if (c.request < 0) {  // refresh: close a bank or refresh the rank
+    if (c.kind == CommandKind::refresh) {
+      refresh(c.rank, t);
+    } else {
+      precharge(c.bank, t, false);
+    }
+    return;
+  }
+  Request& q = requests_[static_cast<size_t>(c.request)];
+  switch (c.kind) {
+    case CommandKind::activate:
+      if (!q.counted) ++stats_.row_misses;
+      q.counted = true;
+      activate(q.bank, q.row, t);
+      break;
+    case CommandKind::precharge:
+      if (!q.counted) ++stats_.row_conflicts;
+      q.counted = true;
+      precharge(q.bank, t, false);
+      break;
+    default: column(c.request, t); break;
+  }
+}
+
+void Channel::activate(int bank, int64_t row, uint64_t t) {
+  Bank& b = banks_[static_cast<size_t>(bank)];
+  b.open_row = row;
+  recount(b);
+  const int rank = bank / d_.banks_per_rank();
+  const int group = bank / d_.banks_per_group;
+  b.rd_ready = t + static_cast<uint64_t>(d_.tRCD_read);
+  b.wr_ready = t + static_cast<uint64_t>(d_.tRCD_write);
+  b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(d_.tRAS));
+  b.act_ready = std::max(b.act_ready, t + static_cast<uint64_t>(d_.tRC));
+  Group& g = groups_[static_cast<size_t>(group)];
+  g.act_ready = std::max(g.act_ready, t + static_cast<uint64_t>(d_.tRRD_L));
+  Rank& r = ranks_[static_cast<size_t>(rank)];
+  r.act_ready = std::max(r.act_ready, t + static_cast<uint64_t>(d_.tRRD_S));
+  r.faw[r.faw_next] = t;
+  r.faw_next = (r.faw_next + 1) % 4;
+  ++r.acts;
+  rank_open(r, t);
+  ++stats_.activates;
+  stats_.act_pj += act_pj_;
+  log(t, CommandKind::activate, bank, row, false);
+}
+
+void Channel::precharge(int bank, uint64_t t, bool automatic) {
+  Bank& b = banks_[static_cast<size_t>(bank)];
+  const int64_t row = b.open_row;
+  b.open_row = -1;
+  recount(b);
+  b.act_ready = std::max(b.act_ready, t + static_cast<uint64_t>(d_.tRP));
+  rank_close(ranks_[static_cast<size_t>(bank / d_.banks_per_rank())], t);
+  ++stats_.precharges;
+  stats_.pre_pj += pre_pj_;
+  log(t, CommandKind::precharge, bank, row, automatic);
+}
+
+void Channel::column(int index, uint64_t t) {
+  const Request q = requests_[static_cast<size_t>(index)];
+  unlink(index);
+  Bank& b = banks_[static_cast<size_t>(q.bank)];
+  Group& g = groups_[static_cast<size_t>(q.bankgroup)];
+  Rank& r = ranks_[static_cast<size_t>(q.rank)];
+  const int rl = d_.read_latency(), wl = d_.write_latency();
+  uint64_t done = 0;
+  if (q.write) {
+    b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(write_to_pre_));
+    g.wr_ready = std::max(g.wr_ready, t + static_cast<uint64_t>(write_to_write_l_));
+    g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(write_to_read_l_));
+    r.wr_ready = std::max(r.wr_ready, t + static_cast<uint64_t>(write_to_write_s_));
+    r.rd_ready = std::max(r.rd_ready, t + static_cast<uint64_t>(write_to_read_s_));
+    r.other_wr_ready = std::max(r.other_wr_ready, after(t, burst_ + d_.tRTRS));
+    r.other_rd_ready = std::max(r.other_rd_ready, after(t, wl + burst_ + d_.tRTRS - rl));
+    done = t + static_cast<uint64_t>(wl + burst_);
+    ++stats_.writes;
+    if (!q.counted) ++stats_.write_row_hits;
+    stats_.wr_pj += wr_pj_;
+  } else {
+    b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(read_to_pre_));
+    g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(read_to_read_l_));
+    g.wr_ready = std::max(g.wr_ready, t + static_cast<uint64_t>(read_to_write_));
+    r.rd_ready = std::max(r.rd_ready, t + static_cast<uint64_t>(read_to_read_s_));
+    r.wr_ready = std::max(r.wr_ready, t + static_cast<uint64_t>(read_to_write_));
+    r.other_rd_ready = std::max(r.other_rd_ready, after(t, burst_ + d_.tRTRS));
+    r.other_wr_ready = std::max(r.other_wr_ready, t + static_cast<uint64_t>(read_to_write_));
+    done = t + static_cast<uint64_t>(rl + burst_);
+    ++stats_.reads;
+    if (!q.counted) ++stats_.read_row_hits;
+    stats_.rd_pj += rd_pj_;
+    const uint64_t latency = done - q.arrival;
+    stats_.read_latency_sum += latency;
+    stats_.read_latency_max = std::max(stats_.read_latency_max, latency);
+  }
+  stats_.last_completion = std::max(stats_.last_completion, done);
+  log(t, q.write ? CommandKind::write : CommandKind::read, q.bank, q.row, false);
+  --(q.write ? b.write_hits : b.read_hits);
+  // Closed page: the column command carries an auto-precharge when no queued request wants the
+  // row; the device precharges as soon as tRAS, tRTP or tWR allow, without a command.
+  if (!open_page_ && b.read_hits + b.write_hits == 0) precharge(q.bank, b.pre_ready, true);
+}
+
+void Channel::recount(Bank& b) const {
+  b.read_hits = b.write_hits = 0;
+  b.oldest[kRead] = b.oldest[kWrite] = b.oldest[kOther] = -1;
+  for (int s = b.head; s >= 0; s = requests_[static_cast<size_t>(s)].next) {
+    const Request& q = requests_[static_cast<size_t>(s)];
+    if (q.row == b.open_row) ++(q.write ? b.write_hits : b.read_hits);
+    if (b.oldest[kind_of(b, q)] < 0) b.oldest[kind_of(b, q)] = s;
+  }
+}
+
+void Channel::unlink(int slot) {
+  const Request& q = requests_[static_cast<size_t>(slot)];
+  Bank& b = banks_[static_cast<size_t>(q.bank)];
+  int prev = -1;
+  for (int s = b.head; s != slot; s = requests_[static_cast<size_t>(s)].next) prev = s;
+  (prev < 0 ? b.head : requests_[static_cast<size_t>(prev)].next) = q.next;
+  // The next oldest of its kind (a row hit, since only column commands leave the queue).
+  const int kind = kind_of(b, q);
+  if (b.oldest[kind] == slot) {
+    b.oldest[kind] = -1;
+    for (int s = q.next; s >= 0; s = requests_[static_cast<size_t>(s)].next) {
+      if (kind_of(b, requests_[static_cast<size_t>(s)]) == kind) {
+        b.oldest[kind] = s;
+        break;
+      }
+    }
+  }
+  if (b.tail == slot) b.tail = prev;
+  --b.queued;
+  --queued_;
+  free_slots_.push_back(slot);
+  if (b.queued == 0) {  // leaves the busy list: the last busy bank takes its place
+    const int at = busy_index_[static_cast<size_t>(q.bank)];
+    busy_banks_[static_cast<size_t>(at)] = busy_banks_.back();
+    busy_index_[static_cast<size_t>(busy_banks_.back())] = at;
+    busy_banks_.pop_back();
+    busy_index_[static_cast<size_t>(q.bank)] = -1;
+  }
+}
+
+void Channel::refresh(int rank, uint64_t t) {
+  Rank& r = ranks_[static_cast<size_t>(rank)];
+  const int per_rank = d_.banks_per_rank();
+  const uint64_t end = t + static_cast<uint64_t>(d_.tRFC);
+  for (int i = 0; i < per_rank; ++i) {
+    Bank& b = banks_[static_cast<size_t>(rank * per_rank + i)];
+    b.act_ready = std::max(b.act_ready, end);
+  }
+  r.refresh_pending = false;
+  r.refresh_due += static_cast<uint64_t>(d_.tREFI);
+  // IDD5 is measured above active standby: the rank counts as active while it refreshes.
+  rank_open(r, t);
+  rank_close(r, end);
+  ++stats_.refreshes;
+  stats_.ref_pj += ref_pj_;
+  log(t, CommandKind::refresh, rank * per_rank, -1, false);
+}
+
+void Channel::rank_open(Rank& r, uint64_t t) {
+  if (r.open_banks == 0) {
+    if (t >= r.active_until) {  // a new active period; the last one has ended
+      r.active_cycles += r.active_until - r.active_start;
+      r.active_start = t;
+    }
+    r.active_until = kNever;
+  }
+  ++r.open_banks;
+}
+
+void Channel::rank_close(Rank& r, uint64_t t) {
+  --r.open_banks;
+  r.last_close = std::max(r.last_close, t);
+  if (r.open_banks == 0) r.active_until = r.last_close;
+}
+
+void Channel::log(uint64_t t, CommandKind kind, int bank, int64_t row, bool automatic) {
+  if (log_ == nullptr) return;
+  const int per_rank = d_.banks_per_rank();
+  const int in_rank = bank % per_rank;
+  IssuedCommand c{
+      t,   kind,     bank / per_rank, in_rank / d_.banks_per_group, in_rank % d_.banks_per_group,
+      row, automatic};
+  if (kind == CommandKind::refresh) c.bankgroup = c.bank = -1;
+  log_->push_back(c);
+}
+
+ChannelStats Channel::stats(uint64_t until) const {
+  ChannelStats s = stats_;
+  until = std::max(until, s.last_completion);
+  for (const Rank& r : ranks_) {
+    uint64_t active = r.active_cycles;
+    const uint64_t end = std::min(until, r.active_until);
+    if (end > r.active_start) active += end - r.active_start;
+    active = std::min(active, until);
+    s.background_pj += static_cast<double>(active) * active_pj_per_cycle_ +
+                       static_cast<double>(until - active) * idle_pj_per_cycle_;
+  }
+  return s;
+}
+
+}  // namespace tessera::ddr

@@ -1,0 +1,230 @@
+// One DRAM channel and its controller: a bounded request queue, a scheduler (fcfs or frfcfs), a
+// page policy, per-bank row buffers, periodic refresh per rank, and every timing constraint
+// between commands. Plain C++, no SystemC.
+//
+// Next-event scheduling: for the requests that can win (per bank with queued requests, the
+// oldest read hit, write hit and other request) the controller computes the earliest cycle their
+// next command (ACT, PRE, RD or WR) may issue, from the cycles of the commands already issued,
+// and jumps straight to the best one. Time never advances one cycle at a time; the work is a
+// little per command and busy bank, and the repeats of a steady stream are applied at once
+// (channel_repeat.cpp).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "models/dram/ddr/address_map.h"
+#include "models/dram/ddr/device.h"
+
+namespace tessera::ddr {
+
+enum class Scheduler { fcfs, frfcfs };
+
+enum class CommandKind : uint8_t { activate, precharge, read, write, refresh };
+
+// One command as the device sees it; bank fields are -1 for a refresh (all banks of the rank).
+// A precharge may be automatic (closed page: the device precharges after the column access, as
+// RDA/WRA do) and then does not use the command bus.
+struct IssuedCommand {
+  uint64_t cycle = 0;
+  CommandKind kind = CommandKind::activate;
+  int rank = 0, bankgroup = 0, bank = 0;
+  int64_t row = 0;
+  bool automatic = false;
+};
+
+struct ChannelStats {
+  uint64_t reads = 0, writes = 0;
+  uint64_t read_row_hits = 0, write_row_hits = 0;
+  uint64_t row_misses = 0;     // the bank was closed
+  uint64_t row_conflicts = 0;  // another row was open
+  uint64_t activates = 0, precharges = 0, refreshes = 0;
+  uint64_t read_latency_sum = 0, read_latency_max = 0;  // arrival to last data beat
+  uint64_t queue_occupancy_sum = 0;                     // queued requests x cycles
+  uint64_t last_completion = 0;                         // cycle of the last data beat
+  // Energy in pJ, from the device's IDD currents.
+  double act_pj = 0, pre_pj = 0, rd_pj = 0, wr_pj = 0, ref_pj = 0, background_pj = 0;
+};
+
+class Channel {
+ public:
+  Channel(const Device& device, Scheduler scheduler, bool open_page);
+
+  // Queues a request for a decoded location. Arrivals earlier than the previous one are served
+  // as if they arrived with it (requests enter the queue in order).
+  void add(const Location& at, bool write, uint64_t arrival);
+  // Queues `count` requests for consecutive bursts from `address`, all in this channel, decoded
+  // with `map` only as they enter the queue: a whole transfer waits as one entry.
+  void add_run(const AddressMap& map, uint64_t address, uint64_t count, bool write,
+               uint64_t arrival);
+  // Issues commands until every request added so far has completed; returns the cycle of the
+  // last data beat (0 when nothing was ever served).
+  uint64_t drain();
+  // Statistics with background energy counted up to `until` (at least the last completion).
+  [[nodiscard]] ChannelStats stats(uint64_t until) const;
+  [[nodiscard]] bool idle() const { return queued_ == 0 && waiting_.empty(); }
+
+  // Every command issued from now on is appended to `log` (tests check the protocol with it).
+  void record_commands(std::vector<IssuedCommand>* log) { log_ = log; }
+  // Skipping repeats of a steady stream (see channel_repeat.cpp) is on unless turned off here;
+  // the tests compare both ways.
+  void skip_repeats(bool on) { skip_repeats_ = on; }
+
+ private:
+  struct Request {
+    uint64_t arrival;
+    uint64_t age;  // admission order: smaller is older
+    int bank;      // flat index: (rank * bankgroups + bankgroup) * banks_per_group + bank
+    int rank, bankgroup;
+    int64_t row;
+    bool write;
+    bool counted;  // its row hit / miss / conflict has been classified
+    int next;      // the next younger queued request of the same bank, or -1
+  };
+  struct Bank {
+    int64_t open_row = -1;
+    // Queued requests of this bank, oldest first (a list through Request::next), and how many
+    // read or write the open row: the scheduler looks at banks, not at every request.
+    int head = -1, tail = -1, queued = 0, read_hits = 0, write_hits = 0;
+    // All queued reads of the open row would issue at the same cycle, and so would all its
+    // writes, and all other requests (the same ACT or PRE): only the oldest of each kind can win.
+    int oldest[3] = {-1, -1, -1};  // slots, by kind (kRead, kWrite, kOther)
+    uint64_t act_ready = 0, pre_ready = 0, rd_ready = 0, wr_ready = 0;
+    int rank = 0;
+  };
+  struct Group {  // one bank group of one rank
+    uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
+  };
+  struct Rank {
+    uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
+    uint64_t faw[4] = {};  // cycles of the last four ACTs (ring), for tFAW
+    int faw_next = 0;
+    uint64_t acts = 0;
+    uint64_t refresh_due = 0;
+    bool refresh_pending = false;
+    // Other-rank constraints this rank's column commands impose on the others' (tRTRS).
+    uint64_t other_rd_ready = 0, other_wr_ready = 0;
+    // Background: cycles with at least one bank open.
+    int open_banks = 0;
+    uint64_t active_start = 0, active_until = 0, active_cycles = 0, last_close = 0;
+  };
+  struct Choice {
+    uint64_t cycle = UINT64_MAX;
+    int request = -1;  // slot in requests_, or -1 for a refresh-related command
+    uint64_t age = 0;  // of the request; refresh commands count as oldest
+    CommandKind kind = CommandKind::activate;
+    int rank = 0, bank = 0;
+    bool hit = false;
+  };
+
+  void admit();
+  void note_refresh_due();
+  [[nodiscard]] Choice choose() const;
+  void consider_bank(int bank, Choice& best) const;
+  void consider_request(int slot, Choice& best) const;
+  enum Kind { kRead, kWrite, kOther };  // a row-hit read, a row-hit write, anything else
+  static Kind kind_of(const Bank& b, const Request& q) {
+    return q.row != b.open_row ? kOther : q.write ? kWrite : kRead;
+  }
+  void recount(Bank& b) const;
+  void unlink(int slot);
+  void consider_refresh(int rank, Choice& best) const;
+  void issue(const Choice& c);
+  void activate(int bank, int64_t row, uint64_t t);
+  void precharge(int bank, uint64_t t, bool automatic);
+  void column(int index, uint64_t t);
+  void refresh(int rank, uint64_t t);
+  void advance(uint64_t t);
+  void rank_open(Rank& r, uint64_t t);
+  void rank_close(Rank& r, uint64_t t);
+  void log(uint64_t t, CommandKind kind, int bank, int64_t row, bool automatic);
+
+  // A stream's steady state repeats: the same column commands, the same queue, every timing
+  // constraint the same relative to now, only later. channel_repeat.cpp finds such a period and
+  // applies many of its repeats at once. Its work is a handful of snapshots per stream.
+  struct Column {  // a column command of the period being watched
+    uint64_t cycle;
+    int bank;
+    int64_t row;
+    bool write;
+  };
+  struct Admitted {  // a request admitted during that period
+    int bank;
+    int64_t row;
+    bool write;
+  };
+  void after_column(const Choice& c);
+  void forget_repeats();
+  [[nodiscard]] bool steady(uint64_t& arrival) const;
+  void snapshot(std::vector<int64_t>& out) const;
+  void skip(uint64_t periods, uint64_t arrival);
+  [[nodiscard]] uint64_t column_ready(const Request& r) const;
+
+  Device d_;
+  Scheduler scheduler_;
+  bool open_page_;
+  int burst_;  // data-bus cycles per burst
+  int read_to_read_l_, read_to_read_s_, write_to_read_l_, write_to_read_s_;
+  int read_to_write_, write_to_write_l_, write_to_write_s_;
+  int read_to_pre_, write_to_pre_;
+  double act_pj_, pre_pj_, rd_pj_, wr_pj_, ref_pj_, active_pj_per_cycle_, idle_pj_per_cycle_;
+
+  std::vector<Bank> banks_;
+  std::vector<Group> groups_;
+  std::vector<Rank> ranks_;
+  // Per rank, what the other ranks' column commands impose on its own (tRTRS), gathered once
+  // per scheduling decision.
+  mutable std::vector<uint64_t> read_after_others_, write_after_others_;
+  std::vector<Request> requests_;  // slots of the queue, d_.queue_size of them
+  std::vector<int> free_slots_;
+  std::vector<int> busy_banks_;  // banks with queued requests, in no particular order
+  std::vector<int> busy_index_;  // per bank: its position in busy_banks_, or -1
+  size_t queued_ = 0;
+  uint64_t next_age_ = 1;
+  // Requests not yet in the queue: single ones, or runs of consecutive bursts.
+  struct Waiting {
+    Request next;                     // the first one, decoded
+    const AddressMap* map = nullptr;  // runs: how the next ones decode
+    uint64_t address = 0, left = 1;   // runs: the first one's address, requests left
+  };
+  std::deque<Waiting> waiting_;
+  [[nodiscard]] Request request_at(const Location& at, bool write, uint64_t arrival) const {
+    const int group = at.rank * d_.bankgroups + at.bankgroup;
+    return {arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write,
+            false,   -1};
+  }
+  void pop_waiting(uint64_t n);  // the first n waiting requests enter the queue or are skipped
+  // Calls visit(request) for the waiting requests in order until it returns false.
+  template <typename Visit>
+  void each_waiting(Visit visit) const {
+    for (const Waiting& w : waiting_) {
+      for (uint64_t i = 0; i < w.left; ++i) {
+        const auto bytes = static_cast<uint64_t>(d_.burst_bytes());
+        if (!visit(i == 0 ? w.next
+                          : request_at(w.map->decode(w.address + i * bytes), w.next.write,
+                                       w.next.arrival))) {
+          return;
+        }
+      }
+    }
+  }
+  uint64_t now_ = 0;  // no command issues before this cycle
+  uint64_t last_arrival_ = 0;
+  ChannelStats stats_;
+  std::vector<IssuedCommand>* log_ = nullptr;
+
+  bool skip_repeats_ = true;
+  std::vector<std::pair<uint64_t, int>> history_;  // (cycle, bank) of recent column commands
+  int period_ = 0;                                 // commands per period being verified, or 0
+  int watched_ = 0;                                // commands seen of that period
+  int cooldown_ = 0, backoff_ = 8;                 // column commands until the next attempt
+  std::vector<int64_t> first_snapshot_, snapshot_scratch_;
+  mutable std::vector<const Request*> queue_scratch_;
+  ChannelStats first_stats_;
+  uint64_t first_now_ = 0;
+  std::vector<Column> period_columns_;
+  std::vector<Admitted> period_admitted_;
+};
+
+}  // namespace tessera::ddr

@@ -1,0 +1,70 @@
+#include "models/dram/ddr/memory_system.h"
+
+#include <algorithm>
+
+namespace tessera::ddr {
+
+MemorySystem::MemorySystem(const Device& device, Scheduler scheduler, bool open_page,
+                           const std::string& address_mapping)
+    : device_(device), map_(device, address_mapping) {
+  device_.address_mapping = address_mapping;
+  device_.open_page = open_page;
+  channels_.reserve(static_cast<size_t>(device.channels));
+  for (int c = 0; c < device.channels; ++c) channels_.emplace_back(device_, scheduler, open_page);
+}
+
+void MemorySystem::add(uint64_t address, bool write, uint64_t arrival) {
+  const Location at = map_.decode(address);
+  channels_[static_cast<size_t>(at.channel)].add(at, write, arrival);
+}
+
+void MemorySystem::add_run(uint64_t address, uint64_t count, bool write, uint64_t arrival) {
+  const auto burst = static_cast<uint64_t>(device_.burst_bytes());
+  if (channels_.size() == 1) {  // one channel: the run waits as one entry
+    channels_.front().add_run(map_, address, count, write, arrival);
+    return;
+  }
+  for (uint64_t i = 0; i < count; ++i) add(address + i * burst, write, arrival);
+}
+
+uint64_t MemorySystem::drain() {
+  uint64_t last = 0;
+  for (Channel& c : channels_) {
+    if (!c.idle()) last = std::max(last, c.drain());
+  }
+  return last;
+}
+
+std::vector<ChannelStats> MemorySystem::channel_stats(uint64_t until) const {
+  std::vector<ChannelStats> out;
+  for (const Channel& c : channels_) out.push_back(c.stats(until));
+  return out;
+}
+
+ChannelStats MemorySystem::totals(uint64_t until) const {
+  ChannelStats t;
+  for (const ChannelStats& s : channel_stats(until)) {
+    t.reads += s.reads;
+    t.writes += s.writes;
+    t.read_row_hits += s.read_row_hits;
+    t.write_row_hits += s.write_row_hits;
+    t.row_misses += s.row_misses;
+    t.row_conflicts += s.row_conflicts;
+    t.activates += s.activates;
+    t.precharges += s.precharges;
+    t.refreshes += s.refreshes;
+    t.read_latency_sum += s.read_latency_sum;
+    t.read_latency_max = std::max(t.read_latency_max, s.read_latency_max);
+    t.queue_occupancy_sum += s.queue_occupancy_sum;
+    t.last_completion = std::max(t.last_completion, s.last_completion);
+    t.act_pj += s.act_pj;
+    t.pre_pj += s.pre_pj;
+    t.rd_pj += s.rd_pj;
+    t.wr_pj += s.wr_pj;
+    t.ref_pj += s.ref_pj;
+    t.background_pj += s.background_pj;
+  }
+  return t;
+}
+
+}  // namespace tessera::ddr

@@ -1,0 +1,117 @@
+// dram: ddr as a TLM target: a whole box is one transaction whose delay is its last data beat,
+// converted between the DRAM and accelerator clocks; its peak bandwidth is the device's; and it
+// reports its energy next to the other modules'. Each test runs in its own process (SystemC
+// elaborates once per process).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/dram/ddr/presets.h"
+#include "models/dram/interface.h"
+#include "sim/arch_config.h"
+#include "sim/energy_table.h"
+#include "sim/registry.h"
+#include "sim/top.h"
+#include "traces/trace_reader.h"
+
+namespace tessera {
+namespace {
+
+struct Initiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Initiator> socket{"socket"};
+  explicit Initiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
+};
+
+// Builds `dram: ddr` with overrides at a 1 GHz accelerator clock and binds an initiator to it.
+struct Bench {
+  std::unique_ptr<Dram> dram;
+  Initiator initiator{"initiator"};
+  explicit Bench(const std::vector<std::string>& overrides) {
+    Component::set_clock_mhz(1000);
+    std::vector<std::string> all{"dram.impl=ddr"};
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    const ArchConfig arch = load_arch(default_arch_yaml(), "<built-in>", all);
+    const ModuleConfig& m = arch.module("dram");
+    dram = Registry<Dram>::instance().find("ddr", {}).create("dram", m.params);
+    initiator.socket.bind(dram->port);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);  // ends elaboration
+  }
+  // The delay of one transaction of `bytes` at `address`, in accelerator cycles.
+  uint64_t transfer(tlm::tlm_command cmd, uint64_t address, int64_t bytes) {
+    Transaction t;
+    t.prepare(cmd, address);
+    t.ext.bytes = bytes;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    initiator.socket->b_transport(t.payload, delay);
+    EXPECT_TRUE(t.payload.is_response_ok());
+    return Component::to_cycles(delay);
+  }
+};
+
+TEST(DdrModule, OneBurstTakesTRCDPlusCLPlusTheBurstOnTheAcceleratorClock) {
+  Bench b({"dram.preset=DDR4-3200-x8"});
+  const ddr::Device d = ddr::load_preset("DDR4-3200-x8", {}).device;
+  const double ns = (d.tRCD_read + d.CL + d.burst_length / 2) * d.tck_ns;  // 48 x 0.63 ns
+  EXPECT_EQ(b.transfer(tlm::TLM_READ_COMMAND, 0, 64), static_cast<uint64_t>(std::ceil(ns)));
+}
+
+TEST(DdrModule, PeakBandwidthIsTheDevices) {
+  Bench b({"dram.preset=HBM2"});
+  // Eight 128-bit channels, four beats per burst on a 1 ns clock: 8 x 64 B per 2 ns.
+  EXPECT_DOUBLE_EQ(b.dram->peak_bytes_per_cycle(), 8 * 64 / 2.0);
+}
+
+TEST(DdrModule, ALargeTransferStreamsNearPeak) {
+  Bench b({"dram.preset=DDR4-3200-x8", "dram.address_mapping=rochrabacobg"});
+  const int64_t bytes = 4 << 20;
+  const uint64_t cycles = b.transfer(tlm::TLM_READ_COMMAND, 1 << 20, bytes);
+  const double peak = b.dram->peak_bytes_per_cycle();
+  EXPECT_GE(static_cast<double>(bytes) / peak / static_cast<double>(cycles), 0.90);
+  EXPECT_LT(static_cast<double>(bytes) / peak, static_cast<double>(cycles));
+}
+
+TEST(DdrModule, BadParametersAreInputErrors) {
+  Component::set_clock_mhz(1000);
+  auto build = [](const std::vector<std::string>& o) {
+    const ArchConfig arch = load_arch(default_arch_yaml(), "<built-in>", o);
+    (void)Registry<Dram>::instance().find("ddr", {}).create("dram", arch.module("dram").params);
+  };
+  EXPECT_THROW(build({"dram.preset=DDR5-9000"}), InputError);
+  EXPECT_THROW(build({"dram.address_mapping=rorororororo"}), InputError);
+  EXPECT_THROW(build({"dram.channels=3"}), InputError);
+  EXPECT_THROW(build({"dram.ini=/nonexistent.ini"}), InputError);
+}
+
+TEST(DdrModule, EnergyFromCurrentsIsInTheRunsEnergyReport) {
+  const Trace trace = parse_trace(
+      "tessera_trace: 1\nname: t\nlayers:\n  - name: fc\n    op: gemm\n    m: 64\n    n: 256\n"
+      "    k: 512\n",
+      "<t>");
+  const RunResult r =
+      simulate(trace, load_arch(default_arch_yaml(), "<built-in>", {}), EnergyTable::builtin(), {});
+  const ComponentResult* dram = nullptr;
+  for (const auto& c : r.components) {
+    if (c.name == "dram") dram = &c;
+  }
+  ASSERT_NE(dram, nullptr);
+  EXPECT_EQ(dram->impl, "ddr");
+  double sum = 0;
+  for (const char* part : {"act", "pre", "rd", "wr", "ref", "background"}) {
+    ASSERT_TRUE(dram->energy_pj.count(part)) << part;
+    sum += dram->energy_pj.at(part);
+  }
+  EXPECT_GT(dram->energy_pj.at("rd"), 0);
+  EXPECT_GT(dram->energy_pj.at("background"), 0);
+  EXPECT_DOUBLE_EQ(dram->total_energy_pj(), sum);
+  // The layer's share is the same energy (one layer).
+  double layer = 0;
+  for (const auto& c : r.layers.at(0).components) {
+    if (c.name == "dram") layer = c.total_energy_pj();
+  }
+  EXPECT_NEAR(layer, sum, 1e-6 * sum);
+}
+
+}  // namespace
+}  // namespace tessera

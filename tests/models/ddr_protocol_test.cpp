@@ -1,0 +1,253 @@
+// The controller never breaks the DDR protocol, and its next-event scheduling issues exactly the
+// commands a per-cycle controller with the same policy issues.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/presets.h"
+#include "tests/models/ddr_protocol.h"
+#include "tests/models/ddr_reference.h"
+
+namespace tessera::ddr {
+namespace {
+
+Device preset(const std::string& name) {
+  return load_preset(name, {}).device;
+}
+
+// Requests with locality: runs of consecutive bursts at random places, some reads, some writes,
+// arriving in bursts and gaps.
+struct Traffic {
+  std::vector<uint64_t> address;
+  std::vector<bool> write;
+  std::vector<uint64_t> arrival;
+};
+
+Traffic random_traffic(const Device& d, uint64_t capacity, int n, uint32_t seed, int max_gap) {
+  std::mt19937_64 rng(seed);
+  Traffic t;
+  uint64_t now = 0, next = 0;
+  int run = 0;
+  const auto burst = static_cast<uint64_t>(d.burst_bytes());
+  for (int i = 0; i < n; ++i) {
+    if (run == 0) {
+      next = rng() % (capacity / burst) * burst;
+      run = 1 + static_cast<int>(rng() % 16);
+    }
+    t.address.push_back(next);
+    next = (next + burst) % capacity;
+    --run;
+    t.write.push_back(rng() % 3 == 0);
+    now += rng() % static_cast<uint64_t>(max_gap + 1);
+    t.arrival.push_back(now);
+  }
+  return t;
+}
+
+struct Case {
+  const char* preset;
+  Scheduler scheduler;
+  bool open_page;
+};
+
+std::string name_of(const testing::TestParamInfo<Case>& info) {
+  std::string n = info.param.preset;
+  for (char& c : n) {
+    if (c == '-') c = '_';
+  }
+  return n + (info.param.scheduler == Scheduler::fcfs ? "_fcfs" : "_frfcfs") +
+         (info.param.open_page ? "_open" : "_closed");
+}
+
+class Protocol : public testing::TestWithParam<Case> {};
+
+TEST_P(Protocol, LongRandomTracesBreakNoTimingConstraint) {
+  const Case& k = GetParam();
+  const Device d = preset(k.preset);
+  for (const int max_gap : {0, 6, 40}) {
+    MemorySystem memory(d, k.scheduler, k.open_page, d.address_mapping);
+    std::vector<std::vector<IssuedCommand>> logs(static_cast<size_t>(d.channels));
+    for (int c = 0; c < d.channels; ++c) memory.channel(c).record_commands(&logs[c]);
+    const int n = 20000;
+    const Traffic t = random_traffic(d, memory.capacity_bytes(), n, 7 + max_gap, max_gap);
+    for (int i = 0; i < n; ++i) memory.add(t.address[i], t.write[i], t.arrival[i]);
+    const uint64_t end = memory.drain();
+    const ChannelStats s = memory.totals(end);
+    EXPECT_EQ(s.reads + s.writes, static_cast<uint64_t>(n));
+    uint64_t refreshes = 0;
+    for (const auto& log : logs) {
+      EXPECT_EQ(test::check_protocol(d, log), "") << "max gap " << max_gap;
+      for (const auto& c : log) refreshes += c.kind == CommandKind::refresh ? 1 : 0;
+    }
+    EXPECT_EQ(refreshes, s.refreshes);
+    // Every rank of every channel was refreshed once per tREFI over the run (the last may be
+    // still due when the last command issues).
+    const uint64_t per_rank = end / static_cast<uint64_t>(d.tREFI);
+    EXPECT_GE(refreshes + static_cast<uint64_t>(d.channels * d.ranks),
+              per_rank * static_cast<uint64_t>(d.channels * d.ranks));
+  }
+}
+
+TEST_P(Protocol, NextEventSchedulingMatchesAPerCycleController) {
+  const Case& k = GetParam();
+  Device d = preset(k.preset);
+  d.channels = 1;
+  d.queue_size = 8;  // a full queue holds arrivals back
+  // Short refresh intervals put refreshes among the requests.
+  d.tREFI = std::max(d.tRFC * 3, 600);
+  for (uint32_t seed = 1; seed <= 60; ++seed) {
+    Channel channel(d, k.scheduler, k.open_page);
+    test::ReferenceChannel reference(d, k.scheduler, k.open_page);
+    std::vector<IssuedCommand> log;
+    channel.record_commands(&log);
+    // Few rows and banks, so that hits, misses and conflicts all happen often.
+    std::mt19937_64 rng(seed);
+    uint64_t arrival = 0;
+    const uint64_t max_gap = 1 + seed % 12;
+    for (int i = 0; i < 400; ++i) {
+      Location at;
+      at.rank = static_cast<int>(rng() % static_cast<uint64_t>(d.ranks));
+      at.bankgroup = static_cast<int>(rng() % static_cast<uint64_t>(std::min(d.bankgroups, 2)));
+      at.bank = static_cast<int>(rng() % 2 % static_cast<uint64_t>(d.banks_per_group));
+      at.row = static_cast<int64_t>(rng() % 3);
+      at.column = static_cast<int64_t>(rng() % 8);
+      const bool write = rng() % 3 == 0;
+      arrival += rng() % (max_gap + 1);
+      channel.add(at, write, arrival);
+      reference.add(at, write, arrival);
+    }
+    const uint64_t last = channel.drain();
+    uint64_t reference_last = 0;
+    std::vector<IssuedCommand> expected = reference.run(reference_last);
+    EXPECT_EQ(last, reference_last) << "seed " << seed;
+    auto by_cycle = [](const IssuedCommand& a, const IssuedCommand& b) {
+      return a.cycle < b.cycle;
+    };
+    std::stable_sort(log.begin(), log.end(), by_cycle);
+    std::stable_sort(expected.begin(), expected.end(), by_cycle);
+    ASSERT_EQ(log.size(), expected.size()) << "seed " << seed;
+    for (size_t i = 0; i < log.size(); ++i) {
+      const IssuedCommand &a = log[i], &b = expected[i];
+      ASSERT_TRUE(a.cycle == b.cycle && a.kind == b.kind && a.rank == b.rank &&
+                  a.bankgroup == b.bankgroup && a.bank == b.bank && a.row == b.row &&
+                  a.automatic == b.automatic)
+          << "seed " << seed << ", command " << i << ": controller cycle " << a.cycle << " kind "
+          << static_cast<int>(a.kind) << " rank " << a.rank << " bank " << a.bankgroup << "/"
+          << a.bank << "; reference cycle " << b.cycle << " kind " << static_cast<int>(b.kind)
+          << " rank " << b.rank << " bank " << b.bankgroup << "/" << b.bank;
+    }
+  }
+}
+
+TEST(ProtocolChecker, CatchesAReadBeforeTRCD) {
+  const Device d = preset("DDR4-3200-x8");
+  std::vector<IssuedCommand> log{
+      {0, CommandKind::activate, 0, 0, 0, 5, false},
+      {static_cast<uint64_t>(d.tRCD_read - 1), CommandKind::read, 0, 0, 0, 5, false}};
+  EXPECT_NE(test::check_protocol(d, log).find("tRCD"), std::string::npos);
+  log[1].cycle += 1;
+  EXPECT_EQ(test::check_protocol(d, log), "");
+}
+
+TEST(ProtocolChecker, CatchesAFifthActivateWithinTFAW) {
+  const Device d = preset("DDR4-3200-x8");
+  std::vector<IssuedCommand> log;
+  for (int i = 0; i < 5; ++i) {
+    log.push_back(
+        {static_cast<uint64_t>(i * d.tRRD_S), CommandKind::activate, 0, i % 4, i / 4, 1, false});
+  }
+  EXPECT_NE(test::check_protocol(d, log).find("tFAW"), std::string::npos);
+  log[4].cycle = static_cast<uint64_t>(d.tFAW);
+  EXPECT_EQ(test::check_protocol(d, log), "");
+}
+
+}  // namespace
+}  // namespace tessera::ddr
+
+namespace tessera::ddr {
+namespace {
+
+// Whole transfers (runs of consecutive bursts arriving together, as `dram: ddr` queues a box),
+// one after another: queueing a transfer as one run and skipping the repeats of a steady stream
+// change nothing, neither a command nor a count.
+TEST_P(Protocol, SkippingRepeatsOfAStreamChangesNothing) {
+  const Case& k = GetParam();
+  const Device d = preset(k.preset);
+  for (const char* mapping : {"rochrabacobg", "rochrababgco"}) {
+    for (uint32_t seed = 1; seed <= 8; ++seed) {
+      std::mt19937_64 rng(seed);
+      std::vector<uint64_t> starts, sizes, gaps;
+      std::vector<bool> writes;
+      for (int t = 0; t < 12; ++t) {
+        starts.push_back(rng() % (uint64_t{1} << 30) / 64 * 64);
+        sizes.push_back(1 + rng() % 3000);
+        writes.push_back(rng() % 3 == 0);
+        gaps.push_back(rng() % 20000);  // idle time, so that refreshes fall anywhere
+      }
+      ChannelStats stats[2];
+      std::vector<IssuedCommand> logs[2];
+      uint64_t ends[2] = {};
+      for (int on = 0; on < 2; ++on) {
+        MemorySystem memory(d, k.scheduler, k.open_page, mapping);
+        for (int c = 0; c < d.channels; ++c) {
+          memory.channel(c).skip_repeats(on == 1);
+        }
+        memory.channel(0).record_commands(&logs[on]);
+        uint64_t t = 0;
+        for (size_t i = 0; i < starts.size(); ++i) {
+          // Without skipping, burst by burst; with it, as one run, as `dram: ddr` queues a box.
+          const uint64_t start = starts[i] % (memory.capacity_bytes() / 2);
+          if (on == 1) {
+            memory.add_run(start, sizes[i], writes[i], t);
+          } else {
+            for (uint64_t b = 0; b < sizes[i]; ++b) {
+              memory.add(start + b * static_cast<uint64_t>(d.burst_bytes()), writes[i], t);
+            }
+          }
+          t = memory.drain() + gaps[i];
+        }
+        ends[on] = memory.drain();
+        stats[on] = memory.totals(ends[on]);
+      }
+      const std::string at = std::string(mapping) + " seed " + std::to_string(seed);
+      EXPECT_EQ(ends[0], ends[1]) << at;
+      EXPECT_EQ(stats[0].reads, stats[1].reads) << at;
+      EXPECT_EQ(stats[0].writes, stats[1].writes) << at;
+      EXPECT_EQ(stats[0].read_row_hits, stats[1].read_row_hits) << at;
+      EXPECT_EQ(stats[0].write_row_hits, stats[1].write_row_hits) << at;
+      EXPECT_EQ(stats[0].activates, stats[1].activates) << at;
+      EXPECT_EQ(stats[0].refreshes, stats[1].refreshes) << at;
+      EXPECT_EQ(stats[0].read_latency_sum, stats[1].read_latency_sum) << at;
+      EXPECT_EQ(stats[0].read_latency_max, stats[1].read_latency_max) << at;
+      EXPECT_EQ(stats[0].queue_occupancy_sum, stats[1].queue_occupancy_sum) << at;
+      EXPECT_NEAR(stats[0].rd_pj, stats[1].rd_pj, 1e-9 * stats[0].rd_pj) << at;
+      EXPECT_NEAR(stats[0].background_pj, stats[1].background_pj, 1e-9 * stats[0].background_pj)
+          << at;
+      EXPECT_EQ(test::check_protocol(d, logs[1]), "") << at;
+      ASSERT_EQ(logs[0].size(), logs[1].size()) << at;
+      for (size_t i = 0; i < logs[0].size(); ++i) {
+        const IssuedCommand &a = logs[0][i], &b = logs[1][i];
+        ASSERT_TRUE(a.cycle == b.cycle && a.kind == b.kind && a.rank == b.rank &&
+                    a.bankgroup == b.bankgroup && a.bank == b.bank && a.row == b.row)
+            << at << ", command " << i << " at " << a.cycle << " / " << b.cycle;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Devices, Protocol,
+                         testing::Values(Case{"DDR4-3200-x8", Scheduler::frfcfs, true},
+                                         Case{"DDR4-3200-x8", Scheduler::frfcfs, false},
+                                         Case{"DDR4-3200-x8", Scheduler::fcfs, true},
+                                         Case{"DDR4-3200-x16", Scheduler::frfcfs, true},
+                                         Case{"DDR4-2400-x8", Scheduler::fcfs, false},
+                                         Case{"LPDDR4-2400", Scheduler::frfcfs, true},
+                                         Case{"HBM2", Scheduler::frfcfs, true},
+                                         Case{"HBM2", Scheduler::fcfs, false},
+                                         Case{"DDR3-1600", Scheduler::frfcfs, false},
+                                         Case{"GDDR6", Scheduler::frfcfs, true}),
+                         name_of);
+
+}  // namespace
+}  // namespace tessera::ddr

@@ -1,0 +1,107 @@
+// `tessera dram`: replays a DRAMSim3-format trace on a preset or a device file, prints the
+// statistics, writes the JSON report; bad input is one error naming file, line and field (exit 2)
+// and no report.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/files.h"
+
+namespace {
+
+using tessera::test::quote;
+using tessera::test::read_file;
+using tessera::test::run;
+using tessera::test::run_stderr;
+using tessera::test::TempDir;
+
+const std::string kBinary = TESSERA_BINARY;
+const std::string kSourceDir = TESSERA_SOURCE_DIR;
+
+std::string dram(const std::string& args) {
+  return kBinary + " dram " + args;
+}
+
+TEST(CliDram, ReplaysATraceAndWritesEveryField) {
+  TempDir dir;
+  // Two reads of one row, a write to another bank, far apart: a miss, a hit, a miss.
+  const std::string trace =
+      dir.write("t.trace", "0x0 READ 0\n0x40 READ 1000\n\n0x1a2b3c40 WRITE 2000\n");
+  const std::string json = dir.path() + "/out.json";
+  std::string out;
+  ASSERT_EQ(
+      run(dram("--preset DDR4-3200-x8 --trace " + quote(trace) + " --json " + quote(json)), out), 0)
+      << out;
+  EXPECT_NE(out.find("read_row_hits"), std::string::npos) << out;
+  const auto j = nlohmann::json::parse(read_file(json));
+  for (const char* f :
+       {"reads", "writes", "read_row_hits", "write_row_hits", "activates", "precharges",
+        "refreshes", "avg_read_latency_cycles", "max_read_latency_cycles", "bandwidth_gbps"}) {
+    EXPECT_TRUE(j.contains(f)) << f;
+  }
+  EXPECT_EQ(j["reads"], 2);
+  EXPECT_EQ(j["writes"], 1);
+  EXPECT_EQ(j["read_row_hits"], 1);
+  EXPECT_EQ(j["write_row_hits"], 0);
+  EXPECT_EQ(j["activates"], 2);
+  // DDR4-3200 (DDR4_8Gb_x8_3200.ini): tRCD 22, CL 22, BL8 = 4 cycles. A miss takes 48 cycles
+  // from arrival to the last beat, a hit 26.
+  EXPECT_EQ(j["max_read_latency_cycles"], 48);
+  EXPECT_DOUBLE_EQ(j["avg_read_latency_cycles"].get<double>(), (48 + 26) / 2.0);
+  double sum = 0;
+  for (const char* part : {"act", "pre", "rd", "wr", "ref", "background"}) {
+    ASSERT_TRUE(j["energy_pj"].contains(part)) << part;
+    sum += j["energy_pj"][part].get<double>();
+  }
+  EXPECT_NEAR(j["energy_pj"]["total"].get<double>(), sum, 1e-9 * sum);
+}
+
+TEST(CliDram, LoadsADeviceFileAndNamesKeysItDoesNotModel) {
+  TempDir dir;
+  const std::string trace = dir.write("t.trace", "0x100 READ 5\n0x200 WRITE 9\n");
+  std::string err;
+  ASSERT_EQ(run_stderr(dram("--ini " + quote(kSourceDir + "/data/dram/HBM2_8Gb_x128.ini") +
+                            " --trace " + quote(trace)),
+                       err),
+            0)
+      << err;
+  EXPECT_NE(err.find("dram_structure.num_dies (line 9) is not modelled"), std::string::npos) << err;
+}
+
+TEST(CliDram, BadInputIsOneErrorWithFileLineAndField) {
+  TempDir dir;
+  const std::string good = dir.write("good.trace", "0x0 READ 0\n");
+  const std::string json = dir.path() + "/out.json";
+  struct Case {
+    std::string args, expect;
+  };
+  const std::vector<Case> cases{
+      {"--preset DDR9 --trace " + quote(good), "field 'preset'"},
+      {"--preset DDR4-3200-x8 --trace " + quote(dir.write("a.trace", "0x0 READ 0\n0x40 FETCH 3\n")),
+       "a.trace:2: field 'command'"},
+      {"--preset DDR4-3200-x8 --trace " + quote(dir.write("b.trace", "zz READ 0\n")),
+       "b.trace:1: field 'address'"},
+      {"--preset DDR4-3200-x8 --trace " + quote(dir.write("c.trace", "0x0 READ 9\n0x40 READ 3\n")),
+       "c.trace:2: field 'cycle'"},
+      // 16 GiB: the first address beyond it.
+      {"--preset DDR4-3200-x8 --trace " + quote(dir.write("d.trace", "0x400000000 READ 0\n")),
+       "d.trace:1: field 'address'"},
+      {"--ini " + quote(dir.write("e.ini", "[dram_structure]\nprotocol DDR4\n")) + " --trace " +
+           quote(good),
+       "e.ini:2"},
+      {"--preset HBM2 --address-mapping roroch --trace " + quote(good), "address_mapping"},
+  };
+  for (const Case& c : cases) {
+    std::string err;
+    EXPECT_EQ(run_stderr(dram(c.args + " --json " + quote(json)), err), 2) << c.args << "\n" << err;
+    EXPECT_NE(err.find(c.expect), std::string::npos) << c.args << "\n" << err;
+    EXPECT_FALSE(std::filesystem::exists(json)) << c.args;
+  }
+  std::string err;
+  EXPECT_EQ(run_stderr(dram("--trace " + quote(good)), err), 1) << err;  // no device
+}
+
+}  // namespace
