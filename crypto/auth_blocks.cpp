@@ -113,9 +113,13 @@ BlockCount count_auth_blocks(const Box& box, int64_t w) {
   const int64_t last_index = (total - 1) / w;
   const int64_t tail = total - last_index * w;
   out.block_elements = out.blocks * w;
+  out.full_block_elements = out.full_blocks * w;
   if (tail < w && out.last_block == last_index) {
     out.block_elements -= w - tail;
-    if (last_row_end == total && last_row_end - len <= last_index * w) ++out.full_blocks;
+    if (last_row_end == total && last_row_end - len <= last_index * w) {
+      ++out.full_blocks;
+      out.full_block_elements += tail;
+    }
   }
   return out;
 }

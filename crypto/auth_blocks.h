@@ -14,15 +14,16 @@
 namespace tessera {
 
 struct BlockCount {
-  int64_t blocks = 0;          // distinct blocks the footprint overlaps
-  int64_t full_blocks = 0;     // of those, blocks lying entirely inside the footprint
-  int64_t block_elements = 0;  // elements in the overlapped blocks (what must be fetched)
-  int64_t first_block = 0;     // lowest and highest overlapped block index (when blocks > 0)
+  int64_t blocks = 0;               // distinct blocks the footprint overlaps
+  int64_t full_blocks = 0;          // of those, blocks lying entirely inside the footprint
+  int64_t block_elements = 0;       // elements in the overlapped blocks (what must be fetched)
+  int64_t full_block_elements = 0;  // elements in the blocks lying entirely inside
+  int64_t first_block = 0;          // lowest and highest overlapped block index (when blocks > 0)
   int64_t last_block = 0;
 
   [[nodiscard]] bool operator==(const BlockCount& o) const {
     return blocks == o.blocks && full_blocks == o.full_blocks &&
-           block_elements == o.block_elements &&
+           block_elements == o.block_elements && full_block_elements == o.full_block_elements &&
            (blocks == 0 || (first_block == o.first_block && last_block == o.last_block));
   }
 };

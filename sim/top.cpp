@@ -117,6 +117,7 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
     result.layers.push_back(std::move(l));
   };
   acc.controller->set_workload(std::move(w));
+  acc.crypto->set_attacks(options.attacks);
 
   sc_core::sc_start();
   if (acc.controller->failure()) std::rethrow_exception(acc.controller->failure());

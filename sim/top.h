@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "crypto/attack.h"
 #include "sim/arch_config.h"
 #include "sim/energy_table.h"
 #include "sim/result.h"
@@ -15,6 +17,7 @@ namespace tessera {
 struct RunOptions {
   bool functional = false;
   uint64_t seed = 1;
+  std::vector<Attack> attacks;  // on protected off-chip data (needs functional)
 };
 
 // Elaborates and simulates. SystemC allows this once per process. Throws InputError for a

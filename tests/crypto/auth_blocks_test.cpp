@@ -29,7 +29,10 @@ BlockCount brute_force(const Box& box, int64_t w) {
     const int64_t size = std::min(w, total - block * w);
     ++out.blocks;
     out.block_elements += size;
-    if (count == size) ++out.full_blocks;
+    if (count == size) {
+      ++out.full_blocks;
+      out.full_block_elements += size;
+    }
   }
   if (!inside.empty()) {
     out.first_block = inside.begin()->first;
@@ -67,6 +70,7 @@ TEST(AuthBlocks, ClosedFormEqualsBruteForce) {
     ASSERT_EQ(got.blocks, want.blocks) << "case " << c << " w " << w;
     ASSERT_EQ(got.full_blocks, want.full_blocks) << "case " << c << " w " << w;
     ASSERT_EQ(got.block_elements, want.block_elements) << "case " << c << " w " << w;
+    ASSERT_EQ(got.full_block_elements, want.full_block_elements) << "case " << c << " w " << w;
     ASSERT_EQ(got.first_block, want.first_block) << "case " << c;
     ASSERT_EQ(got.last_block, want.last_block) << "case " << c;
   }
