@@ -43,5 +43,6 @@ void add_arch_options(boost::program_options::options_description& d, ArchOption
 extern const Command run_command;
 extern const Command config_command;
 extern const Command import_command;
+extern const Command secure_schedule_command;
 
 }  // namespace tessera::cli

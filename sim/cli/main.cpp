@@ -16,6 +16,7 @@ const Command* const kCommands[] = {
     &run_command,
     &config_command,
     &import_command,
+    &secure_schedule_command,
 };
 
 int dispatch(int argc, char** argv) {
