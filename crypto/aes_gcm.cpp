@@ -95,7 +95,7 @@ class AesGcmEngine : public CryptoEngine {
     const uint64_t tag_address =
         kTagRegion + base + static_cast<uint64_t>(work.first_block) * tag_bytes_;
     const auto tags = static_cast<int64_t>(tag_bytes_) * work.blocks;
-    size_t pool = shared_ ? 0 : static_cast<size_t>(ext.tensor);
+    const size_t pool = shared_ ? 0 : static_cast<size_t>(ext.tensor);
     uint64_t done = 0;
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
 

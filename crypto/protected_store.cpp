@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 #include "crypto/auth_blocks.h"
 #include "models/functional_store.h"
@@ -119,6 +120,7 @@ void ProtectedStore::load(uint64_t base, const Layer& layer, Tensor t, int64_t w
     const GemmExtents g = layer.gemm();
     const auto [da, db] = tile_dims(t);
     const int64_t ta = tile[dim_index(da)], tb = tile[dim_index(db)];
+    if (ta <= 0 || tb <= 0) throw std::logic_error("aes_gcm: tile blocks without the layer's tile");
     const std::vector<int32_t> all(values, values + total);
     std::vector<int32_t> box_values;
     uint64_t number = 0;

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "sim/numbers.h"
 #include "traces/text_file.h"
 #include "traces/yaml_util.h"
 
@@ -105,6 +106,9 @@ struct Reader {
       const YAML::Node block = tensor["auth_block"];
       if (!block) fail(tensor, f + ".auth_block", "missing");
       if (block.IsScalar() && block.Scalar() == "tile") continue;
+      if (!block.IsScalar() || !parse_int(block.Scalar())) {
+        fail(block, f + ".auth_block", "expected tile or a block size in words");
+      }
       const int64_t words = yaml::to_int(block, file, f + ".auth_block", 1);
       if (words > elements[t]) {
         fail(block, f + ".auth_block",
