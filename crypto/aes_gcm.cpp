@@ -33,7 +33,9 @@ struct BlockWork {
   int64_t blocks = 0, partial_blocks = 0;
   int64_t bytes = 0, partial_bytes = 0;             // modelled bytes of all / partly covered blocks
   uint64_t aes_blocks = 0, partial_aes_blocks = 0;  // 128-bit data blocks in those messages
-  uint64_t largest_message = 0;                     // 128-bit blocks of the longest message
+  uint64_t full_message = 0;          // 128-bit data blocks of a whole block's message
+  uint64_t last_message = 0;          // of the last block (the tensor's tail may be shorter)
+  uint64_t last_partial_message = 0;  // of the last partly covered block
   int64_t first_block = 0;
 };
 
@@ -103,7 +105,7 @@ class AesGcmEngine : public CryptoEngine {
       const uint64_t fetched =
           std::max(dram(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes, arrival),
                    dram(tlm::TLM_READ_COMMAND, ext, tag_address, tags, arrival));
-      done = run_engines(pool, fetched, work.blocks, work.largest_message);
+      done = run_engines(pool, fetched, work.blocks, work.full_message, work.last_message);
       count(work.blocks, work.aes_blocks);
       verified_ += static_cast<uint64_t>(work.blocks);
       redundant_read_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -116,13 +118,15 @@ class AesGcmEngine : public CryptoEngine {
         const uint64_t back =
             std::max(dram(tlm::TLM_READ_COMMAND, ext, data_address, work.partial_bytes, arrival),
                      dram(tlm::TLM_READ_COMMAND, ext, tag_address, partial_tags, arrival));
-        ready = run_engines(pool, back, work.partial_blocks, work.largest_message);
+        ready = run_engines(pool, back, work.partial_blocks, work.full_message,
+                            work.last_partial_message);
         count(work.partial_blocks, work.partial_aes_blocks);
         verified_ += static_cast<uint64_t>(work.partial_blocks);
         rmw_ += static_cast<uint64_t>(work.partial_bytes);
         tag_read_ += static_cast<uint64_t>(partial_tags);
       }
-      const uint64_t sealed = run_engines(pool, ready, work.blocks, work.largest_message);
+      const uint64_t sealed =
+          run_engines(pool, ready, work.blocks, work.full_message, work.last_message);
       count(work.blocks, work.aes_blocks);
       encrypted_ += static_cast<uint64_t>(work.blocks);
       redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -177,7 +181,7 @@ class AesGcmEngine : public CryptoEngine {
     if (words == Security::kTileBlocks) {
       w.blocks = 1;
       w.bytes = ext.bytes;
-      w.aes_blocks = w.largest_message = aes_blocks_of(ext.box.volume(), bits);
+      w.aes_blocks = w.full_message = w.last_message = aes_blocks_of(ext.box.volume(), bits);
       return w;
     }
     const BlockCount c = count_auth_blocks(ext.box, words);
@@ -195,18 +199,20 @@ class AesGcmEngine : public CryptoEngine {
     const bool tail_partial = short_tail && !tail_full;
     w.partial_aes_blocks = static_cast<uint64_t>(w.partial_blocks - tail_partial) * full +
                            (tail_partial ? short_one : 0);
-    w.largest_message = full;
+    w.full_message = full;
+    w.last_message = short_tail ? short_one : full;
+    w.last_partial_message = tail_partial ? short_one : full;
     w.first_block = c.first_block;
     return w;
   }
 
-  // `messages` GCM messages of up to `longest` data blocks on the engines of `pool`, as soon as
-  // both the data (`ready`) and the engines are there. Messages are shared out evenly; each
-  // engine works through its share one message after another. Returns the cycle they are done.
-  uint64_t run_engines(size_t pool, uint64_t ready, int64_t messages, uint64_t longest) {
-    const int64_t rounds = ceil_div(messages, engines_[pool]);
+  // `messages` GCM messages (of `blocks` data blocks, the last of `last_blocks`) on the engines
+  // of `pool`, as soon as both the data (`ready`) and the engines are there. Returns the cycle
+  // they are done.
+  uint64_t run_engines(size_t pool, uint64_t ready, int64_t messages, uint64_t blocks,
+                       uint64_t last_blocks) {
     const uint64_t start = std::max(ready, pool_free_[pool]);
-    const uint64_t work = static_cast<uint64_t>(rounds) * message_cycles(kind_, longest);
+    const uint64_t work = pool_cycles(kind_, engines_[pool], messages, blocks, last_blocks);
     waits_ += start - ready;
     busy_ += work;
     pool_free_[pool] = start + work;
