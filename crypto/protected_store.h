@@ -6,8 +6,9 @@
 // IV (96 bits) = block address (64) || version (32). The block address is the tensor's DRAM page
 // (base / 4096) in the top 24 bits and the block's number in the low 40. The version is an
 // on-chip version per block, raised on every write to the next value of a chip-wide counter, so
-// no (address, version) pair, and hence no IV, is ever used twice under the key. Trusted: the chip (key, counters, engine); not trusted: DRAM and
-// the bus, which may change, swap or roll back any ciphertext or tag.
+// no (address, version) pair, and hence no IV, is ever used twice under the key. Trusted: the chip
+// (key, counters, engine); not trusted: DRAM and the bus, which may change, swap or roll back any
+// ciphertext or tag.
 #pragma once
 
 #include <cstdint>
