@@ -53,7 +53,9 @@ std::vector<TensorTransfers> layer_transfers(const Layer& layer, const TilePlan&
                         (*resident[t])[dim_index(dims[1])] == idx[dim_index(dims[1])];
       if (!here) resident[t] = idx;
       // Outputs come back only when revisited (partial sums); the rest when not resident.
-      if (here || (t == 2 && idx[dim_index(GemmDim::k)] == 0)) continue;
+      const bool fresh_outputs =
+          static_cast<Tensor>(t) == Tensor::outputs && idx[dim_index(GemmDim::k)] == 0;
+      if (here || fresh_outputs) continue;
       record(static_cast<Tensor>(t), r, false);
     }
     const std::array<int64_t, 3> current = idx;
