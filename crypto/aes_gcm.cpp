@@ -211,6 +211,7 @@ class AesGcmEngine : public CryptoEngine {
   // they are done.
   uint64_t run_engines(size_t pool, uint64_t ready, int64_t messages, uint64_t blocks,
                        uint64_t last_blocks) {
+    if (messages == 0) return ready;
     const uint64_t start = std::max(ready, pool_free_[pool]);
     const uint64_t work = pool_cycles(kind_, engines_[pool], messages, blocks, last_blocks);
     waits_ += start - ready;
