@@ -10,13 +10,15 @@
 # producer and a consumer are not simulated, so their cost is added from the schedule's
 # re-encryption bytes R (the tensor and its tags read, then written back): the longer of the DRAM
 # time at the DRAM's bandwidth and the engine time (R/16 128-bit blocks through one engine of the
-# architecture's kind, pipelined: one block a cycle), and energy at the run's own DRAM pJ/byte and
+# chosen kind), and energy at the run's own DRAM pJ/byte and
 # engine pJ per block.
-# Usage: scripts/secureloop.sh [OUT_DIR]   (default bench/secureloop). Writes results.csv,
-# results.md and secureloop.png there.
+# Usage: scripts/secureloop.sh [ENGINE] [OUT_DIR]   (defaults: pipelined, bench/secureloop/ENGINE)
+# ENGINE is the AES-GCM engine kind (pipelined, parallel, serial). Writes results.csv, results.md
+# and secureloop.png in OUT_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-bench/secureloop}
+engine=${1:-pipelined}
+out=${2:-bench/secureloop/$engine}
 bin=build/tessera
 arch=scripts/secureloop/eyeriss_lpddr4.yaml
 topologies=tests/data/scalesim/conv_nets
@@ -28,7 +30,13 @@ trap 'rm -rf "$work"' EXIT
 bandwidth=$(awk '/^  bandwidth_gbps:/ {print $2}' "$arch")
 clock=$(awk '/^  clock_mhz:/ {print $2}' "$arch")
 bytes_per_cycle=$(awk -v b="$bandwidth" -v c="$clock" 'BEGIN { print b * 1e3 / c }')
-engine_cycles_per_block=1  # aes_gcm's default engine kind, pipelined (crypto/engine_timing.cpp)
+# Cycles per 128-bit block of a long message, max(AES, GF multiply) (crypto/engine_timing.cpp).
+case $engine in
+  pipelined) engine_cycles_per_block=1 ;;
+  parallel) engine_cycles_per_block=11 ;;
+  serial) engine_cycles_per_block=336 ;;
+  *) echo "unknown engine kind '$engine' (pipelined, parallel, serial)" >&2; exit 2 ;;
+esac
 
 csv="$out/results.csv"
 echo "net,mode,cycles,energy_pj,edp,redundant_bytes,tag_bytes,reencryption_bytes" > "$csv"
@@ -43,7 +51,8 @@ for net in alexnet Resnet18 mobilenet; do
   for mode in tile per-layer cross-layer; do
     "$bin" secure-schedule "$work/$net.yaml" --arch "$arch" --matching "$mode" \
       -o "$work/$mode.yaml" --json "$work/$mode.schedule.json" > /dev/null
-    "$bin" run "$work/$mode.yaml" --arch "$arch" -q --json "$work/$mode.json"
+    "$bin" run "$work/$mode.yaml" --arch "$arch" -p crypto.engine="$engine" -q \
+      --json "$work/$mode.json"
     reenc=$(jq '.totals.reencryption_bytes' "$work/$mode.schedule.json")
     jq -r --arg net "$net" --arg mode "$mode" --argjson reenc "$reenc" \
       --argjson bpc "$bytes_per_cycle" --argjson cpb "$engine_cycles_per_block" '
