@@ -4,6 +4,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <vector>
+
+#include "crypto/attack.h"
 #include "models/component.h"
 #include "models/payload.h"
 
@@ -20,6 +23,16 @@ class CryptoEngine : public Component {
       : Component(name, std::move(params)), from_buffer("from_buffer"), to_dram("to_dram") {
     from_buffer.register_b_transport(this, &CryptoEngine::b_transport);
     from_buffer.register_transport_dbg(this, &CryptoEngine::debug_transport);
+  }
+
+  // Attacks to apply to protected tensors as they are loaded (functional mode). An engine that
+  // does not authenticate data has nothing to attack and refuses them (InputError).
+  virtual void set_attacks(std::vector<Attack> attacks) {
+    if (!attacks.empty()) {
+      throw InputError({to_string(attacks.front().kind), 0, attacks.front().spec},
+                       "the architecture's crypto engine does not authenticate data (use "
+                       "crypto: aes_gcm)");
+    }
   }
 
  protected:

@@ -61,7 +61,13 @@ unsigned FunctionalStore::debug(tlm::tlm_generic_payload& p, const Box& box) {
   check_size(p, box);
   auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
   if (p.is_write() && box.lo == std::array<int64_t, 4>{0, 0, 0, 0} && box.hi == box.shape) {
-    Region& r = regions_[p.get_address()];
+    // A new tensor replaces any older one it overlaps (layers reuse addresses); otherwise a later
+    // transfer into it could land in a stale tensor that starts inside it. Elements are at most
+    // 4 bytes, so the tensor ends before base + 4 * volume.
+    const uint64_t base = p.get_address();
+    regions_.erase(regions_.upper_bound(base),
+                   regions_.lower_bound(base + 4 * static_cast<uint64_t>(box.volume())));
+    Region& r = regions_[base];
     r.whole = box;
     r.values.assign(data, data + box.volume());
   } else {

@@ -32,9 +32,11 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   Box box;            // the data moved (all commands but compute)
   int64_t bytes = 0;  // modelled size of the box
   int slot = 0;       // buffer half (double buffering) the box belongs to
+  // The layer's buffer tile (for engines whose authentication blocks follow the tiles).
+  GemmExtents buffer_tile{};
 
+  GemmRange range;  // the tile in the layer's GEMM view (compute, fetch and writeback)
   // compute only
-  GemmRange range;  // the tile in the layer's GEMM view
   Dataflow dataflow = Dataflow::ws;
   systolic::StreamPosition stream;  // position in a stream of chunks along T
   bool functional = false;  // carry values (the payload data array holds them where present)

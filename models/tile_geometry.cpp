@@ -170,4 +170,22 @@ bool input_coordinate(const Layer& layer, int64_t m, int64_t k, std::array<int64
   return true;
 }
 
+namespace {
+uint64_t aligned_bytes(const Layer& layer, Tensor t) {
+  const auto bytes = static_cast<uint64_t>(box_bytes(whole_tensor(layer, t), layer.precision_bits));
+  return (bytes + 4095) / 4096 * 4096;
+}
+}  // namespace
+
+uint64_t dram_base(const Layer& layer, Tensor t) {
+  uint64_t base = 0;
+  for (int i = 0; i < static_cast<int>(t); ++i)
+    base += aligned_bytes(layer, static_cast<Tensor>(i));
+  return base;
+}
+
+uint64_t dram_data_end(const Layer& layer) {
+  return dram_base(layer, Tensor::outputs) + aligned_bytes(layer, Tensor::outputs);
+}
+
 }  // namespace tessera

@@ -62,4 +62,11 @@ struct GemmRange {
 [[nodiscard]] bool input_coordinate(const Layer& layer, int64_t m, int64_t k,
                                     std::array<int64_t, 4>& at);
 
+// DRAM layout of a layer's tensors: inputs, weights, outputs from address 0, each 4 KiB aligned
+// (dense size, an upper bound for compressed tensors).
+[[nodiscard]] uint64_t dram_base(const Layer& layer, Tensor t);
+// The first 4 KiB-aligned address after the layer's tensors; off-chip metadata (authentication
+// tags) is placed from here on, so it stays inside a DRAM that holds the layer.
+[[nodiscard]] uint64_t dram_data_end(const Layer& layer);
+
 }  // namespace tessera

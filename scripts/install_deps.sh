@@ -12,6 +12,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev
   clang-format clang-tidy
   gnuplot-nox               # plots (PNG) of the experiment scripts
+  jq                        # reading JSON reports in the experiment scripts
 )
 
 missing=()

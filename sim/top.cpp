@@ -43,6 +43,16 @@ struct Accelerator {
     crypto->to_dram.bind(dram->port);
   }
 
+  [[nodiscard]] ArchitectureFacts facts() const {
+    ArchitectureFacts f;
+    f.array = pe_array->shape();
+    f.dataflow = pe_array->dataflow();
+    f.buffer_capacity_bytes = buffer->capacity_bytes();
+    f.double_buffered = buffer->double_buffered();
+    f.dram_bytes_per_cycle = dram->peak_bytes_per_cycle();
+    return f;
+  }
+
   [[nodiscard]] std::vector<std::pair<const Component*, std::string>> components(
       const ArchConfig& arch) const {
     return {{controller.get(), arch.module("controller").impl},
@@ -63,6 +73,12 @@ uint64_t counter(const ComponentResult& c, const std::string& name) {
 
 }  // namespace
 
+ArchitectureFacts architecture_facts(const ArchConfig& arch) {
+  Component::set_clock_mhz(arch.system.get_real("clock_mhz"));
+  const Accelerator acc(arch);
+  return acc.facts();
+}
+
 RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable& energy,
                    const RunOptions& options) {
   Component::set_clock_mhz(arch.system.get_real("clock_mhz"));
@@ -82,11 +98,7 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   w.trace = &trace;
   w.functional = options.functional;
   w.seed = options.seed;
-  w.facts.array = shape;
-  w.facts.dataflow = acc.pe_array->dataflow();
-  w.facts.buffer_capacity_bytes = acc.buffer->capacity_bytes();
-  w.facts.double_buffered = acc.buffer->double_buffered();
-  w.facts.dram_bytes_per_cycle = acc.dram->peak_bytes_per_cycle();
+  w.facts = acc.facts();
   w.events.on_start = [&](const Layer&) {
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
   };
@@ -117,6 +129,7 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
     result.layers.push_back(std::move(l));
   };
   acc.controller->set_workload(std::move(w));
+  acc.crypto->set_attacks(options.attacks);
 
   sc_core::sc_start();
   if (acc.controller->failure()) std::rethrow_exception(acc.controller->failure());

@@ -4,7 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "crypto/attack.h"
+#include "models/controller/interface.h"
 #include "sim/arch_config.h"
 #include "sim/energy_table.h"
 #include "sim/result.h"
@@ -15,7 +18,12 @@ namespace tessera {
 struct RunOptions {
   bool functional = false;
   uint64_t seed = 1;
+  std::vector<Attack> attacks;  // on protected off-chip data (needs functional)
 };
+
+// What the controller plans with (array, buffer, DRAM), read from the modules the architecture
+// names. Elaborates them, so it cannot be combined with simulate() in one process.
+[[nodiscard]] ArchitectureFacts architecture_facts(const ArchConfig& arch);
 
 // Elaborates and simulates. SystemC allows this once per process. Throws InputError for a
 // workload the architecture cannot run and SimulationError when the simulation finds an error.

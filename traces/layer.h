@@ -36,6 +36,14 @@ struct Mapping {
   std::optional<Dataflow> dataflow;        // overrides the PE array's configured dataflow
 };
 
+// Authentication blocks of the off-chip tensors (the `security:` key): per tensor, in the order
+// inputs, weights, outputs, a block size in elements of the tensor's row-major layout, or
+// kTileBlocks for one block per buffer tile.
+struct Security {
+  static constexpr int64_t kTileBlocks = 0;
+  std::array<int64_t, 3> auth_block_words{kTileBlocks, kTileBlocks, kTileBlocks};
+};
+
 struct ConvShape {
   int64_t batch = 1;
   int64_t in_h = 1, in_w = 1;
@@ -53,6 +61,8 @@ struct Layer {
   ConvShape shape;         // a GEMM is stored in its conv form (see above)
   int precision_bits = 8;  // of inputs and weights; outputs are written at the same precision
   Mapping mapping;
+  // Absent: one authentication block per tile for every tensor.
+  std::optional<Security> security;
   int line = 0;  // line of the layer in its trace file, for error messages
 
   [[nodiscard]] GemmExtents gemm() const {

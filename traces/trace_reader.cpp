@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "sim/numbers.h"
 #include "traces/text_file.h"
 #include "traces/yaml_util.h"
 
@@ -85,6 +86,40 @@ struct Reader {
     return m;
   }
 
+  // security: {inputs: {auth_block: 64}, weights: {auth_block: tile}, ...}
+  Security security(const YAML::Node& n, const Layer& l, const std::string& ctx) const {
+    if (!n.IsMap()) fail(n, ctx, "expected a map of tensors (inputs, weights, outputs)");
+    yaml::require_known_keys(n, {"inputs", "weights", "outputs"}, file, ctx);
+    const ConvShape& s = l.shape;
+    const GemmExtents g = l.gemm();
+    const std::array<int64_t, 3> elements{s.batch * s.in_h * s.in_w * s.channels,
+                                          s.channels * s.filter_h * s.filter_w * s.filters,
+                                          g[0] * g[1]};
+    const std::array<const char*, 3> names{"inputs", "weights", "outputs"};
+    Security sec;
+    for (size_t t = 0; t < 3; ++t) {
+      const YAML::Node tensor = n[names[t]];
+      if (!tensor) continue;
+      const std::string f = ctx + "." + names[t];
+      if (!tensor.IsMap()) fail(tensor, f, "expected {auth_block: tile} or {auth_block: WORDS}");
+      yaml::require_known_keys(tensor, {"auth_block"}, file, f);
+      const YAML::Node block = tensor["auth_block"];
+      if (!block) fail(tensor, f + ".auth_block", "missing");
+      if (block.IsScalar() && block.Scalar() == "tile") continue;
+      if (!block.IsScalar() || !parse_int(block.Scalar())) {
+        fail(block, f + ".auth_block", "expected tile or a block size in words");
+      }
+      const int64_t words = yaml::to_int(block, file, f + ".auth_block", 1);
+      if (words > elements[t]) {
+        fail(block, f + ".auth_block",
+             "block of " + std::to_string(words) + " words is larger than the tensor (" +
+                 std::to_string(elements[t]) + " words)");
+      }
+      sec.auth_block_words[t] = words;
+    }
+    return sec;
+  }
+
   void conv(const YAML::Node& n, Layer& l, const std::string& ctx) const {
     yaml::require_known_keys(
         n,
@@ -140,7 +175,7 @@ struct Reader {
     if (l.name.empty()) fail(n["name"], ctx + "name", "must not be empty");
     if (!n["op"]) fail(n, ctx + "op", "missing");
     const std::string op = yaml::to_string(n["op"], file, ctx + "op");
-    for (const char* reserved : {"sparsity", "security"}) {
+    for (const char* reserved : {"sparsity"}) {
       if (n[reserved]) fail(n[reserved], ctx + reserved, "reserved for a later trace version");
     }
     if (op == "conv") {
@@ -160,6 +195,7 @@ struct Reader {
       l.precision_bits = static_cast<int>(bits);
     }
     if (n["mapping"]) l.mapping = mapping(n["mapping"], ctx + "mapping");
+    if (n["security"]) l.security = security(n["security"], l, ctx + "security");
     const GemmExtents g = l.gemm();
     // Checked here rather than in the tiler so the message points at the offending value.
     if (l.mapping.buffer_tile) {

@@ -58,6 +58,24 @@ void emit_mapping(YAML::Emitter& out, const Mapping& m) {
   out << YAML::EndMap;
 }
 
+void emit_security(YAML::Emitter& out, const std::optional<Security>& security) {
+  if (!security) return;
+  out << YAML::Key << "security" << YAML::Value << YAML::BeginMap;
+  const char* const names[] = {"inputs", "weights", "outputs"};
+  for (size_t t = 0; t < 3; ++t) {
+    const int64_t words = security->auth_block_words[t];
+    out << YAML::Key << names[t] << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "auth_block" << YAML::Value;
+    if (words == Security::kTileBlocks) {
+      out << "tile";
+    } else {
+      out << words;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 void emit_layer(YAML::Emitter& out, const Layer& layer) {
   const ConvShape& s = layer.shape;
   out << YAML::BeginMap;
@@ -82,6 +100,7 @@ void emit_layer(YAML::Emitter& out, const Layer& layer) {
   }
   out << YAML::Key << "precision" << YAML::Value << layer.precision_bits;
   emit_mapping(out, layer.mapping);
+  emit_security(out, layer.security);
   out << YAML::EndMap;
 }
 

@@ -90,6 +90,7 @@ class TiledController : public Controller {
 
   void run_layer(const Layer& layer, const TilePlan& plan, size_t index) {
     if (workload_.events.on_start) workload_.events.on_start(layer);
+    buffer_tile_ = plan.tile;
     const uint64_t start = to_cycles(sc_core::sc_time_stamp());
     if (workload_.functional) load_tensors(layer, index);
 
@@ -217,6 +218,8 @@ class TiledController : public Controller {
     tr.ext.layer = &layer;
     tr.ext.tensor = tensor;
     tr.ext.box = tensor_box(layer, tensor, r);
+    tr.ext.range = r;
+    tr.ext.buffer_tile = buffer_tile_;
     tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
     tr.ext.slot = s;
     tr.ext.functional = workload_.functional;
@@ -270,16 +273,7 @@ class TiledController : public Controller {
     return now + to_cycles(delay);
   }
 
-  // DRAM layout of a layer's tensors: inputs, weights, outputs, each 4 KiB aligned.
-  static uint64_t base_of(const Layer& layer, Tensor t) {
-    uint64_t base = 0;
-    for (int i = 0; i < static_cast<int>(t); ++i) {
-      const auto bytes = static_cast<uint64_t>(
-          box_bytes(whole_tensor(layer, static_cast<Tensor>(i)), layer.precision_bits));
-      base += (bytes + 4095) / 4096 * 4096;
-    }
-    return base;
-  }
+  static uint64_t base_of(const Layer& layer, Tensor t) { return dram_base(layer, t); }
   static uint64_t address_of(const Layer& layer, Tensor t, const Box& box) {
     return base_of(layer, t) +
            static_cast<uint64_t>(box.first_element() * layer.precision_bits / 8);
@@ -291,6 +285,7 @@ class TiledController : public Controller {
     tr.ext.layer = &layer;
     tr.ext.tensor = t;
     tr.ext.box = whole_tensor(layer, t);
+    tr.ext.buffer_tile = buffer_tile_;
     tr.ext.functional = true;
     tr.prepare(cmd, base_of(layer, t), values.data(), values.size());
     to_buffer->transport_dbg(tr.payload);
@@ -329,6 +324,7 @@ class TiledController : public Controller {
 
   Workload workload_;
   std::vector<TilePlan> plans_;
+  GemmExtents buffer_tile_{};  // of the layer being replayed
   std::vector<int32_t> inputs_, weights_;
   uint64_t& tiles_;
   uint64_t& fetches_;

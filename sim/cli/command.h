@@ -44,5 +44,6 @@ extern const Command run_command;
 extern const Command config_command;
 extern const Command import_command;
 extern const Command dram_command;
+extern const Command secure_schedule_command;
 
 }  // namespace tessera::cli

@@ -17,6 +17,7 @@ const Command* const kCommands[] = {
     &config_command,
     &import_command,
     &dram_command,
+    &secure_schedule_command,
 };
 
 int dispatch(int argc, char** argv) {

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "crypto/attack.h"
 #include "sim/cli/command.h"
 #include "sim/embedded_files.h"
 #include "sim/energy_table.h"
@@ -16,6 +17,7 @@ int run(const Args& args) {
   ArchOptions arch;
   std::string trace_path, energy_path, json_path, csv_path;
   uint64_t seed = 1;
+  std::vector<std::string> tamper, tamper_tag, replay;
   po::options_description d("run options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
       "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
@@ -23,7 +25,14 @@ int run(const Args& args) {
       "csv", po::value(&csv_path), "write the per-layer CSV report to FILE")(
       "functional", "carry real values and check every output against a reference")(
       "seed", po::value(&seed), "seed of the functional-mode tensors (default 1)")(
-      "quiet,q", "print no summary");
+      "quiet,q", "print no summary")(
+      "tamper", po::value(&tamper)->composing(),
+      "LAYER:TENSOR:BYTE[:BIT]: flip a bit of that tensor's ciphertext in DRAM (implies "
+      "--functional; needs crypto: aes_gcm)")(
+      "tamper-tag", po::value(&tamper_tag)->composing(),
+      "LAYER:TENSOR:BYTE[:BIT]: flip a bit of the tag of the block holding that byte")(
+      "replay", po::value(&replay)->composing(),
+      "LAYER:TENSOR: roll the tensor's first block back to an older ciphertext and tag");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -42,6 +51,16 @@ int run(const Args& args) {
   RunOptions options;
   options.functional = vm.count("functional") > 0;
   options.seed = seed;
+  for (const auto& [kind, specs] :
+       {std::pair{Attack::Kind::data, &tamper}, std::pair{Attack::Kind::tag, &tamper_tag},
+        std::pair{Attack::Kind::replay, &replay}}) {
+    for (const std::string& spec : *specs) {
+      options.attacks.push_back(parse_attack(kind, spec, to_string(kind)));
+    }
+  }
+  check_attacks(options.attacks, trace);
+  // Attacks need real ciphertext in DRAM.
+  if (!options.attacks.empty()) options.functional = true;
   const RunResult result = simulate(trace, config, energy, options);
   write_reports(result, json_path.empty() ? std::nullopt : std::optional(json_path),
                 csv_path.empty() ? std::nullopt : std::optional(csv_path));
@@ -54,7 +73,8 @@ int run(const Args& args) {
 const Command run_command{
     "run",
     "tessera [run] [TRACE] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
-    "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n",
+    "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n"
+    "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n",
     run};
 
 }  // namespace tessera::cli

@@ -1,0 +1,289 @@
+// crypto: aes_gcm — authenticated encryption of off-chip data, SecureLoop-style (Lee et al.,
+// MICRO 2023). Every tensor in DRAM is cut into authentication blocks (the layer's `security:`
+// key: a size in elements, or one block per tile), each one AES-GCM message with a tag kept in a
+// tag region of DRAM.
+//
+// Reads fetch every block the box overlaps and the blocks' tags, then verify and decrypt them;
+// writes encrypt whole blocks, first reading (and verifying) any block the box covers only in
+// part. The engines are a contended resource: a transfer's blocks are shared out over the engines
+// serving its tensor, and a transfer waits while they are busy with earlier ones.
+//
+// In functional mode the data are real: DRAM holds AES-GCM ciphertext and tags (ProtectedStore),
+// and a block that fails verification stops the simulation.
+#include <algorithm>
+#include <memory>
+#include <random>
+
+#include "crypto/auth_blocks.h"
+#include "crypto/engine_timing.h"
+#include "crypto/interface.h"
+#include "crypto/protected_store.h"
+#include "sim/error.h"
+#include "sim/numbers.h"
+#include "sim/registry.h"
+
+namespace tessera {
+namespace {
+
+// The blocks one transfer touches and the work they need.
+struct BlockWork {
+  int64_t blocks = 0, partial_blocks = 0;
+  int64_t bytes = 0, partial_bytes = 0;             // modelled bytes of all / partly covered blocks
+  uint64_t aes_blocks = 0, partial_aes_blocks = 0;  // 128-bit data blocks in those messages
+  uint64_t full_message = 0;          // 128-bit data blocks of a whole block's message
+  uint64_t last_message = 0;          // of the last block (the tensor's tail may be shorter)
+  uint64_t last_partial_message = 0;  // of the last partly covered block
+  int64_t first_block = 0;
+};
+
+class AesGcmEngine : public CryptoEngine {
+ public:
+  AesGcmEngine(const sc_core::sc_module_name& name, const ParamValues& p)
+      : CryptoEngine(name, p),
+        kind_(*find_engine_kind(p.get_string("engine"))),
+        tag_bytes_(static_cast<size_t>(std::stoi(p.get_string("tag_bits")) / 8)),
+        shared_(p.get_bool("shared_engines")),
+        aes_(stats().counter(std::string("aes_block_") + kind_.name, "128-bit blocks",
+                             "AES block operations (data counter blocks and tag masks)", true)),
+        gf_(stats().counter(std::string("gf_multiply_") + kind_.name, "multiplies",
+                            "GF(2^128) multiplies of GHASH", true)),
+        verified_(stats().counter("blocks_verified", "blocks", "authentication blocks verified")),
+        encrypted_(
+            stats().counter("blocks_encrypted", "blocks", "authentication blocks encrypted")),
+        redundant_read_(stats().counter("redundant_read_bytes", "bytes",
+                                        "bytes of fetched blocks beyond the requested data")),
+        redundant_written_(stats().counter("redundant_write_bytes", "bytes",
+                                           "bytes of written blocks beyond the written data")),
+        rmw_(stats().counter("rmw_read_bytes", "bytes",
+                             "bytes of partly written blocks read back first")),
+        tag_read_(stats().counter("tag_bytes_read", "bytes", "tag bytes read from DRAM")),
+        tag_written_(stats().counter("tag_bytes_written", "bytes", "tag bytes written to DRAM")),
+        busy_(stats().counter("engine_busy_cycles", "cycles",
+                              "cycles the engines serving a transfer were busy with it")),
+        waits_(stats().counter("engine_wait_cycles", "cycles",
+                               "cycles transfers waited for a busy engine")) {
+    const std::array<int64_t, kNumTensors> per_tensor{
+        p.get_int("inputs_engines"), p.get_int("weights_engines"), p.get_int("outputs_engines")};
+    if (shared_) {
+      engines_ = {per_tensor[0] + per_tensor[1] + per_tensor[2]};
+    } else {
+      engines_.assign(per_tensor.begin(), per_tensor.end());
+    }
+    pool_free_.assign(engines_.size(), 0);
+    std::mt19937_64 rng(static_cast<uint64_t>(p.get_int("key_seed")));
+    Bytes key(static_cast<size_t>(std::stoi(p.get_string("key_bits")) / 8));
+    for (auto& b : key) b = static_cast<uint8_t>(rng());
+    store_ = std::make_unique<ProtectedStore>(key, tag_bytes_);
+  }
+
+  void set_attacks(std::vector<Attack> attacks) override { attacks_ = std::move(attacks); }
+
+ protected:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
+    TileExtension& ext = extension_of(p);
+    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
+    const uint64_t arrival = now + to_cycles(delay);
+    const int bits = ext.layer->precision_bits;
+    const uint64_t base = base_of(p, ext);
+    const int64_t words = words_of(ext);
+    const BlockWork work = block_work(ext, words);
+    const uint64_t data_address =
+        words == Security::kTileBlocks
+            ? p.get_address()
+            : base + static_cast<uint64_t>(work.first_block * words * bits / 8);
+    const uint64_t tag_address =
+        tag_base(*ext.layer, ext.tensor) + static_cast<uint64_t>(work.first_block) * tag_bytes_;
+    const auto tags = static_cast<int64_t>(tag_bytes_) * work.blocks;
+    const size_t pool = shared_ ? 0 : static_cast<size_t>(ext.tensor);
+    uint64_t done = 0;
+    auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
+
+    if (p.is_read()) {
+      const uint64_t fetched =
+          std::max(dram(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes, arrival),
+                   dram(tlm::TLM_READ_COMMAND, ext, tag_address, tags, arrival));
+      done = run_engines(pool, fetched, work.blocks, work.full_message, work.last_message);
+      count(work.blocks, work.aes_blocks);
+      verified_ += static_cast<uint64_t>(work.blocks);
+      redundant_read_ += static_cast<uint64_t>(work.bytes - ext.bytes);
+      tag_read_ += static_cast<uint64_t>(tags);
+      if (data != nullptr) store_->read(base, ext, data);
+    } else {
+      uint64_t ready = arrival;
+      if (work.partial_blocks > 0) {  // read-modify-write: bring back and verify partial blocks
+        const int64_t partial_tags = static_cast<int64_t>(tag_bytes_) * work.partial_blocks;
+        const uint64_t back =
+            std::max(dram(tlm::TLM_READ_COMMAND, ext, data_address, work.partial_bytes, arrival),
+                     dram(tlm::TLM_READ_COMMAND, ext, tag_address, partial_tags, arrival));
+        ready = run_engines(pool, back, work.partial_blocks, work.full_message,
+                            work.last_partial_message);
+        count(work.partial_blocks, work.partial_aes_blocks);
+        verified_ += static_cast<uint64_t>(work.partial_blocks);
+        rmw_ += static_cast<uint64_t>(work.partial_bytes);
+        tag_read_ += static_cast<uint64_t>(partial_tags);
+      }
+      const uint64_t sealed =
+          run_engines(pool, ready, work.blocks, work.full_message, work.last_message);
+      count(work.blocks, work.aes_blocks);
+      encrypted_ += static_cast<uint64_t>(work.blocks);
+      redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
+      tag_written_ += static_cast<uint64_t>(tags);
+      done = std::max(dram(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes, sealed),
+                      dram(tlm::TLM_WRITE_COMMAND, ext, tag_address, tags, sealed));
+      if (data != nullptr) store_->write(base, ext, data);
+    }
+    delay = cycles(done - now);
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+  // Loads (a whole tensor written) encrypt it into DRAM; reads verify and decrypt.
+  unsigned debug_transport(tlm::tlm_generic_payload& p) override {
+    TileExtension& ext = extension_of(p);
+    const uint64_t base = base_of(p, ext);
+    auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
+    const Box whole = whole_tensor(*ext.layer, ext.tensor);
+    if (p.is_write() && ext.box == whole) {
+      store_->load(base, *ext.layer, ext.tensor, words_of(ext), ext.buffer_tile, data);
+      for (const Attack& a : attacks_) {
+        if (a.layer == ext.layer->name && a.tensor == ext.tensor) store_->attack(base, a);
+      }
+    } else if (p.is_write()) {
+      store_->write(base, ext, data);
+    } else {
+      store_->read(base, ext, data);
+    }
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    return p.get_data_length();
+  }
+
+ private:
+  // Tags live right after the layer's tensors, one area per tensor sized for the worst case of one
+  // block per element (a tile block covers at least one element too), so areas never overlap.
+  [[nodiscard]] uint64_t tag_base(const Layer& layer, Tensor t) const {
+    uint64_t base = dram_data_end(layer);
+    for (int i = 0; i < static_cast<int>(t); ++i) {
+      const auto area =
+          static_cast<uint64_t>(whole_tensor(layer, static_cast<Tensor>(i)).volume()) * tag_bytes_;
+      base += (area + 4095) / 4096 * 4096;
+    }
+    return base;
+  }
+
+  static uint64_t base_of(const tlm::tlm_generic_payload& p, const TileExtension& ext) {
+    return p.get_address() -
+           static_cast<uint64_t>(ext.box.first_element() * ext.layer->precision_bits / 8);
+  }
+
+  static int64_t words_of(const TileExtension& ext) {
+    return ext.layer->security
+               ? ext.layer->security->auth_block_words[static_cast<size_t>(ext.tensor)]
+               : Security::kTileBlocks;
+  }
+
+  static uint64_t aes_blocks_of(int64_t elements, int bits) {
+    return static_cast<uint64_t>(ceil_div(elements * bits, 128));
+  }
+
+  static BlockWork block_work(const TileExtension& ext, int64_t words) {
+    const int bits = ext.layer->precision_bits;
+    BlockWork w;
+    if (words == Security::kTileBlocks) {
+      w.blocks = 1;
+      w.bytes = ext.bytes;
+      w.aes_blocks = w.full_message = w.last_message = aes_blocks_of(ext.box.volume(), bits);
+      return w;
+    }
+    const BlockCount c = count_auth_blocks(ext.box, words);
+    const int64_t total = tensor_elements(ext.box);
+    const int64_t last = (total - 1) / words, tail = total - last * words;
+    const bool short_tail = tail < words && c.last_block == last;
+    const bool tail_full = short_tail && c.full_block_elements != c.full_blocks * words;
+    w.blocks = c.blocks;
+    w.partial_blocks = c.blocks - c.full_blocks;
+    w.bytes = ceil_div(c.block_elements * bits, 8);
+    w.partial_bytes = ceil_div((c.block_elements - c.full_block_elements) * bits, 8);
+    const uint64_t full = aes_blocks_of(words, bits), short_one = aes_blocks_of(tail, bits);
+    w.aes_blocks =
+        static_cast<uint64_t>(c.blocks - short_tail) * full + (short_tail ? short_one : 0);
+    const bool tail_partial = short_tail && !tail_full;
+    w.partial_aes_blocks = static_cast<uint64_t>(w.partial_blocks - tail_partial) * full +
+                           (tail_partial ? short_one : 0);
+    w.full_message = full;
+    w.last_message = short_tail ? short_one : full;
+    w.last_partial_message = tail_partial ? short_one : full;
+    w.first_block = c.first_block;
+    return w;
+  }
+
+  // `messages` GCM messages (of `blocks` data blocks, the last of `last_blocks`) on the engines
+  // of `pool`, as soon as both the data (`ready`) and the engines are there. Returns the cycle
+  // they are done.
+  uint64_t run_engines(size_t pool, uint64_t ready, int64_t messages, uint64_t blocks,
+                       uint64_t last_blocks) {
+    if (messages == 0) return ready;
+    const uint64_t start = std::max(ready, pool_free_[pool]);
+    const uint64_t work = pool_cycles(kind_, engines_[pool], messages, blocks, last_blocks);
+    waits_ += start - ready;
+    busy_ += work;
+    pool_free_[pool] = start + work;
+    return start + work;
+  }
+
+  void count(int64_t messages, uint64_t data_blocks) {
+    aes_ += data_blocks + static_cast<uint64_t>(messages);
+    gf_ += data_blocks + static_cast<uint64_t>(messages);
+  }
+
+  // A DRAM transfer of `bytes` issued at cycle `issue`; returns its completion cycle.
+  uint64_t dram(tlm::tlm_command cmd, const TileExtension& ext, uint64_t address, int64_t bytes,
+                uint64_t issue) {
+    if (bytes == 0) return issue;
+    Transaction tr;
+    tr.ext = ext;
+    tr.ext.command = Command::memory;
+    tr.ext.bytes = bytes;
+    tr.prepare(cmd, address);
+    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
+    sc_core::sc_time d = cycles(issue - now);
+    to_dram->b_transport(tr.payload, d);
+    check_response(tr.payload, name());
+    return now + to_cycles(d);
+  }
+
+  const EngineKind& kind_;
+  size_t tag_bytes_;
+  bool shared_;
+  std::vector<int64_t> engines_;     // engines per pool (one pool per tensor, or one shared)
+  std::vector<uint64_t> pool_free_;  // cycle each pool is free again
+  std::unique_ptr<ProtectedStore> store_;
+  std::vector<Attack> attacks_;
+  uint64_t& aes_;
+  uint64_t& gf_;
+  uint64_t& verified_;
+  uint64_t& encrypted_;
+  uint64_t& redundant_read_;
+  uint64_t& redundant_written_;
+  uint64_t& rmw_;
+  uint64_t& tag_read_;
+  uint64_t& tag_written_;
+  uint64_t& busy_;
+  uint64_t& waits_;
+};
+
+}  // namespace
+
+TESSERA_REGISTER(CryptoEngine, aes_gcm, AesGcmEngine,
+                 "AES-GCM authenticated encryption with authentication blocks and tags in DRAM",
+                 {choice_param("engine", "pipelined", {"pipelined", "parallel", "serial"},
+                               "AES-GCM engine kind (latency and energy per 128-bit block, 40 nm)"),
+                  choice_param("key_bits", "128", {"128", "256"}, "AES key size"),
+                  choice_param("tag_bits", "64", {"32", "64", "96", "104", "112", "120", "128"},
+                               "tag length (GCM tags may be truncated to these)"),
+                  int_param("inputs_engines", 1, "engines", "engines serving input tensors"),
+                  int_param("weights_engines", 1, "engines", "engines serving weight tensors"),
+                  int_param("outputs_engines", 1, "engines", "engines serving output tensors"),
+                  bool_param("shared_engines", false,
+                             "all engines form one pool serving every tensor"),
+                  int_param("key_seed", 1, "", "seed the on-chip key is drawn from", 0)});
+
+}  // namespace tessera

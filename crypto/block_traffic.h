@@ -1,0 +1,52 @@
+// Off-chip traffic of a layer's tensors under a choice of authentication blocks, in closed form:
+// the layer's tile loop nest is walked once to find which boxes are fetched and written back how
+// often (the controller's reuse rules, see models/controller/tiled.cpp), and each distinct box is
+// priced with the closed-form block count.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "models/controller/tiler.h"
+#include "models/tile_geometry.h"
+
+namespace tessera {
+
+struct BlockTraffic {
+  int64_t requested_read = 0, block_read = 0;    // bytes asked for / bytes of whole blocks read
+  int64_t rmw_read = 0;                          // bytes of partly written blocks read back
+  int64_t requested_write = 0, block_write = 0;  // bytes written / bytes of whole blocks written
+  int64_t tag_read = 0, tag_write = 0;           // tag bytes
+  int64_t redundant() const {
+    return block_read - requested_read + block_write - requested_write + rmw_read;
+  }
+  int64_t tags() const { return tag_read + tag_write; }
+  int64_t extra() const { return redundant() + tags(); }
+};
+
+// The boxes of one tensor a layer moves, with how many times each is read and written.
+struct TensorTransfers {
+  Tensor tensor = Tensor::inputs;
+  struct Moves {
+    Box box;
+    int64_t reads = 0, writes = 0;
+  };
+  std::vector<Moves> boxes;  // distinct boxes
+};
+
+// Walks the layer's tile loop nest under `plan`.
+[[nodiscard]] std::vector<TensorTransfers> layer_transfers(const Layer& layer,
+                                                           const TilePlan& plan);
+
+// Traffic of one tensor's transfers with blocks of `words` elements (Security::kTileBlocks: one
+// block per tile) and tags of `tag_bytes`.
+[[nodiscard]] BlockTraffic block_traffic(const Layer& layer, const TensorTransfers& transfers,
+                                         int64_t words, int64_t tag_bytes);
+
+// Bytes of DRAM traffic to re-encrypt a whole tensor from one block size to another: read it and
+// its tags, write it back with the new tags.
+[[nodiscard]] int64_t reencryption_bytes(const Layer& layer, const TensorTransfers& transfers,
+                                         int64_t from_words, int64_t to_words, int64_t tag_bytes);
+
+}  // namespace tessera
