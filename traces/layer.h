@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "traces/sparsity.h"
+
 namespace tessera {
 
 enum class Op { conv, gemm };
@@ -53,7 +55,8 @@ struct Layer {
   ConvShape shape;         // a GEMM is stored in its conv form (see above)
   int precision_bits = 8;  // of inputs and weights; outputs are written at the same precision
   Mapping mapping;
-  int line = 0;  // line of the layer in its trace file, for error messages
+  SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
+  int line = 0;                  // line of the layer in its trace file, for error messages
 
   [[nodiscard]] GemmExtents gemm() const {
     return {shape.batch * shape.out_h * shape.out_w, shape.filters,
