@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <optional>
 
 #include <tlm_utils/simple_initiator_socket.h>
 
@@ -23,6 +24,9 @@ struct ArchitectureFacts {
   int64_t buffer_capacity_bytes = 0;
   bool double_buffered = true;
   double dram_bytes_per_cycle = 0;  // peak; 0 means unlimited
+  // Bytes a weight tile occupies when the sparse decoder stores it compressed (values and
+  // metadata); nothing when it is stored dense. Empty: always dense.
+  std::function<std::optional<int64_t>(const Layer&, const GemmRange&)> stored_weight_bytes;
 };
 
 // Told at every layer boundary, so the top level can take per-layer snapshots of all counters.
