@@ -5,6 +5,7 @@
 #include "sim/energy_table.h"
 #include "sim/report.h"
 #include "sim/top.h"
+#include "traces/sparsify.h"
 #include "traces/trace_reader.h"
 
 namespace po = boost::program_options;
@@ -14,7 +15,7 @@ namespace {
 
 int run(const Args& args) {
   ArchOptions arch;
-  std::string trace_path, energy_path, json_path, csv_path;
+  std::string trace_path, energy_path, json_path, csv_path, sparsify;
   uint64_t seed = 1;
   po::options_description d("run options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
@@ -23,6 +24,8 @@ int run(const Args& args) {
       "csv", po::value(&csv_path), "write the per-layer CSV report to FILE")(
       "functional", "carry real values and check every output against a reference")(
       "seed", po::value(&seed), "seed of the functional-mode tensors (default 1)")(
+      "sparsify", po::value(&sparsify),
+      "weights=SPEC: every layer's weight sparsity (dense, hss:G:H[,G:H...], nm:G:H, density:X)")(
       "quiet,q", "print no summary");
   add_arch_options(d, arch);
   po::positional_options_description pos;
@@ -33,9 +36,14 @@ int run(const Args& args) {
     return 0;
   }
   // Everything is read and checked before anything is simulated or written.
-  const Trace trace = trace_path.empty() ? parse_trace(std::string(embedded_trace_yaml()),
-                                                       "<built-in resnet50 trace>")
-                                         : read_trace_file(trace_path);
+  Trace trace = trace_path.empty()
+                    ? parse_trace(std::string(embedded_trace_yaml()), "<built-in resnet50 trace>")
+                    : read_trace_file(trace_path);
+  if (!sparsify.empty()) {
+    for (const std::string& note : sparsify_weights(trace, parse_sparsify_option(sparsify))) {
+      std::cerr << "tessera: note: --sparsify: " << note << "\n";
+    }
+  }
   const ArchConfig config = load_arch_options(arch);
   const EnergyTable energy =
       energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
@@ -54,7 +62,8 @@ int run(const Args& args) {
 const Command run_command{
     "run",
     "tessera [run] [TRACE] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
-    "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n",
+    "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n"
+    "                     [--sparsify weights=SPEC]\n",
     run};
 
 }  // namespace tessera::cli
