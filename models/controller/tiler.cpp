@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "models/tile_geometry.h"
@@ -80,6 +81,19 @@ struct Candidate {
   int64_t traffic;
 };
 
+// Bytes by which a weight tile stored compressed outgrows its dense box (metadata can outweigh
+// the values it saves at low sparsity); 0 when stored dense.
+int64_t stored_weight_excess(const Layer& layer, const GemmExtents& tile,
+                             const ArchitectureFacts& f) {
+  if (!f.stored_weight_bytes) return 0;
+  const GemmExtents g = layer.gemm();
+  const GemmRange r{0, std::min(tile[0], g[0]), 0, std::min(tile[1], g[1]),
+                    0, std::min(tile[2], g[2])};
+  const std::optional<int64_t> stored = f.stored_weight_bytes(layer, r);
+  if (!stored) return 0;
+  return std::max<int64_t>(0, *stored - box_bytes(weight_box(layer, r), layer.precision_bits));
+}
+
 SourceLocation where(const std::string& file, const Layer& layer, const std::string& field) {
   return {file, layer.line, field};
 }
@@ -149,7 +163,8 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
                 " must be between 1 and the layer's extent " + std::to_string(g[d]));
       }
     }
-    const int64_t need = max_tile_footprint(layer, plan.tile);
+    const int64_t need =
+        max_tile_footprint(layer, plan.tile) + stored_weight_excess(layer, plan.tile, f);
     if (need > slot) {
       throw InputError(where(file, layer, "mapping.buffer_tile"),
                        "layer '" + layer.name + "': a tile needs " + std::to_string(need) +
@@ -170,7 +185,9 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     for (int64_t n : ns) {
       for (int64_t k : ks) {
         const GemmExtents tile{m, n, k};
-        if (tile_footprint_bytes(layer, tile) > slot) continue;
+        if (tile_footprint_bytes(layer, tile) + stored_weight_excess(layer, tile, f) > slot) {
+          continue;
+        }
         const LoopOrder order = layer.mapping.loop_order.value_or(best_order(tile));
         const int64_t traffic = estimated_dram_bytes(layer, tile, order);
         fitting.push_back({tile, order, time_of(tile, traffic), traffic});
@@ -183,7 +200,7 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     return a.tile[0] * a.tile[1] * a.tile[2] > b.tile[0] * b.tile[1] * b.tile[2];
   });
   for (const Candidate& c : fitting) {
-    if (max_tile_footprint(layer, c.tile) <= slot) {
+    if (max_tile_footprint(layer, c.tile) + stored_weight_excess(layer, c.tile, f) <= slot) {
       plan.tile = c.tile;
       plan.order = c.order;
       return plan;

@@ -18,8 +18,8 @@ int64_t metadata_before(const SparsitySpec& spec, int64_t x) {
   return hss_metadata_bits(spec, 1) * x / spec.top_span();
 }
 
-// Values column j keeps in rows [k0, k1) of unstructured weights: a seeded draw with the
-// density's probability per value, the same for every visit of the same tile.
+// Values column j keeps in rows [k0, k1) of unstructured weights, drawn (seeded, the same for
+// every visit of the same tile) as if each value were kept with the density's probability.
 int64_t sampled_column_count(const Layer& layer, const SparsitySpec& spec, int64_t j, int64_t k0,
                              int64_t k1) {
   const uint64_t seed = std::hash<std::string>{}(layer.name) ^
@@ -51,12 +51,16 @@ std::optional<WeightWork> CompressedDecoder::weight_work(const Layer& layer,
     w.effectual = kept * n;
     w.metadata_bits = (metadata_before(f->spec, r.k1) - metadata_before(f->spec, r.k0)) * n;
   } else {
-    const bool balanced = f->spec.kind == SparsitySpec::Kind::hss;
-    for (int64_t j = r.n0; j < r.n1; ++j) {
-      const int64_t kept = balanced ? kept_before(f->spec, r.k1) - kept_before(f->spec, r.k0)
-                                    : sampled_column_count(layer, f->spec, j, r.k0, r.k1);
-      w.rows = std::max(w.rows, kept);
-      w.effectual += kept;
+    // The density's share of the values is stored and multiplied; how it falls into columns is
+    // drawn per column (HSS weights are balanced: every column keeps the same number), and the
+    // fullest column sets how long the array steps.
+    const int64_t per_column = kept_before(f->spec, r.k1) - kept_before(f->spec, r.k0);
+    w.effectual = per_column * n;
+    w.rows = per_column;
+    if (f->spec.kind == SparsitySpec::Kind::density) {
+      for (int64_t j = r.n0; j < r.n1; ++j) {
+        w.rows = std::max(w.rows, sampled_column_count(layer, f->spec, j, r.k0, r.k1));
+      }
     }
     w.metadata_bits = r.k() * n;
   }
