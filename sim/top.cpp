@@ -89,11 +89,11 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   w.facts.dram_bytes_per_cycle = acc.dram->peak_bytes_per_cycle();
   const SparseDecoder& decoder = *acc.sparse;
   for (const Layer& layer : trace.layers) decoder.check_layer(layer, trace.file);
-  w.facts.stored_weight_bytes = [&decoder](const Layer& layer,
-                                           const GemmRange& r) -> std::optional<int64_t> {
-    const auto work = decoder.weight_work(layer, r);
+  w.facts.compressed_weights = [&decoder](const Layer& layer,
+                                          const GemmRange& r) -> std::optional<CompressedWeights> {
+    const auto work = decoder.planned_weight_work(layer, r);
     if (!work) return std::nullopt;
-    return (work->stored_bits + 7) / 8;
+    return CompressedWeights{(work->stored_bits + 7) / 8, work->rows};
   };
   w.events.on_start = [&](const Layer&) {
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();

@@ -143,4 +143,14 @@ int64_t kept_before(const SparsitySpec& spec, int64_t x) {
   return kept;
 }
 
+int64_t most_kept(const SparsitySpec& spec, int64_t k0, int64_t k1) {
+  if (spec.kind != SparsitySpec::Kind::hss) return kept_before(spec, k1) - kept_before(spec, k0);
+  const int64_t span = spec.top_span(), per_block = spec.kept_per_top_block();
+  const int64_t first = (k0 + span - 1) / span * span;    // first top-block boundary in the range
+  const int64_t last = k1 / span * span;                  // last one
+  if (first > last) return std::min(k1 - k0, per_block);  // inside one block
+  return (last - first) / span * per_block + std::min(first - k0, per_block) +
+         std::min(k1 - last, per_block);
+}
+
 }  // namespace tessera

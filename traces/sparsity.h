@@ -61,4 +61,9 @@ struct SparsitySpec {
 // number); between boundaries it stands for the unknown positions. O(number of ranks).
 [[nodiscard]] int64_t kept_before(const SparsitySpec& spec, int64_t x);
 
+// The most values any column can keep in rows [k0, k1): exact for whole top-rank blocks, and for
+// a block the range cuts, as many as the cut part or the block can hold, whichever is fewer
+// (columns keep different positions, so some column may keep all its values there).
+[[nodiscard]] int64_t most_kept(const SparsitySpec& spec, int64_t k0, int64_t k1);
+
 }  // namespace tessera

@@ -210,8 +210,8 @@ class TiledController : public Controller {
     tr.ext.tensor = tensor;
     tr.ext.box = tensor_box(layer, tensor, r);
     tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
-    if (tensor == Tensor::weights && workload_.facts.stored_weight_bytes) {
-      if (const auto stored = workload_.facts.stored_weight_bytes(layer, r)) tr.ext.bytes = *stored;
+    if (tensor == Tensor::weights && workload_.facts.compressed_weights) {
+      if (const auto c = workload_.facts.compressed_weights(layer, r)) tr.ext.bytes = c->bytes;
     }
     tr.ext.slot = s;
     tr.ext.functional = workload_.functional;

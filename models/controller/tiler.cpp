@@ -51,6 +51,12 @@ std::vector<int64_t> candidates(int64_t extent, int64_t granule, int64_t also) {
   return out;
 }
 
+// A weight tile the sparse decoder stores compressed; nothing when it is dense.
+std::optional<CompressedWeights> compressed(const Layer& layer, const GemmRange& r,
+                                            const ArchitectureFacts& f) {
+  return f.compressed_weights ? f.compressed_weights(layer, r) : std::nullopt;
+}
+
 // Compute cycles of the whole layer: tiles come in at most 8 shapes (full or edge per dim).
 int64_t compute_cycles(const Layer& layer, const GemmExtents& tile, const ArchitectureFacts& f,
                        Dataflow df) {
@@ -67,8 +73,12 @@ int64_t compute_cycles(const Layer& layer, const GemmExtents& tile, const Archit
       size[d] = edge ? rest : tile[d];
     }
     if (count == 0) continue;
+    // Compressed weights: the array steps through the kept values only.
+    const auto c = compressed(layer, {0, size[0], 0, size[1], 0, size[2]}, f);
+    const int64_t rows = c ? c->rows : size[2];
+    if (rows == 0) continue;
     total += count * systolic::tile_cycles(f.array, df, systolic::TimingModel::physical,
-                                           {size[0], size[1], size[2]})
+                                           {size[0], size[1], rows})
                          .cycles;
   }
   return total;
@@ -81,17 +91,29 @@ struct Candidate {
   int64_t traffic;
 };
 
-// Bytes by which a weight tile stored compressed outgrows its dense box (metadata can outweigh
-// the values it saves at low sparsity); 0 when stored dense.
-int64_t stored_weight_excess(const Layer& layer, const GemmExtents& tile,
-                             const ArchitectureFacts& f) {
-  if (!f.stored_weight_bytes) return 0;
+// Bytes by which the largest stored weight tile of this size differs from the largest dense
+// one: negative when compression saves room, positive when metadata outweighs what it saves.
+int64_t weight_bytes_change(const Layer& layer, const GemmExtents& tile,
+                            const ArchitectureFacts& f) {
   const GemmExtents g = layer.gemm();
-  const GemmRange r{0, std::min(tile[0], g[0]), 0, std::min(tile[1], g[1]),
-                    0, std::min(tile[2], g[2])};
-  const std::optional<int64_t> stored = f.stored_weight_bytes(layer, r);
-  if (!stored) return 0;
-  return std::max<int64_t>(0, *stored - box_bytes(weight_box(layer, r), layer.precision_bits));
+  const int64_t n1 = std::min(g[1], tile[1]);
+  if (!compressed(layer, {0, 1, 0, n1, 0, std::min(g[2], tile[2])}, f)) return 0;
+  int64_t stored = 0, dense = 0;
+  for (int64_t k0 = 0; k0 < g[2]; k0 += tile[2]) {
+    const GemmRange r{0, 1, 0, n1, k0, std::min(g[2], k0 + tile[2])};
+    stored = std::max(stored, compressed(layer, r, f)->bytes);
+    dense = std::max(dense, box_bytes(weight_box(layer, r), layer.precision_bits));
+  }
+  return stored - dense;
+}
+
+// Weight bytes of the tile at the origin as stored, minus its dense box.
+int64_t origin_weight_bytes_change(const Layer& layer, const GemmExtents& tile,
+                                   const ArchitectureFacts& f) {
+  const GemmExtents g = layer.gemm();
+  const GemmRange r{0, 1, 0, std::min(g[1], tile[1]), 0, std::min(g[2], tile[2])};
+  const auto c = compressed(layer, r, f);
+  return c ? c->bytes - box_bytes(weight_box(layer, r), layer.precision_bits) : 0;
 }
 
 SourceLocation where(const std::string& file, const Layer& layer, const std::string& field) {
@@ -101,13 +123,18 @@ SourceLocation where(const std::string& file, const Layer& layer, const std::str
 }  // namespace
 
 int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const LoopOrder& order) {
+  return estimated_dram_bytes(layer, tile, order, 0);
+}
+
+int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const LoopOrder& order,
+                             int64_t weight_bytes_change) {
   const GemmExtents g = layer.gemm();
   const std::array<int64_t, 3> nt{ceil_div(g[0], tile[0]), ceil_div(g[1], tile[1]),
                                   ceil_div(g[2], tile[2])};
   const GemmRange r{0, tile[0], 0, tile[1], 0, tile[2]};
   const int bits = layer.precision_bits;
   const int64_t in = box_bytes(input_box(layer, r), bits);
-  const int64_t w = box_bytes(weight_box(layer, r), bits);
+  const int64_t w = box_bytes(weight_box(layer, r), bits) + weight_bytes_change;
   const int64_t out = box_bytes(output_box(layer, r), bits);
   const int64_t out_visits = fetches(order, nt, GemmDim::m, GemmDim::n);
   const int64_t refills = out_visits - nt[0] * nt[1];
@@ -146,7 +173,8 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     LoopOrder best = kOrders[0];
     int64_t best_bytes = std::numeric_limits<int64_t>::max();
     for (const LoopOrder& o : kOrders) {
-      const int64_t b = estimated_dram_bytes(layer, tile, o);
+      const int64_t b =
+          estimated_dram_bytes(layer, tile, o, origin_weight_bytes_change(layer, tile, f));
       if (b < best_bytes) best_bytes = b, best = o;
     }
     return best;
@@ -164,7 +192,7 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
       }
     }
     const int64_t need =
-        max_tile_footprint(layer, plan.tile) + stored_weight_excess(layer, plan.tile, f);
+        max_tile_footprint(layer, plan.tile) + weight_bytes_change(layer, plan.tile, f);
     if (need > slot) {
       throw InputError(where(file, layer, "mapping.buffer_tile"),
                        "layer '" + layer.name + "': a tile needs " + std::to_string(need) +
@@ -185,11 +213,10 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     for (int64_t n : ns) {
       for (int64_t k : ks) {
         const GemmExtents tile{m, n, k};
-        if (tile_footprint_bytes(layer, tile) + stored_weight_excess(layer, tile, f) > slot) {
-          continue;
-        }
+        const int64_t change = origin_weight_bytes_change(layer, tile, f);
+        if (tile_footprint_bytes(layer, tile) + change > slot) continue;
         const LoopOrder order = layer.mapping.loop_order.value_or(best_order(tile));
-        const int64_t traffic = estimated_dram_bytes(layer, tile, order);
+        const int64_t traffic = estimated_dram_bytes(layer, tile, order, change);
         fitting.push_back({tile, order, time_of(tile, traffic), traffic});
       }
     }
@@ -200,7 +227,7 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     return a.tile[0] * a.tile[1] * a.tile[2] > b.tile[0] * b.tile[1] * b.tile[2];
   });
   for (const Candidate& c : fitting) {
-    if (max_tile_footprint(layer, c.tile) + stored_weight_excess(layer, c.tile, f) <= slot) {
+    if (max_tile_footprint(layer, c.tile) + weight_bytes_change(layer, c.tile, f) <= slot) {
       plan.tile = c.tile;
       plan.order = c.order;
       return plan;

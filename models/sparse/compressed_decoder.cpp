@@ -1,6 +1,7 @@
 #include "models/sparse/compressed_decoder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <random>
 #include <vector>
@@ -39,15 +40,17 @@ CompressedDecoder::CompressedDecoder(const sc_core::sc_module_name& name, const 
       weights_skipped_(stats().counter("weights_skipped", "weights",
                                        "weight positions of compressed tiles never multiplied")) {}
 
-std::optional<WeightWork> CompressedDecoder::weight_work(const Layer& layer,
-                                                         const GemmRange& r) const {
+std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const GemmRange& r,
+                                                  bool imbalance) const {
   const std::optional<WeightFormat> f = format_for(layer);
   if (!f) return std::nullopt;
   const int64_t bits = layer.precision_bits, n = r.n();
   WeightWork w;
   if (f->kind == WeightFormat::Kind::blocks) {
+    // Multiplies: the pattern's share (exact over whole blocks); time: the fullest column, which
+    // may keep all of a cut block's values inside the range.
     const int64_t kept = kept_before(f->spec, r.k1) - kept_before(f->spec, r.k0);
-    w.rows = kept;
+    w.rows = most_kept(f->spec, r.k0, r.k1);
     w.effectual = kept * n;
     w.metadata_bits = (metadata_before(f->spec, r.k1) - metadata_before(f->spec, r.k0)) * n;
   } else {
@@ -58,8 +61,12 @@ std::optional<WeightWork> CompressedDecoder::weight_work(const Layer& layer,
     w.effectual = per_column * n;
     w.rows = per_column;
     if (f->spec.kind == SparsitySpec::Kind::density) {
-      for (int64_t j = r.n0; j < r.n1; ++j) {
-        w.rows = std::max(w.rows, sampled_column_count(layer, f->spec, j, r.k0, r.k1));
+      if (imbalance) {
+        for (int64_t j = r.n0; j < r.n1; ++j) {
+          w.rows = std::max(w.rows, sampled_column_count(layer, f->spec, j, r.k0, r.k1));
+        }
+      } else {  // planning: at least the mean, never nothing (a short range still has values)
+        w.rows = static_cast<int64_t>(std::ceil(static_cast<double>(r.k()) * f->spec.kept));
       }
     }
     w.metadata_bits = r.k() * n;

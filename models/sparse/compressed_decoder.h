@@ -26,7 +26,13 @@ class CompressedDecoder : public SparseDecoder {
   CompressedDecoder(const sc_core::sc_module_name& name, const ParamValues& p);
 
   [[nodiscard]] std::optional<WeightWork> weight_work(const Layer& layer,
-                                                      const GemmRange& r) const override;
+                                                      const GemmRange& r) const override {
+    return work(layer, r, true);
+  }
+  [[nodiscard]] std::optional<WeightWork> planned_weight_work(const Layer& layer,
+                                                              const GemmRange& r) const override {
+    return work(layer, r, false);
+  }
 
  protected:
   // The format this decoder stores the layer's weights in; nothing to feed them dense.
@@ -40,6 +46,8 @@ class CompressedDecoder : public SparseDecoder {
   uint64_t& metadata_words_;
 
  private:
+  [[nodiscard]] std::optional<WeightWork> work(const Layer& layer, const GemmRange& r,
+                                               bool imbalance) const;
   // Functional mode: the weight box's values through the compressed format and back.
   void round_trip(const Layer& layer, const WeightFormat& f, const Box& box, int32_t* values) const;
 

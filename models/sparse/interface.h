@@ -54,6 +54,12 @@ class SparseDecoder : public Component {
     (void)r;
     return std::nullopt;
   }
+  // The same on average, for planning: cheap enough to ask for every candidate tile, without
+  // what varies from tile to tile (load imbalance).
+  [[nodiscard]] virtual std::optional<WeightWork> planned_weight_work(const Layer& layer,
+                                                                      const GemmRange& r) const {
+    return weight_work(layer, r);
+  }
 
  protected:
   virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;

@@ -76,6 +76,21 @@ TEST(SparsitySpec, KeptBeforeCountsWholeBlocksExactly) {
   }
 }
 
+TEST(SparsitySpec, MostKeptIsExactOnBlocksAndABoundInside) {
+  const SparsitySpec s = spec("hss:2:4,1:4");  // 2 of every 16
+  EXPECT_EQ(most_kept(s, 0, 64), 8);
+  EXPECT_EQ(most_kept(s, 16, 48), 4);
+  EXPECT_EQ(most_kept(s, 4, 8), 2);  // a pruned block in the canonical layout, kept elsewhere
+  EXPECT_EQ(most_kept(s, 5, 6), 1);
+  EXPECT_EQ(most_kept(s, 8, 40), 2 + 2 + 2);  // cut, whole, cut
+  for (int64_t k0 = 0; k0 < 32; ++k0) {
+    for (int64_t k1 = k0; k1 <= 48; ++k1) {
+      EXPECT_GE(most_kept(s, k0, k1), kept_before(s, k1) - kept_before(s, k0));
+      EXPECT_LE(most_kept(s, k0, k1), k1 - k0);
+    }
+  }
+}
+
 const std::vector<std::string> kPatterns = {"nm:2:4",      "nm:1:4",          "hss:3:4",
                                             "hss:2:4,3:4", "hss:3:4,2:4",     "hss:1:4,2:4",
                                             "hss:4:6,1:4", "hss:1:2,1:2,1:2", "hss:2:8,2:2"};
