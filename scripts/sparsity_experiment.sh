@@ -124,7 +124,7 @@ set multiplot layout 1,2 title "EDP normalised to the dense decoder (lower is be
 set xlabel "weight sparsity (%)"
 set ylabel "EDP / dense"
 set xrange [-2:90]
-set yrange [0:1.1]
+set yrange [0:*]
 set key bottom left
 set grid
 do for [net in "resnet50 gpt2_block"] {

@@ -169,12 +169,11 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
         f.dram_bytes_per_cycle > 0 ? static_cast<int64_t>(traffic / f.dram_bytes_per_cycle) : 0;
     return std::max(compute, memory);
   };
-  const auto best_order = [&](const GemmExtents& tile) {
+  const auto best_order = [&](const GemmExtents& tile, int64_t weight_change) {
     LoopOrder best = kOrders[0];
     int64_t best_bytes = std::numeric_limits<int64_t>::max();
     for (const LoopOrder& o : kOrders) {
-      const int64_t b =
-          estimated_dram_bytes(layer, tile, o, origin_weight_bytes_change(layer, tile, f));
+      const int64_t b = estimated_dram_bytes(layer, tile, o, weight_change);
       if (b < best_bytes) best_bytes = b, best = o;
     }
     return best;
@@ -199,7 +198,8 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
                            " bytes but a buffer slot holds " + std::to_string(slot) +
                            (f.double_buffered ? " (half the capacity: double-buffered)" : ""));
     }
-    plan.order = layer.mapping.loop_order.value_or(best_order(plan.tile));
+    plan.order = layer.mapping.loop_order.value_or(
+        best_order(plan.tile, origin_weight_bytes_change(layer, plan.tile, f)));
     return plan;
   }
 
@@ -215,7 +215,7 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
         const GemmExtents tile{m, n, k};
         const int64_t change = origin_weight_bytes_change(layer, tile, f);
         if (tile_footprint_bytes(layer, tile) + change > slot) continue;
-        const LoopOrder order = layer.mapping.loop_order.value_or(best_order(tile));
+        const LoopOrder order = layer.mapping.loop_order.value_or(best_order(tile, change));
         const int64_t traffic = estimated_dram_bytes(layer, tile, order, change);
         fitting.push_back({tile, order, time_of(tile, traffic), traffic});
       }

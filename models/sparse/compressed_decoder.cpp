@@ -49,24 +49,24 @@ std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const Gemm
   if (f->kind == WeightFormat::Kind::blocks) {
     // Multiplies: the pattern's share (exact over whole blocks); time: the fullest column, which
     // may keep all of a cut block's values inside the range.
-    const int64_t kept = kept_before(f->spec, r.k1) - kept_before(f->spec, r.k0);
-    w.rows = most_kept(f->spec, r.k0, r.k1);
+    const int64_t kept = kept_before(*f->spec, r.k1) - kept_before(*f->spec, r.k0);
+    w.rows = most_kept(*f->spec, r.k0, r.k1);
     w.effectual = kept * n;
-    w.metadata_bits = (metadata_before(f->spec, r.k1) - metadata_before(f->spec, r.k0)) * n;
+    w.metadata_bits = (metadata_before(*f->spec, r.k1) - metadata_before(*f->spec, r.k0)) * n;
   } else {
     // The density's share of the values is stored and multiplied; how it falls into columns is
     // drawn per column (HSS weights are balanced: every column keeps the same number), and the
     // fullest column sets how long the array steps.
-    const int64_t per_column = kept_before(f->spec, r.k1) - kept_before(f->spec, r.k0);
+    const int64_t per_column = kept_before(*f->spec, r.k1) - kept_before(*f->spec, r.k0);
     w.effectual = per_column * n;
     w.rows = per_column;
-    if (f->spec.kind == SparsitySpec::Kind::density) {
+    if (f->spec->kind == SparsitySpec::Kind::density) {
       if (imbalance) {
         for (int64_t j = r.n0; j < r.n1; ++j) {
-          w.rows = std::max(w.rows, sampled_column_count(layer, f->spec, j, r.k0, r.k1));
+          w.rows = std::max(w.rows, sampled_column_count(layer, *f->spec, j, r.k0, r.k1));
         }
       } else {  // planning: at least the mean, never nothing (a short range still has values)
-        w.rows = static_cast<int64_t>(std::ceil(static_cast<double>(r.k()) * f->spec.kept));
+        w.rows = static_cast<int64_t>(std::ceil(static_cast<double>(r.k()) * f->spec->kept));
       }
     }
     w.metadata_bits = r.k() * n;
@@ -123,18 +123,18 @@ void CompressedDecoder::round_trip(const Layer& layer, const WeightFormat& f, co
   }
   // Whole blocks inside the box go through the format; rows of a block the tile cuts pass as
   // they are.
-  const int64_t span = f.spec.top_span();
+  const int64_t span = f.spec->top_span();
   const int64_t first = (k_first + span - 1) / span * span;
   const int64_t last = (k_first + rows) / span * span;
   if (last <= first) return;
   const int64_t offset = (first - k_first) * n;
   std::vector<int32_t> part(values + offset, values + offset + (last - first) * n);
   HssColumns c;
-  if (!compress_hss(f.spec, part, last - first, n, c)) {
+  if (!compress_hss(*f.spec, part, last - first, n, c)) {
     throw SimulationError(std::string(name()) + ": weights of layer '" + layer.name +
-                          "' do not fit the " + f.spec.text() + " format the decoder reads");
+                          "' do not fit the " + f.spec->text() + " format the decoder reads");
   }
-  const std::vector<int32_t> back = expand_hss(f.spec, c, last - first, n);
+  const std::vector<int32_t> back = expand_hss(*f.spec, c, last - first, n);
   std::copy(back.begin(), back.end(), values + offset);
 }
 

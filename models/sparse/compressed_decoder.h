@@ -18,7 +18,9 @@ struct WeightFormat {
     bitmask,  // the nonzero values and one bit per dense position
   };
   Kind kind = Kind::blocks;
-  SparsitySpec spec;  // blocks: the pattern stored; bitmask: the values the layer keeps
+  // blocks: the pattern stored; bitmask: the values the layer keeps. Owned by the layer or the
+  // decoder (planning asks for formats often: no copies).
+  const SparsitySpec* spec = nullptr;
 };
 
 class CompressedDecoder : public SparseDecoder {

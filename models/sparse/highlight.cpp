@@ -71,15 +71,15 @@ class HighLightDecoder : public CompressedDecoder {
  protected:
   [[nodiscard]] std::optional<WeightFormat> format_for(const Layer& layer) const override {
     if (layer.weight_sparsity.kind != SparsitySpec::Kind::hss) return std::nullopt;
-    return WeightFormat{WeightFormat::Kind::blocks, layer.weight_sparsity};
+    return WeightFormat{WeightFormat::Kind::blocks, &layer.weight_sparsity};
   }
 
   void count_read(const WeightFormat& f, const GemmRange& r, const WeightWork& w,
                   int64_t times) override {
     const int64_t n = r.n();
-    decoded_blocks_ += static_cast<uint64_t>(ceil_blocks(r.k(), f.spec.top_span()) * n * times);
+    decoded_blocks_ += static_cast<uint64_t>(ceil_blocks(r.k(), f.spec->top_span()) * n * times);
     // Rank-0 blocks in the range, less the kept ones (each holds G0 of the kept values).
-    const GH rank0 = f.spec.ranks[0];
+    const GH rank0 = f.spec->ranks[0];
     const int64_t kept_blocks = ceil_blocks(w.rows, rank0.g);
     skipped_blocks_ +=
         static_cast<uint64_t>(std::max<int64_t>(0, r.k() / rank0.h - kept_blocks) * n);

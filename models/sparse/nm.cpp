@@ -12,7 +12,10 @@ class NmDecoder : public CompressedDecoder {
  public:
   NmDecoder(const sc_core::sc_module_name& name, const ParamValues& p)
       : CompressedDecoder(name, p),
-        pattern_(parse_gh(p.get_string("pattern"), {"", 0, "sparse.pattern"})) {}
+        pattern_(parse_gh(p.get_string("pattern"), {"", 0, "sparse.pattern"})) {
+    stored_.kind = SparsitySpec::Kind::hss;
+    stored_.ranks = {pattern_};
+  }
 
  protected:
   [[nodiscard]] std::optional<WeightFormat> format_for(const Layer& layer) const override {
@@ -26,16 +29,14 @@ class NmDecoder : public CompressedDecoder {
     else if (pattern_.h % r0.h == 0)
       most = r0.g * (pattern_.h / r0.h);
     if (most > pattern_.g) return std::nullopt;
-    WeightFormat f;
-    f.spec.kind = SparsitySpec::Kind::hss;
-    f.spec.ranks = {pattern_};
-    return f;
+    return WeightFormat{WeightFormat::Kind::blocks, &stored_};
   }
 
   void count_read(const WeightFormat&, const GemmRange&, const WeightWork&, int64_t) override {}
 
  private:
   GH pattern_;
+  SparsitySpec stored_;  // the pattern as a one-rank spec
 };
 
 }  // namespace

@@ -18,7 +18,7 @@ class UnstructuredDecoder : public CompressedDecoder {
  protected:
   [[nodiscard]] std::optional<WeightFormat> format_for(const Layer& layer) const override {
     if (layer.weight_sparsity.is_dense()) return std::nullopt;
-    return WeightFormat{WeightFormat::Kind::bitmask, layer.weight_sparsity};
+    return WeightFormat{WeightFormat::Kind::bitmask, &layer.weight_sparsity};
   }
 
   void count_read(const WeightFormat&, const GemmRange&, const WeightWork& w,
