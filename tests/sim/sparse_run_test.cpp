@@ -175,6 +175,23 @@ TEST(SparseRun, SweepingAWholeNetworkSpeedsItUp) {
   }
 }
 
+TEST(SparseRun, TilesArePlannedForCompressedWeights) {
+  // Metadata can outweigh what it saves: at density 1 a bitmask makes every weight tile larger
+  // than dense, and the tiler must leave room for it (the buffer rejects an overfull slot).
+  const std::string resnet = tessera::test::read_file(kSourceDir + "/traces/samples/resnet50.yaml");
+  const auto full = run_trace(resnet, "-p sparse.impl=unstructured --sparsify weights=density:1");
+  EXPECT_GT(full["totals"]["dram_bytes_read"].get<double>(), 0);
+  // Short k tiles of sparse weights are not free: a GEMM sped up, never slowed down.
+  const std::string gemm_trace = "tessera_trace: 1\nlayers:\n" + gemm("L", 1024, 1600, 1600, "");
+  const auto dense = run_trace(gemm_trace, "-p sparse.impl=dense");
+  for (const char* args : {"-p sparse.impl=unstructured --sparsify weights=density:0.375",
+                           "-p sparse.impl=highlight --sparsify weights=hss:3:4,2:4"}) {
+    const auto sparse = run_trace(gemm_trace, args);
+    EXPECT_LT(sparse["totals"]["cycles"].get<double>(), dense["totals"]["cycles"].get<double>())
+        << args;
+  }
+}
+
 // A bad pattern or one the configured hardware cannot run: exit 2, one message, no report.
 void expect_rejected(const std::string& trace_text, const std::string& args,
                      const std::string& says) {
