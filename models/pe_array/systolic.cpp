@@ -6,6 +6,10 @@
 // dimension, and partial sums are read and written once per fold along the reduction.
 // A tile takes max(array cycles, read-port cycles, write-port cycles): the buffer ports stall the
 // array when they cannot keep up.
+//
+// Compressed weights: when the sparse decoder feeds a tile's weights compressed, it reports the
+// reduction rows the fullest output column keeps and the weights multiplied; the tile is then
+// folded over those rows instead of k, and `mac` counts only the multiplies performed.
 #include <algorithm>
 #include <vector>
 
@@ -54,7 +58,7 @@ class SystolicArray : public PeArray {
     const TileExtension fed =
         access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, w_box,
                weight_elements(ext.dataflow, r) * bits, functional, w, reads);
-    const bool compressed = fed.weight_rows > 0 || fed.effectual_weights > 0;
+    const bool compressed = fed.weights_compressed;
     const int64_t rows = compressed ? fed.weight_rows : r.k();
     systolic::TileCycles t;
     if (rows > 0) {

@@ -91,6 +91,7 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
   const int64_t asked_bits = ext.bytes * 8;
   const int64_t times = std::max<int64_t>(1, asked_bits / dense_bits);
   ext.bytes = (w.stored_bits * times + 7) / 8;
+  ext.weights_compressed = true;
   ext.weight_rows = w.rows;
   ext.effectual_weights = w.effectual;
   ++tiles_;
