@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <random>
 #include <vector>
 
@@ -23,8 +22,10 @@ int64_t metadata_before(const SparsitySpec& spec, int64_t x) {
 // every visit of the same tile) as if each value were kept with the density's probability.
 int64_t sampled_column_count(const Layer& layer, const SparsitySpec& spec, int64_t j, int64_t k0,
                              int64_t k1) {
-  const uint64_t seed = std::hash<std::string>{}(layer.name) ^
-                        (static_cast<uint64_t>(j) * 0x9E3779B97F4A7C15ULL) ^
+  uint64_t name_hash = 14695981039346656037ULL;  // FNV-1a: the same on every machine
+  for (const char c : layer.name)
+    name_hash = (name_hash ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+  const uint64_t seed = name_hash ^ (static_cast<uint64_t>(j) * 0x9E3779B97F4A7C15ULL) ^
                         (static_cast<uint64_t>(k0) * 0xC2B2AE3D27D4EB4FULL);
   std::mt19937_64 rng(seed);
   return std::binomial_distribution<int64_t>(k1 - k0, spec.kept)(rng);
