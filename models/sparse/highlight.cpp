@@ -13,7 +13,7 @@
 namespace tessera {
 namespace {
 
-// A rank's supported patterns: "G:H" items, "*:H" for every G of that H.
+// A rank's supported patterns: "2:4" items, or "G:4" (the letter G) for every G of that H.
 std::vector<GH> supported_patterns(const std::string& text, const std::string& param) {
   std::vector<GH> out;
   size_t start = 0;
@@ -22,7 +22,7 @@ std::vector<GH> supported_patterns(const std::string& text, const std::string& p
     const size_t end = comma == std::string::npos ? text.size() : comma;
     const std::string item = text.substr(start, end - start);
     const SourceLocation where{"", 0, "sparse." + param};
-    if (item.rfind("*:", 0) == 0) {
+    if (item.rfind("G:", 0) == 0) {
       const GH any = parse_gh("1:" + item.substr(2), where);
       for (int64_t g = 1; g <= any.h; ++g) out.push_back({g, any.h});
     } else {
@@ -97,11 +97,12 @@ class HighLightDecoder : public CompressedDecoder {
 
 }  // namespace
 
-TESSERA_REGISTER(SparseDecoder, highlight, HighLightDecoder,
-                 "HighLight: hierarchical structured sparse weights, skipping pruned blocks",
-                 {choice_param("rank0_patterns", "*:4", {},
-                               "G:H patterns rank 0 supports, comma-separated (*:H: every G)"),
-                  choice_param("rank1_patterns", "*:2,*:4,*:8", {},
-                               "G:H patterns rank 1 supports, comma-separated (*:H: every G)")});
+TESSERA_REGISTER(
+    SparseDecoder, highlight, HighLightDecoder,
+    "HighLight: hierarchical structured sparse weights, skipping pruned blocks",
+    {choice_param("rank0_patterns", "G:4", {},
+                  "patterns rank 0 supports, comma-separated, e.g. 2:4,3:4 (G:4: every G of 4)"),
+     choice_param("rank1_patterns", "G:2,G:4,G:8", {},
+                  "patterns rank 1 supports, comma-separated, e.g. 1:8,2:8 (G:8: every G of 8)")});
 
 }  // namespace tessera

@@ -216,7 +216,7 @@ TEST(SparseRun, BadPatternsAreInputErrors) {
       plain, "--sparsify weights=hss:1:4 -p sparse.impl=highlight -p sparse.rank0_patterns=2:4",
       "pattern 1:4 at rank 0 is not supported");
   expect_rejected(
-      plain, "--sparsify weights=hss:2:4,1:8 -p sparse.impl=highlight -p sparse.rank1_patterns=*:4",
+      plain, "--sparsify weights=hss:2:4,1:8 -p sparse.impl=highlight -p sparse.rank1_patterns=G:4",
       "pattern 1:8 at rank 1 is not supported");
   expect_rejected(plain, "--sparsify weights=hss:2:4,1:2,1:2 -p sparse.impl=highlight", "3 ranks");
   expect_rejected(plain, "--sparsify weights=density:0.5 -p sparse.impl=highlight",
