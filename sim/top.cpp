@@ -8,6 +8,7 @@
 #include "models/dram/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/sparse/interface.h"
+#include "sim/numbers.h"
 #include "sim/registry.h"
 
 namespace tessera {
@@ -93,7 +94,7 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
                                           const GemmRange& r) -> std::optional<CompressedWeights> {
     const auto work = decoder.planned_weight_work(layer, r);
     if (!work) return std::nullopt;
-    return CompressedWeights{(work->stored_bits + 7) / 8, work->rows};
+    return CompressedWeights{ceil_div(work->stored_bits, 8), work->rows};
   };
   w.events.on_start = [&](const Layer&) {
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();

@@ -7,6 +7,7 @@
 
 #include "models/sparse/weight_tensor.h"
 #include "sim/error.h"
+#include "sim/numbers.h"
 
 namespace tessera {
 namespace {
@@ -91,12 +92,12 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
   const int64_t dense_bits = r.k() * r.n() * ext.layer->precision_bits;
   const int64_t asked_bits = ext.bytes * 8;
   const int64_t times = std::max<int64_t>(1, asked_bits / dense_bits);
-  ext.bytes = (w.stored_bits * times + 7) / 8;
+  ext.bytes = ceil_div(w.stored_bits * times, 8);
   ext.weights_compressed = true;
   ext.weight_rows = w.rows;
   ext.effectual_weights = w.effectual;
   ++tiles_;
-  metadata_words_ += static_cast<uint64_t>((w.metadata_bits * times + kWordBits - 1) / kWordBits);
+  metadata_words_ += static_cast<uint64_t>(ceil_div(w.metadata_bits * times, kWordBits));
   weights_skipped_ += static_cast<uint64_t>(r.k() * r.n() - w.effectual);
   count_read(*f, r, w, times);
   to_buffer->b_transport(p, delay);

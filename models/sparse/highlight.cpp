@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "models/sparse/compressed_decoder.h"
+#include "sim/numbers.h"
 #include "sim/registry.h"
 
 namespace tessera {
@@ -77,19 +78,15 @@ class HighLightDecoder : public CompressedDecoder {
   void count_read(const WeightFormat& f, const GemmRange& r, const WeightWork& w,
                   int64_t times) override {
     const int64_t n = r.n();
-    decoded_blocks_ += static_cast<uint64_t>(ceil_blocks(r.k(), f.spec->top_span()) * n * times);
+    decoded_blocks_ += static_cast<uint64_t>(ceil_div(r.k(), f.spec->top_span()) * n * times);
     // Rank-0 blocks in the range, less the kept ones (each holds G0 of the kept values).
     const GH rank0 = f.spec->ranks[0];
-    const int64_t kept_blocks = ceil_blocks(w.rows, rank0.g);
+    const int64_t kept_blocks = ceil_div(w.effectual / n, rank0.g);
     skipped_blocks_ +=
         static_cast<uint64_t>(std::max<int64_t>(0, r.k() / rank0.h - kept_blocks) * n);
   }
 
  private:
-  static int64_t ceil_blocks(int64_t values, int64_t per_block) {
-    return (values + per_block - 1) / per_block;
-  }
-
   std::vector<std::vector<GH>> ranks_;
   uint64_t& decoded_blocks_;
   uint64_t& skipped_blocks_;

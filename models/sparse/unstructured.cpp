@@ -3,6 +3,7 @@
 // so a tile lasts as long as its fullest column (load imbalance); the bitmask is read and
 // decoded (a population count per 64-bit word) for every weight tile.
 #include "models/sparse/compressed_decoder.h"
+#include "sim/numbers.h"
 #include "sim/registry.h"
 
 namespace tessera {
@@ -23,7 +24,7 @@ class UnstructuredDecoder : public CompressedDecoder {
 
   void count_read(const WeightFormat&, const GemmRange&, const WeightWork& w,
                   int64_t times) override {
-    popcounts_ += static_cast<uint64_t>((w.metadata_bits + 63) / 64 * times);
+    popcounts_ += static_cast<uint64_t>(ceil_div(w.metadata_bits, 64) * times);
   }
 
  private:
