@@ -67,8 +67,13 @@ std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const Gemm
         for (int64_t j = r.n0; j < r.n1; ++j) {
           w.rows = std::max(w.rows, sampled_column_count(layer, *f->spec, j, r.k0, r.k1));
         }
-      } else {  // planning: at least the mean, never nothing (a short range still has values)
-        w.rows = static_cast<int64_t>(std::ceil(static_cast<double>(r.k()) * f->spec->kept));
+      } else {
+        // Planning: the expected fullest of n binomial columns, mean + sqrt(2 ln n) deviations
+        // (the normal approximation of the largest of n draws), never nothing.
+        const double mean = static_cast<double>(r.k()) * f->spec->kept;
+        const double sd = std::sqrt(mean * (1 - f->spec->kept));
+        const double spread = n > 1 ? std::sqrt(2 * std::log(static_cast<double>(n))) : 0;
+        w.rows = std::min(r.k(), static_cast<int64_t>(std::ceil(mean + spread * sd)));
       }
     }
     w.metadata_bits = r.k() * n;
