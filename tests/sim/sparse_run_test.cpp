@@ -65,14 +65,14 @@ const std::string kHssTrace =
          "{dataflow: os, buffer_tile: {m: 20, n: 8, k: 32}}") +
     gemm("G2", 33, 19, 96, "{hss: [\"2:4\"]}",
          "{dataflow: is, buffer_tile: {m: 16, n: 19, k: 32}}") +
-    gemm("G3", 30, 17, 64, "{hss: [\"3:4\", \"1:2\"]}") + gemm("G4", 20, 12, 40, "");
+    gemm("G3", 30, 17, 64, "{hss: [\"3:4\", \"1:2\"]}") + gemm("G4", 20, 12, 40, "") +
+    // k tiles of 8 cut every 16-value block in two.
+    gemm("G5", 24, 10, 48, "{hss: [\"2:4\", \"1:4\"]}", "{buffer_tile: {m: 24, n: 10, k: 8}}");
 
 // MACs the pattern implies for each layer of kHssTrace: m x n x k x density.
-const std::vector<std::pair<std::string, double>> kImpliedMacs = {{"C1", 81.0 * 40 * 144 * 6 / 16},
-                                                                  {"G1", 37.0 * 21 * 64 / 8},
-                                                                  {"G2", 33.0 * 19 * 96 / 2},
-                                                                  {"G3", 30.0 * 17 * 64 * 3 / 8},
-                                                                  {"G4", 20.0 * 12 * 40}};
+const std::vector<std::pair<std::string, double>> kImpliedMacs = {
+    {"C1", 81.0 * 40 * 144 * 6 / 16}, {"G1", 37.0 * 21 * 64 / 8}, {"G2", 33.0 * 19 * 96 / 2},
+    {"G3", 30.0 * 17 * 64 * 3 / 8},   {"G4", 20.0 * 12 * 40},     {"G5", 24.0 * 10 * 48 / 8}};
 
 TEST(SparseRun, FunctionalResultsMatchTheReferenceWithPrunedWeightsUnderEveryDecoder) {
   for (const char* impl : {"dense", "nm", "unstructured", "highlight"}) {
