@@ -44,6 +44,11 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   bool accumulate = false;  // the output tile already holds partial sums to add to
   int input_slot = 0, weight_slot = 0, output_slot = 0;
 
+  // Operand reads of weights: set by a sparse decoder that feeds the tile's weights compressed.
+  bool weights_compressed = false;
+  int64_t weight_rows = 0;        // reduction values the slowest output column steps through
+  int64_t effectual_weights = 0;  // weights multiplied, summed over the tile's columns
+
   [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TileExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
     *this = static_cast<const TileExtension&>(other);

@@ -8,6 +8,7 @@
 #include "models/dram/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/sparse/interface.h"
+#include "sim/numbers.h"
 #include "sim/registry.h"
 
 namespace tessera {
@@ -99,6 +100,14 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   w.functional = options.functional;
   w.seed = options.seed;
   w.facts = acc.facts();
+  const SparseDecoder& decoder = *acc.sparse;
+  for (const Layer& layer : trace.layers) decoder.check_layer(layer, trace.file);
+  w.facts.compressed_weights = [&decoder](const Layer& layer,
+                                          const GemmRange& r) -> std::optional<CompressedWeights> {
+    const auto work = decoder.planned_weight_work(layer, r);
+    if (!work) return std::nullopt;
+    return CompressedWeights{ceil_div(work->stored_bits, 8), work->rows};
+  };
   w.events.on_start = [&](const Layer&) {
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
   };

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "traces/sparsity.h"
+
 namespace tessera {
 
 enum class Op { conv, gemm };
@@ -63,7 +65,8 @@ struct Layer {
   Mapping mapping;
   // Absent: one authentication block per tile for every tensor.
   std::optional<Security> security;
-  int line = 0;  // line of the layer in its trace file, for error messages
+  SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
+  int line = 0;                  // line of the layer in its trace file, for error messages
 
   [[nodiscard]] GemmExtents gemm() const {
     return {shape.batch * shape.out_h * shape.out_w, shape.filters,

@@ -120,6 +120,39 @@ struct Reader {
     return sec;
   }
 
+  // `sparsity: {weights: {hss: ["G:H", ...]}}` (rank 0 first) or `{weights: {density: X}}`.
+  SparsitySpec sparsity(const YAML::Node& n, const std::string& ctx, int64_t k) const {
+    if (!n.IsMap()) fail(n, ctx, "expected a map {weights: ...}");
+    yaml::require_known_keys(n, {"weights"}, file, ctx);
+    const YAML::Node w = n["weights"];
+    const std::string f = ctx + ".weights";
+    if (!w) fail(n, f, "missing (only the weights can be sparse)");
+    if (!w.IsMap() || w.size() != 1) fail(w, f, "expected {hss: [\"G:H\", ...]} or {density: X}");
+    yaml::require_known_keys(w, {"hss", "density"}, file, f);
+    SparsitySpec spec;
+    if (w["density"]) {
+      const std::string text = yaml::scalar_text(w["density"], file, f + ".density");
+      spec = parse_sparsity_spec("density:" + text,
+                                 {file, yaml::line_of(w["density"]), f + ".density"});
+      return spec;
+    }
+    const YAML::Node ranks = w["hss"];
+    if (!ranks.IsSequence() || ranks.size() == 0) {
+      fail(ranks, f + ".hss", "expected a list of patterns, rank 0 first, e.g. [\"2:4\", \"3:4\"]");
+    }
+    spec.kind = SparsitySpec::Kind::hss;
+    for (size_t i = 0; i < ranks.size(); ++i) {
+      const std::string field = f + ".hss[" + std::to_string(i) + "]";
+      spec.ranks.push_back(
+          parse_gh(yaml::to_string(ranks[i], file, field), {file, yaml::line_of(ranks[i]), field}));
+    }
+    if (spec.top_span() > (int64_t{1} << 20))
+      fail(ranks, f + ".hss", "blocks larger than 2^20 values");
+    const std::string problem = sparsity_fit_problem(spec, k);
+    if (!problem.empty()) fail(ranks, f + ".hss", problem);
+    return spec;
+  }
+
   void conv(const YAML::Node& n, Layer& l, const std::string& ctx) const {
     yaml::require_known_keys(
         n,
@@ -175,9 +208,6 @@ struct Reader {
     if (l.name.empty()) fail(n["name"], ctx + "name", "must not be empty");
     if (!n["op"]) fail(n, ctx + "op", "missing");
     const std::string op = yaml::to_string(n["op"], file, ctx + "op");
-    for (const char* reserved : {"sparsity"}) {
-      if (n[reserved]) fail(n[reserved], ctx + reserved, "reserved for a later trace version");
-    }
     if (op == "conv") {
       l.op = Op::conv;
       conv(n, l, ctx);
@@ -196,6 +226,7 @@ struct Reader {
     }
     if (n["mapping"]) l.mapping = mapping(n["mapping"], ctx + "mapping");
     if (n["security"]) l.security = security(n["security"], l, ctx + "security");
+    if (n["sparsity"]) l.weight_sparsity = sparsity(n["sparsity"], ctx + "sparsity", l.gemm()[2]);
     const GemmExtents g = l.gemm();
     // Checked here rather than in the tiler so the message points at the offending value.
     if (l.mapping.buffer_tile) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <optional>
 
 #include <tlm_utils/simple_initiator_socket.h>
 
@@ -14,6 +15,13 @@
 
 namespace tessera {
 
+// A weight tile stored compressed: its size (values and metadata) and the reduction values each
+// output column steps through (on average: the tiler plans with it).
+struct CompressedWeights {
+  int64_t bytes = 0;
+  int64_t rows = 0;
+};
+
 // Facts about the other modules the controller plans with (tile sizes, stream chunks). The top
 // level gathers them from each module's description, so the controller never reaches into
 // another module.
@@ -23,6 +31,10 @@ struct ArchitectureFacts {
   int64_t buffer_capacity_bytes = 0;
   bool double_buffered = true;
   double dram_bytes_per_cycle = 0;  // peak; 0 means unlimited
+  // A weight tile as the sparse decoder stores and feeds it when compressed; nothing when it is
+  // dense. Empty: always dense.
+  std::function<std::optional<CompressedWeights>(const Layer&, const GemmRange&)>
+      compressed_weights;
 };
 
 // Told at every layer boundary, so the top level can take per-layer snapshots of all counters.

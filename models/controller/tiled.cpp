@@ -16,6 +16,7 @@
 #include "models/controller/interface.h"
 #include "models/controller/tiler.h"
 #include "models/reference_compute.h"
+#include "models/sparse/weight_tensor.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"
@@ -221,6 +222,9 @@ class TiledController : public Controller {
     tr.ext.range = r;
     tr.ext.buffer_tile = buffer_tile_;
     tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
+    if (tensor == Tensor::weights && workload_.facts.compressed_weights) {
+      if (const auto c = workload_.facts.compressed_weights(layer, r)) tr.ext.bytes = c->bytes;
+    }
     tr.ext.slot = s;
     tr.ext.functional = workload_.functional;
     tr.prepare(cmd == Command::fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND,
@@ -299,6 +303,9 @@ class TiledController : public Controller {
       std::vector<int32_t> v(static_cast<size_t>(whole_tensor(layer, t).volume()), 0);
       if (t != Tensor::outputs) {
         for (auto& x : v) x = static_cast<int32_t>(rng() % 16) - 8;
+      }
+      if (t == Tensor::weights) {  // sparse weights are the dense ones pruned by magnitude
+        prune_weights(layer.weight_sparsity, v, layer.gemm()[2], layer.gemm()[1]);
       }
       debug_access(tlm::TLM_WRITE_COMMAND, layer, t, v);
       if (t == Tensor::inputs) inputs_ = std::move(v);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "models/tile_geometry.h"
@@ -50,6 +52,12 @@ std::vector<int64_t> candidates(int64_t extent, int64_t granule, int64_t also) {
   return out;
 }
 
+// A weight tile the sparse decoder stores compressed; nothing when it is dense.
+std::optional<CompressedWeights> compressed(const Layer& layer, const GemmRange& r,
+                                            const ArchitectureFacts& f) {
+  return f.compressed_weights ? f.compressed_weights(layer, r) : std::nullopt;
+}
+
 // Compute cycles of the whole layer: tiles come in at most 8 shapes (full or edge per dim).
 int64_t compute_cycles(const Layer& layer, const GemmExtents& tile, const ArchitectureFacts& f,
                        Dataflow df) {
@@ -66,8 +74,12 @@ int64_t compute_cycles(const Layer& layer, const GemmExtents& tile, const Archit
       size[d] = edge ? rest : tile[d];
     }
     if (count == 0) continue;
+    // Compressed weights: the array steps through the kept values only.
+    const auto c = compressed(layer, {0, size[0], 0, size[1], 0, size[2]}, f);
+    const int64_t rows = c ? c->rows : size[2];
+    if (rows == 0) continue;
     total += count * systolic::tile_cycles(f.array, df, systolic::TimingModel::physical,
-                                           {size[0], size[1], size[2]})
+                                           {size[0], size[1], rows})
                          .cycles;
   }
   return total;
@@ -80,6 +92,31 @@ struct Candidate {
   int64_t traffic;
 };
 
+// Bytes by which the largest stored weight tile of this size differs from the largest dense
+// one: negative when compression saves room, positive when metadata outweighs what it saves.
+int64_t weight_bytes_change(const Layer& layer, const GemmExtents& tile,
+                            const ArchitectureFacts& f) {
+  const GemmExtents g = layer.gemm();
+  const int64_t n1 = std::min(g[1], tile[1]);
+  if (!compressed(layer, {0, 1, 0, n1, 0, std::min(g[2], tile[2])}, f)) return 0;
+  int64_t stored = 0, dense = 0;
+  for (int64_t k0 = 0; k0 < g[2]; k0 += tile[2]) {
+    const GemmRange r{0, 1, 0, n1, k0, std::min(g[2], k0 + tile[2])};
+    stored = std::max(stored, compressed(layer, r, f)->bytes);
+    dense = std::max(dense, box_bytes(weight_box(layer, r), layer.precision_bits));
+  }
+  return stored - dense;
+}
+
+// Weight bytes of the tile at the origin as stored, minus its dense box.
+int64_t origin_weight_bytes_change(const Layer& layer, const GemmExtents& tile,
+                                   const ArchitectureFacts& f) {
+  const GemmExtents g = layer.gemm();
+  const GemmRange r{0, 1, 0, std::min(g[1], tile[1]), 0, std::min(g[2], tile[2])};
+  const auto c = compressed(layer, r, f);
+  return c ? c->bytes - box_bytes(weight_box(layer, r), layer.precision_bits) : 0;
+}
+
 SourceLocation where(const std::string& file, const Layer& layer, const std::string& field) {
   return {file, layer.line, field};
 }
@@ -87,13 +124,18 @@ SourceLocation where(const std::string& file, const Layer& layer, const std::str
 }  // namespace
 
 int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const LoopOrder& order) {
+  return estimated_dram_bytes(layer, tile, order, 0);
+}
+
+int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const LoopOrder& order,
+                             int64_t weight_bytes_change) {
   const GemmExtents g = layer.gemm();
   const std::array<int64_t, 3> nt{ceil_div(g[0], tile[0]), ceil_div(g[1], tile[1]),
                                   ceil_div(g[2], tile[2])};
   const GemmRange r{0, tile[0], 0, tile[1], 0, tile[2]};
   const int bits = layer.precision_bits;
   const int64_t in = box_bytes(input_box(layer, r), bits);
-  const int64_t w = box_bytes(weight_box(layer, r), bits);
+  const int64_t w = box_bytes(weight_box(layer, r), bits) + weight_bytes_change;
   const int64_t out = box_bytes(output_box(layer, r), bits);
   const int64_t out_visits = fetches(order, nt, GemmDim::m, GemmDim::n);
   const int64_t refills = out_visits - nt[0] * nt[1];
@@ -128,11 +170,11 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
         f.dram_bytes_per_cycle > 0 ? static_cast<int64_t>(traffic / f.dram_bytes_per_cycle) : 0;
     return std::max(compute, memory);
   };
-  const auto best_order = [&](const GemmExtents& tile) {
+  const auto best_order = [&](const GemmExtents& tile, int64_t weight_change) {
     LoopOrder best = kOrders[0];
     int64_t best_bytes = std::numeric_limits<int64_t>::max();
     for (const LoopOrder& o : kOrders) {
-      const int64_t b = estimated_dram_bytes(layer, tile, o);
+      const int64_t b = estimated_dram_bytes(layer, tile, o, weight_change);
       if (b < best_bytes) best_bytes = b, best = o;
     }
     return best;
@@ -149,14 +191,16 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
                 " must be between 1 and the layer's extent " + std::to_string(g[d]));
       }
     }
-    const int64_t need = max_tile_footprint(layer, plan.tile);
+    const int64_t need =
+        max_tile_footprint(layer, plan.tile) + weight_bytes_change(layer, plan.tile, f);
     if (need > slot) {
       throw InputError(where(file, layer, "mapping.buffer_tile"),
                        "layer '" + layer.name + "': a tile needs " + std::to_string(need) +
                            " bytes but a buffer slot holds " + std::to_string(slot) +
                            (f.double_buffered ? " (half the capacity: double-buffered)" : ""));
     }
-    plan.order = layer.mapping.loop_order.value_or(best_order(plan.tile));
+    plan.order = layer.mapping.loop_order.value_or(
+        best_order(plan.tile, origin_weight_bytes_change(layer, plan.tile, f)));
     return plan;
   }
 
@@ -170,9 +214,10 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     for (int64_t n : ns) {
       for (int64_t k : ks) {
         const GemmExtents tile{m, n, k};
-        if (tile_footprint_bytes(layer, tile) > slot) continue;
-        const LoopOrder order = layer.mapping.loop_order.value_or(best_order(tile));
-        const int64_t traffic = estimated_dram_bytes(layer, tile, order);
+        const int64_t change = origin_weight_bytes_change(layer, tile, f);
+        if (tile_footprint_bytes(layer, tile) + change > slot) continue;
+        const LoopOrder order = layer.mapping.loop_order.value_or(best_order(tile, change));
+        const int64_t traffic = estimated_dram_bytes(layer, tile, order, change);
         fitting.push_back({tile, order, time_of(tile, traffic), traffic});
       }
     }
@@ -183,7 +228,7 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     return a.tile[0] * a.tile[1] * a.tile[2] > b.tile[0] * b.tile[1] * b.tile[2];
   });
   for (const Candidate& c : fitting) {
-    if (max_tile_footprint(layer, c.tile) <= slot) {
+    if (max_tile_footprint(layer, c.tile) + weight_bytes_change(layer, c.tile, f) <= slot) {
       plan.tile = c.tile;
       plan.order = c.order;
       return plan;
@@ -219,6 +264,14 @@ PlanKey plan_key(const Layer& layer) {
     for (GemmDim d : *m.loop_order) key.push_back(static_cast<int64_t>(d));
   }
   key.push_back(m.dataflow ? 1 + static_cast<int64_t>(*m.dataflow) : 0);
+  // Compressed weights are planned from the sparsity spec (the decoder is the same for all).
+  const SparsitySpec& sparsity = layer.weight_sparsity;
+  key.push_back(static_cast<int64_t>(sparsity.kind));
+  for (const GH& r : sparsity.ranks) key.insert(key.end(), {r.g, r.h});
+  int64_t kept_bits = 0;
+  static_assert(sizeof kept_bits == sizeof sparsity.kept);
+  std::memcpy(&kept_bits, &sparsity.kept, sizeof kept_bits);
+  key.push_back(kept_bits);
   return key;
 }
 

@@ -8,6 +8,9 @@
 // tiles. DRAM traffic per loop order is counted in closed form from which loops each operand
 // depends on (an operand is refetched whenever a loop it depends on, or any loop outside that,
 // advances).
+//
+// Weights a sparse decoder stores compressed are planned as stored: their compressed size in
+// the footprint and the DRAM traffic, and only their kept values in the compute time.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +30,10 @@ struct TilePlan {
 // Estimated DRAM bytes (reads + writes) of a layer under a tile size and loop order.
 [[nodiscard]] int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile,
                                            const LoopOrder& order);
+// The same with the weight tiles `weight_bytes_change` bytes larger (negative: smaller), as
+// when a sparse decoder stores them compressed.
+[[nodiscard]] int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile,
+                                           const LoopOrder& order, int64_t weight_bytes_change);
 
 // The largest buffer footprint of any tile of the layer under this tile size (exact).
 [[nodiscard]] int64_t max_tile_footprint(const Layer& layer, const GemmExtents& tile);

@@ -6,6 +6,10 @@
 // dimension, and partial sums are read and written once per fold along the reduction.
 // A tile takes max(array cycles, read-port cycles, write-port cycles): the buffer ports stall the
 // array when they cannot keep up.
+//
+// Compressed weights: when the sparse decoder feeds a tile's weights compressed, it reports the
+// reduction rows the fullest output column keeps and the weights multiplied; the tile is then
+// folded over those rows instead of k, and `mac` counts only the multiplies performed.
 #include <algorithm>
 #include <vector>
 
@@ -42,13 +46,6 @@ class SystolicArray : public PeArray {
     TileExtension& ext = extension_of(p);
     const Layer& layer = *ext.layer;
     const GemmRange& r = ext.range;
-    systolic::TileCycles t =
-        systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), r.k()}, ext.stream);
-    // SCALE-Sim reports the index of a layer's last cycle, one less than the count.
-    if (model_ == systolic::TimingModel::scalesim && ext.first_tile_of_layer && t.cycles > 0) {
-      --t.cycles;
-    }
-    const Traffic traffic = operand_traffic(ext.dataflow, r, ext.accumulate);
     const bool functional = ext.functional;
     const int bits = layer.precision_bits;
 
@@ -57,10 +54,24 @@ class SystolicArray : public PeArray {
     sc_core::sc_time writes = sc_core::SC_ZERO_TIME;
     const Box in_box = input_box(layer, r), w_box = weight_box(layer, r),
               out_box = output_box(layer, r);
+    // Weights first: a sparse decoder answers with the reduction rows the array steps through.
+    const TileExtension fed =
+        access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, w_box,
+               weight_elements(ext.dataflow, r) * bits, functional, w, reads);
+    const bool compressed = fed.weights_compressed;
+    const int64_t rows = compressed ? fed.weight_rows : r.k();
+    systolic::TileCycles t;
+    if (rows > 0) {
+      t = systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), rows}, ext.stream);
+    }
+    if (compressed) t.macs = r.m() * fed.effectual_weights;
+    // SCALE-Sim reports the index of a layer's last cycle, one less than the count.
+    if (model_ == systolic::TimingModel::scalesim && ext.first_tile_of_layer && t.cycles > 0) {
+      --t.cycles;
+    }
+    const Traffic traffic = operand_traffic(ext.dataflow, r, rows, ext.accumulate);
     access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, in_box,
            traffic.inputs * bits, functional, in, reads);
-    access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, w_box,
-           traffic.weights * bits, functional, w, reads);
     if (ext.accumulate) {  // partial sums from earlier tiles come back from the buffer
       access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
              traffic.psum_reads * bits, functional, out, reads);
@@ -98,26 +109,28 @@ class SystolicArray : public PeArray {
     int64_t inputs = 0, weights = 0, psum_reads = 0, psum_writes = 0;
   };
 
-  [[nodiscard]] Traffic operand_traffic(Dataflow df, const GemmRange& r, bool accumulate) const {
+  // `rows` is the reduction extent the array steps through: k, or fewer for compressed weights
+  // (the inputs are still all read: the PEs pick the ones their kept weights need).
+  [[nodiscard]] Traffic operand_traffic(Dataflow df, const GemmRange& r, int64_t rows,
+                                        bool accumulate) const {
     const int64_t m = r.m(), n = r.n(), k = r.k();
     const int64_t acc = accumulate ? 1 : 0;
+    const int64_t k_folds = ceil_div(rows, shape_.rows);
     Traffic t;
+    t.weights = weight_elements(df, r);
     switch (df) {
       case Dataflow::ws:  // weights k x n stationary, inputs streamed per column fold
-        t.weights = k * n;
         t.inputs = m * k * ceil_div(n, shape_.cols);
-        t.psum_writes = m * n * ceil_div(k, shape_.rows);
-        t.psum_reads = m * n * (ceil_div(k, shape_.rows) - 1 + acc);
+        t.psum_writes = m * n * k_folds;
+        t.psum_reads = m * n * std::max<int64_t>(0, k_folds - 1 + acc);
         break;
       case Dataflow::is:  // inputs k x m stationary, weights streamed per column fold
         t.inputs = m * k;
-        t.weights = k * n * ceil_div(m, shape_.cols);
-        t.psum_writes = m * n * ceil_div(k, shape_.rows);
-        t.psum_reads = m * n * (ceil_div(k, shape_.rows) - 1 + acc);
+        t.psum_writes = m * n * k_folds;
+        t.psum_reads = m * n * std::max<int64_t>(0, k_folds - 1 + acc);
         break;
       case Dataflow::os:  // outputs m x n stationary, both operands streamed
         t.inputs = m * k * ceil_div(n, shape_.cols);
-        t.weights = k * n * ceil_div(m, shape_.rows);
         t.psum_writes = m * n;
         t.psum_reads = m * n * acc;
         break;
@@ -125,10 +138,23 @@ class SystolicArray : public PeArray {
     return t;
   }
 
-  // One buffer access through the sparse decoder; `bits` is the modelled size in bits.
-  void access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
-              const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
-              sc_core::sc_time& port_time) {
+  // Dense weight elements moved to the array: once when stationary (ws), once per fold across
+  // the other spatial dimension when streamed (is, os).
+  [[nodiscard]] int64_t weight_elements(Dataflow df, const GemmRange& r) const {
+    const int64_t kn = r.k() * r.n();
+    switch (df) {
+      case Dataflow::ws: return kn;
+      case Dataflow::is: return kn * ceil_div(r.m(), shape_.cols);
+      case Dataflow::os: return kn * ceil_div(r.m(), shape_.rows);
+    }
+    return kn;
+  }
+
+  // One buffer access through the sparse decoder; `bits` is the modelled size in bits. Returns
+  // the extension as the decoder left it.
+  TileExtension access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
+                       const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
+                       sc_core::sc_time& port_time) {
     Transaction tr;
     tr.ext = tile;
     tr.ext.command = Command::operand;
@@ -144,6 +170,7 @@ class SystolicArray : public PeArray {
     operands->b_transport(tr.payload, d);
     check_response(tr.payload, name());
     port_time += d;
+    return tr.ext;
   }
 
   systolic::ArrayShape shape_;

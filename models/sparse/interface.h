@@ -1,6 +1,16 @@
 // The sparse-decoder family: sits between the PE array and the buffer, turning compressed operand
 // data into what the PEs consume.
+//
+// A decoder that stores a layer's weights compressed says so per tile with weight_work(): the
+// bits held in the buffer and DRAM (values and metadata), and what the PEs do with them. The
+// controller sizes weight fetches with it; on the PE array's weight reads the decoder sets the
+// read's size and TileExtension::weight_rows / effectual_weights, from which the array times the
+// tile. A decoder that feeds a layer dense returns nothing, and the layer runs exactly as without
+// a decoder.
 #pragma once
+
+#include <optional>
+#include <string>
 
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
@@ -9,6 +19,14 @@
 #include "models/payload.h"
 
 namespace tessera {
+
+// One tile's weights (a k-range x n-range of the GEMM view) as a decoder feeds them.
+struct WeightWork {
+  int64_t stored_bits = 0;    // values and metadata, as held in the buffer and in DRAM
+  int64_t metadata_bits = 0;  // of which metadata
+  int64_t rows = 0;           // reduction values the slowest output column steps through
+  int64_t effectual = 0;      // weights multiplied, summed over the tile's columns
+};
 
 class SparseDecoder : public Component {
  public:
@@ -20,6 +38,27 @@ class SparseDecoder : public Component {
   SparseDecoder(const sc_core::sc_module_name& name, ParamValues params)
       : Component(name, std::move(params)), from_pe("from_pe"), to_buffer("to_buffer") {
     from_pe.register_b_transport(this, &SparseDecoder::b_transport);
+  }
+
+  // Throws InputError, naming the layer's sparsity in `trace_file`, when this hardware cannot
+  // run the layer's weights. Called for every layer before anything is simulated.
+  virtual void check_layer(const Layer& layer, const std::string& trace_file) const {
+    (void)layer;
+    (void)trace_file;
+  }
+
+  // How the tile's weights are fed; nothing when they are fed dense.
+  [[nodiscard]] virtual std::optional<WeightWork> weight_work(const Layer& layer,
+                                                              const GemmRange& r) const {
+    (void)layer;
+    (void)r;
+    return std::nullopt;
+  }
+  // The same on average, for planning: cheap enough to ask for every candidate tile, without
+  // what varies from tile to tile (load imbalance).
+  [[nodiscard]] virtual std::optional<WeightWork> planned_weight_work(const Layer& layer,
+                                                                      const GemmRange& r) const {
+    return weight_work(layer, r);
   }
 
  protected:

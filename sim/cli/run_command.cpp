@@ -6,6 +6,7 @@
 #include "sim/energy_table.h"
 #include "sim/report.h"
 #include "sim/top.h"
+#include "traces/sparsify.h"
 #include "traces/trace_reader.h"
 
 namespace po = boost::program_options;
@@ -15,7 +16,7 @@ namespace {
 
 int run(const Args& args) {
   ArchOptions arch;
-  std::string trace_path, energy_path, json_path, csv_path;
+  std::string trace_path, energy_path, json_path, csv_path, sparsify;
   uint64_t seed = 1;
   std::vector<std::string> tamper, tamper_tag, replay;
   po::options_description d("run options");
@@ -32,7 +33,9 @@ int run(const Args& args) {
       "tamper-tag", po::value(&tamper_tag)->composing(),
       "LAYER:TENSOR:BYTE[:BIT]: flip a bit of the tag of the block holding that byte")(
       "replay", po::value(&replay)->composing(),
-      "LAYER:TENSOR: roll the tensor's first block back to an older ciphertext and tag");
+      "LAYER:TENSOR: roll the tensor's first block back to an older ciphertext and tag")(
+      "sparsify", po::value(&sparsify),
+      "weights=SPEC: every layer's weight sparsity (dense, hss:G:H[,G:H...], nm:G:H, density:X)");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -42,9 +45,14 @@ int run(const Args& args) {
     return 0;
   }
   // Everything is read and checked before anything is simulated or written.
-  const Trace trace = trace_path.empty() ? parse_trace(std::string(embedded_trace_yaml()),
-                                                       "<built-in resnet50 trace>")
-                                         : read_trace_file(trace_path);
+  Trace trace = trace_path.empty()
+                    ? parse_trace(std::string(embedded_trace_yaml()), "<built-in resnet50 trace>")
+                    : read_trace_file(trace_path);
+  if (!sparsify.empty()) {
+    for (const std::string& note : sparsify_weights(trace, parse_sparsify_option(sparsify))) {
+      std::cerr << "tessera: note: --sparsify: " << note << "\n";
+    }
+  }
   const ArchConfig config = load_arch_options(arch);
   const EnergyTable energy =
       energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
@@ -74,7 +82,8 @@ const Command run_command{
     "run",
     "tessera [run] [TRACE] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
     "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n"
-    "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n",
+    "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n"
+    "                     [--sparsify weights=SPEC]\n",
     run};
 
 }  // namespace tessera::cli

@@ -208,9 +208,20 @@ TEST(CliBadInput, WrongVersion) {
   expect_bad_trace(with_line(1, "tessera_trace: 2"), 1, "tessera_trace");
 }
 
-TEST(CliBadInput, ReservedSparsityKey) {
-  expect_bad_trace(with_line(10, "    sparsity: {input: 0.5}"), 10, "layers[0].sparsity", "",
-                   "reserved");
+TEST(CliBadInput, SparsityOfAnotherTensor) {
+  expect_bad_trace(with_line(10, "    sparsity: {inputs: {density: 0.5}}"), 10,
+                   "layers[0].sparsity.inputs", "", "unknown key");
+}
+
+TEST(CliBadInput, ImpossibleSparsityPattern) {
+  expect_bad_trace(with_line(10, "    sparsity: {weights: {hss: [\"2:4\", \"5:4\"]}}"), 10,
+                   "layers[0].sparsity.weights.hss[1]", "", "impossible");
+}
+
+TEST(CliBadInput, SparsityBlocksNotDividingTheReduction) {
+  // k = 4 channels x 3 x 3 = 36, not a multiple of the 16-value rank-1 block.
+  expect_bad_trace(with_line(10, "    sparsity: {weights: {hss: [\"2:4\", \"3:4\"]}}"), 10,
+                   "layers[0].sparsity.weights.hss", "", "not a multiple");
 }
 
 TEST(CliBadInput, MissingTraceFile) {
