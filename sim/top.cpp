@@ -87,6 +87,8 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   w.facts.buffer_capacity_bytes = acc.buffer->capacity_bytes();
   w.facts.double_buffered = acc.buffer->double_buffered();
   w.facts.dram_bytes_per_cycle = acc.dram->peak_bytes_per_cycle();
+  w.facts.tile_policy = acc.buffer->tile_policy();
+  w.facts.overbook_target = acc.buffer->overbook_target();
   w.events.on_start = [&](const Layer&) {
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
   };

@@ -3,7 +3,12 @@
 namespace tessera {
 
 const char* to_string(Op op) {
-  return op == Op::conv ? "conv" : "gemm";
+  switch (op) {
+    case Op::conv: return "conv";
+    case Op::gemm: return "gemm";
+    case Op::spmspm: return "spmspm";
+  }
+  return "?";
 }
 
 const char* to_string(Dataflow df) {

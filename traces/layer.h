@@ -13,13 +13,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace tessera {
 
-enum class Op { conv, gemm };
+enum class Op { conv, gemm, spmspm };
 enum class Dataflow { ws, os, is };
 
 // The three GEMM dimensions a mapping tiles.
@@ -47,6 +48,8 @@ struct ConvShape {
   int64_t out_h = 1, out_w = 1;  // derived, or given explicitly in the trace
 };
 
+struct SparseOperands;  // traces/sparse_operands.h
+
 struct Layer {
   std::string name;
   Op op = Op::conv;
@@ -54,6 +57,7 @@ struct Layer {
   int precision_bits = 8;  // of inputs and weights; outputs are written at the same precision
   Mapping mapping;
   int line = 0;  // line of the layer in its trace file, for error messages
+  std::shared_ptr<const SparseOperands> sparse;  // spmspm: the operand matrices
 
   [[nodiscard]] GemmExtents gemm() const {
     return {shape.batch * shape.out_h * shape.out_w, shape.filters,

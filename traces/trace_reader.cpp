@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "traces/sparse_operands.h"
 #include "traces/text_file.h"
 #include "traces/yaml_util.h"
 
@@ -149,10 +150,12 @@ struct Reader {
     } else if (op == "gemm") {
       l.op = Op::gemm;
       gemm(n, l, ctx);
-    } else if (op == "spmspm" || op == "spmm") {
+    } else if (op == "spmspm") {
+      read_sparse_layer(n, l, file, ctx);
+    } else if (op == "spmm") {
       fail(n["op"], ctx + "op", "'" + op + "' is reserved for a later trace version");
     } else {
-      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm)");
+      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm, spmspm)");
     }
     if (n["precision"]) {
       const int64_t bits = yaml::to_int(n["precision"], file, ctx + "precision", 1);

@@ -10,6 +10,7 @@
 #include "models/component.h"
 #include "models/payload.h"
 #include "models/pe_array/systolic_timing.h"
+#include "sparse/tile_choice.h"
 #include "traces/layer.h"
 
 namespace tessera {
@@ -22,7 +23,9 @@ struct ArchitectureFacts {
   Dataflow dataflow = Dataflow::ws;
   int64_t buffer_capacity_bytes = 0;
   bool double_buffered = true;
-  double dram_bytes_per_cycle = 0;  // peak; 0 means unlimited
+  double dram_bytes_per_cycle = 0;                  // peak; 0 means unlimited
+  TilePolicy tile_policy = TilePolicy::worst_case;  // sparse layers' tile size
+  double overbook_target = 0;                       // for TilePolicy::swiftiles
 };
 
 // Told at every layer boundary, so the top level can take per-layer snapshots of all counters.

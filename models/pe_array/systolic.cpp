@@ -41,6 +41,10 @@ class SystolicArray : public PeArray {
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
     const Layer& layer = *ext.layer;
+    if (ext.sparse != nullptr) {
+      throw InputError({"", 0, "pe_array.impl"},
+                       "layer '" + layer.name + "' is spmspm; it needs pe_array 'intersect'");
+    }
     const GemmRange& r = ext.range;
     systolic::TileCycles t =
         systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), r.k()}, ext.stream);
