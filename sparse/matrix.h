@@ -11,6 +11,7 @@ namespace tessera {
 struct SparseMatrix {
   std::string name;
   int64_t rows = 0, cols = 0;
+  int size_line = 0;             // line of the size header in its file, for messages (0: none)
   std::vector<int64_t> row_ptr;  // rows + 1 entries
   std::vector<int32_t> col_idx;  // column of each nonzero, ascending within a row
 

@@ -195,7 +195,9 @@ SparseMatrix parse_matrix_market(const std::string& text, const std::string& fil
                            ") appears twice");
     }
   }
-  return from_coordinates(name, rows, cols, std::move(entries));
+  SparseMatrix m = from_coordinates(name, rows, cols, std::move(entries));
+  m.size_line = size_line;
+  return m;
 }
 
 }  // namespace tessera

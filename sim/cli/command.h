@@ -43,5 +43,7 @@ void add_arch_options(boost::program_options::options_description& d, ArchOption
 extern const Command run_command;
 extern const Command config_command;
 extern const Command import_command;
+extern const Command spmspm_command;
+extern const Command tile_command;
 
 }  // namespace tessera::cli
