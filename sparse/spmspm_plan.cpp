@@ -120,7 +120,6 @@ SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b, const TileS
     p.z_words += words;
     p.z_final.push_back(words);
     p.z_tiles.push_back(tile);
-    p.max_z_words = std::max(p.max_z_words, words);
   }
   const auto words_through = [&](int64_t mt, int64_t nt, int64_t kt, bool inclusive) {
     auto it = outputs.find({mt, nt});
@@ -169,6 +168,43 @@ SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b, const TileS
     }
   }
   return p;
+}
+
+int64_t max_output_tile_words(const SparseMatrix& a, const SparseMatrix& b,
+                              const TileShape& shape) {
+  const int64_t nts = (b.cols + shape.n - 1) / shape.n;
+  std::vector<int64_t> col_mark(static_cast<size_t>(b.cols), -1),
+      tile_mark(static_cast<size_t>(nts), -1), nnz(static_cast<size_t>(nts), 0),
+      rows(static_cast<size_t>(nts), 0), touched;
+  int64_t most = 0;
+  for (int64_t i0 = 0; i0 < a.rows; i0 += shape.m) {
+    // One row of output tiles at a time: counts per tile column, reset through a touched list.
+    for (int64_t i = i0; i < std::min(a.rows, i0 + shape.m); ++i) {
+      for (int64_t x = a.row_ptr[static_cast<size_t>(i)]; x < a.row_ptr[static_cast<size_t>(i + 1)];
+           ++x) {
+        const auto kk = static_cast<size_t>(a.col_idx[static_cast<size_t>(x)]);
+        for (int64_t y = b.row_ptr[kk]; y < b.row_ptr[kk + 1]; ++y) {
+          const auto j = static_cast<size_t>(b.col_idx[static_cast<size_t>(y)]);
+          if (col_mark[j] == i) continue;
+          col_mark[j] = i;
+          const auto nt = static_cast<size_t>(static_cast<int64_t>(j) / shape.n);
+          if (nnz[nt] == 0) touched.push_back(static_cast<int64_t>(nt));
+          ++nnz[nt];
+          if (tile_mark[nt] != i) {
+            tile_mark[nt] = i;
+            ++rows[nt];
+          }
+        }
+      }
+    }
+    for (int64_t nt : touched) {
+      most = std::max(
+          most, compressed_words(nnz[static_cast<size_t>(nt)], rows[static_cast<size_t>(nt)]));
+      nnz[static_cast<size_t>(nt)] = rows[static_cast<size_t>(nt)] = 0;
+    }
+    touched.clear();
+  }
+  return most;
 }
 
 }  // namespace tessera

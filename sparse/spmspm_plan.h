@@ -47,7 +47,6 @@ struct SpmspmPlan {
   std::vector<SpmspmStep> steps;
   int64_t z_words = 0;           // Z's memory image: every output tile at its final size
   int64_t effectual = 0;         // multiplies in the whole product
-  int64_t max_z_words = 0;       // largest partial output tile
   std::vector<int64_t> z_final;  // per output tile in Z's image order: its final words
   std::vector<std::pair<int64_t, int64_t>> z_tiles;  // (mt, nt) of each output tile, same order
 };
@@ -55,6 +54,11 @@ struct SpmspmPlan {
 // Throws std::invalid_argument when the inner dimensions differ (callers check first).
 [[nodiscard]] SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b,
                                      const TileShape& shape);
+
+// The largest output tile of A x B at this shape, in words, without building the loop nest:
+// one symbolic pass, O(nnz + effectual multiplies).
+[[nodiscard]] int64_t max_output_tile_words(const SparseMatrix& a, const SparseMatrix& b,
+                                            const TileShape& shape);
 
 // A cubic tile of side t, cut to the extents.
 [[nodiscard]] TileShape cubic_tile(int64_t t, int64_t m, int64_t k, int64_t n);

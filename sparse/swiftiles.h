@@ -6,8 +6,11 @@
 // 2. Sample tiles of side t0 at seeded random grid positions, counting each one's nonzeros and
 //    nonempty rows by binary search in the CSR rows it covers (O(t0 log) each); empty tiles are
 //    not stored, so only nonempty ones enter the distribution.
-// 3. Scaling the side by f scales a tile's nonzeros by f^2 and its nonempty rows by at most f;
-//    the chosen f is the largest at which at most `target` of the scaled samples exceed the
+//    The same rows also give each sampled tile's top-left quarter, whose share of the nonzeros
+//    tells how occupancy grows with the side: as side^2 where nonzeros spread uniformly, as
+//    side^1 along a band (the growth exponent, clamped to [1, 2]).
+// 3. Scaling the side by f scales a tile's nonzeros by f^growth and its nonempty rows by at most
+//    f; the chosen f is the largest at which at most `target` of the scaled samples exceed the
 //    region, found by bisection on the sample (no further passes over the matrix).
 #pragma once
 
@@ -22,6 +25,7 @@ struct SwiftilesEstimate {
   double predicted_fraction = 0;  // of the scaled samples that overbook at `tile`
   int64_t probe = 1;              // t0
   int64_t samples = 0;            // nonempty tiles sampled
+  double growth = 2;              // occupancy grows as side^growth (measured on the sample)
 };
 
 inline constexpr int64_t kSwiftilesSamples = 256;

@@ -35,15 +35,16 @@ int64_t worst_case_tile(int64_t m, int64_t k, int64_t n, const OperandRegions& r
   return lo;
 }
 
-bool plan_fits(const SpmspmPlan& plan, const OperandRegions& r) {
-  return plan.a_grid.max_words() <= r.a && plan.b_grid.max_words() <= r.b &&
-         plan.max_z_words <= r.z;
+bool tiles_fit(const SparseMatrix& a, const SparseMatrix& b, const TileShape& s,
+               const OperandRegions& r) {
+  return tile_grid(a, s.m, s.k).max_words() <= r.a && tile_grid(b, s.k, s.n).max_words() <= r.b &&
+         max_output_tile_words(a, b, s) <= r.z;
 }
 
 int64_t prescient_tile(const SparseMatrix& a, const SparseMatrix& b, const OperandRegions& r) {
   const int64_t largest = std::max({a.rows, a.cols, b.cols});
   const auto fits = [&](int64_t t) {
-    return plan_fits(plan_spmspm(a, b, cubic_tile(t, a.rows, a.cols, b.cols)), r);
+    return tiles_fit(a, b, cubic_tile(t, a.rows, a.cols, b.cols), r);
   };
   // The worst-case size always fits; grow by sqrt 2 to the first size that does not, then
   // bisect between the two.

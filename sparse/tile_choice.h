@@ -37,7 +37,8 @@ enum class TilePolicy { worst_case, prescient, swiftiles };
 // Seed of Swiftiles' sample, fixed so a run is reproducible.
 inline constexpr uint64_t kSwiftilesSeed = 1;
 
-// Whether every tile of a plan fits its region.
-[[nodiscard]] bool plan_fits(const SpmspmPlan& plan, const OperandRegions& r);
+// Whether every A, B and output tile of Z = A x B at this shape fits its region.
+[[nodiscard]] bool tiles_fit(const SparseMatrix& a, const SparseMatrix& b, const TileShape& s,
+                             const OperandRegions& r);
 
 }  // namespace tessera

@@ -1,6 +1,7 @@
 // Tiles and the spmspm plan, checked against brute force on many random matrices: every tile's
 // nonzeros and rows, the compressed images, the effectual multiplies of every step and the
 // partial output tiles, and the seeded generators.
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -114,6 +115,9 @@ TEST(Tiling, PlanCountsWorkAndPartialOutputsLikeBruteForce) {
       effectual += s.effectual;
     }
     EXPECT_EQ(effectual, p.effectual);
+    const int64_t largest_output =
+        p.z_final.empty() ? 0 : *std::max_element(p.z_final.begin(), p.z_final.end());
+    EXPECT_EQ(max_output_tile_words(a, b, shape), largest_output);
   }
 }
 
