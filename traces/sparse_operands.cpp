@@ -1,5 +1,7 @@
 #include "traces/sparse_operands.h"
 
+#include <sstream>
+
 #include "sim/numbers.h"
 #include "sparse/generators.h"
 #include "sparse/matrix_market.h"
@@ -39,9 +41,9 @@ struct OperandReader {
     const std::string text = yaml::to_string(spec[key], file, field);
     const auto v = parse_real(text);
     if (!v || *v > hi || *v < lo || (lo_open && *v == lo)) {
-      fail(spec[key], field,
-           "'" + text + "' is not a number in " + (lo_open ? "(" : "[") + std::to_string(lo) +
-               ", " + std::to_string(hi) + "]");
+      std::ostringstream range;
+      range << (lo_open ? "(" : "[") << lo << ", " << hi << "]";
+      fail(spec[key], field, "'" + text + "' is not a number in " + range.str());
     }
     return *v;
   }
