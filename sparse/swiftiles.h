@@ -29,6 +29,8 @@ struct SwiftilesEstimate {
 };
 
 inline constexpr int64_t kSwiftilesSamples = 256;
+// Seed of the sample the simulator and `tessera tile` use, fixed so a run is reproducible.
+inline constexpr uint64_t kSwiftilesSeed = 1;
 
 // `m` is the tiled matrix (B); tiles are square (side x side, cut to its extents).
 [[nodiscard]] SwiftilesEstimate swiftiles(const SparseMatrix& m, int64_t region_words,

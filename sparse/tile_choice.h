@@ -34,9 +34,6 @@ enum class TilePolicy { worst_case, prescient, swiftiles };
                                                    TilePolicy policy, const OperandRegions& r,
                                                    double target);
 
-// Seed of Swiftiles' sample, fixed so a run is reproducible.
-inline constexpr uint64_t kSwiftilesSeed = 1;
-
 // Whether every A, B and output tile of Z = A x B at this shape fits its region.
 [[nodiscard]] bool tiles_fit(const SparseMatrix& a, const SparseMatrix& b, const TileShape& s,
                              const OperandRegions& r);
