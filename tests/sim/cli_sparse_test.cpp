@@ -139,6 +139,22 @@ TEST(CliSparse, TileReportsSwiftilesAgainstTheExhaustiveSearch) {
   EXPECT_NE(err.find("wall-clock cage8: swiftiles estimate"), std::string::npos) << err;
 }
 
+TEST(CliSparse, TheSampleSparseTraceRunsOnEveryBuffer) {
+  TempDir dir;
+  for (const char* buffer : {"buffet", "prescient", "tailors"}) {
+    const std::string json = dir.path() + "/" + buffer + ".json";
+    std::string out;
+    const std::string cmd =
+        kBinary + " run " + quote(kSourceDir + "/traces/sparse/suitesparse.yaml") + " --arch " +
+        quote(kSparseArch) + " -p buffer.capacity_kib=64 -p buffer.impl=" + buffer + " -q --json " +
+        quote(json);
+    ASSERT_EQ(run(cmd, out), 0) << cmd << "\n" << out;
+    const nlohmann::json r = read_json(json);
+    ASSERT_EQ(r["layers"].size(), 4u);
+    for (const auto& layer : r["layers"]) EXPECT_GT(layer["macs"], 0);
+  }
+}
+
 struct BadCase {
   const char* name;
   const char* args;    // after the binary; {DIR} is the temp folder, {M} the shipped matrices
