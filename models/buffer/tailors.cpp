@@ -10,7 +10,9 @@
 // tail, kStreamShare of it) stays resident, and its bumped tail streams through that window on
 // the way to the PE array. The first pass over the tile consumes the tail as it arrives with the
 // fill; every later pass (a reuse of the tile) streams the bumped tail from memory again. Nothing
-// else is re-fetched. A tile that fits behaves exactly as in `buffet`.
+// else is re-fetched. An output tile that overbooks as the PE writes it spills its tail to memory
+// (a read before its writeback re-fetches it; the writeback sends only the head). A tile that
+// fits behaves exactly as in `buffet`.
 //
 // The tile sizes come from the controller: worst case for `buffet`, prescient for `prescient`,
 // Swiftiles (sparse/swiftiles.h) with the target overbooked fraction for `tailors`.
@@ -72,8 +74,13 @@ class SparseBuffet : public Buffer {
       ++drains_;
       read_words_ += energy_words(ext.bytes);
       require_resident(slot, ext);
+      // A spilled output tile's tail is in memory already: only the head goes out now.
+      const int64_t words = slot.box.volume() - (slot.spilled ? slot.bumped_words : 0);
+      mem.ext.box.hi[3] = mem.ext.box.lo[3] + words;
+      mem.ext.bytes = words * kWordBytes;
       mem.prepare(tlm::TLM_WRITE_COMMAND, p.get_address(),
-                  functional ? slot.values.data() : nullptr, functional ? slot.values.size() : 0);
+                  functional ? slot.values.data() : nullptr,
+                  functional ? static_cast<size_t>(words) : 0);
     } else if (ext.command == Command::release) {
       slot = Slot{};
       p.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -108,11 +115,12 @@ class SparseBuffet : public Buffer {
       }
     } else {
       write_words_ += energy_words(ext.bytes);
-      if (!(slot.box == ext.box)) place(slot, ext, p.get_address());
+      place(slot, ext, p.get_address());
       if (p.get_data_ptr() != nullptr) {
         const auto* in = reinterpret_cast<const int32_t*>(p.get_data_ptr());
         slot.values.assign(in, in + ext.box.volume());
       }
+      if (slot.bumped_words > 0) memory_done = spill_tail(slot, ext, delay);
     }
     delay += cycles(port_cycles(ext.bytes));
     delay = std::max(delay, memory_done);
@@ -126,7 +134,8 @@ class SparseBuffet : public Buffer {
     int64_t resident_bytes = 0;
     int64_t bumped_words = 0;
     uint64_t address = 0;
-    int64_t passes = 0;  // PE reads of the tile so far
+    int64_t passes = 0;    // PE reads of the tile so far
+    bool spilled = false;  // an output tile whose bumped tail went to memory as it was written
     // Functional mode: the tile's values. Only the head is resident; the tail's values are kept
     // for the first pass (they stream in with the fill) and re-read from memory after it.
     std::vector<int32_t> values;
@@ -154,6 +163,27 @@ class SparseBuffet : public Buffer {
       bumped_words_ += static_cast<uint64_t>(slot.bumped_words);
     }
     update_occupancy();
+  }
+
+  // An output tile that overbooks as the PE writes it: its tail streams out to its place in
+  // memory, so a later pass re-fetches it and the writeback sends only the head.
+  sc_core::sc_time spill_tail(Slot& slot, const TileExtension& ext, const sc_core::sc_time& issue) {
+    const int64_t head = slot.box.volume() - slot.bumped_words;
+    Transaction mem;
+    mem.ext = ext;
+    mem.ext.command = Command::memory;
+    mem.ext.box = slot.box;
+    mem.ext.box.lo[3] += head;
+    mem.ext.bytes = slot.bumped_words * kWordBytes;
+    mem.prepare(tlm::TLM_WRITE_COMMAND, slot.address + static_cast<uint64_t>(head * kWordBytes),
+                ext.functional ? slot.values.data() + head : nullptr,
+                ext.functional ? static_cast<size_t>(slot.bumped_words) : 0);
+    sc_core::sc_time done = issue;
+    to_memory->b_transport(mem.payload, done);
+    check_response(mem.payload, name());
+    slot.spilled = true;
+    slot.passes = 1;  // the tail has left: any read re-fetches it
+    return done;
   }
 
   // Streams the bumped tail from memory again for a reuse pass; returns when it has arrived.

@@ -115,6 +115,9 @@ TEST_P(SpmspmSimulation, ProductIsExactAndNoDataIsLost) {
     const bool same_b = i > 0 && plan.steps[i - 1].kt == s.kt && plan.steps[i - 1].nt == s.nt;
     if (same_a) refetched += static_cast<uint64_t>(bumped(s.a.words(), regions.a) * 4);
     if (same_b) refetched += static_cast<uint64_t>(bumped(s.b.words(), regions.b) * 4);
+    // A partial output tile still resident from the previous step, spilled when written.
+    const bool same_z = i > 0 && plan.steps[i - 1].mt == s.mt && plan.steps[i - 1].nt == s.nt;
+    if (same_z) refetched += static_cast<uint64_t>(bumped(s.z_in_words, regions.z) * 4);
     overbooked_operands +=
         (!same_a && s.a.words() > regions.a) + (!same_b && s.b.words() > regions.b);
   }
@@ -123,6 +126,40 @@ TEST_P(SpmspmSimulation, ProductIsExactAndNoDataIsLost) {
   if (seed == 1) {
     EXPECT_GT(refetched, 0u) << "this case should overbook a reused tile";
   }
+}
+
+TEST(SpmspmSimulation, AnOverbookedOutputTileSpillsAndComesBack) {
+  // One m tile, so the partial output tile stays in the buffer from one k range to the next;
+  // at 4 x 8 with half its entries nonzero it is larger than its 32-word region.
+  const auto a = std::make_shared<SparseMatrix>(generate_uniform(4, 200, 0.5, 5));
+  const auto b = std::make_shared<SparseMatrix>(generate_uniform(200, 8, 0.5, 6));
+  Trace trace;
+  trace.name = trace.file = "spill";
+  trace.layers.push_back(spmspm_layer("z", a, b));
+  trace.layers[0].mapping.buffer_tile = GemmExtents{4, 8, 20};  // m, n, k
+  const ArchConfig config =
+      load_arch(std::string(embedded_sparse_arch_yaml()), "sparse.yaml", {"buffer.capacity_kib=1"});
+  RunOptions options;
+  options.functional = true;
+  const RunResult r = simulate(trace, config, EnergyTable::builtin(), options);
+  ASSERT_TRUE(r.functional_checked);
+  const SpmspmPlan plan = plan_spmspm(*a, *b, TileShape{4, 20, 8});
+  const int64_t region = operand_regions(1024, true).z;
+  uint64_t refetched = 0, spilled = 0;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const SpmspmStep& s = plan.steps[i];
+    const int64_t head = region - region / 16;
+    if (s.z_out_words > region) spilled += static_cast<uint64_t>((s.z_out_words - head) * 4);
+    if (i > 0 && s.z_in_words > region) {
+      refetched += static_cast<uint64_t>((s.z_in_words - head) * 4);
+    }
+  }
+  ASSERT_GT(refetched, 0u);
+  EXPECT_EQ(counter(r, "buffer", "refetched_bytes"), refetched);
+  // Every output tile is written once whole: its spilled tails plus the head at the end.
+  const int64_t last = plan.steps.back().z_out_words;
+  EXPECT_EQ(counter(r, "dram", "write_byte"),
+            spilled + static_cast<uint64_t>((last > region ? region - region / 16 : last) * 4));
 }
 
 INSTANTIATE_TEST_SUITE_P(Random, SpmspmSimulation,
