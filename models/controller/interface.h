@@ -23,9 +23,10 @@ struct ArchitectureFacts {
   Dataflow dataflow = Dataflow::ws;
   int64_t buffer_capacity_bytes = 0;
   bool double_buffered = true;
-  double dram_bytes_per_cycle = 0;                  // peak; 0 means unlimited
-  TilePolicy tile_policy = TilePolicy::worst_case;  // sparse layers' tile size
-  double overbook_target = 0;                       // for TilePolicy::swiftiles
+  double dram_bytes_per_cycle = 0;  // peak; 0 means unlimited
+  // How sparse layers' tiles are sized, and for swiftiles the fraction that may overbook.
+  TilePolicy tile_policy = TilePolicy::worst_case;
+  double overbook_target = 0;
 };
 
 // Told at every layer boundary, so the top level can take per-layer snapshots of all counters.

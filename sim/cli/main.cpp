@@ -13,7 +13,11 @@ namespace {
 
 // Adding a command: one file sim/cli/<name>_command.cpp and one line here.
 const Command* const kCommands[] = {
-    &run_command, &config_command, &import_command, &spmspm_command, &tile_command,
+    &run_command,
+    &config_command,
+    &import_command,
+    &spmspm_command,
+    &tile_command,
 };
 
 int dispatch(int argc, char** argv) {
