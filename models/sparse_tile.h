@@ -29,6 +29,7 @@ struct SparseTile {
   const SpmspmStep* step = nullptr;
   Box a, b, z_in, z_out;  // z_in is empty for a fresh output tile, z_out when nothing meets
   uint64_t a_address = 0, b_address = 0, z_address = 0;
+  int64_t b_dense_cols = 0;  // spmm: B's tile is uncompressed and this many entries wide
 };
 
 [[nodiscard]] SparseTile sparse_tile(const SparseLayout& layout, const SpmspmStep& step);

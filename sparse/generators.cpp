@@ -108,4 +108,15 @@ SparseMatrix generate_banded(int64_t rows, int64_t cols, int64_t bandwidth, doub
   return from_rows("banded", rows, cols, std::move(by_row));
 }
 
+SparseMatrix dense_matrix(int64_t rows, int64_t cols) {
+  std::vector<std::vector<int32_t>> by_row(static_cast<size_t>(rows));
+  for (auto& row : by_row) {
+    row.resize(static_cast<size_t>(cols));
+    std::iota(row.begin(), row.end(), 0);
+  }
+  SparseMatrix m = from_rows("dense", rows, cols, std::move(by_row));
+  m.dense_storage = true;
+  return m;
+}
+
 }  // namespace tessera

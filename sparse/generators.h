@@ -22,4 +22,7 @@ namespace tessera {
 [[nodiscard]] SparseMatrix generate_banded(int64_t rows, int64_t cols, int64_t bandwidth,
                                            double density, uint64_t seed);
 
+// A dense operand: every entry present, stored uncompressed (SparseMatrix::dense_storage).
+[[nodiscard]] SparseMatrix dense_matrix(int64_t rows, int64_t cols);
+
 }  // namespace tessera

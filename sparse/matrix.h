@@ -14,6 +14,8 @@ struct SparseMatrix {
   int size_line = 0;             // line of the size header in its file, for messages (0: none)
   std::vector<int64_t> row_ptr;  // rows + 1 entries
   std::vector<int32_t> col_idx;  // column of each nonzero, ascending within a row
+  // A dense operand: every entry is present and tiles are stored uncompressed, one word each.
+  bool dense_storage = false;
 
   [[nodiscard]] int64_t nnz() const { return static_cast<int64_t>(col_idx.size()); }
 };

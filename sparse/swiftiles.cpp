@@ -16,12 +16,13 @@ struct Sample {
 };
 
 double fraction_over(const std::vector<Sample>& samples, double f, double growth, int64_t t0,
-                     int64_t region_words) {
+                     int64_t region_words, bool uncompressed) {
   if (samples.empty()) return 0;
   int64_t over = 0;
   for (const Sample& s : samples) {
     const double rows = std::min(s.rows * f, static_cast<double>(t0) * f);
-    const double words = 1 + 2 * rows + 2 * s.nnz * std::pow(f, growth);
+    const double nnz = s.nnz * std::pow(f, growth);
+    const double words = uncompressed ? nnz : 1 + 2 * rows + 2 * nnz;
     over += words > static_cast<double>(region_words) ? 1 : 0;
   }
   return static_cast<double>(over) / static_cast<double>(samples.size());
@@ -79,12 +80,12 @@ SwiftilesEstimate swiftiles(const SparseMatrix& m, int64_t region_words, double 
   // The overbooked fraction grows with f: bisect for the largest f within the target.
   double lo = 1.0 / static_cast<double>(e.probe),
          hi = static_cast<double>(largest) / static_cast<double>(e.probe);
-  if (fraction_over(samples, hi, e.growth, e.probe, region_words) <= target) {
+  if (fraction_over(samples, hi, e.growth, e.probe, region_words, m.dense_storage) <= target) {
     lo = hi;
   } else {
     for (int i = 0; i < 60; ++i) {
       const double mid = std::sqrt(lo * hi);
-      if (fraction_over(samples, mid, e.growth, e.probe, region_words) <= target) {
+      if (fraction_over(samples, mid, e.growth, e.probe, region_words, m.dense_storage) <= target) {
         lo = mid;
       } else {
         hi = mid;
@@ -95,7 +96,7 @@ SwiftilesEstimate swiftiles(const SparseMatrix& m, int64_t region_words, double 
                                1, largest);
   e.predicted_fraction =
       fraction_over(samples, static_cast<double>(e.tile) / static_cast<double>(e.probe), e.growth,
-                    e.probe, region_words);
+                    e.probe, region_words, m.dense_storage);
   return e;
 }
 

@@ -16,10 +16,12 @@ const char* to_string(TilePolicy p) {
   return "?";
 }
 
-int64_t worst_case_tile(int64_t m, int64_t k, int64_t n, const OperandRegions& r) {
+int64_t worst_case_tile(int64_t m, int64_t k, int64_t n, const OperandRegions& r,
+                        bool b_uncompressed) {
   const auto fits = [&](int64_t t) {
     const TileShape s = cubic_tile(t, m, k, n);
-    return compressed_words(s.m * s.k, s.m) <= r.a && compressed_words(s.k * s.n, s.k) <= r.b &&
+    const int64_t b_words = b_uncompressed ? s.k * s.n : compressed_words(s.k * s.n, s.k);
+    return compressed_words(s.m * s.k, s.m) <= r.a && b_words <= r.b &&
            compressed_words(s.m * s.n, s.m) <= r.z;
   };
   // Dense footprints grow with t: binary search for the largest that fits.
@@ -48,7 +50,7 @@ int64_t prescient_tile(const SparseMatrix& a, const SparseMatrix& b, const Opera
   };
   // The worst-case size always fits; grow by sqrt 2 to the first size that does not, then
   // bisect between the two.
-  int64_t fit = worst_case_tile(a.rows, a.cols, b.cols, r);
+  int64_t fit = worst_case_tile(a.rows, a.cols, b.cols, r, b.dense_storage);
   if (fit == 0) return 0;
   int64_t fail = fit;
   for (;;) {
@@ -73,11 +75,13 @@ std::optional<TileShape> choose_tile(const SparseMatrix& a, const SparseMatrix& 
                                      TilePolicy policy, const OperandRegions& r, double target) {
   int64_t t = 0;
   switch (policy) {
-    case TilePolicy::worst_case: t = worst_case_tile(a.rows, a.cols, b.cols, r); break;
+    case TilePolicy::worst_case:
+      t = worst_case_tile(a.rows, a.cols, b.cols, r, b.dense_storage);
+      break;
     case TilePolicy::prescient: t = prescient_tile(a, b, r); break;
     case TilePolicy::swiftiles:
       // The smallest tile must fit at least when dense, as for the baseline.
-      if (worst_case_tile(a.rows, a.cols, b.cols, r) > 0) {
+      if (worst_case_tile(a.rows, a.cols, b.cols, r, b.dense_storage) > 0) {
         t = swiftiles(b, r.b, target, kSwiftilesSeed).tile;
       }
       break;

@@ -56,6 +56,7 @@ TileGrid tile_grid(const SparseMatrix& m, int64_t tile_rows, int64_t tile_cols) 
     auto& out = g.by_row[static_cast<size_t>(ti)];
     for (int64_t tj : touched) {
       TileStats s = acc[static_cast<size_t>(tj)];
+      s.uncompressed = m.dense_storage;
       s.offset = g.total_words;
       g.total_words += s.words();
       out.emplace_back(tj, s);
@@ -78,7 +79,18 @@ std::vector<int32_t> encode_tile(const SparseMatrix& m, const std::vector<int32_
           {static_cast<int32_t>(r - row0), static_cast<int32_t>(*it - col0), values[i]});
     }
   }
-  return encode_entries(entries);
+  if (!m.dense_storage) return encode_entries(entries);
+  std::vector<int32_t> out;
+  for (const TileEntry& e : entries) out.push_back(e.value);
+  return out;
+}
+
+std::vector<TileEntry> decode_dense_tile(const int32_t* words, int64_t count, int64_t cols) {
+  std::vector<TileEntry> out;
+  for (int64_t i = 0; i < count; ++i) {
+    out.push_back({static_cast<int32_t>(i / cols), static_cast<int32_t>(i % cols), words[i]});
+  }
+  return out;
 }
 
 std::vector<int32_t> encode_entries(const std::vector<TileEntry>& sorted) {

@@ -4,7 +4,8 @@
 // Compressed tile format (doubly compressed rows, CSF-style with two levels): one word holding
 // the number of nonempty rows R, then R row coordinates, R row-end pointers, and for each nonzero
 // its column coordinate and its value. A tile with nnz nonzeros in R rows takes
-// 1 + 2R + 2 nnz words of kWordBytes; an empty tile is not stored at all.
+// 1 + 2R + 2 nnz words of kWordBytes; an empty tile is not stored at all. A dense operand's
+// tiles (SparseMatrix::dense_storage) are stored uncompressed: one word per entry, row-major.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,8 @@ struct TileStats {
   int64_t nnz = 0;
   int64_t rows = 0;    // nonempty rows
   int64_t offset = 0;  // word offset of the tile in the matrix's compressed image in memory
-  [[nodiscard]] int64_t words() const { return compressed_words(nnz, rows); }
+  bool uncompressed = false;
+  [[nodiscard]] int64_t words() const { return uncompressed ? nnz : compressed_words(nnz, rows); }
 };
 
 // The nonempty tiles of a matrix cut into tile_rows x tile_cols tiles. Cost: O(nnz + tiles).
@@ -44,8 +46,8 @@ struct TileGrid {
 
 [[nodiscard]] TileGrid tile_grid(const SparseMatrix& m, int64_t tile_rows, int64_t tile_cols);
 
-// The compressed image of one tile (the format above), with `values` giving each nonzero's value
-// in CSR order.
+// The image of one tile (the format above), with `values` giving each nonzero's value in CSR
+// order.
 [[nodiscard]] std::vector<int32_t> encode_tile(const SparseMatrix& m,
                                                const std::vector<int32_t>& values, int64_t row0,
                                                int64_t row1, int64_t col0, int64_t col1);
@@ -55,6 +57,9 @@ struct TileEntry {
   int32_t row, col, value;
 };
 [[nodiscard]] std::vector<TileEntry> decode_tile(const int32_t* words, int64_t count);
+// The same for an uncompressed tile `cols` entries wide.
+[[nodiscard]] std::vector<TileEntry> decode_dense_tile(const int32_t* words, int64_t count,
+                                                       int64_t cols);
 // The image of entries sorted by (row, col).
 [[nodiscard]] std::vector<int32_t> encode_entries(const std::vector<TileEntry>& sorted);
 

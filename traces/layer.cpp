@@ -7,6 +7,7 @@ const char* to_string(Op op) {
     case Op::conv: return "conv";
     case Op::gemm: return "gemm";
     case Op::spmspm: return "spmspm";
+    case Op::spmm: return "spmm";
   }
   return "?";
 }

@@ -20,7 +20,7 @@
 
 namespace tessera {
 
-enum class Op { conv, gemm, spmspm };
+enum class Op { conv, gemm, spmspm, spmm };
 enum class Dataflow { ws, os, is };
 
 // The three GEMM dimensions a mapping tiles.
@@ -57,7 +57,7 @@ struct Layer {
   int precision_bits = 8;  // of inputs and weights; outputs are written at the same precision
   Mapping mapping;
   int line = 0;  // line of the layer in its trace file, for error messages
-  std::shared_ptr<const SparseOperands> sparse;  // spmspm: the operand matrices
+  std::shared_ptr<const SparseOperands> sparse;  // spmspm and spmm: the operand matrices
 
   [[nodiscard]] GemmExtents gemm() const {
     return {shape.batch * shape.out_h * shape.out_w, shape.filters,

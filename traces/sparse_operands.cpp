@@ -12,6 +12,9 @@
 namespace tessera {
 namespace {
 
+// A dense operand is held entry by entry; beyond this it would take gigabytes.
+constexpr int64_t kMaxDenseEntries = int64_t{1} << 24;
+
 std::string stem(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -90,6 +93,22 @@ struct OperandReader {
     return std::make_shared<const SparseMatrix>(std::move(m));
   }
 
+  // spmm's B: every entry present, stored uncompressed.
+  std::shared_ptr<const SparseMatrix> dense(const YAML::Node& spec, const std::string& ctx) const {
+    yaml::require_known_keys(spec, {"dense"}, file, ctx);
+    const YAML::Node dims = spec["dense"];
+    if (!dims.IsSequence() || dims.size() != 2) {
+      fail(dims, ctx + ".dense", "expected [rows, cols]");
+    }
+    const int64_t rows = yaml::to_int(dims[0], file, ctx + ".dense", 1);
+    const int64_t cols = yaml::to_int(dims[1], file, ctx + ".dense", 1);
+    if (rows > kMaxDenseEntries / cols) {
+      fail(dims, ctx + ".dense",
+           "too large (at most " + std::to_string(kMaxDenseEntries) + " entries)");
+    }
+    return std::make_shared<const SparseMatrix>(dense_matrix(rows, cols));
+  }
+
   std::shared_ptr<const SparseMatrix> operand(const YAML::Node& spec, const std::string& ctx,
                                               const std::shared_ptr<const SparseMatrix>& a) const {
     if (!spec.IsMap()) {
@@ -129,7 +148,7 @@ Layer spmspm_layer(std::string name, std::shared_ptr<const SparseMatrix> a,
                    std::shared_ptr<const SparseMatrix> b) {
   Layer l;
   l.name = std::move(name);
-  l.op = Op::spmspm;
+  l.op = b->dense_storage ? Op::spmm : Op::spmspm;
   l.shape.in_h = l.shape.out_h = a->rows;
   l.shape.channels = a->cols;
   l.shape.filters = b->cols;
@@ -147,7 +166,8 @@ void read_sparse_layer(const YAML::Node& n, Layer& l, const std::string& file,
                            ctx.substr(0, ctx.size() - 1));
   const OperandReader r{file};
   const std::string field = ctx + "operands";
-  if (!n["operands"]) r.fail(n, field, "missing (an spmspm layer names its operands A and B)");
+  const bool spmm = yaml::to_string(n["op"], file, ctx + "op") == "spmm";
+  if (!n["operands"]) r.fail(n, field, "missing (a sparse layer names its operands A and B)");
   const YAML::Node ops = n["operands"];
   if (!ops.IsMap()) r.fail(ops, field, "expected a map with A and B");
   yaml::require_known_keys(ops, {"A", "B"}, file, field);
@@ -155,7 +175,13 @@ void read_sparse_layer(const YAML::Node& n, Layer& l, const std::string& file,
     if (!ops[key]) r.fail(ops, field + "." + key, "missing");
   }
   auto a = r.operand(ops["A"], field + ".A", nullptr);
-  auto b = r.operand(ops["B"], field + ".B", a);
+  const bool dense_b = ops["B"].IsMap() && ops["B"]["dense"];
+  if (spmm != dense_b) {
+    r.fail(ops["B"], field + ".B",
+           spmm ? "spmm multiplies by a dense B: expected {dense: [rows, cols]}"
+                : "a dense B makes the layer spmm, not spmspm");
+  }
+  auto b = dense_b ? r.dense(ops["B"], field + ".B") : r.operand(ops["B"], field + ".B", a);
   if (a->cols != b->rows) {
     r.fail(ops["B"], field + ".B",
            "mismatched dimensions: A is " + std::to_string(a->rows) + " x " +
@@ -170,7 +196,7 @@ void read_sparse_layer(const YAML::Node& n, Layer& l, const std::string& file,
     for (const char* key : {"dataflow", "loop_order"}) {
       if (n["mapping"][key]) {
         r.fail(n["mapping"][key], ctx + "mapping." + key,
-               "not used by spmspm layers (only buffer_tile; the loop order is fixed)");
+               "not used by sparse layers (only buffer_tile; the loop order is fixed)");
       }
     }
   }

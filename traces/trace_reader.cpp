@@ -150,12 +150,10 @@ struct Reader {
     } else if (op == "gemm") {
       l.op = Op::gemm;
       gemm(n, l, ctx);
-    } else if (op == "spmspm") {
+    } else if (op == "spmspm" || op == "spmm") {
       read_sparse_layer(n, l, file, ctx);
-    } else if (op == "spmm") {
-      fail(n["op"], ctx + "op", "'" + op + "' is reserved for a later trace version");
     } else {
-      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm, spmspm)");
+      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm, spmspm, spmm)");
     }
     if (n["precision"]) {
       const int64_t bits = yaml::to_int(n["precision"], file, ctx + "precision", 1);

@@ -1,4 +1,4 @@
-// controller: sparse_tiled — replays spmspm layers (Z = A x B) as the loop nest of
+// controller: sparse_tiled — replays spmspm and spmm layers (Z = A x B) as the loop nest of
 // sparse/spmspm_plan.h over uniform coordinate-space tiles, sized by the buffer's tile policy
 // (worst case, prescient or Swiftiles) unless the layer's mapping names a buffer_tile.
 //
@@ -47,7 +47,8 @@ class SparseTiledController : public Controller {
       if (!layer.sparse) {
         throw InputError({workload_.trace->file, layer.line, "op"},
                          "layer '" + layer.name + "' is " + to_string(layer.op) +
-                             "; controller 'sparse_tiled' runs only spmspm layers (use 'tiled')");
+                             "; controller 'sparse_tiled' runs only spmspm and spmm layers (use "
+                             "'tiled')");
       }
       const SparseMatrix& a = *layer.sparse->a;
       const SparseMatrix& b = *layer.sparse->b;
@@ -204,7 +205,11 @@ class SparseTiledController : public Controller {
 
   uint64_t compute(const Layer& layer, const LayerPlan& lp, const StepState& st, uint64_t begin) {
     const SpmspmStep& s = lp.plan.steps[st.index];
-    const SparseTile tile = sparse_tile(lp.layout, s);
+    SparseTile tile = sparse_tile(lp.layout, s);
+    if (layer.sparse->b->dense_storage) {
+      tile.b_dense_cols =
+          std::min(lp.plan.n, (s.nt + 1) * lp.plan.shape.n) - s.nt * lp.plan.shape.n;
+    }
     const TileShape& shape = lp.plan.shape;
     Transaction tr;
     tr.ext.command = Command::compute;
@@ -334,6 +339,6 @@ class SparseTiledController : public Controller {
 }  // namespace
 
 TESSERA_REGISTER(Controller, sparse_tiled, SparseTiledController,
-                 "spmspm loop nest over sparse tiles sized by the buffer's tile policy", {});
+                 "spmspm/spmm loop nest over sparse tiles sized by the buffer's tile policy", {});
 
 }  // namespace tessera

@@ -48,9 +48,9 @@ class TiledController : public Controller {
     plans_.clear();
     for (const Layer& layer : workload_.trace->layers) {
       if (layer.sparse) {
-        throw InputError(
-            {workload_.trace->file, layer.line, "op"},
-            "layer '" + layer.name + "' is spmspm; it needs controller 'sparse_tiled'");
+        throw InputError({workload_.trace->file, layer.line, "op"},
+                         "layer '" + layer.name + "' is " + to_string(layer.op) +
+                             "; it needs controller 'sparse_tiled'");
       }
       plans_.push_back(plan_layer(layer, workload_.facts, workload_.trace->file));
     }

@@ -1,4 +1,5 @@
-// pe_array: intersect — an ExTensor-style array of MAC lanes for sparse tiles. For each step it
+// pe_array: intersect — an ExTensor-style array of MAC lanes for sparse tiles (and, for spmm,
+// uncompressed dense B tiles). For each step it
 // reads the compressed A and B tiles (and the partial output tile, when one exists) from the
 // buffer, intersects A's columns with B's rows, performs only the effectual multiplies, and
 // writes the merged partial output tile back.
@@ -43,7 +44,7 @@ class IntersectArray : public PeArray {
     if (ext.sparse == nullptr) {
       throw InputError({"", 0, "pe_array.impl"},
                        "layer '" + ext.layer->name +
-                           "' is dense; pe_array 'intersect' computes only spmspm layers");
+                           "' is dense; pe_array 'intersect' computes only spmspm and spmm layers");
     }
     const SparseTile& tile = *ext.sparse;
     const SpmspmStep& step = *tile.step;
@@ -62,7 +63,10 @@ class IntersectArray : public PeArray {
     }
     if (functional) {
       const auto a_entries = decode_tile(a.data(), static_cast<int64_t>(a.size()));
-      const auto b_entries = decode_tile(b.data(), static_cast<int64_t>(b.size()));
+      const auto b_entries =
+          tile.b_dense_cols > 0
+              ? decode_dense_tile(b.data(), static_cast<int64_t>(b.size()), tile.b_dense_cols)
+              : decode_tile(b.data(), static_cast<int64_t>(b.size()));
       a_nonzeros_ += a_entries.size();
       b_nonzeros_ += b_entries.size();
       z = multiply(a_entries, b_entries, decode_tile(z.data(), static_cast<int64_t>(z.size())));

@@ -42,8 +42,9 @@ class SystolicArray : public PeArray {
     TileExtension& ext = extension_of(p);
     const Layer& layer = *ext.layer;
     if (ext.sparse != nullptr) {
-      throw InputError({"", 0, "pe_array.impl"},
-                       "layer '" + layer.name + "' is spmspm; it needs pe_array 'intersect'");
+      throw InputError({"", 0, "pe_array.impl"}, "layer '" + layer.name + "' is " +
+                                                     to_string(layer.op) +
+                                                     "; it needs pe_array 'intersect'");
     }
     const GemmRange& r = ext.range;
     systolic::TileCycles t =

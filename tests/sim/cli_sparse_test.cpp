@@ -182,6 +182,20 @@ TEST_P(CliSparseBadInput, ExitsWithOneClearError) {
   dir.write("dense_arch.yaml",
             "tessera_trace: 1\nlayers:\n  - name: z\n    op: spmspm\n    operands:\n"
             "      A: {file: wide.mtx}\n      B: {transpose_of: A}\n");
+  const std::string layer =
+      "tessera_trace: 1\nlayers:\n  - name: z\n    op: OP\n    operands:\n"
+      "      A: {file: wide.mtx}\n      B: B_SPEC\n";
+  const auto sparse_trace = [&](const std::string& name, const std::string& op,
+                                const std::string& b) {
+    std::string text = layer;
+    text.replace(text.find("OP"), 2, op);
+    text.replace(text.find("B_SPEC"), 6, b);
+    dir.write(name, text);
+  };
+  sparse_trace("spmm_sparse_b.yaml", "spmm", "{transpose_of: A}");
+  sparse_trace("spmspm_dense_b.yaml", "spmspm", "{dense: [5, 3]}");
+  sparse_trace("spmm_dims.yaml", "spmm", "{dense: [4, 3]}");
+  sparse_trace("spmm_huge.yaml", "spmm", "{dense: [5, 99999999]}");
   std::string args = GetParam().args;
   for (const auto& [key, value] :
        {std::pair<std::string, std::string>{"{DIR}", dir.path()}, {"{M}", kMatrices}}) {
@@ -221,6 +235,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "bad_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
         BadCase{"trace_reference", "run {DIR}/bad_ref.yaml",
                 "bad_ref.yaml:6: field 'layers[0].operands.A.transpose_of'"},
+        BadCase{"spmm_sparse_b", "run {DIR}/spmm_sparse_b.yaml",
+                "spmm_sparse_b.yaml:7: field 'layers[0].operands.B': spmm multiplies by a dense B"},
+        BadCase{"spmspm_dense_b", "run {DIR}/spmspm_dense_b.yaml",
+                "spmspm_dense_b.yaml:7: field 'layers[0].operands.B': a dense B makes the layer "
+                "spmm"},
+        BadCase{"spmm_dims", "run {DIR}/spmm_dims.yaml",
+                "spmm_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
+        BadCase{"spmm_huge", "run {DIR}/spmm_huge.yaml",
+                "spmm_huge.yaml:7: field 'layers[0].operands.B.dense': too large"},
         BadCase{"dense_controller", "run {DIR}/dense_arch.yaml",
                 "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs controller "
                 "'sparse_tiled'"}),

@@ -121,6 +121,22 @@ TEST(Tiling, PlanCountsWorkAndPartialOutputsLikeBruteForce) {
   }
 }
 
+TEST(Tiling, DenseOperandsAreStoredUncompressed) {
+  const SparseMatrix d = dense_matrix(7, 5);
+  const TileGrid g = tile_grid(d, 3, 2);
+  EXPECT_EQ(g.tiles, 3 * 3);
+  EXPECT_EQ(g.by_row[2][2].second.words(), 1 * 1);  // the corner tile: 1 x 1
+  EXPECT_EQ(g.by_row[0][0].second.words(), 3 * 2);
+  EXPECT_EQ(g.total_words, 7 * 5);
+  const auto values = seeded_values(d, 1);
+  const auto image = encode_tile(d, values, 3, 6, 2, 4);
+  ASSERT_EQ(image.size(), 6u);
+  const auto entries = decode_dense_tile(image.data(), 6, 2);
+  for (const TileEntry& e : entries) {
+    EXPECT_EQ(e.value, values[static_cast<size_t>((3 + e.row) * 5 + 2 + e.col)]);
+  }
+}
+
 TEST(Generators, AreSeededAndHitTheirParameters) {
   const SparseMatrix u1 = generate_uniform(400, 300, 0.05, 7),
                      u2 = generate_uniform(400, 300, 0.05, 7);
