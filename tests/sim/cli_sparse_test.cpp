@@ -150,7 +150,7 @@ TEST(CliSparse, TheSampleSparseTraceRunsOnEveryBuffer) {
         quote(json);
     ASSERT_EQ(run(cmd, out), 0) << cmd << "\n" << out;
     const nlohmann::json r = read_json(json);
-    ASSERT_EQ(r["layers"].size(), 4u);
+    ASSERT_EQ(r["layers"].size(), 5u);
     for (const auto& layer : r["layers"]) EXPECT_GT(layer["macs"], 0);
   }
 }
