@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <stdexcept>
 
 #include "models/controller/interface.h"
 #include "models/sparse_tile.h"
@@ -52,11 +53,18 @@ class SparseTiledController : public Controller {
       }
       const SparseMatrix& a = *layer.sparse->a;
       const SparseMatrix& b = *layer.sparse->b;
+      const SourceLocation at{workload_.trace->file, layer.line, "mapping.buffer_tile"};
       std::optional<TileShape> shape;
       if (layer.mapping.buffer_tile) {
         const GemmExtents& t = *layer.mapping.buffer_tile;
         shape =
             TileShape{t[dim_index(GemmDim::m)], t[dim_index(GemmDim::k)], t[dim_index(GemmDim::n)]};
+        // Only tailors may overbook; for the other buffers a tile that does not fit is bad input.
+        if (f.tile_policy != TilePolicy::swiftiles && !tiles_fit(a, b, *shape, regions)) {
+          throw InputError(at, "layer '" + layer.name +
+                                   "': some A, B or output tile of this size does not fit its "
+                                   "buffer region (only the tailors buffer overbooks)");
+        }
       } else {
         shape = choose_tile(a, b, f.tile_policy, regions, f.overbook_target);
       }
@@ -67,7 +75,11 @@ class SparseTiledController : public Controller {
                              " bytes) cannot hold even a 1 x 1 tile of each operand");
       }
       auto plan = std::make_unique<LayerPlan>();
-      plan->plan = plan_spmspm(a, b, *shape);
+      try {
+        plan->plan = plan_spmspm(a, b, *shape);
+      } catch (const std::invalid_argument&) {
+        throw InputError(at, "layer '" + layer.name + "': tiles too small for this matrix");
+      }
       plan->layout = sparse_layout(plan->plan);
       plans_.push_back(std::move(plan));
     }

@@ -157,7 +157,9 @@ TEST(CliSparse, TheSampleSparseTraceRunsOnEveryBuffer) {
 
 struct BadCase {
   const char* name;
-  const char* args;    // after the binary; {DIR} is the temp folder, {M} the shipped matrices
+  // After the binary; {DIR} is the temp folder, {M} the shipped matrices' folder, {ARCH} the
+  // sparse architecture.
+  const char* args;
   const char* expect;  // in stderr
 };
 
@@ -196,9 +198,14 @@ TEST_P(CliSparseBadInput, ExitsWithOneClearError) {
   sparse_trace("spmspm_dense_b.yaml", "spmspm", "{dense: [5, 3]}");
   sparse_trace("spmm_dims.yaml", "spmm", "{dense: [4, 3]}");
   sparse_trace("spmm_huge.yaml", "spmm", "{dense: [5, 99999999]}");
+  dir.write("too_big_tile.yaml",
+            "tessera_trace: 1\nlayers:\n  - name: z\n    op: spmspm\n    operands:\n"
+            "      A: {generate: uniform, rows: 300, cols: 300, density: 0.5}\n"
+            "      B: {same_as: A}\n    mapping: {buffer_tile: {m: 300, n: 300, k: 300}}\n");
   std::string args = GetParam().args;
-  for (const auto& [key, value] :
-       {std::pair<std::string, std::string>{"{DIR}", dir.path()}, {"{M}", kMatrices}}) {
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"{DIR}", dir.path()},
+                                   {"{M}", kMatrices},
+                                   {"{ARCH}", kSparseArch}}) {
     for (size_t at = args.find(key); at != std::string::npos; at = args.find(key)) {
       args.replace(at, key.size(), value);
     }
@@ -244,6 +251,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "spmm_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
         BadCase{"spmm_huge", "run {DIR}/spmm_huge.yaml",
                 "spmm_huge.yaml:7: field 'layers[0].operands.B.dense': too large"},
+        BadCase{"tile_does_not_fit",
+                "run {DIR}/too_big_tile.yaml --arch {ARCH} -p buffer.impl=prescient",
+                "too_big_tile.yaml:3: field 'mapping.buffer_tile': layer 'z': some A, B or output"},
         BadCase{"dense_controller", "run {DIR}/dense_arch.yaml",
                 "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs controller "
                 "'sparse_tiled'"}),
