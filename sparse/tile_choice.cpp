@@ -7,15 +7,6 @@
 
 namespace tessera {
 
-const char* to_string(TilePolicy p) {
-  switch (p) {
-    case TilePolicy::worst_case: return "worst_case";
-    case TilePolicy::prescient: return "prescient";
-    case TilePolicy::swiftiles: return "swiftiles";
-  }
-  return "?";
-}
-
 int64_t worst_case_tile(int64_t m, int64_t k, int64_t n, const OperandRegions& r,
                         bool b_uncompressed) {
   const auto fits = [&](int64_t t) {

@@ -19,8 +19,6 @@ namespace tessera {
 
 enum class TilePolicy { worst_case, prescient, swiftiles };
 
-[[nodiscard]] const char* to_string(TilePolicy p);
-
 // 0 when not even a 1 x 1 x 1 tile fits. The worst case of B's tile is its area when B is
 // stored uncompressed (a dense operand), its densest compressed form otherwise.
 [[nodiscard]] int64_t worst_case_tile(int64_t m, int64_t k, int64_t n, const OperandRegions& r,
