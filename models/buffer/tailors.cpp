@@ -72,10 +72,10 @@ class SparseBuffet : public Buffer {
                   functional ? slot.values.size() : 0);
     } else if (ext.command == Command::writeback) {
       ++drains_;
-      read_words_ += energy_words(ext.bytes);
       require_resident(slot, ext);
       // A spilled output tile's tail is in memory already: only the head goes out now.
       const int64_t words = slot.box.volume() - (slot.spilled ? slot.bumped_words : 0);
+      read_words_ += energy_words(words * kWordBytes);
       mem.ext.box.hi[3] = mem.ext.box.lo[3] + words;
       mem.ext.bytes = words * kWordBytes;
       mem.prepare(tlm::TLM_WRITE_COMMAND, p.get_address(),
