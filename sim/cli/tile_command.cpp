@@ -1,4 +1,4 @@
-// `tessera tile`: the tile size Swiftiles picks for each spmspm layer of a trace, how many tiles
+// `tessera tile`: the tile size Swiftiles picks for each sparse layer of a trace, how many tiles
 // it predicts and how many actually overbook, against an exhaustive search over every size.
 // Wall-clock times go to stderr, apart from the simulated results on stdout.
 #include <chrono>
@@ -47,7 +47,7 @@ int run(const Args& args) {
 
   std::cout << "B's region: " << region << " words; target overbooked fraction " << target_text
             << "\n";
-  std::cout << "layer,probe,samples,swiftiles_tile,predicted_fraction,actual_fraction,"
+  std::cout << "layer,probe,samples,swiftiles_tile,shape_mxkxn,predicted_fraction,actual_fraction,"
                "exhaustive_tile,exhaustive_fraction\n";
   int sparse_layers = 0;
   for (const Layer& layer : trace.layers) {
@@ -62,14 +62,16 @@ int run(const Args& args) {
     const double exhaustive_s = seconds_since(start);
     const double actual = tile_grid(b, e.tile, e.tile).fraction_over(region);
     const double best_actual = tile_grid(b, best, best).fraction_over(region);
-    std::cout << layer.name << "," << e.probe << "," << e.samples << "," << e.tile << ","
-              << fixed(e.predicted_fraction, 4) << "," << fixed(actual, 4) << "," << best << ","
-              << fixed(best_actual, 4) << "\n";
+    const SparseMatrix& a = *layer.sparse->a;
+    const TileShape shape = cubic_tile(e.tile, a.rows, a.cols, b.cols);
+    std::cout << layer.name << "," << e.probe << "," << e.samples << "," << e.tile << "," << shape.m
+              << "x" << shape.k << "x" << shape.n << "," << fixed(e.predicted_fraction, 4) << ","
+              << fixed(actual, 4) << "," << best << "," << fixed(best_actual, 4) << "\n";
     std::cerr << "wall-clock " << layer.name << ": swiftiles estimate " << fixed(estimate_s, 6)
               << " s, exhaustive search " << fixed(exhaustive_s, 6) << " s\n";
   }
   if (sparse_layers == 0) {
-    throw InputError({trace_path, 0, "layers"}, "no spmspm layer to tile");
+    throw InputError({trace_path, 0, "layers"}, "no spmspm or spmm layer to tile");
   }
   return 0;
 }

@@ -133,7 +133,8 @@ TEST(CliSparse, TileReportsSwiftilesAgainstTheExhaustiveSearch) {
                                               " -p buffer.capacity_kib=16 2>/dev/null",
                                           out),
             0);
-  EXPECT_NE(out.find("swiftiles_tile,predicted_fraction,actual_fraction"), std::string::npos);
+  EXPECT_NE(out.find("swiftiles_tile,shape_mxkxn,predicted_fraction,actual_fraction"),
+            std::string::npos);
   EXPECT_NE(out.find("\ncage8,"), std::string::npos) << out;
   ASSERT_EQ(run_stderr(kBinary + " tile --target 0.1 " + quote(trace), err), 0);
   EXPECT_NE(err.find("wall-clock cage8: swiftiles estimate"), std::string::npos) << err;
