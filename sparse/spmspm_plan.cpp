@@ -171,6 +171,14 @@ SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b, const TileS
   return p;
 }
 
+int64_t effectual_multiplies(const SparseMatrix& a, const SparseMatrix& b) {
+  int64_t total = 0;
+  for (int32_t k : a.col_idx) {
+    total += b.row_ptr[static_cast<size_t>(k) + 1] - b.row_ptr[static_cast<size_t>(k)];
+  }
+  return total;
+}
+
 int64_t max_output_tile_words(const SparseMatrix& a, const SparseMatrix& b,
                               const TileShape& shape) {
   const int64_t nts = (b.cols + shape.n - 1) / shape.n;

@@ -60,6 +60,12 @@ struct SpmspmPlan {
 [[nodiscard]] int64_t max_output_tile_words(const SparseMatrix& a, const SparseMatrix& b,
                                             const TileShape& shape);
 
+// Multiplies in A x B (every A nonzero meets B's row of its column), in O(nnz).
+[[nodiscard]] int64_t effectual_multiplies(const SparseMatrix& a, const SparseMatrix& b);
+
+// Products with more multiplies are not simulated: the symbolic count would take minutes.
+inline constexpr int64_t kMaxEffectualMultiplies = int64_t{1} << 28;
+
 // A cubic tile of side t, cut to the extents.
 [[nodiscard]] TileShape cubic_tile(int64_t t, int64_t m, int64_t k, int64_t n);
 

@@ -1,10 +1,12 @@
 #include "traces/sparse_operands.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "sim/numbers.h"
 #include "sparse/generators.h"
 #include "sparse/matrix_market.h"
+#include "sparse/spmspm_plan.h"
 #include "sparse/tiling.h"
 #include "traces/text_file.h"
 #include "traces/yaml_util.h"
@@ -14,6 +16,8 @@ namespace {
 
 // A dense operand is held entry by entry; beyond this it would take gigabytes.
 constexpr int64_t kMaxDenseEntries = int64_t{1} << 24;
+// Generators are checked against this before they run, so a typo cannot allocate gigabytes.
+constexpr int64_t kMaxGeneratedNonzeros = int64_t{1} << 26;
 
 std::string stem(const std::string& path) {
   const size_t slash = path.find_last_of('/');
@@ -67,24 +71,36 @@ struct OperandReader {
     const std::string seed_field = ctx + ".seed";
     const auto seed =
         static_cast<uint64_t>(spec["seed"] ? yaml::to_int(spec["seed"], file, seed_field, 0) : 1);
+    const auto check_size = [&](double expected) {
+      if (expected > static_cast<double>(kMaxGeneratedNonzeros)) {
+        fail(spec, ctx,
+             "would make about " + std::to_string(static_cast<int64_t>(expected)) +
+                 " nonzeros (at most " + std::to_string(kMaxGeneratedNonzeros) + ")");
+      }
+    };
     SparseMatrix m;
     if (kind == "uniform") {
       yaml::require_known_keys(spec, {"generate", "rows", "cols", "density", "seed"}, file, ctx);
       const int64_t rows = extent(spec, "rows", ctx), cols = extent(spec, "cols", ctx);
-      m = generate_uniform(rows, cols, real(spec, "density", ctx, 0, 1, true), seed);
+      const double density = real(spec, "density", ctx, 0, 1, true);
+      check_size(static_cast<double>(rows) * static_cast<double>(cols) * density);
+      m = generate_uniform(rows, cols, density, seed);
     } else if (kind == "power_law") {
       yaml::require_known_keys(
           spec, {"generate", "rows", "cols", "nnz_per_row", "exponent", "seed"}, file, ctx);
       const int64_t rows = extent(spec, "rows", ctx), cols = extent(spec, "cols", ctx);
       const double per_row = real(spec, "nnz_per_row", ctx, 0, static_cast<double>(cols), true);
+      check_size(static_cast<double>(rows) * per_row);
       m = generate_power_law(rows, cols, per_row, real(spec, "exponent", ctx, 0, 8, false), seed);
     } else if (kind == "banded") {
       yaml::require_known_keys(spec, {"generate", "rows", "cols", "bandwidth", "density", "seed"},
                                file, ctx);
       const int64_t rows = extent(spec, "rows", ctx), cols = extent(spec, "cols", ctx);
       const int64_t band = yaml::to_int(spec["bandwidth"], file, ctx + ".bandwidth", 0);
-      m = generate_banded(rows, cols, band,
-                          spec["density"] ? real(spec, "density", ctx, 0, 1, true) : 1.0, seed);
+      const double density = spec["density"] ? real(spec, "density", ctx, 0, 1, true) : 1.0;
+      check_size(static_cast<double>(rows) * static_cast<double>(std::min(cols, 2 * band + 1)) *
+                 density);
+      m = generate_banded(rows, cols, band, density, seed);
     } else {
       fail(spec["generate"], ctx + ".generate",
            "unknown generator '" + kind + "' (known: uniform, power_law, banded)");
@@ -187,6 +203,12 @@ void read_sparse_layer(const YAML::Node& n, Layer& l, const std::string& file,
            "mismatched dimensions: A is " + std::to_string(a->rows) + " x " +
                std::to_string(a->cols) + ", B is " + std::to_string(b->rows) + " x " +
                std::to_string(b->cols) + " (A's columns must equal B's rows)");
+  }
+  const int64_t work = effectual_multiplies(*a, *b);
+  if (work > kMaxEffectualMultiplies) {
+    r.fail(ops, field,
+           "the product needs " + std::to_string(work) + " multiplies; at most " +
+               std::to_string(kMaxEffectualMultiplies) + " are simulated");
   }
   const int line = l.line;
   const std::string name = l.name;

@@ -199,6 +199,14 @@ TEST_P(CliSparseBadInput, ExitsWithOneClearError) {
   sparse_trace("spmspm_dense_b.yaml", "spmspm", "{dense: [5, 3]}");
   sparse_trace("spmm_dims.yaml", "spmm", "{dense: [4, 3]}");
   sparse_trace("spmm_huge.yaml", "spmm", "{dense: [5, 99999999]}");
+  dir.write("huge_generator.yaml",
+            "tessera_trace: 1\nlayers:\n  - name: z\n    op: spmspm\n    operands:\n"
+            "      A: {generate: uniform, rows: 16000000, cols: 16000000, density: 0.5}\n"
+            "      B: {same_as: A}\n");
+  dir.write("heavy_product.yaml",
+            "tessera_trace: 1\nlayers:\n  - name: z\n    op: spmspm\n    operands:\n"
+            "      A: {generate: uniform, rows: 3000, cols: 3000, density: 1}\n"
+            "      B: {same_as: A}\n");
   dir.write("too_big_tile.yaml",
             "tessera_trace: 1\nlayers:\n  - name: z\n    op: spmspm\n    operands:\n"
             "      A: {generate: uniform, rows: 300, cols: 300, density: 0.5}\n"
@@ -252,6 +260,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "spmm_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
         BadCase{"spmm_huge", "run {DIR}/spmm_huge.yaml",
                 "spmm_huge.yaml:7: field 'layers[0].operands.B.dense': too large"},
+        BadCase{"huge_generator", "run {DIR}/huge_generator.yaml",
+                "huge_generator.yaml:6: field 'layers[0].operands.A': would make about"},
+        BadCase{"heavy_product", "run {DIR}/heavy_product.yaml",
+                "heavy_product.yaml:6: field 'layers[0].operands': the product needs"},
         BadCase{"tile_does_not_fit",
                 "run {DIR}/too_big_tile.yaml --arch {ARCH} -p buffer.impl=prescient",
                 "too_big_tile.yaml:3: field 'mapping.buffer_tile': layer 'z': some A, B or output"},
