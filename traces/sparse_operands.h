@@ -1,7 +1,7 @@
 // The operands of a sparse layer (`op: spmspm` or `op: spmm`, FORMAT.md "Sparse layers"): Matrix
 // Market files named relative to the trace, the transpose of or the same matrix as another
-// operand, seeded generators, or (spmm's B) a dense matrix. Read and checked with the trace, so a bad operand stops the run before anything is
-// simulated.
+// operand, seeded generators, or (spmm's B) a dense matrix. Read and checked with the trace, so a
+// bad operand stops the run before anything is simulated.
 #pragma once
 
 #include <memory>
