@@ -125,10 +125,12 @@ class SparseTiledController : public Controller {
 
     std::optional<StepState> pending;
     uint64_t compute_done = start, stalls = 0, end = start;
-    // Software-pipelined by one step, as in the dense controller.
     for (size_t i = 0; i <= steps.size(); ++i) {
+      // Double-buffered, step i's tiles are requested before step i-1 computes, so they arrive
+      // while it does; single-buffered, they replace step i-1's tiles, so only after it.
       std::optional<StepState> next;
-      if (i < steps.size()) next = request(layer, lp, i, two_slots, start, residency);
+      const bool more = i < steps.size();
+      if (two_slots && more) next = request(layer, lp, i, two_slots, start, residency);
       if (pending) {
         const SpmspmStep& s = steps[pending->index];
         const uint64_t begin = std::max(compute_done, pending->ready);
@@ -139,8 +141,7 @@ class SparseTiledController : public Controller {
           residency[t].slot_free[static_cast<size_t>(pending->slots[t])] = compute_done;
         }
         end = std::max(end, compute_done);
-        const bool output_changes =
-            !next || steps[next->index].mt != s.mt || steps[next->index].nt != s.nt;
+        const bool output_changes = !more || steps[i].mt != s.mt || steps[i].nt != s.nt;
         if (output_changes && s.z_out_words > 0) {
           ++writebacks_;
           const int slot = pending->slots[at(Tensor::outputs)];
@@ -152,6 +153,7 @@ class SparseTiledController : public Controller {
           end = std::max(end, done);
         }
       }
+      if (!two_slots && more) next = request(layer, lp, i, two_slots, start, residency);
       pending = next;
     }
 
