@@ -25,6 +25,10 @@ SparseTiling sparse_tiling_of(const ArchConfig& arch) {
   } else if (buffer.impl == "tailors") {
     t.policy = TilePolicy::swiftiles;
     t.target = buffer.params.get_real("overbook_target");
+    if (t.target <= 0 || t.target >= 1) {
+      throw InputError({arch.file, 0, "buffer.overbook_target"},
+                       "must be a fraction in (0, 1), is " + buffer.params.text("overbook_target"));
+    }
   } else {
     throw InputError(
         {arch.file, 0, "buffer.impl"},
