@@ -69,10 +69,15 @@ class IntersectArray : public PeArray {
               : decode_tile(b.data(), static_cast<int64_t>(b.size()));
       a_nonzeros_ += a_entries.size();
       b_nonzeros_ += b_entries.size();
-      z = multiply(a_entries, b_entries, decode_tile(z.data(), static_cast<int64_t>(z.size())));
-      if (static_cast<int64_t>(z.size()) != step.z_out_words) {
-        throw SimulationError(std::string(name()) + ": the partial output tile has " +
-                              std::to_string(z.size()) + " words, the plan counted " +
+      int64_t multiplies = 0;
+      z = multiply(a_entries, b_entries, decode_tile(z.data(), static_cast<int64_t>(z.size())),
+                   multiplies);
+      // The timing uses the plan's counts: the data must agree with them.
+      if (static_cast<int64_t>(z.size()) != step.z_out_words || multiplies != step.effectual) {
+        throw SimulationError(std::string(name()) + ": the step made " +
+                              std::to_string(multiplies) + " multiplies and a " +
+                              std::to_string(z.size()) + "-word output tile, the plan counted " +
+                              std::to_string(step.effectual) + " and " +
                               std::to_string(step.z_out_words));
       }
     } else {
@@ -101,14 +106,17 @@ class IntersectArray : public PeArray {
   // Partial output tile = earlier partial sums + A x B, with an entry wherever a multiply meets.
   static std::vector<int32_t> multiply(const std::vector<TileEntry>& a,
                                        const std::vector<TileEntry>& b,
-                                       const std::vector<TileEntry>& partial) {
+                                       const std::vector<TileEntry>& partial, int64_t& multiplies) {
     std::map<std::pair<int32_t, int32_t>, int32_t> out;
     for (const TileEntry& e : partial) out[{e.row, e.col}] = e.value;
     // B's entries are sorted by row: find each A column's row of B by binary search.
     for (const TileEntry& x : a) {
       auto it = std::lower_bound(b.begin(), b.end(), x.col,
                                  [](const TileEntry& e, int32_t row) { return e.row < row; });
-      for (; it != b.end() && it->row == x.col; ++it) out[{x.row, it->col}] += x.value * it->value;
+      for (; it != b.end() && it->row == x.col; ++it) {
+        out[{x.row, it->col}] += x.value * it->value;
+        ++multiplies;
+      }
     }
     std::vector<TileEntry> sorted;
     sorted.reserve(out.size());
