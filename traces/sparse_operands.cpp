@@ -1,6 +1,7 @@
 #include "traces/sparse_operands.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "sim/numbers.h"
@@ -18,13 +19,6 @@ namespace {
 constexpr int64_t kMaxDenseEntries = int64_t{1} << 24;
 // Generators are checked against this before they run, so a typo cannot allocate gigabytes.
 constexpr int64_t kMaxGeneratedNonzeros = int64_t{1} << 26;
-
-std::string stem(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  const size_t dot = base.find_last_of('.');
-  return dot == std::string::npos ? base : base.substr(0, dot);
-}
 
 // A path in a trace is relative to the trace's folder.
 std::string relative_to(const std::string& trace_file, const std::string& path) {
@@ -157,7 +151,8 @@ struct OperandReader {
 }  // namespace
 
 SparseMatrix read_matrix_market(const std::string& path) {
-  return parse_matrix_market(read_text_file(path), path, stem(path));
+  return parse_matrix_market(read_text_file(path), path,
+                             std::filesystem::path(path).stem().string());
 }
 
 Layer spmspm_layer(std::string name, std::shared_ptr<const SparseMatrix> a,
