@@ -16,6 +16,8 @@
 
 namespace tessera {
 
+struct SparseTile;  // models/sparse_tile.h
+
 enum class Command {
   fetch,      // controller -> buffer: bring a box from memory into the buffer
   writeback,  // controller -> buffer: send a box from the buffer to memory
@@ -43,6 +45,7 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   bool first_tile_of_layer = false;
   bool accumulate = false;  // the output tile already holds partial sums to add to
   int input_slot = 0, weight_slot = 0, output_slot = 0;
+  const SparseTile* sparse = nullptr;  // spmspm layers: the step's tiles and their work
 
   // Operand reads of weights: set by a sparse decoder that feeds the tile's weights compressed.
   bool weights_compressed = false;

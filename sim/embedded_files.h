@@ -8,5 +8,7 @@ namespace tessera {
 
 std::string_view embedded_arch_yaml();   // traces/arch/default.yaml
 std::string_view embedded_trace_yaml();  // traces/samples/resnet50.yaml
+// traces/arch/sparse.yaml, the architecture of `tessera spmspm` and `tessera tile`.
+std::string_view embedded_sparse_arch_yaml();
 
 }  // namespace tessera

@@ -51,6 +51,8 @@ struct Accelerator {
     f.buffer_capacity_bytes = buffer->capacity_bytes();
     f.double_buffered = buffer->double_buffered();
     f.dram_bytes_per_cycle = dram->peak_bytes_per_cycle();
+    f.tile_policy = buffer->tile_policy();
+    f.overbook_target = buffer->overbook_target();
     return f;
   }
 

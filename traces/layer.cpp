@@ -3,7 +3,13 @@
 namespace tessera {
 
 const char* to_string(Op op) {
-  return op == Op::conv ? "conv" : "gemm";
+  switch (op) {
+    case Op::conv: return "conv";
+    case Op::gemm: return "gemm";
+    case Op::spmspm: return "spmspm";
+    case Op::spmm: return "spmm";
+  }
+  return "?";
 }
 
 const char* to_string(Dataflow df) {

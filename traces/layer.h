@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@
 
 namespace tessera {
 
-enum class Op { conv, gemm };
+enum class Op { conv, gemm, spmspm, spmm };
 enum class Dataflow { ws, os, is };
 
 // The three GEMM dimensions a mapping tiles.
@@ -57,6 +58,8 @@ struct ConvShape {
   int64_t out_h = 1, out_w = 1;  // derived, or given explicitly in the trace
 };
 
+struct SparseOperands;  // traces/sparse_operands.h
+
 struct Layer {
   std::string name;
   Op op = Op::conv;
@@ -67,6 +70,7 @@ struct Layer {
   std::optional<Security> security;
   SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
   int line = 0;                  // line of the layer in its trace file, for error messages
+  std::shared_ptr<const SparseOperands> sparse;  // spmspm and spmm: the operand matrices
 
   [[nodiscard]] GemmExtents gemm() const {
     return {shape.batch * shape.out_h * shape.out_w, shape.filters,

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "sim/numbers.h"
+#include "traces/sparse_operands.h"
 #include "traces/text_file.h"
 #include "traces/yaml_util.h"
 
@@ -215,9 +216,9 @@ struct Reader {
       l.op = Op::gemm;
       gemm(n, l, ctx);
     } else if (op == "spmspm" || op == "spmm") {
-      fail(n["op"], ctx + "op", "'" + op + "' is reserved for a later trace version");
+      read_sparse_layer(n, l, file, ctx);
     } else {
-      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm)");
+      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm, spmspm, spmm)");
     }
     if (n["precision"]) {
       const int64_t bits = yaml::to_int(n["precision"], file, ctx + "precision", 1);

@@ -9,6 +9,7 @@
 
 #include "models/component.h"
 #include "models/payload.h"
+#include "sparse/tile_choice.h"
 
 namespace tessera {
 
@@ -32,6 +33,10 @@ class Buffer : public Component {
 
   [[nodiscard]] virtual int64_t capacity_bytes() const = 0;
   [[nodiscard]] virtual bool double_buffered() const = 0;
+  // How sparse layers' tiles are sized for this buffer (sparse/tile_choice.h), and for
+  // swiftiles the fraction of tiles allowed to overbook.
+  [[nodiscard]] virtual TilePolicy tile_policy() const { return TilePolicy::worst_case; }
+  [[nodiscard]] virtual double overbook_target() const { return 0; }
 
  protected:
   virtual void controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;

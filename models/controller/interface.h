@@ -11,6 +11,7 @@
 #include "models/component.h"
 #include "models/payload.h"
 #include "models/pe_array/systolic_timing.h"
+#include "sparse/tile_choice.h"
 #include "traces/layer.h"
 
 namespace tessera {
@@ -35,6 +36,9 @@ struct ArchitectureFacts {
   // dense. Empty: always dense.
   std::function<std::optional<CompressedWeights>(const Layer&, const GemmRange&)>
       compressed_weights;
+  // How sparse layers' tiles are sized, and for swiftiles the fraction that may overbook.
+  TilePolicy tile_policy = TilePolicy::worst_case;
+  double overbook_target = 0;
 };
 
 // Told at every layer boundary, so the top level can take per-layer snapshots of all counters.

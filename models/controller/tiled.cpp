@@ -50,6 +50,11 @@ class TiledController : public Controller {
     plans_.clear();
     std::map<PlanKey, TilePlan> planned;
     for (const Layer& layer : workload_.trace->layers) {
+      if (layer.sparse) {
+        throw InputError({workload_.trace->file, layer.line, "op"},
+                         "layer '" + layer.name + "' is " + to_string(layer.op) +
+                             "; it needs controller 'sparse_tiled'");
+      }
       PlanKey key = plan_key(layer);
       auto it = planned.find(key);
       if (it == planned.end()) {

@@ -45,6 +45,11 @@ class SystolicArray : public PeArray {
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
     const Layer& layer = *ext.layer;
+    if (ext.sparse != nullptr) {
+      throw InputError({"", 0, "pe_array.impl"}, "layer '" + layer.name + "' is " +
+                                                     to_string(layer.op) +
+                                                     "; it needs pe_array 'intersect'");
+    }
     const GemmRange& r = ext.range;
     const bool functional = ext.functional;
     const int bits = layer.precision_bits;

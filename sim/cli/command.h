@@ -45,5 +45,7 @@ extern const Command config_command;
 extern const Command import_command;
 extern const Command dram_command;
 extern const Command secure_schedule_command;
+extern const Command spmspm_command;
+extern const Command tile_command;
 
 }  // namespace tessera::cli

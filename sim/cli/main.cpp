@@ -12,13 +12,18 @@ namespace tessera::cli {
 namespace {
 
 // Adding a command: one file sim/cli/<name>_command.cpp and one line here.
+// One command per line, so clang-format is told not to pack them.
+// clang-format off
 const Command* const kCommands[] = {
     &run_command,
     &config_command,
     &import_command,
     &dram_command,
     &secure_schedule_command,
+    &spmspm_command,
+    &tile_command,
 };
+// clang-format on
 
 int dispatch(int argc, char** argv) {
   Args args(argv + 1, argv + argc);

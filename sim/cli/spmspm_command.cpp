@@ -1,0 +1,124 @@
+// `tessera spmspm`: Z = A x B straight from Matrix Market files, without writing a trace, on the
+// built-in sparse architecture (or --arch) with the buffer policy chosen by --buffer.
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/atomic_file.h"
+#include "sim/cli/sparse_arch.h"
+#include "sim/energy_table.h"
+#include "sim/report.h"
+#include "sim/top.h"
+#include "traces/sparse_operands.h"
+
+namespace po = boost::program_options;
+
+namespace tessera::cli {
+namespace {
+
+uint64_t counter(const RunResult& r, const std::string& component, const std::string& name) {
+  for (const auto& c : r.components) {
+    if (c.name != component) continue;
+    for (const auto& v : c.counters) {
+      if (v.name == name) return v.value;
+    }
+  }
+  return 0;
+}
+
+int run(const Args& args) {
+  ArchOptions arch;
+  std::string a_path, b_path, buffer, target_text, energy_path, json_path;
+  uint64_t seed = 1;
+  po::options_description d("spmspm options");
+  d.add_options()("help,h", "show this help")("a", po::value(&a_path), "A (Matrix Market)")(
+      "b", po::value(&b_path), "B (Matrix Market; default: A, or A^T with --transpose)")(
+      "transpose", "B is the transpose of A")("buffer", po::value(&buffer),
+                                              "buffet | prescient | tailors")(
+      "target", po::value(&target_text), "fraction of tiles Swiftiles lets overbook (tailors)")(
+      "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
+      "json", po::value(&json_path), "write the JSON report to FILE")(
+      "functional", "carry real values and check the product against a reference")(
+      "seed", po::value(&seed), "seed of the functional-mode values (default 1)")(
+      "quiet,q", "print no summary");
+  add_arch_options(d, arch);
+  po::positional_options_description pos;
+  pos.add("a", 1).add("b", 1);
+  const po::variables_map vm = parse(args, d, pos);
+  if (vm.count("help")) {
+    std::cout << usage_text() << "\n" << d;
+    return 0;
+  }
+  if (a_path.empty() || (buffer != "buffet" && buffer != "prescient" && buffer != "tailors") ||
+      (!b_path.empty() && vm.count("transpose"))) {
+    std::cerr << "tessera spmspm: give A, at most one of B and --transpose, and --buffer "
+                 "buffet|prescient|tailors\n"
+              << usage_text();
+    return kUsage;
+  }
+  std::vector<std::string> extra{"buffer.impl=" + buffer};
+  if (!target_text.empty()) {
+    (void)overbook_fraction(target_text, "--target");
+    if (buffer != "tailors") {
+      throw InputError({"--target", 0, "--target"}, "applies only to --buffer tailors");
+    }
+    extra.push_back("buffer.overbook_target=" + target_text);
+  }
+
+  // Everything is read and checked before anything is simulated or written.
+  auto a = std::make_shared<const SparseMatrix>(read_matrix_market(a_path));
+  std::shared_ptr<const SparseMatrix> b = a;
+  if (vm.count("transpose")) b = std::make_shared<const SparseMatrix>(transpose(*a));
+  if (!b_path.empty()) b = std::make_shared<const SparseMatrix>(read_matrix_market(b_path));
+  if (a->cols != b->rows) {
+    throw InputError({b_path, b->size_line, "size.rows"},
+                     "mismatched dimensions: A is " + std::to_string(a->rows) + " x " +
+                         std::to_string(a->cols) + ", B is " + std::to_string(b->rows) + " x " +
+                         std::to_string(b->cols) + " (A's columns must equal B's rows)");
+  }
+  const ArchConfig config = load_sparse_arch(arch, extra);
+  const SparseTiling tiling = sparse_tiling_of(config);
+  const auto shape = choose_tile(*a, *b, tiling.policy, tiling.regions, tiling.target);
+  const EnergyTable energy =
+      energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
+
+  Trace trace;
+  trace.name = a->name + "_x_" + b->name;
+  trace.file = a_path;
+  trace.layers.push_back(spmspm_layer(trace.name, a, b));
+  RunOptions options;
+  options.functional = vm.count("functional") > 0;
+  options.seed = seed;
+  const RunResult result = simulate(trace, config, energy, options);
+
+  if (!json_path.empty()) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(json_report(result));
+    j["buffer"] = buffer;
+    j["a"] = {{"name", a->name}, {"rows", a->rows}, {"cols", a->cols}, {"nnz", a->nnz()}};
+    j["b"] = {{"name", b->name}, {"rows", b->rows}, {"cols", b->cols}, {"nnz", b->nnz()}};
+    j["tile_shape"] = {{"m", shape->m}, {"k", shape->k}, {"n", shape->n}};
+    j["tiles"] = result.layers.at(0).tiles;
+    j["overbooked_tiles"] = counter(result, "buffer", "overbooked_tiles");
+    j["bumped_words"] = counter(result, "buffer", "bumped_words");
+    j["refetched_bytes"] = counter(result, "buffer", "refetched_bytes");
+    write_file_atomically(
+        json_path, j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+  }
+  if (!vm.count("quiet")) {
+    std::cout << summary_text(result) << "tile shape    m " << shape->m << ", k " << shape->k
+              << ", n " << shape->n << " (" << buffer << ")\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+const Command spmspm_command{
+    "spmspm",
+    "tessera spmspm A.mtx [B.mtx | --transpose] --buffer buffet|prescient|tailors\n"
+    "                     [--target F] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
+    "                     [--functional] [--seed N] [--json FILE] [--quiet]\n",
+    run};
+
+}  // namespace tessera::cli
