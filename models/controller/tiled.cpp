@@ -115,15 +115,17 @@ class TiledController : public Controller {
     std::optional<TileState> pending;
     uint64_t compute_done = start, stalls = 0, end = start;
 
-    // Software-pipelined by one tile: request tile i's operands, then compute tile i-1, so that
-    // requests reach memory in time order.
+    // Double-buffered, software-pipelined by one tile: request tile i's operands, then compute
+    // tile i-1, so that requests reach memory in time order. Single-buffered, tile i's operands
+    // replace tile i-1's, so they are requested only once tile i-1 has been computed.
     for (int64_t i = 0; i <= total; ++i) {
       std::optional<TileState> next;
-      if (i < total) {
+      const bool more = i < total;  // idx is the next tile's until the end of this step
+      const auto request_next = [&] {
         next =
             request_operands(layer, idx, range_of(idx, plan.tile, g), two_slots, start, residency);
-        advance(idx, plan.order, nt);
-      }
+      };
+      if (more && two_slots) request_next();
       if (pending) {
         const uint64_t begin = std::max(compute_done, pending->ready);
         stalls += begin - compute_done;
@@ -137,8 +139,8 @@ class TiledController : public Controller {
         }
         end = std::max(end, compute_done);
         const bool output_changes =
-            !next || next->idx[dim_index(GemmDim::m)] != pending->idx[dim_index(GemmDim::m)] ||
-            next->idx[dim_index(GemmDim::n)] != pending->idx[dim_index(GemmDim::n)];
+            !more || idx[dim_index(GemmDim::m)] != pending->idx[dim_index(GemmDim::m)] ||
+            idx[dim_index(GemmDim::n)] != pending->idx[dim_index(GemmDim::n)];
         if (output_changes) {
           ++writebacks_;
           const int s = pending->slots[at(Tensor::outputs)];
@@ -148,6 +150,8 @@ class TiledController : public Controller {
           end = std::max(end, done);
         }
       }
+      if (more && !two_slots) request_next();
+      if (more) advance(idx, plan.order, nt);
       pending = next;
     }
 

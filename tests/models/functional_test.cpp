@@ -25,6 +25,7 @@ struct Config {
   int capacity_kib;  // double-buffered: a tile must fit half of it
   int rows, cols;
   const char* dataflow;  // the array's own; most layers override it
+  bool double_buffered = true;
 };
 
 constexpr int kLayers = 45;
@@ -106,7 +107,7 @@ std::string random_mapping(Rng& rng, const Layer& layer, int64_t slot_bytes) {
 
 std::string random_trace(const Config& c) {
   Rng rng(c.seed);
-  const int64_t slot = int64_t{c.capacity_kib} * 1024 / 2;
+  const int64_t slot = int64_t{c.capacity_kib} * 1024 / (c.double_buffered ? 2 : 1);
   std::string text = "tessera_trace: 1\nname: random\nlayers:\n";
   for (int i = 0; i < kLayers; ++i) {
     const std::string shape = random_shape(rng, i);
@@ -128,7 +129,8 @@ TEST_P(RandomLayers, EveryOutputMatchesTheReference) {
       default_arch_yaml(), "<built-in>",
       {"buffer.capacity_kib=" + std::to_string(c.capacity_kib),
        "pe_array.rows=" + std::to_string(c.rows), "pe_array.cols=" + std::to_string(c.cols),
-       std::string("pe_array.dataflow=") + c.dataflow});
+       std::string("pe_array.dataflow=") + c.dataflow,
+       std::string("buffer.double_buffered=") + (c.double_buffered ? "true" : "false")});
   RunOptions options;
   options.functional = true;
   options.seed = c.seed;
@@ -148,7 +150,10 @@ INSTANTIATE_TEST_SUITE_P(Seeds, RandomLayers,
                          ::testing::Values(Config{"tiny_buffer_4x4_ws", 1, 2, 4, 4, "ws"},
                                            Config{"small_buffer_8x4_os", 2, 4, 8, 4, "os"},
                                            Config{"medium_buffer_3x5_is", 3, 16, 3, 5, "is"},
-                                           Config{"large_buffer_16x16_ws", 4, 512, 16, 16, "ws"}),
+                                           Config{"large_buffer_16x16_ws", 4, 512, 16, 16, "ws"},
+                                           // One slot: a tile's operands replace the last one's.
+                                           Config{"single_buffer_4x8_os", 5, 2, 4, 8, "os", false},
+                                           Config{"single_buffer_8x8_ws", 6, 8, 8, 8, "ws", false}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
