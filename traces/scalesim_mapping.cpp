@@ -1,6 +1,7 @@
 #include "traces/scalesim_import.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sim/error.h"
 #include "sim/numbers.h"
@@ -12,8 +13,10 @@ namespace {
 
 // Input elements a tile of m_t consecutive output pixels and k_t consecutive reduction indices
 // can touch, wherever it starts: an upper bound on the bounding box FORMAT.md charges.
-int64_t input_bound(const Layer& layer, int64_t m_t, int64_t k_t) {
-  if (layer.op == Op::gemm) return m_t * k_t;
+// In floating point: a layer's extents may be large enough (up to 2^62 MACs) for these products to
+// overflow int64, and they are only compared with the buffer budget.
+double input_bound(const Layer& layer, int64_t m_t, int64_t k_t) {
+  if (layer.op == Op::gemm) return static_cast<double>(m_t) * static_cast<double>(k_t);
   const ConvShape& s = layer.shape;
   // A run of `len` consecutive indices in blocks of `block` touches at most this many blocks.
   auto blocks = [](int64_t len, int64_t block) { return (len + 2 * block - 2) / block; };
@@ -21,16 +24,19 @@ int64_t input_bound(const Layer& layer, int64_t m_t, int64_t k_t) {
   const int64_t images = std::min(s.batch, blocks(m_t, image));
   const int64_t out_rows = images > 1 ? s.out_h : std::min(s.out_h, blocks(m_t, s.out_w));
   const int64_t out_cols = out_rows > 1 ? s.out_w : m_t;
-  const int64_t in_rows = (out_rows - 1) * s.stride_h + s.filter_h;
-  const int64_t in_cols = (out_cols - 1) * s.stride_w + s.filter_w;
+  const double in_rows = static_cast<double>(out_rows - 1) * static_cast<double>(s.stride_h) +
+                         static_cast<double>(s.filter_h);
+  const double in_cols = static_cast<double>(out_cols - 1) * static_cast<double>(s.stride_w) +
+                         static_cast<double>(s.filter_w);
   const int64_t chans = std::min(s.channels, blocks(k_t, s.filter_h * s.filter_w));
-  return images * in_rows * in_cols * chans;
+  return static_cast<double>(images) * in_rows * in_cols * static_cast<double>(chans);
 }
 
-int64_t footprint_bytes(const Layer& layer, const GemmExtents& t) {
-  const int64_t m = t[0], n = t[1], k = t[2];
-  const int64_t elements = input_bound(layer, m, k) + k * n + m * n;
-  return ceil_div(elements * layer.precision_bits, 8);
+double footprint_bytes(const Layer& layer, const GemmExtents& t) {
+  const auto m = static_cast<double>(t[0]), n = static_cast<double>(t[1]),
+             k = static_cast<double>(t[2]);
+  const double elements = input_bound(layer, t[0], t[2]) + k * n + m * n;
+  return std::ceil(elements * layer.precision_bits / 8);
 }
 
 }  // namespace
@@ -51,7 +57,7 @@ void add_scalesim_mappings(Trace& trace, const ScaleSimConfig& cfg) {
     while (lo < hi) {
       const int64_t mid = lo + (hi - lo + 1) / 2;
       tile[t] = mid;
-      if (footprint_bytes(layer, tile) <= budget) {
+      if (footprint_bytes(layer, tile) <= static_cast<double>(budget)) {
         lo = mid;
       } else {
         hi = mid - 1;

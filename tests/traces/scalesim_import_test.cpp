@@ -238,6 +238,18 @@ TEST(ScaleSimTopologyErrors, ZeroOrNegative) {
   expect_input_error([&] { (void)read_scalesim_topology(g, true); }, g, 2, "M");
 }
 
+// Found by fuzzing: a huge stride makes the input window of a two-pixel tile span ~2^60 elements,
+// which overflowed int64 in the footprint bound (caught by UBSan). It must be a plain input error.
+TEST(ScaleSimMappingErrors, HugeStrideDoesNotOverflowTheFootprint) {
+  TempDir dir;
+  const std::string p = dir.write(
+      "stride.csv", std::string(kConvHeader) + "Conv1, 2160, 96, 3, 3, 3, 32, 888888882,\n");
+  Trace trace = read_scalesim_topology(p, false);
+  ASSERT_EQ(trace.layers.at(0).shape.out_h, 2);
+  expect_input_error([&] { add_scalesim_mappings(trace, ScaleSimConfig{}); }, p, 2,
+                     "IfmapSramSzkB");
+}
+
 TEST(ScaleSimTopologyErrors, FilterLargerThanIfmap) {
   TempDir dir;
   const std::string p =
