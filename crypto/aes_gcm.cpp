@@ -99,9 +99,8 @@ class AesGcmEngine : public CryptoEngine {
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
 
     if (p.is_read()) {
-      const uint64_t fetched =
-          std::max(dram(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes, arrival),
-                   dram(tlm::TLM_READ_COMMAND, ext, tag_address, tags, arrival));
+      const uint64_t fetched = blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes,
+                                               tag_address, tags, arrival);
       done = run_engines(pool, fetched, work.blocks, work.full_message, work.last_message);
       count(work.blocks, work.aes_blocks);
       verified_ += static_cast<uint64_t>(work.blocks);
@@ -113,8 +112,8 @@ class AesGcmEngine : public CryptoEngine {
       if (work.partial_blocks > 0) {  // read-modify-write: bring back and verify partial blocks
         const int64_t partial_tags = static_cast<int64_t>(tag_bytes_) * work.partial_blocks;
         const uint64_t back =
-            std::max(dram(tlm::TLM_READ_COMMAND, ext, data_address, work.partial_bytes, arrival),
-                     dram(tlm::TLM_READ_COMMAND, ext, tag_address, partial_tags, arrival));
+            blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.partial_bytes,
+                            tag_address, partial_tags, arrival);
         ready = run_engines(pool, back, work.partial_blocks, work.full_message,
                             work.last_partial_message);
         count(work.partial_blocks, work.partial_aes_blocks);
@@ -128,8 +127,8 @@ class AesGcmEngine : public CryptoEngine {
       encrypted_ += static_cast<uint64_t>(work.blocks);
       redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
       tag_written_ += static_cast<uint64_t>(tags);
-      done = std::max(dram(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes, sealed),
-                      dram(tlm::TLM_WRITE_COMMAND, ext, tag_address, tags, sealed));
+      done = blocks_and_tags(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes, tag_address,
+                             tags, sealed);
       if (data != nullptr) store_->write(base, ext, data);
     }
     delay = cycles(done - now);
@@ -157,13 +156,16 @@ class AesGcmEngine : public CryptoEngine {
   }
 
  private:
-  // Tags live right after the layer's tensors, one area per tensor sized for the worst case of one
-  // block per element (a tile block covers at least one element too), so areas never overlap.
+  // Tags live right after the layer's tensors, one area per tensor sized for the worst case: one
+  // block per element, or one tile block per element of the tensor's GEMM view (an input element
+  // is in several tiles when filters overlap), so areas never overlap.
   [[nodiscard]] uint64_t tag_base(const Layer& layer, Tensor t) const {
     uint64_t base = dram_data_end(layer);
     for (int i = 0; i < static_cast<int>(t); ++i) {
-      const auto area =
-          static_cast<uint64_t>(whole_tensor(layer, static_cast<Tensor>(i)).volume()) * tag_bytes_;
+      const auto tensor = static_cast<Tensor>(i);
+      const auto slots = static_cast<uint64_t>(
+          std::max(whole_tensor(layer, tensor).volume(), max_tile_blocks(layer, tensor)));
+      const uint64_t area = slots * tag_bytes_;
       base += (area + 4095) / 4096 * 4096;
     }
     return base;
@@ -191,6 +193,12 @@ class AesGcmEngine : public CryptoEngine {
       w.blocks = 1;
       w.bytes = ext.bytes;
       w.aes_blocks = w.full_message = w.last_message = aes_blocks_of(ext.box.volume(), bits);
+      // Each tile's tag has its own slot. Transfers without the layer's dense tile grid (sparse
+      // operand tiles) take the box's first element, distinct for distinct tiles.
+      const bool grid = ext.buffer_tile[0] > 0 && ext.buffer_tile[1] > 0 && ext.buffer_tile[2] > 0;
+      w.first_block = grid ? static_cast<int64_t>(tile_block_number(*ext.layer, ext.tensor,
+                                                                    ext.buffer_tile, ext.range))
+                           : ext.box.first_element();
       return w;
     }
     const BlockCount c = count_auth_blocks(ext.box, words);
@@ -232,6 +240,15 @@ class AesGcmEngine : public CryptoEngine {
   void count(int64_t messages, uint64_t data_blocks) {
     aes_ += data_blocks + static_cast<uint64_t>(messages);
     gf_ += data_blocks + static_cast<uint64_t>(messages);
+  }
+
+  // The blocks' bytes, then their tags, both issued at cycle `issue`; returns the cycle both are
+  // done. The order is fixed (a DRAM that serves in order sees the same sequence on every
+  // compiler, which std::max over two calls would not guarantee).
+  uint64_t blocks_and_tags(tlm::tlm_command cmd, const TileExtension& ext, uint64_t data_address,
+                           int64_t bytes, uint64_t tag_address, int64_t tag_bytes, uint64_t issue) {
+    const uint64_t data_done = dram(cmd, ext, data_address, bytes, issue);
+    return std::max(data_done, dram(cmd, ext, tag_address, tag_bytes, issue));
   }
 
   // A DRAM transfer of `bytes` issued at cycle `issue`; returns its completion cycle.

@@ -36,6 +36,21 @@ std::string hex_address(uint64_t a) {
 }
 }  // namespace
 
+uint64_t tile_block_number(const Layer& layer, Tensor t, const GemmExtents& tile,
+                           const GemmRange& r) {
+  const auto [da, db] = tile_dims(t);
+  const int64_t ta = tile[dim_index(da)], tb = tile[dim_index(db)];
+  if (ta <= 0 || tb <= 0) throw std::logic_error("aes_gcm: tile blocks without the layer's tile");
+  const int64_t columns = ceil_div(layer.gemm()[dim_index(db)], tb);
+  return static_cast<uint64_t>(start_of(r, da) / ta * columns + start_of(r, db) / tb);
+}
+
+int64_t max_tile_blocks(const Layer& layer, Tensor t) {
+  const auto [da, db] = tile_dims(t);
+  const GemmExtents g = layer.gemm();
+  return g[dim_index(da)] * g[dim_index(db)];
+}
+
 ProtectedStore::ProtectedStore(const Bytes& key, size_t tag_bytes)
     : cipher_(key), tag_bytes_(tag_bytes) {}
 
@@ -123,7 +138,6 @@ void ProtectedStore::load(uint64_t base, const Layer& layer, Tensor t, int64_t w
     if (ta <= 0 || tb <= 0) throw std::logic_error("aes_gcm: tile blocks without the layer's tile");
     const std::vector<int32_t> all(values, values + total);
     std::vector<int32_t> box_values;
-    uint64_t number = 0;
     for (int64_t a = 0; a < g[dim_index(da)]; a += ta) {
       for (int64_t b = 0; b < g[dim_index(db)]; b += tb) {
         GemmRange r{0, g[0], 0, g[1], 0, g[2]};
@@ -135,7 +149,7 @@ void ProtectedStore::load(uint64_t base, const Layer& layer, Tensor t, int64_t w
         *hi[dim_index(db)] = std::min(g[dim_index(db)], b + tb);
         TileBlock block;
         block.box = tensor_box(layer, t, r);
-        block.number = number++;
+        block.number = tile_block_number(layer, t, tile, r);
         block.version = version;
         box_values.resize(static_cast<size_t>(block.box.volume()));
         gather_box(all, block.box, box_values.data());

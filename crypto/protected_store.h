@@ -22,6 +22,15 @@
 
 namespace tessera {
 
+// The tile block of tensor `t` that GEMM tile `r` belongs to: the tile's place, row-major, in the
+// layer's grid of `tile`-sized tiles over the tensor's two GEMM dims (inputs m, k; weights k, n;
+// outputs m, n). It numbers the block's IV and its tag's slot in DRAM.
+[[nodiscard]] uint64_t tile_block_number(const Layer& layer, Tensor t, const GemmExtents& tile,
+                                         const GemmRange& r);
+// Tile blocks a tensor can have at most: the product of its two GEMM dims (a tile spans one or
+// more).
+[[nodiscard]] int64_t max_tile_blocks(const Layer& layer, Tensor t);
+
 class ProtectedStore {
  public:
   ProtectedStore(const Bytes& key, size_t tag_bytes);
