@@ -75,7 +75,7 @@ std::vector<std::string> component_names(const RunResult& r) {
 double component_energy(const LayerResult& l, const std::string& name) {
   double pj = 0;
   for (const auto& c : l.components) {
-    if (c.name == name) pj += c.total_energy_pj();
+    if (c.name == name) pj += c.energy_pj;
   }
   return pj;
 }
@@ -200,7 +200,7 @@ std::string json_report(const RunResult& r) {
   j["layers"] = ordered_json::array();
   for (const auto& l : r.layers) {
     ordered_json breakdown = ordered_json::object();
-    for (const auto& c : l.components) breakdown[c.name] = c.total_energy_pj();
+    for (const auto& c : l.components) breakdown[c.name] = c.energy_pj;
     j["layers"].push_back({{"name", l.name},
                            {"cycles", l.cycles},
                            {"stall_cycles", l.stall_cycles},

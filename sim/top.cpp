@@ -125,14 +125,12 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
       c.impl = parts[i].second;
       c.counters = difference(parts[i].first->stats().snapshot(), at_start[i]);
       apply_energy(energy, c);
-      l.components.push_back(std::move(c));
-    }
-    for (const auto& c : l.components) {
       if (c.name == "pe_array") l.macs = counter(c, "mac");
       if (c.name == "dram") {
         l.dram_bytes_read = counter(c, "read_byte");
         l.dram_bytes_written = counter(c, "write_byte");
       }
+      l.components.push_back({c.name, c.total_energy_pj()});
     }
     l.utilization = cycles == 0 ? 0.0
                                 : static_cast<double>(l.macs) / (static_cast<double>(cycles) *

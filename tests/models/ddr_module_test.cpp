@@ -108,7 +108,7 @@ TEST(DdrModule, EnergyFromCurrentsIsInTheRunsEnergyReport) {
   // The layer's share is the same energy (one layer).
   double layer = 0;
   for (const auto& c : r.layers.at(0).components) {
-    if (c.name == "dram") layer = c.total_energy_pj();
+    if (c.name == "dram") layer = c.energy_pj;
   }
   EXPECT_NEAR(layer, sum, 1e-6 * sum);
 }

@@ -31,8 +31,10 @@ std::vector<std::string> files_in(const std::string& dir) {
 
 constexpr uint64_t kPes = 256;
 
+// A layer and, in `counted`, its components' counters (the simulator keeps only their energies).
 LayerResult layer(const std::string& name, uint64_t cycles, uint64_t macs, uint64_t buffer_reads,
-                  uint64_t dram_read, uint64_t dram_written) {
+                  uint64_t dram_read, uint64_t dram_written,
+                  std::vector<ComponentResult>& counted) {
   LayerResult l;
   l.name = name;
   l.cycles = cycles;
@@ -42,7 +44,7 @@ LayerResult layer(const std::string& name, uint64_t cycles, uint64_t macs, uint6
   l.dram_bytes_read = dram_read;
   l.dram_bytes_written = dram_written;
   l.tiles = 3;
-  l.components = {
+  counted = {
       {"pe_array",
        "systolic",
        {{"mac", "MACs", "multiply-accumulates", macs, true},
@@ -72,18 +74,21 @@ RunResult sample_run() {
   r.clock_mhz = 500;
   r.pes = kPes;
   r.functional_checked = true;
-  r.layers = {layer("conv1", 1000, 64000, 5000, 4096, 1024),
-              layer("fc \"head\", 2", 700, 96000, 3000, 8192, 64),
-              layer("two\nlines", 33, 1, 7, 3, 1)};
+  std::vector<std::vector<ComponentResult>> counted(3);
+  r.layers = {layer("conv1", 1000, 64000, 5000, 4096, 1024, counted[0]),
+              layer("fc \"head\", 2", 700, 96000, 3000, 8192, 64, counted[1]),
+              layer("two\nlines", 33, 1, 7, 3, 1, counted[2])};
   const EnergyTable table = EnergyTable::builtin();
-  r.components = r.layers[0].components;
+  r.components = counted[0];
   for (auto& c : r.components)
     for (auto& counter : c.counters) counter.value = 0;
-  for (auto& l : r.layers) {
-    for (size_t i = 0; i < l.components.size(); ++i) {
-      apply_energy(table, l.components[i]);
-      for (size_t k = 0; k < l.components[i].counters.size(); ++k) {
-        r.components[i].counters[k].value += l.components[i].counters[k].value;
+  for (size_t li = 0; li < r.layers.size(); ++li) {
+    for (size_t i = 0; i < counted[li].size(); ++i) {
+      ComponentResult& c = counted[li][i];
+      apply_energy(table, c);
+      r.layers[li].components.push_back({c.name, c.total_energy_pj()});
+      for (size_t k = 0; k < c.counters.size(); ++k) {
+        r.components[i].counters[k].value += c.counters[k].value;
       }
     }
   }
