@@ -12,7 +12,8 @@ record=0
 if [[ ${1:-} == --record ]]; then record=1; shift; fi
 seconds=${1:-60}
 shift || true
-all_targets=(trace_yaml arch_yaml energy_table scalesim_conv scalesim_gemm scalesim_cfg)
+all_targets=(trace_yaml arch_yaml energy_table scalesim_conv scalesim_gemm scalesim_cfg matrix_market
+  dram_ini dram_trace sparsity_spec attack_spec)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
@@ -25,6 +26,11 @@ real_files() {
     scalesim_conv) ls tests/data/scalesim/conv_nets/*.csv ;;
     scalesim_gemm) ls tests/data/scalesim/GEMM_mnk/*.csv ;;
     scalesim_cfg) ls tests/data/scalesim/configs/*.cfg ;;
+    # The small matrices only: libFuzzer's inputs stay within a few kilobytes.
+    matrix_market) ls data/matrices/{karate,west0067,lp_afiro}.mtx ;;
+    dram_ini) ls data/dram/*.ini ;;
+    # No trace files ship: the seeds are hand-written traces.
+    dram_trace | sparsity_spec | attack_spec) ;;
     *) echo "fuzz.sh: unknown target '$1' (known: ${all_targets[*]})" >&2; exit 1 ;;
   esac
 }

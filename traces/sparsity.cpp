@@ -69,6 +69,18 @@ GH parse_gh(const std::string& text, const SourceLocation& where) {
   return {*g, *h};
 }
 
+void add_rank(SparsitySpec& spec, const GH& rank, const SourceLocation& where) {
+  // top_span() <= kMaxBlockSpan and rank.h <= 64, so this product cannot overflow.
+  const int64_t span = (spec.ranks.empty() ? 1 : spec.top_span()) * rank.h;
+  if (span > kMaxBlockSpan) {
+    throw InputError(where, "rank " + std::to_string(spec.ranks.size()) + " (" +
+                                std::to_string(rank.g) + ":" + std::to_string(rank.h) +
+                                ") makes blocks of " + std::to_string(span) +
+                                " values: blocks larger than 2^20 values");
+  }
+  spec.ranks.push_back(rank);
+}
+
 SparsitySpec parse_sparsity_spec(const std::string& text, const SourceLocation& where) {
   SparsitySpec spec;
   if (text == "dense") return spec;
@@ -90,14 +102,11 @@ SparsitySpec parse_sparsity_spec(const std::string& text, const SourceLocation& 
     while (start <= rest.size()) {
       const size_t comma = rest.find(',', start);
       const size_t end = comma == std::string::npos ? rest.size() : comma;
-      spec.ranks.push_back(parse_gh(rest.substr(start, end - start), where));
+      add_rank(spec, parse_gh(rest.substr(start, end - start), where), where);
       start = end + 1;
     }
     if (kind == "nm" && spec.ranks.size() != 1) {
       throw InputError(where, "'" + text + "': nm takes exactly one pattern N:M");
-    }
-    if (spec.top_span() > (int64_t{1} << 20)) {
-      throw InputError(where, "'" + text + "': blocks larger than 2^20 values");
     }
     return spec;
   }

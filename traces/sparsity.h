@@ -48,6 +48,13 @@ struct SparsitySpec {
 // "G:H" with 1 <= G <= H; throws InputError at `where` otherwise.
 [[nodiscard]] GH parse_gh(const std::string& text, const SourceLocation& where);
 
+// The widest block any spec may have, in values of k.
+inline constexpr int64_t kMaxBlockSpan = int64_t{1} << 20;
+
+// Appends `rank` as the next rank of an hss spec; throws InputError at `where` when a block would
+// then span more than kMaxBlockSpan values. Checked rank by rank, before the span can overflow.
+void add_rank(SparsitySpec& spec, const GH& rank, const SourceLocation& where);
+
 // The command-line form: `dense`, `hss:G:H[,G:H...]` (rank 0 first), `nm:G:H` (one rank) or
 // `density:X` with 0 < X <= 1. Throws InputError at `where` for anything else.
 [[nodiscard]] SparsitySpec parse_sparsity_spec(const std::string& text,

@@ -144,11 +144,9 @@ struct Reader {
     spec.kind = SparsitySpec::Kind::hss;
     for (size_t i = 0; i < ranks.size(); ++i) {
       const std::string field = f + ".hss[" + std::to_string(i) + "]";
-      spec.ranks.push_back(
-          parse_gh(yaml::to_string(ranks[i], file, field), {file, yaml::line_of(ranks[i]), field}));
+      const SourceLocation where{file, yaml::line_of(ranks[i]), field};
+      add_rank(spec, parse_gh(yaml::to_string(ranks[i], file, field), where), where);
     }
-    if (spec.top_span() > (int64_t{1} << 20))
-      fail(ranks, f + ".hss", "blocks larger than 2^20 values");
     const std::string problem = sparsity_fit_problem(spec, k);
     if (!problem.empty()) fail(ranks, f + ".hss", problem);
     return spec;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "models/dram/ddr/address_map.h"
 #include "sim/error.h"
@@ -13,8 +14,26 @@
 namespace tessera::ddr {
 namespace {
 
+// Far beyond any real device, and small enough that what is allocated from these numbers stays
+// bounded and no sum or product of them overflows.
+constexpr int64_t kMaxIniInteger = int64_t{1} << 24;  // any integer key
+constexpr int64_t kMaxBanksPerGroup = 256;            // bankgroups, banks_per_group
+constexpr int64_t kMaxChannels = 1024;
+constexpr int64_t kMaxBurstLength = 256;
+constexpr int64_t kMaxBusWidth = int64_t{1} << 16;     // bits
+constexpr int64_t kMaxSystemBanks = int64_t{1} << 16;  // channels x ranks x banks per rank
+constexpr int64_t kMaxQueueSize = 1024;
+constexpr double kMinTckNs = 0.01;
+
 bool is_power_of_two(int64_t v) {
   return v > 0 && (v & (v - 1)) == 0;
+}
+
+std::string shortest(double v) {
+  std::ostringstream s;
+  s.imbue(std::locale::classic());
+  s << v;
+  return s.str();
 }
 
 std::string trim(const std::string& s) {
@@ -86,15 +105,17 @@ class IniFile {
     return it->second.text;
   }
 
-  int64_t integer(const std::string& field, int64_t min) {
+  int64_t integer(const std::string& field, int64_t min, int64_t max = kMaxIniInteger) {
     const std::string& t = text(field);
     const auto v = parse_int(t);
     if (!v) fail(field, "expected an integer, got '" + t + "'");
     if (*v < min) fail(field, "must be at least " + std::to_string(min) + ", got " + t);
+    if (*v > max) fail(field, "must be at most " + std::to_string(max) + ", got " + t);
     return *v;
   }
-  int integer_or(const std::string& field, int fallback, int64_t min = 0) {
-    return has(field) ? static_cast<int>(integer(field, min)) : fallback;
+  int integer_or(const std::string& field, int fallback, int64_t min = 0,
+                 int64_t max = kMaxIniInteger) {
+    return has(field) ? static_cast<int>(integer(field, min, max)) : fallback;
   }
 
   double real(const std::string& field, bool positive) {
@@ -160,12 +181,13 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
   d.name = file;
 
   d.protocol = ini.text("dram_structure.protocol");
-  d.bankgroups = static_cast<int>(ini.integer("dram_structure.bankgroups", 1));
-  d.banks_per_group = static_cast<int>(ini.integer("dram_structure.banks_per_group", 1));
+  d.bankgroups = static_cast<int>(ini.integer("dram_structure.bankgroups", 1, kMaxBanksPerGroup));
+  d.banks_per_group =
+      static_cast<int>(ini.integer("dram_structure.banks_per_group", 1, kMaxBanksPerGroup));
   d.rows = ini.integer("dram_structure.rows", 1);
   d.columns = ini.integer("dram_structure.columns", 1);
   d.device_width = static_cast<int>(ini.integer("dram_structure.device_width", 1));
-  d.burst_length = static_cast<int>(ini.integer("dram_structure.BL", 1));
+  d.burst_length = static_cast<int>(ini.integer("dram_structure.BL", 1, kMaxBurstLength));
   for (const char* f : {"dram_structure.bankgroups", "dram_structure.banks_per_group",
                         "dram_structure.rows", "dram_structure.columns"}) {
     require(is_power_of_two(ini.integer(f, 1)), ini, f,
@@ -177,6 +199,8 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
           "must be at least BL (" + std::to_string(d.burst_length) + ")");
 
   d.tck_ns = ini.real("timing.tCK", true);
+  require(d.tck_ns >= kMinTckNs, ini, "timing.tCK",
+          "must be at least " + shortest(kMinTckNs) + " ns, got " + ini.text("timing.tCK"));
   d.AL = ini.integer_or("timing.AL", 0);
   d.CL = static_cast<int>(ini.integer("timing.CL", 1));
   d.CWL = static_cast<int>(ini.integer("timing.CWL", 1));
@@ -248,15 +272,22 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
   }
   require(d.IDD0 >= d.IDD2N, ini, "power.IDD0", "must be at least IDD2N (precharge standby)");
 
-  d.channels = static_cast<int>(ini.integer("system.channels", 1));
+  d.channels = static_cast<int>(ini.integer("system.channels", 1, kMaxChannels));
   require(is_power_of_two(d.channels), ini, "system.channels", "must be a power of two");
-  d.bus_width = static_cast<int>(ini.integer("system.bus_width", 1));
+  d.bus_width = static_cast<int>(ini.integer("system.bus_width", 1, kMaxBusWidth));
   require(d.bus_width % d.device_width == 0 && d.bus_width % 8 == 0, ini, "system.bus_width",
           "must be a multiple of 8 and of device_width (" + std::to_string(d.device_width) + ")");
   d.channel_size_mb = ini.integer("system.channel_size", 1);
   // Ranks as DRAMSim3 derives them: as many as fit the channel's size, at least one.
-  const int64_t page_bytes = d.columns * d.device_width / 8;
-  const int64_t rank_mb = page_bytes * d.rows * d.banks_per_rank() * d.devices_per_rank() >> 20;
+  // Each factor is at most kMaxIniInteger (2^24), so each step is checked before it can overflow.
+  int64_t rank_bytes = d.columns * d.device_width / 8;
+  for (const int64_t factor :
+       {d.rows, int64_t{d.banks_per_rank()}, int64_t{d.devices_per_rank()}}) {
+    require(rank_bytes <= (int64_t{1} << 62) / factor, ini, "dram_structure.rows",
+            "a rank of this organisation would hold more than 2^62 bytes");
+    rank_bytes *= factor;
+  }
+  const int64_t rank_mb = rank_bytes >> 20;
   if (rank_mb == 0 || rank_mb > d.channel_size_mb) {
     d.ranks = 1;
     notes.push_back("system.channel_size (line " + std::to_string(ini.line("system.channel_size")) +
@@ -266,6 +297,12 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
     require(is_power_of_two(d.ranks), ini, "system.channel_size",
             "must give a power-of-two number of ranks of " + std::to_string(rank_mb) + " MB");
   }
+  // The memory system keeps state per bank: channels x ranks x banks.
+  const int64_t system_banks = int64_t{d.channels} * d.ranks * d.banks_per_rank();
+  require(system_banks <= kMaxSystemBanks, ini, "system.channel_size",
+          "the memory system would have " + std::to_string(system_banks) +
+              " banks (channels x ranks x banks per rank); at most " +
+              std::to_string(kMaxSystemBanks) + " are modelled");
   d.address_mapping = ini.text("system.address_mapping");
   try {
     (void)AddressMap(d, d.address_mapping);
@@ -278,7 +315,7 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
             "expected OPEN_PAGE or CLOSE_PAGE, got '" + policy + "'");
     d.open_page = policy == "OPEN_PAGE";
   }
-  d.queue_size = ini.integer_or("system.trans_queue_size", 32, 1);
+  d.queue_size = ini.integer_or("system.trans_queue_size", 32, 1, kMaxQueueSize);
 
   for (auto& n : ini.unused()) notes.push_back(std::move(n));
   return out;

@@ -70,6 +70,12 @@ std::vector<TraceRequest> parse_dram_trace(const std::string& text, const std::s
           {file, line, "cycle"},
           "expected a non-negative integer arrival cycle, got '" + std::string(arrival) + "'");
     }
+    if (r.arrival > kMaxArrivalCycle) {
+      throw InputError({file, line, "cycle"},
+                       "arrival " + std::to_string(r.arrival) + " is beyond cycle " +
+                           std::to_string(kMaxArrivalCycle) +
+                           " (replay issues every refresh up to the last arrival)");
+    }
     if (r.arrival < last_arrival) {
       throw InputError({file, line, "cycle"}, "arrival " + std::to_string(r.arrival) +
                                                   " is earlier than the line before (" +

@@ -17,8 +17,12 @@ struct TraceRequest {
   bool write = false;
 };
 
+// Replay issues every refresh up to the last arrival, so its cost grows with the trace's span:
+// arrivals are bounded (2^32 cycles are seconds of device time, longer than any recorded trace).
+inline constexpr uint64_t kMaxArrivalCycle = uint64_t{1} << 32;
+
 // Throws InputError (file, line, field) for a malformed line, an address at or beyond
-// `capacity_bytes`, or an arrival earlier than the line before.
+// `capacity_bytes`, an arrival beyond kMaxArrivalCycle or earlier than the line before.
 [[nodiscard]] std::vector<TraceRequest> parse_dram_trace(const std::string& text,
                                                          const std::string& file,
                                                          uint64_t capacity_bytes);

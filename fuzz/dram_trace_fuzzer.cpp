@@ -1,0 +1,21 @@
+// Fuzzes the DRAMSim3 trace-line reader of `tessera dram` and replays what it accepts on a DDR4
+// memory system, as the command does.
+#include "fuzz/fuzz_input.h"
+#include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/presets.h"
+#include "models/dram/ddr/trace_replay.h"
+#include "sim/error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const tessera::ddr::Device device =
+      tessera::ddr::load_preset("DDR4-3200-x8", {"fuzz", 0, "preset"}).device;
+  try {
+    tessera::ddr::MemorySystem memory(device, tessera::ddr::Scheduler::frfcfs, device.open_page,
+                                      device.address_mapping);
+    const auto trace = tessera::ddr::parse_dram_trace(tessera::fuzz::as_text(data, size),
+                                                      "fuzz.trace", memory.capacity_bytes());
+    (void)tessera::ddr::replay(memory, trace);
+  } catch (const tessera::InputError&) {
+  }
+  return 0;
+}
