@@ -80,7 +80,7 @@ Bytes ProtectedStore::iv(uint64_t base, uint64_t block, uint32_t version) const 
   for (int i = 0; i < 8; ++i)
     out[static_cast<size_t>(i)] = static_cast<uint8_t>(address >> (56 - 8 * i));
   for (int i = 0; i < 4; ++i) {
-    out[static_cast<size_t>(8 + i)] = static_cast<uint8_t>(version >> (24 - 8 * i));
+    out[8 + static_cast<size_t>(i)] = static_cast<uint8_t>(version >> (24 - 8 * i));
   }
   return out;
 }

@@ -81,6 +81,7 @@ std::vector<int32_t> encode_tile(const SparseMatrix& m, const std::vector<int32_
   }
   if (!m.dense_storage) return encode_entries(entries);
   std::vector<int32_t> out;
+  out.reserve(entries.size());
   for (const TileEntry& e : entries) out.push_back(e.value);
   return out;
 }

@@ -14,7 +14,7 @@ namespace {
 // quoted; anything else is left to the emitter, which quotes what it must.
 bool needs_quotes(const std::string& s) {
   if (s.empty()) return true;
-  const unsigned char c0 = static_cast<unsigned char>(s[0]);
+  const auto c0 = static_cast<unsigned char>(s[0]);
   if (!std::isalpha(c0) && s[0] != '_') return true;
   std::string lower(s);
   std::transform(lower.begin(), lower.end(), lower.begin(),

@@ -317,8 +317,11 @@ class TiledController : public Controller {
         prune_weights(layer.weight_sparsity, v, layer.gemm()[2], layer.gemm()[1]);
       }
       debug_access(tlm::TLM_WRITE_COMMAND, layer, t, v);
-      if (t == Tensor::inputs) inputs_ = std::move(v);
-      if (t == Tensor::weights) weights_ = std::move(v);
+      if (t == Tensor::inputs) {
+        inputs_ = std::move(v);
+      } else if (t == Tensor::weights) {
+        weights_ = std::move(v);
+      }
     }
   }
 

@@ -96,7 +96,7 @@ class DdrDram : public Dram {
     const uint64_t arrival = now + to_cycles(delay);
     const bool write = !p.is_read();
     const auto bytes = static_cast<uint64_t>(ext.bytes);
-    const uint64_t burst = static_cast<uint64_t>(memory_.device().burst_bytes());
+    const auto burst = static_cast<uint64_t>(memory_.device().burst_bytes());
     const uint64_t address = p.get_address();
     const uint64_t first = address / burst;
     const uint64_t count = bytes == 0 ? 0
@@ -134,7 +134,7 @@ class DdrDram : public Dram {
     const ddr::Scheduler scheduler =
         p.get_string("scheduler") == "fcfs" ? ddr::Scheduler::fcfs : ddr::Scheduler::frfcfs;
     try {
-      return ddr::MemorySystem(d, scheduler, d.open_page, d.address_mapping);
+      return {d, scheduler, d.open_page, d.address_mapping};
     } catch (const std::invalid_argument& e) {
       throw InputError(param_at("address_mapping"), e.what());
     }

@@ -94,7 +94,7 @@ class SystolicArray : public PeArray {
              traffic.psum_reads * bits, false, none, reads);
     }
 
-    const uint64_t array_cycles = static_cast<uint64_t>(t.cycles);
+    const auto array_cycles = static_cast<uint64_t>(t.cycles);
     const uint64_t port_cycles = std::max(to_cycles(reads), to_cycles(writes));
     const uint64_t total = std::max(array_cycles, port_cycles);
     macs_ += static_cast<uint64_t>(t.macs);

@@ -109,7 +109,7 @@ void prune_weights(const SparsitySpec& spec, std::vector<int32_t>& w, int64_t k,
         std::sort(subs.begin(), subs.end(), [](const auto& a, const auto& b) {
           return a.first != b.first ? a.first > b.first : a.second < b.second;
         });
-        for (size_t i = static_cast<size_t>(gh.g); i < subs.size(); ++i) {
+        for (auto i = static_cast<size_t>(gh.g); i < subs.size(); ++i) {
           zero_span(w, n, j, kk + subs[i].second * sub, sub);
         }
       }

@@ -15,7 +15,7 @@ namespace {
 
 const std::string kData = std::string(TESSERA_SOURCE_DIR) + "/tests/data/aes_gcm/";
 
-Bytes hex(std::string s) {
+Bytes hex(const std::string& s) {
   std::string digits;
   for (char c : s) {
     if (c != ' ' && c != '"') digits += c;

@@ -120,7 +120,7 @@ TEST(DdrDevice, AddressMappingDecodesEveryFieldAndInverts) {
   const Device d = load_preset("HBM2", {}).device;
   const AddressMap map(d, "rorabgbachco");
   std::mt19937_64 rng(3);
-  const uint64_t burst = static_cast<uint64_t>(d.burst_bytes());
+  const auto burst = static_cast<uint64_t>(d.burst_bytes());
   ASSERT_EQ(burst, 64u);  // 128-bit bus, BL4
   for (int i = 0; i < 10000; ++i) {
     const uint64_t a = rng() % map.capacity_bytes() / burst * burst;

@@ -53,7 +53,8 @@ struct Bench {
 TEST(DdrModule, OneBurstTakesTRCDPlusCLPlusTheBurstOnTheAcceleratorClock) {
   Bench b({"dram.preset=DDR4-3200-x8"});
   const ddr::Device d = ddr::load_preset("DDR4-3200-x8", {}).device;
-  const double ns = (d.tRCD_read + d.CL + d.burst_length / 2) * d.tck_ns;  // 48 x 0.63 ns
+  const int data_cycles = d.burst_length / 2;                       // double data rate
+  const double ns = (d.tRCD_read + d.CL + data_cycles) * d.tck_ns;  // 48 x 0.63 ns
   EXPECT_EQ(b.transfer(tlm::TLM_READ_COMMAND, 0, 64), static_cast<uint64_t>(std::ceil(ns)));
 }
 

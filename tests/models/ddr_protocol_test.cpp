@@ -153,6 +153,7 @@ TEST(ProtocolChecker, CatchesAReadBeforeTRCD) {
 TEST(ProtocolChecker, CatchesAFifthActivateWithinTFAW) {
   const Device d = preset("DDR4-3200-x8");
   std::vector<IssuedCommand> log;
+  log.reserve(5);
   for (int i = 0; i < 5; ++i) {
     log.push_back(
         {static_cast<uint64_t>(i * d.tRRD_S), CommandKind::activate, 0, i % 4, i / 4, 1, false});

@@ -3,6 +3,8 @@
 // output.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "models/dram/ddr/memory_system.h"
 #include "models/dram/ddr/presets.h"
 #include "tests/models/ddr_protocol.h"
@@ -29,8 +31,8 @@ struct Fixture {
   AddressMap map;
   Channel channel;
   std::vector<IssuedCommand> log;
-  explicit Fixture(const Device& device, Scheduler s = Scheduler::frfcfs, bool open = true)
-      : d(device), map(d, d.address_mapping), channel(d, s, open) {
+  explicit Fixture(Device device, Scheduler s = Scheduler::frfcfs, bool open = true)
+      : d(std::move(device)), map(d, d.address_mapping), channel(d, s, open) {
     channel.record_commands(&log);
   }
   void add(int bankgroup, int bank, int64_t row, int64_t column, bool write, uint64_t arrival) {
@@ -138,7 +140,7 @@ TEST(DdrTiming, RefreshEveryTREFIStallsTheRankForTRFC) {
   for (int i = 0; i < 400; ++i) f.add(i % 4, 0, i % 5, 0, i % 3 == 0, u(d.tREFI) + u(i) * 300);
   f.channel.drain();
   const auto refs = f.cycles_of(CommandKind::refresh);
-  ASSERT_GE(refs.size(), 400u * 300 / u(d.tREFI));
+  ASSERT_GE(refs.size(), uint64_t{400} * 300 / u(d.tREFI));
   for (size_t k = 0; k < refs.size(); ++k) {
     const uint64_t due = (k + 1) * u(d.tREFI);
     EXPECT_GE(refs[k], due);
@@ -187,11 +189,13 @@ TEST(DdrTiming, EnergyFromCurrentsAsMicronComputesIt) {
   f.add(0, 0, 9, 0, true, 200);
   const uint64_t end = f.channel.drain();
   const ChannelStats s = f.channel.stats(end);
-  const double scale = d.VDD * d.tck_ns * (d.bus_width / d.device_width);  // mA V ns = pJ
+  const int devices = d.bus_width / d.device_width;  // per rank
+  const int data_cycles = d.burst_length / 2;        // double data rate
+  const double scale = d.VDD * d.tck_ns * devices;   // mA V ns = pJ
   EXPECT_DOUBLE_EQ(s.act_pj, 2 * (d.IDD0 - d.IDD3N) * d.tRAS * scale);
   EXPECT_DOUBLE_EQ(s.pre_pj, 1 * (d.IDD0 - d.IDD2N) * d.tRP * scale);
-  EXPECT_DOUBLE_EQ(s.rd_pj, (d.IDD4R - d.IDD3N) * (d.burst_length / 2) * scale);
-  EXPECT_DOUBLE_EQ(s.wr_pj, (d.IDD4W - d.IDD3N) * (d.burst_length / 2) * scale);
+  EXPECT_DOUBLE_EQ(s.rd_pj, (d.IDD4R - d.IDD3N) * data_cycles * scale);
+  EXPECT_DOUBLE_EQ(s.wr_pj, (d.IDD4W - d.IDD3N) * data_cycles * scale);
   EXPECT_DOUBLE_EQ(s.ref_pj, 0);
   // A bank is open from the first ACT on (open page) except for tRP at the conflict: IDD3N while
   // one is open, IDD2N while all are closed.

@@ -167,8 +167,8 @@ TEST(CliBadInput, OutputTooLarge) {
 TEST(CliBadInput, BufferTileLargerThanLayer) {
   // GEMM view: m = 36, n = 4, k = 36.
   std::vector<std::string> lines = kGoodTrace;
-  lines.push_back("    mapping:");                             // 10
-  lines.push_back("      buffer_tile: {m: 36, n: 5, k: 36}");  // 11
+  lines.emplace_back("    mapping:");                             // 10
+  lines.emplace_back("      buffer_tile: {m: 36, n: 5, k: 36}");  // 11
   expect_bad_trace(join(lines), 11, "layers[0].mapping.buffer_tile.n");
 }
 
@@ -185,16 +185,16 @@ TEST(CliBadInput, TileDoesNotFitBufferViaCapacity) {
 
 TEST(CliBadInput, TileDoesNotFitBufferViaMapping) {
   std::vector<std::string> lines = kGoodTrace;
-  lines.push_back("    mapping:");                             // 10
-  lines.push_back("      buffer_tile: {m: 36, n: 4, k: 36}");  // 11
+  lines.emplace_back("    mapping:");                             // 10
+  lines.emplace_back("      buffer_tile: {m: 36, n: 4, k: 36}");  // 11
   // Whether it fits depends on the architecture: the tiler reports it at the layer.
   expect_bad_trace(join(lines), 4, "mapping.buffer_tile", "-p buffer.capacity_kib=1", "layer 'L1'");
 }
 
 TEST(CliBadInput, BadLoopOrder) {
   std::vector<std::string> lines = kGoodTrace;
-  lines.push_back("    mapping:");                 // 10
-  lines.push_back("      loop_order: [m, m, k]");  // 11
+  lines.emplace_back("    mapping:");                 // 10
+  lines.emplace_back("      loop_order: [m, m, k]");  // 11
   expect_bad_trace(join(lines), 11, "layers[0].mapping.loop_order");
 }
 

@@ -276,7 +276,7 @@ TEST(SummaryText, NamesLayersTotalsAndComponentShares) {
 
 TEST(Reports, AreDeterministic) {
   const RunResult a = sample_run();
-  const RunResult b = a;
+  const RunResult b = sample_run();
   EXPECT_EQ(summary_text(a), summary_text(b));
   EXPECT_EQ(json_report(a), json_report(a));
   EXPECT_EQ(json_report(a), json_report(b));

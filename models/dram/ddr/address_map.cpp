@@ -21,7 +21,7 @@ AddressMap::AddressMap(const Device& d, const std::string& mapping) {
       static_cast<uint64_t>(d.channels),   static_cast<uint64_t>(d.ranks),
       static_cast<uint64_t>(d.bankgroups), static_cast<uint64_t>(d.banks_per_group),
       static_cast<uint64_t>(d.rows),       static_cast<uint64_t>(d.columns / d.burst_length)};
-  if (mapping.size() != 2 * kFields) {
+  if (mapping.size() != size_t{2} * kFields) {
     throw std::invalid_argument("'" + mapping +
                                 "' must name each of ch, ra, bg, ba, ro, co exactly once");
   }

@@ -39,8 +39,8 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
   active_pj_per_cycle_ = d_.IDD3N * scale;
   idle_pj_per_cycle_ = d_.IDD2N * scale;
 
-  banks_.resize(static_cast<size_t>(d_.ranks * d_.banks_per_rank()));
-  groups_.resize(static_cast<size_t>(d_.ranks * d_.bankgroups));
+  banks_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.banks_per_rank()));
+  groups_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.bankgroups));
   ranks_.resize(static_cast<size_t>(d_.ranks));
   read_after_others_.resize(ranks_.size());
   write_after_others_.resize(ranks_.size());
@@ -421,7 +421,8 @@ void Channel::refresh(int rank, uint64_t t) {
   const int per_rank = d_.banks_per_rank();
   const uint64_t end = t + static_cast<uint64_t>(d_.tRFC);
   for (int i = 0; i < per_rank; ++i) {
-    Bank& b = banks_[static_cast<size_t>(rank * per_rank + i)];
+    Bank& b =
+        banks_[static_cast<size_t>(rank) * static_cast<size_t>(per_rank) + static_cast<size_t>(i)];
     b.act_ready = std::max(b.act_ready, end);
   }
   r.refresh_pending = false;
