@@ -390,7 +390,7 @@ TEST(ScaleSimArch, ExactNodesAndValues) {
       {"crypto", {"impl"}}};
   ASSERT_EQ(y.size(), keys.size());
   for (const auto& node : y) {
-    const std::string name = node.first.as<std::string>();
+    const auto name = node.first.as<std::string>();
     ASSERT_TRUE(keys.count(name)) << name;
     std::set<std::string> got;
     for (const auto& kv : node.second) got.insert(kv.first.as<std::string>());
