@@ -69,6 +69,7 @@ const ModuleConfig& ArchConfig::module(const std::string& family) const {
 ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
                      const std::vector<std::string>& overrides) {
   const YAML::Node root = yaml::parse(yaml_text, file);
+  const yaml::Source src{file};
   if (root && !root.IsNull() && !root.IsMap()) {
     throw InputError({file, 1, ""}, "expected a map of module nodes");
   }
@@ -78,7 +79,7 @@ ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
   std::vector<const char*> known{"system"};
   for (const auto& f : families()) known.push_back(f.name);
   if (root.IsMap()) {
-    yaml::require_unique_keys(root, file, "");
+    yaml::require_unique_keys(root, src, "");
     for (const auto& kv : root) {
       const std::string node = kv.first.Scalar();
       bool ok = false;
@@ -86,18 +87,17 @@ ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
       if (!ok) {
         std::string list;
         for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        throw InputError({file, yaml::line_of(kv.first), node},
-                         "unknown module (known: " + list + ")");
+        throw InputError(src.at(kv.first, node), "unknown module (known: " + list + ")");
       }
       if (!kv.second.IsMap()) {
-        throw InputError({file, yaml::line_of(kv.second), node}, "expected a map of parameters");
+        throw InputError(src.at(kv.second, node), "expected a map of parameters");
       }
-      yaml::require_unique_keys(kv.second, file, node);
-      node_line[node] = yaml::line_of(kv.first);
+      yaml::require_unique_keys(kv.second, src, node);
+      node_line[node] = src.line(kv.first);
       for (const auto& p : kv.second) {
         const std::string key = p.first.Scalar();
-        raw[node][key] = {yaml::scalar_text(p.second, file, node + "." + key),
-                          {file, yaml::line_of(p.first), node + "." + key}};
+        raw[node][key] = {yaml::scalar_text(p.second, src, node + "." + key),
+                          src.at(p.first, node + "." + key)};
       }
     }
   }

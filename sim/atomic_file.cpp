@@ -6,42 +6,70 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "sim/error.h"
 
 namespace tessera {
 
 namespace {
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw InputError({path, 0, "output"}, what + ": " + std::strerror(errno));
-}
+constexpr size_t kBlockBytes = size_t{1} << 16;
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& contents) {
-  std::string tmp_template = path + ".tmp.XXXXXX";
-  const int fd = mkstemp(tmp_template.data());
-  if (fd < 0) fail(path, "cannot create a file next to it");
-  const std::string tmp = tmp_template;
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp.XXXXXX") {
+  fd_ = mkstemp(tmp_.data());
+  if (fd_ < 0) {
+    tmp_.clear();
+    fail("cannot create a file next to it");
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) std::remove(tmp_.c_str());
+}
+
+void AtomicFile::fail(const std::string& what) {
+  const std::string reason = std::strerror(errno);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!tmp_.empty()) std::remove(tmp_.c_str());
+  tmp_.clear();
+  throw InputError({path_, 0, "output"}, what + ": " + reason);
+}
+
+void AtomicFile::append(std::string_view text) {
+  pending_ += text;
+  if (pending_.size() >= kBlockBytes) flush();
+}
+
+void AtomicFile::flush() {
   size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+  while (written < pending_.size()) {
+    const ssize_t n = ::write(fd_, pending_.data() + written, pending_.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
-      std::remove(tmp.c_str());
-      fail(path, "cannot write");
+      fail("cannot write");
     }
     written += static_cast<size_t>(n);
   }
+  pending_.clear();
+}
+
+void AtomicFile::commit() {
+  flush();
   // mkstemp creates 0600; reports are ordinary user files.
-  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::remove(tmp.c_str());
-    fail(path, "cannot finish writing");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    fail(path, "cannot replace");
-  }
+  if (::fchmod(fd_, 0644) != 0 || ::fsync(fd_) != 0) fail("cannot finish writing");
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) fail("cannot finish writing");
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot replace");
+  tmp_.clear();
+}
+
+void write_file_atomically(const std::string& path, const std::string& contents) {
+  AtomicFile file(path);
+  file.append(contents);
+  file.commit();
 }
 
 }  // namespace tessera

@@ -30,12 +30,14 @@ std::string join(const std::vector<std::string>& names) {
 // error rather than a silently missing figure.
 class Parser {
  public:
-  explicit Parser(std::string file) : file_(std::move(file)) {}
+  explicit Parser(std::string file) : src_{std::move(file)} {}
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& field,
                          const std::string& message) const {
-    throw InputError({file_, yaml::line_of(at), field}, message);
+    throw InputError(src_.at(at, field), message);
   }
+
+  [[nodiscard]] int line(const YAML::Node& n) const { return src_.line(n); }
 
   // Calls visit(key, field, key_node, value) for each entry of a map, in file order.
   template <typename Visit>
@@ -106,7 +108,7 @@ class Parser {
     each_entry(node, field, {},
                [&](const std::string& name, const std::string& f, const YAML::Node& key,
                    const YAML::Node& value) {
-                 out[name] = {yaml::line_of(key), actions(value, f)};
+                 out[name] = {line(key), actions(value, f)};
                });
     return out;
   }
@@ -120,13 +122,13 @@ class Parser {
                  // Reports list a component's energies next to their sum under this name.
                  if (name == "total") fail(key, f, "'total' is reserved");
                  out[name] = entry(value, f);
-                 out[name].line = yaml::line_of(key);
+                 out[name].line = line(key);
                });
     return out;
   }
 
  private:
-  std::string file_;
+  yaml::Source src_;
 };
 
 }  // namespace
@@ -157,7 +159,7 @@ EnergyTable EnergyTable::parse(const std::string& text, const std::string& file)
                    table.name_ = p.text(value, field);
                  } else {
                    has_components = true;
-                   table.components_line_ = yaml::line_of(key_node);
+                   table.components_line_ = p.line(key_node);
                    table.components_ = p.components(value, field);
                  }
                });

@@ -124,6 +124,11 @@ std::string printable(const std::string& s) {
   return out;
 }
 
+// Replacing invalid UTF-8 (a layer name can be any bytes) keeps the report writable.
+std::string dump(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -178,7 +183,7 @@ std::string summary_text(const RunResult& r) {
   return out;
 }
 
-std::string json_report(const RunResult& r) {
+void write_json_report(const RunResult& r, const TextSink& out) {
   using nlohmann::ordered_json;
   const Totals t = totals_of(r);
   ordered_json j;
@@ -197,22 +202,9 @@ std::string json_report(const RunResult& r) {
                  {"dram_bytes_read", t.dram_read},
                  {"dram_bytes_written", t.dram_written}};
 
+  // The layers are written one at a time below: a tree of them all would take kilobytes per
+  // layer, several times the text.
   j["layers"] = ordered_json::array();
-  for (const auto& l : r.layers) {
-    ordered_json breakdown = ordered_json::object();
-    for (const auto& c : l.components) breakdown[c.name] = c.energy_pj;
-    j["layers"].push_back({{"name", l.name},
-                           {"cycles", l.cycles},
-                           {"stall_cycles", l.stall_cycles},
-                           {"energy_pj", l.energy_pj()},
-                           {"macs", l.macs},
-                           {"utilization", l.utilization},
-                           {"dram_bytes_read", l.dram_bytes_read},
-                           {"dram_bytes_written", l.dram_bytes_written},
-                           {"tiles", l.tiles},
-                           {"energy_breakdown_pj", breakdown}});
-  }
-
   j["components"] = ordered_json::array();
   for (const auto& c : r.components) {
     ordered_json counters = ordered_json::object();
@@ -230,33 +222,79 @@ std::string json_report(const RunResult& r) {
     j["components"].push_back(
         {{"name", c.name}, {"impl", c.impl}, {"counters", counters}, {"energy_pj", energy}});
   }
-  // Replacing invalid UTF-8 (a layer name can be any bytes) keeps the report writable.
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  // Only the key can read so: a trace name's quotes and line breaks are escaped.
+  const std::string head = dump(j), no_layers = "\n  \"layers\": []";
+  const size_t at = head.find(no_layers);
+  out(std::string_view(head).substr(0, at));
+  out("\n  \"layers\": [");
+  std::string text;
+  for (const auto& l : r.layers) {
+    ordered_json breakdown = ordered_json::object();
+    for (const auto& c : l.components) breakdown[c.name] = c.energy_pj;
+    const ordered_json layer = {{"name", l.name},
+                                {"cycles", l.cycles},
+                                {"stall_cycles", l.stall_cycles},
+                                {"energy_pj", l.energy_pj()},
+                                {"macs", l.macs},
+                                {"utilization", l.utilization},
+                                {"dram_bytes_read", l.dram_bytes_read},
+                                {"dram_bytes_written", l.dram_bytes_written},
+                                {"tiles", l.tiles},
+                                {"energy_breakdown_pj", breakdown}};
+    // Indented as an element of "layers"; JSON strings hold no line breaks.
+    text = &l == &r.layers.front() ? "\n    " : ",\n    ";
+    for (const char c : dump(layer)) {
+      if (c == '\n') {
+        text += "\n    ";
+      } else {
+        text += c;
+      }
+    }
+    out(text);
+  }
+  out(r.layers.empty() ? "]" : "\n  ]");
+  out(std::string_view(head).substr(at + no_layers.size()));
+  out("\n");
 }
 
-std::string csv_report(const RunResult& r) {
+void write_csv_report(const RunResult& r, const TextSink& out) {
   const std::vector<std::string> comps = component_names(r);
-  std::string out =
+  std::string text =
       "name,cycles,stall_cycles,macs,utilization,dram_bytes_read,dram_bytes_written,energy_pj";
-  for (const auto& c : comps) out += "," + csv_field(c + "_energy_pj");
-  out += "\n";
+  for (const auto& c : comps) text += "," + csv_field(c + "_energy_pj");
+  out(text + "\n");
   for (const auto& l : r.layers) {
-    out += csv_field(l.name) + "," + std::to_string(l.cycles) + "," +
+    text = csv_field(l.name) + "," + std::to_string(l.cycles) + "," +
            std::to_string(l.stall_cycles) + "," + std::to_string(l.macs) + "," +
            shortest(l.utilization) + "," + std::to_string(l.dram_bytes_read) + "," +
            std::to_string(l.dram_bytes_written) + "," + shortest(l.energy_pj());
-    for (const auto& c : comps) out += "," + shortest(component_energy(l, c));
-    out += "\n";
+    for (const auto& c : comps) text += "," + shortest(component_energy(l, c));
+    out(text + "\n");
   }
-  return out;
+}
+
+std::string json_report(const RunResult& result) {
+  std::string text;
+  write_json_report(result, [&text](std::string_view piece) { text += piece; });
+  return text;
+}
+
+std::string csv_report(const RunResult& result) {
+  std::string text;
+  write_csv_report(result, [&text](std::string_view piece) { text += piece; });
+  return text;
 }
 
 void write_reports(const RunResult& result, const std::optional<std::string>& json_path,
                    const std::optional<std::string>& csv_path) {
-  const std::string json = json_path ? json_report(result) : std::string();
-  const std::string csv = csv_path ? csv_report(result) : std::string();
-  if (json_path) write_file_atomically(*json_path, json);
-  if (csv_path) write_file_atomically(*csv_path, csv);
+  // Streamed to the files: a long trace's reports would be its largest part of memory.
+  const auto write = [&result](const std::string& path, auto report) {
+    AtomicFile file(path);
+    report(result, [&file](std::string_view piece) { file.append(piece); });
+    file.commit();
+  };
+  if (json_path) write(*json_path, write_json_report);
+  if (csv_path) write(*csv_path, write_csv_report);
 }
 
 }  // namespace tessera

@@ -97,6 +97,7 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   result.pes = static_cast<uint64_t>(shape.rows * shape.cols);
 
   std::vector<std::vector<CounterValue>> at_start(parts.size());
+  result.layers.reserve(trace.layers.size());
   Workload w;
   w.trace = &trace;
   w.functional = options.functional;
@@ -119,6 +120,7 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
     l.cycles = cycles;
     l.stall_cycles = stalls;
     l.tiles = tiles;
+    l.components.reserve(parts.size());
     for (size_t i = 0; i < parts.size(); ++i) {
       ComponentResult c;
       c.name = parts[i].first->basename();

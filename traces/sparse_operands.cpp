@@ -28,18 +28,18 @@ std::string relative_to(const std::string& trace_file, const std::string& path) 
 }
 
 struct OperandReader {
-  const std::string& file;
+  const yaml::Source& src;
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& field,
                          const std::string& msg) const {
-    throw InputError({file, yaml::line_of(n), field}, msg);
+    throw InputError(src.at(n, field), msg);
   }
 
   double real(const YAML::Node& spec, const char* key, const std::string& ctx, double lo, double hi,
               bool lo_open) const {
     const std::string field = ctx + "." + key;
     if (!spec[key]) fail(spec, field, "missing");
-    const std::string text = yaml::to_string(spec[key], file, field);
+    const std::string text = yaml::to_string(spec[key], src, field);
     const auto v = parse_real(text);
     if (!v || *v > hi || *v < lo || (lo_open && *v == lo)) {
       std::ostringstream range;
@@ -52,7 +52,7 @@ struct OperandReader {
   int64_t extent(const YAML::Node& spec, const char* key, const std::string& ctx) const {
     const std::string field = ctx + "." + key;
     if (!spec[key]) fail(spec, field, "missing");
-    const int64_t v = yaml::to_int(spec[key], file, field, 1);
+    const int64_t v = yaml::to_int(spec[key], src, field, 1);
     if (v > kMaxMatrixExtent) {
       fail(spec[key], field, "too large (at most " + std::to_string(kMaxMatrixExtent) + ")");
     }
@@ -61,10 +61,10 @@ struct OperandReader {
 
   std::shared_ptr<const SparseMatrix> generated(const YAML::Node& spec,
                                                 const std::string& ctx) const {
-    const std::string kind = yaml::to_string(spec["generate"], file, ctx + ".generate");
+    const std::string kind = yaml::to_string(spec["generate"], src, ctx + ".generate");
     const std::string seed_field = ctx + ".seed";
     const auto seed =
-        static_cast<uint64_t>(spec["seed"] ? yaml::to_int(spec["seed"], file, seed_field, 0) : 1);
+        static_cast<uint64_t>(spec["seed"] ? yaml::to_int(spec["seed"], src, seed_field, 0) : 1);
     const auto check_size = [&](double expected) {
       if (expected > static_cast<double>(kMaxGeneratedNonzeros)) {
         fail(spec, ctx,
@@ -74,23 +74,23 @@ struct OperandReader {
     };
     SparseMatrix m;
     if (kind == "uniform") {
-      yaml::require_known_keys(spec, {"generate", "rows", "cols", "density", "seed"}, file, ctx);
+      yaml::require_known_keys(spec, {"generate", "rows", "cols", "density", "seed"}, src, ctx);
       const int64_t rows = extent(spec, "rows", ctx), cols = extent(spec, "cols", ctx);
       const double density = real(spec, "density", ctx, 0, 1, true);
       check_size(static_cast<double>(rows) * static_cast<double>(cols) * density);
       m = generate_uniform(rows, cols, density, seed);
     } else if (kind == "power_law") {
       yaml::require_known_keys(
-          spec, {"generate", "rows", "cols", "nnz_per_row", "exponent", "seed"}, file, ctx);
+          spec, {"generate", "rows", "cols", "nnz_per_row", "exponent", "seed"}, src, ctx);
       const int64_t rows = extent(spec, "rows", ctx), cols = extent(spec, "cols", ctx);
       const double per_row = real(spec, "nnz_per_row", ctx, 0, static_cast<double>(cols), true);
       check_size(static_cast<double>(rows) * per_row);
       m = generate_power_law(rows, cols, per_row, real(spec, "exponent", ctx, 0, 8, false), seed);
     } else if (kind == "banded") {
       yaml::require_known_keys(spec, {"generate", "rows", "cols", "bandwidth", "density", "seed"},
-                               file, ctx);
+                               src, ctx);
       const int64_t rows = extent(spec, "rows", ctx), cols = extent(spec, "cols", ctx);
-      const int64_t band = yaml::to_int(spec["bandwidth"], file, ctx + ".bandwidth", 0);
+      const int64_t band = yaml::to_int(spec["bandwidth"], src, ctx + ".bandwidth", 0);
       const double density = spec["density"] ? real(spec, "density", ctx, 0, 1, true) : 1.0;
       check_size(static_cast<double>(rows) * static_cast<double>(std::min(cols, 2 * band + 1)) *
                  density);
@@ -105,13 +105,13 @@ struct OperandReader {
 
   // spmm's B: every entry present, stored uncompressed.
   std::shared_ptr<const SparseMatrix> dense(const YAML::Node& spec, const std::string& ctx) const {
-    yaml::require_known_keys(spec, {"dense"}, file, ctx);
+    yaml::require_known_keys(spec, {"dense"}, src, ctx);
     const YAML::Node dims = spec["dense"];
     if (!dims.IsSequence() || dims.size() != 2) {
       fail(dims, ctx + ".dense", "expected [rows, cols]");
     }
-    const int64_t rows = yaml::to_int(dims[0], file, ctx + ".dense", 1);
-    const int64_t cols = yaml::to_int(dims[1], file, ctx + ".dense", 1);
+    const int64_t rows = yaml::to_int(dims[0], src, ctx + ".dense", 1);
+    const int64_t cols = yaml::to_int(dims[1], src, ctx + ".dense", 1);
     if (rows > kMaxDenseEntries / cols) {
       fail(dims, ctx + ".dense",
            "too large (at most " + std::to_string(kMaxDenseEntries) + " entries)");
@@ -127,17 +127,17 @@ struct OperandReader {
                std::string(a ? ", {transpose_of: A} or {same_as: A}" : ""));
     }
     if (spec["file"]) {
-      yaml::require_known_keys(spec, {"file"}, file, ctx);
+      yaml::require_known_keys(spec, {"file"}, src, ctx);
       const std::string path =
-          relative_to(file, yaml::to_string(spec["file"], file, ctx + ".file"));
+          relative_to(src.file, yaml::to_string(spec["file"], src, ctx + ".file"));
       return std::make_shared<const SparseMatrix>(read_matrix_market(path));
     }
     if (spec["generate"]) return generated(spec, ctx);
     for (const char* key : {"transpose_of", "same_as"}) {
       if (!spec[key]) continue;
-      yaml::require_known_keys(spec, {key}, file, ctx);
+      yaml::require_known_keys(spec, {key}, src, ctx);
       const std::string field = ctx + "." + key;
-      const std::string target = yaml::to_string(spec[key], file, field);
+      const std::string target = yaml::to_string(spec[key], src, field);
       if (!a || target != "A")
         fail(spec[key], field, "'" + target + "' is not an earlier operand (only B may name A)");
       if (std::string(key) == "same_as") return a;
@@ -171,17 +171,17 @@ Layer spmspm_layer(std::string name, std::shared_ptr<const SparseMatrix> a,
   return l;
 }
 
-void read_sparse_layer(const YAML::Node& n, Layer& l, const std::string& file,
+void read_sparse_layer(const YAML::Node& n, Layer& l, const yaml::Source& src,
                        const std::string& ctx) {
-  yaml::require_known_keys(n, {"name", "op", "operands", "mapping"}, file,
+  yaml::require_known_keys(n, {"name", "op", "operands", "mapping"}, src,
                            ctx.substr(0, ctx.size() - 1));
-  const OperandReader r{file};
+  const OperandReader r{src};
   const std::string field = ctx + "operands";
-  const bool spmm = yaml::to_string(n["op"], file, ctx + "op") == "spmm";
+  const bool spmm = yaml::to_string(n["op"], src, ctx + "op") == "spmm";
   if (!n["operands"]) r.fail(n, field, "missing (a sparse layer names its operands A and B)");
   const YAML::Node ops = n["operands"];
   if (!ops.IsMap()) r.fail(ops, field, "expected a map with A and B");
-  yaml::require_known_keys(ops, {"A", "B"}, file, field);
+  yaml::require_known_keys(ops, {"A", "B"}, src, field);
   for (const char* key : {"A", "B"}) {
     if (!ops[key]) r.fail(ops, field + "." + key, "missing");
   }

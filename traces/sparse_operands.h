@@ -11,6 +11,7 @@
 
 #include "sparse/matrix.h"
 #include "traces/layer.h"
+#include "traces/yaml_util.h"
 
 namespace tessera {
 
@@ -23,7 +24,7 @@ struct SparseOperands {
 
 // Fills an spmspm or spmm layer from its YAML node: the operands and the GEMM view (m = A's rows,
 // k = A's columns = B's rows, n = B's columns). `ctx` is the layer's field prefix ("layers[3].").
-void read_sparse_layer(const YAML::Node& n, Layer& l, const std::string& file,
+void read_sparse_layer(const YAML::Node& n, Layer& l, const yaml::Source& src,
                        const std::string& ctx);
 
 // The layer for A x B built directly (tessera spmspm): spmm when B is a dense operand.

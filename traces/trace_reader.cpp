@@ -1,10 +1,12 @@
 #include "traces/trace_reader.h"
 
+#include <optional>
 #include <set>
 
 #include "sim/numbers.h"
 #include "traces/sparse_operands.h"
 #include "traces/text_file.h"
+#include "traces/yaml_split.h"
 #include "traces/yaml_util.h"
 
 namespace tessera {
@@ -14,15 +16,15 @@ namespace {
 constexpr int64_t kMaxExtent = int64_t{1} << 24;
 
 struct Reader {
-  const std::string& file;
+  const yaml::Source& src;
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& field,
                          const std::string& msg) const {
-    throw InputError({file, yaml::line_of(n), field}, msg);
+    throw InputError(src.at(n, field), msg);
   }
 
   int64_t extent(const YAML::Node& n, const std::string& field, int64_t min = 1) const {
-    const int64_t v = yaml::to_int(n, file, field, min);
+    const int64_t v = yaml::to_int(n, src, field, min);
     if (v > kMaxExtent) fail(n, field, "too large (at most " + std::to_string(kMaxExtent) + ")");
     return v;
   }
@@ -53,9 +55,9 @@ struct Reader {
   Mapping mapping(const YAML::Node& n, const std::string& ctx) const {
     Mapping m;
     if (!n.IsMap()) fail(n, ctx, "expected a map");
-    yaml::require_known_keys(n, {"dataflow", "buffer_tile", "loop_order"}, file, ctx);
+    yaml::require_known_keys(n, {"dataflow", "buffer_tile", "loop_order"}, src, ctx);
     if (n["dataflow"]) {
-      const std::string s = yaml::to_string(n["dataflow"], file, ctx + ".dataflow");
+      const std::string s = yaml::to_string(n["dataflow"], src, ctx + ".dataflow");
       m.dataflow = parse_dataflow(s);
       if (!m.dataflow) fail(n["dataflow"], ctx + ".dataflow", "'" + s + "' is not ws, os or is");
     }
@@ -63,7 +65,7 @@ struct Reader {
       const YAML::Node t = n["buffer_tile"];
       const std::string f = ctx + ".buffer_tile";
       if (!t.IsMap()) fail(t, f, "expected {m: .., n: .., k: ..}");
-      yaml::require_known_keys(t, {"m", "n", "k"}, file, f);
+      yaml::require_known_keys(t, {"m", "n", "k"}, src, f);
       GemmExtents e{};
       for (const char* d : {"m", "n", "k"}) {
         if (!t[d]) fail(t, f + "." + d, "missing");
@@ -78,7 +80,7 @@ struct Reader {
       LoopOrder order{};
       std::set<GemmDim> seen;
       for (size_t i = 0; i < 3; ++i) {
-        const auto d = parse_gemm_dim(yaml::to_string(o[i], file, f));
+        const auto d = parse_gemm_dim(yaml::to_string(o[i], src, f));
         if (!d || !seen.insert(*d).second) fail(o, f, "expected a permutation of [m, n, k]");
         order[i] = *d;
       }
@@ -90,7 +92,7 @@ struct Reader {
   // security: {inputs: {auth_block: 64}, weights: {auth_block: tile}, ...}
   Security security(const YAML::Node& n, const Layer& l, const std::string& ctx) const {
     if (!n.IsMap()) fail(n, ctx, "expected a map of tensors (inputs, weights, outputs)");
-    yaml::require_known_keys(n, {"inputs", "weights", "outputs"}, file, ctx);
+    yaml::require_known_keys(n, {"inputs", "weights", "outputs"}, src, ctx);
     const ConvShape& s = l.shape;
     const GemmExtents g = l.gemm();
     const std::array<int64_t, 3> elements{s.batch * s.in_h * s.in_w * s.channels,
@@ -103,14 +105,14 @@ struct Reader {
       if (!tensor) continue;
       const std::string f = ctx + "." + names[t];
       if (!tensor.IsMap()) fail(tensor, f, "expected {auth_block: tile} or {auth_block: WORDS}");
-      yaml::require_known_keys(tensor, {"auth_block"}, file, f);
+      yaml::require_known_keys(tensor, {"auth_block"}, src, f);
       const YAML::Node block = tensor["auth_block"];
       if (!block) fail(tensor, f + ".auth_block", "missing");
       if (block.IsScalar() && block.Scalar() == "tile") continue;
       if (!block.IsScalar() || !parse_int(block.Scalar())) {
         fail(block, f + ".auth_block", "expected tile or a block size in words");
       }
-      const int64_t words = yaml::to_int(block, file, f + ".auth_block", 1);
+      const int64_t words = yaml::to_int(block, src, f + ".auth_block", 1);
       if (words > elements[t]) {
         fail(block, f + ".auth_block",
              "block of " + std::to_string(words) + " words is larger than the tensor (" +
@@ -124,17 +126,16 @@ struct Reader {
   // `sparsity: {weights: {hss: ["G:H", ...]}}` (rank 0 first) or `{weights: {density: X}}`.
   SparsitySpec sparsity(const YAML::Node& n, const std::string& ctx, int64_t k) const {
     if (!n.IsMap()) fail(n, ctx, "expected a map {weights: ...}");
-    yaml::require_known_keys(n, {"weights"}, file, ctx);
+    yaml::require_known_keys(n, {"weights"}, src, ctx);
     const YAML::Node w = n["weights"];
     const std::string f = ctx + ".weights";
     if (!w) fail(n, f, "missing (only the weights can be sparse)");
     if (!w.IsMap() || w.size() != 1) fail(w, f, "expected {hss: [\"G:H\", ...]} or {density: X}");
-    yaml::require_known_keys(w, {"hss", "density"}, file, f);
+    yaml::require_known_keys(w, {"hss", "density"}, src, f);
     SparsitySpec spec;
     if (w["density"]) {
-      const std::string text = yaml::scalar_text(w["density"], file, f + ".density");
-      spec = parse_sparsity_spec("density:" + text,
-                                 {file, yaml::line_of(w["density"]), f + ".density"});
+      const std::string text = yaml::scalar_text(w["density"], src, f + ".density");
+      spec = parse_sparsity_spec("density:" + text, src.at(w["density"], f + ".density"));
       return spec;
     }
     const YAML::Node ranks = w["hss"];
@@ -144,8 +145,8 @@ struct Reader {
     spec.kind = SparsitySpec::Kind::hss;
     for (size_t i = 0; i < ranks.size(); ++i) {
       const std::string field = f + ".hss[" + std::to_string(i) + "]";
-      const SourceLocation where{file, yaml::line_of(ranks[i]), field};
-      add_rank(spec, parse_gh(yaml::to_string(ranks[i], file, field), where), where);
+      const SourceLocation where = src.at(ranks[i], field);
+      add_rank(spec, parse_gh(yaml::to_string(ranks[i], src, field), where), where);
     }
     const std::string problem = sparsity_fit_problem(spec, k);
     if (!problem.empty()) fail(ranks, f + ".hss", problem);
@@ -157,7 +158,7 @@ struct Reader {
         n,
         {"name", "op", "batch", "input", "channels", "filters", "filter", "stride", "padding",
          "output", "precision", "mapping", "sparsity", "security"},
-        file, ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
+        src, ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
     ConvShape& s = l.shape;
     if (n["batch"]) s.batch = extent(n["batch"], ctx + "batch");
     std::tie(s.in_h, s.in_w) = required_pair(n, "input", ctx);
@@ -189,7 +190,7 @@ struct Reader {
 
   void gemm(const YAML::Node& n, Layer& l, const std::string& ctx) const {
     yaml::require_known_keys(
-        n, {"name", "op", "m", "n", "k", "precision", "mapping", "sparsity", "security"}, file,
+        n, {"name", "op", "m", "n", "k", "precision", "mapping", "sparsity", "security"}, src,
         ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
     ConvShape& s = l.shape;
     s.in_h = s.out_h = required(n, "m", ctx);
@@ -201,12 +202,12 @@ struct Reader {
     const std::string ctx = "layers[" + std::to_string(index) + "].";
     if (!n.IsMap()) fail(n, ctx, "expected a map describing a layer");
     Layer l;
-    l.line = yaml::line_of(n);
+    l.line = src.line(n);
     if (!n["name"]) fail(n, ctx + "name", "missing");
-    l.name = yaml::to_string(n["name"], file, ctx + "name");
+    l.name = yaml::to_string(n["name"], src, ctx + "name");
     if (l.name.empty()) fail(n["name"], ctx + "name", "must not be empty");
     if (!n["op"]) fail(n, ctx + "op", "missing");
-    const std::string op = yaml::to_string(n["op"], file, ctx + "op");
+    const std::string op = yaml::to_string(n["op"], src, ctx + "op");
     if (op == "conv") {
       l.op = Op::conv;
       conv(n, l, ctx);
@@ -214,12 +215,12 @@ struct Reader {
       l.op = Op::gemm;
       gemm(n, l, ctx);
     } else if (op == "spmspm" || op == "spmm") {
-      read_sparse_layer(n, l, file, ctx);
+      read_sparse_layer(n, l, src, ctx);
     } else {
       fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm, spmspm, spmm)");
     }
     if (n["precision"]) {
-      const int64_t bits = yaml::to_int(n["precision"], file, ctx + "precision", 1);
+      const int64_t bits = yaml::to_int(n["precision"], src, ctx + "precision", 1);
       if (bits > 32) fail(n["precision"], ctx + "precision", "at most 32 bits");
       l.precision_bits = static_cast<int>(bits);
     }
@@ -252,37 +253,75 @@ std::string stem(const std::string& path) {
   return dot == std::string::npos ? base : base.substr(0, dot);
 }
 
-}  // namespace
-
-Trace parse_trace(const std::string& text, const std::string& file) {
-  const YAML::Node root = yaml::parse(text, file);
-  const Reader r{file};
+// The trace's own keys: format version and name. The caller reads the layers.
+Trace read_header(const YAML::Node& root, const yaml::Source& src) {
+  const std::string& file = src.file;
   if (!root.IsMap()) throw InputError({file, 1, ""}, "expected a trace (a map with 'layers')");
-  yaml::require_known_keys(root, {"tessera_trace", "name", "layers"}, file, "");
+  yaml::require_known_keys(root, {"tessera_trace", "name", "layers"}, src, "");
   if (!root["tessera_trace"]) {
     throw InputError({file, 1, "tessera_trace"}, "missing format version (tessera_trace: 1)");
   }
   Trace t;
   t.file = file;
-  t.version = static_cast<int>(yaml::to_int(root["tessera_trace"], file, "tessera_trace", 1));
+  t.version = static_cast<int>(yaml::to_int(root["tessera_trace"], src, "tessera_trace", 1));
   if (t.version != 1) {
-    r.fail(root["tessera_trace"], "tessera_trace",
-           "version " + std::to_string(t.version) + " is not supported (this tessera reads 1)");
+    throw InputError(
+        src.at(root["tessera_trace"], "tessera_trace"),
+        "version " + std::to_string(t.version) + " is not supported (this tessera reads 1)");
   }
-  t.name = root["name"] ? yaml::to_string(root["name"], file, "name") : stem(file);
+  t.name = root["name"] ? yaml::to_string(root["name"], src, "name") : stem(file);
+  return t;
+}
+
+// Reads layer `index` and appends it; `names` holds the names of the layers before it.
+void add_layer(Trace& t, std::set<std::string>& names, const YAML::Node& n, size_t index,
+               const yaml::Source& src) {
+  const Reader r{src};
+  Layer l = r.layer(n, index);
+  if (!names.insert(l.name).second) {
+    r.fail(n["name"], "layers[" + std::to_string(index) + "].name",
+           "duplicate layer name '" + l.name + "'");
+  }
+  t.layers.push_back(std::move(l));
+}
+
+// nullopt when a layer cannot be parsed on its own, though the whole document may read.
+std::optional<Trace> parse_layer_by_layer(const std::string& text, const yaml::SplitDocument& split,
+                                          const std::string& file) {
+  Trace t = read_header(yaml::parse(split.rest, file), yaml::Source{file});
+  t.layers.reserve(split.items.size());
+  std::set<std::string> names;
+  for (size_t i = 0; i < split.items.size(); ++i) {
+    const yaml::ItemText& item = split.items[i];
+    const std::optional<YAML::Node> layer = yaml::parse_item(text, item);
+    if (!layer) return std::nullopt;
+    add_layer(t, names, *layer, i, yaml::Source{file, item.line_offset});
+  }
+  return t;
+}
+
+}  // namespace
+
+Trace parse_trace(const std::string& text, const std::string& file) {
+  // A long trace is read a layer at a time: yaml-cpp's tree of the whole file would take
+  // kilobytes per layer (tens of megabytes for an LLM's decode loop).
+  if (const auto split = yaml::split_sequence(text, "layers")) {
+    if (auto t = parse_layer_by_layer(text, *split, file)) return std::move(*t);
+  }
+  return parse_trace_whole_document(text, file);
+}
+
+Trace parse_trace_whole_document(const std::string& text, const std::string& file) {
+  const yaml::Source src{file};
+  const YAML::Node root = yaml::parse(text, file);
+  Trace t = read_header(root, src);
   const YAML::Node layers = root["layers"];
   if (!layers || !layers.IsSequence() || layers.size() == 0) {
-    r.fail(layers ? layers : root, "layers", "expected a non-empty list of layers");
+    throw InputError(src.at(layers ? layers : root, "layers"),
+                     "expected a non-empty list of layers");
   }
   std::set<std::string> names;
-  for (size_t i = 0; i < layers.size(); ++i) {
-    Layer l = r.layer(layers[i], i);
-    if (!names.insert(l.name).second) {
-      r.fail(layers[i]["name"], "layers[" + std::to_string(i) + "].name",
-             "duplicate layer name '" + l.name + "'");
-    }
-    t.layers.push_back(std::move(l));
-  }
+  for (size_t i = 0; i < layers.size(); ++i) add_layer(t, names, layers[i], i, src);
   return t;
 }
 

@@ -51,22 +51,21 @@ YAML::Node parse(const std::string& text, const std::string& file) {
   }
 }
 
-void require_unique_keys(const YAML::Node& map, const std::string& file,
-                         const std::string& context) {
+void require_unique_keys(const YAML::Node& map, const Source& src, const std::string& context) {
   std::map<std::string, int> first_line;
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();
-    const auto [it, fresh] = first_line.emplace(key, line_of(kv.first));
+    const auto [it, fresh] = first_line.emplace(key, src.line(kv.first));
     if (!fresh) {
-      throw InputError({file, line_of(kv.first), context.empty() ? key : context + "." + key},
+      throw InputError(src.at(kv.first, context.empty() ? key : context + "." + key),
                        "appears twice (first on line " + std::to_string(it->second) + ")");
     }
   }
 }
 
 void require_known_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
-                        const std::string& file, const std::string& context) {
-  require_unique_keys(map, file, context);
+                        const Source& src, const std::string& context) {
+  require_unique_keys(map, src, context);
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();
     bool ok = false;
@@ -74,34 +73,32 @@ void require_known_keys(const YAML::Node& map, std::initializer_list<const char*
     if (!ok) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      throw InputError({file, line_of(kv.first), context.empty() ? key : context + "." + key},
+      throw InputError(src.at(kv.first, context.empty() ? key : context + "." + key),
                        "unknown key (allowed: " + list + ")");
     }
   }
 }
 
-std::string scalar_text(const YAML::Node& n, const std::string& file, const std::string& field) {
-  if (!n.IsScalar()) throw InputError({file, line_of(n), field}, "expected a single value");
+std::string scalar_text(const YAML::Node& n, const Source& src, const std::string& field) {
+  if (!n.IsScalar()) throw InputError(src.at(n, field), "expected a single value");
   return n.Scalar();
 }
 
-int64_t to_int(const YAML::Node& n, const std::string& file, const std::string& field,
-               int64_t min) {
-  const std::string s = scalar_text(n, file, field);
+int64_t to_int(const YAML::Node& n, const Source& src, const std::string& field, int64_t min) {
+  const std::string s = scalar_text(n, src, field);
   const std::optional<int64_t> parsed = parse_int(s);
   if (!parsed) {
-    throw InputError({file, line_of(n), field}, "expected an integer, got '" + s + "'");
+    throw InputError(src.at(n, field), "expected an integer, got '" + s + "'");
   }
   const int64_t v = *parsed;
   if (v < min) {
-    throw InputError({file, line_of(n), field},
-                     "must be at least " + std::to_string(min) + ", got " + s);
+    throw InputError(src.at(n, field), "must be at least " + std::to_string(min) + ", got " + s);
   }
   return v;
 }
 
-std::string to_string(const YAML::Node& n, const std::string& file, const std::string& field) {
-  return scalar_text(n, file, field);
+std::string to_string(const YAML::Node& n, const Source& src, const std::string& field) {
+  return scalar_text(n, src, field);
 }
 
 }  // namespace tessera::yaml

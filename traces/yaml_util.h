@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <utility>
 
 #include <yaml-cpp/yaml.h>
 
@@ -11,28 +12,38 @@
 
 namespace tessera::yaml {
 
-// 1-based line of a node (0 when unknown).
-[[nodiscard]] inline int line_of(const YAML::Node& n) {
-  return n.Mark().is_null() ? 0 : n.Mark().line + 1;
-}
+// The file parsed YAML came from, and the line before the parsed text's first line: a trace's
+// layers are parsed one at a time, each from its own lines of the file, so a node's own line
+// counts from the start of that text.
+struct Source {
+  std::string file;
+  int line_offset = 0;
+
+  // 1-based line of a node in the file (0 when unknown).
+  [[nodiscard]] int line(const YAML::Node& n) const {
+    return n.Mark().is_null() ? 0 : n.Mark().line + 1 + line_offset;
+  }
+  [[nodiscard]] SourceLocation at(const YAML::Node& n, std::string field) const {
+    return {file, line(n), std::move(field)};
+  }
+};
 
 // Parses YAML text; a syntax error becomes an InputError with its line.
 [[nodiscard]] YAML::Node parse(const std::string& text, const std::string& file);
 
 // Rejects a key that appears twice in a map node (yaml-cpp keeps both and would silently use one).
-void require_unique_keys(const YAML::Node& map, const std::string& file,
-                         const std::string& context);
+void require_unique_keys(const YAML::Node& map, const Source& src, const std::string& context);
 
 // Rejects repeated keys and keys of a map node that are not in `allowed`, naming the first.
 void require_known_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
-                        const std::string& file, const std::string& context);
+                        const Source& src, const std::string& context);
 
-[[nodiscard]] int64_t to_int(const YAML::Node& n, const std::string& file, const std::string& field,
+[[nodiscard]] int64_t to_int(const YAML::Node& n, const Source& src, const std::string& field,
                              int64_t min = 1);
-[[nodiscard]] std::string to_string(const YAML::Node& n, const std::string& file,
+[[nodiscard]] std::string to_string(const YAML::Node& n, const Source& src,
                                     const std::string& field);
 // A scalar's text, for values checked elsewhere (parameters).
-[[nodiscard]] std::string scalar_text(const YAML::Node& n, const std::string& file,
+[[nodiscard]] std::string scalar_text(const YAML::Node& n, const Source& src,
                                       const std::string& field);
 
 }  // namespace tessera::yaml
