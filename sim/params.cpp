@@ -98,14 +98,14 @@ void ParamValues::set(const std::string& name, const std::string& text,
   for (const auto& s : specs_) {
     if (s.name == name) {
       values_[name] = validate(s, module_, text, where);
+      given_at_[name] = {where.file, where.line, field(name)};
       return;
     }
   }
   std::string known;
   for (const auto& s : specs_) known += (known.empty() ? "" : ", ") + s.name;
-  SourceLocation at = where;
-  at.field = module_.empty() ? name : module_ + "." + name;
-  throw InputError(at, "unknown parameter (known: " + (known.empty() ? "none" : known) + ")");
+  throw InputError({where.file, where.line, field(name)},
+                   "unknown parameter (known: " + (known.empty() ? "none" : known) + ")");
 }
 
 const ParamSpec& ParamValues::spec(const std::string& name) const {
@@ -114,6 +114,16 @@ const ParamSpec& ParamValues::spec(const std::string& name) const {
   }
   // Asking for an undeclared parameter is a bug in the module, not bad input.
   throw std::logic_error("parameter '" + name + "' is not declared by " + module_);
+}
+
+SourceLocation ParamValues::where(const std::string& name) const {
+  (void)spec(name);
+  const auto it = given_at_.find(name);
+  return it != given_at_.end() ? it->second : SourceLocation{"<default>", 0, field(name)};
+}
+
+std::string ParamValues::field(const std::string& name) const {
+  return module_.empty() ? name : module_ + "." + name;
 }
 
 const std::string& ParamValues::text(const std::string& name) const {

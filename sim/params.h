@@ -53,12 +53,17 @@ class ParamValues {
   [[nodiscard]] const std::string& module() const { return module_; }
   [[nodiscard]] const std::vector<ParamSpec>& specs() const { return specs_; }
   [[nodiscard]] const std::string& text(const std::string& name) const;
+  // Where the value was given (the architecture file's line, a -p option), for errors a module
+  // finds in it; "<default>" when it was not given.
+  [[nodiscard]] SourceLocation where(const std::string& name) const;
 
  private:
   [[nodiscard]] const ParamSpec& spec(const std::string& name) const;
+  [[nodiscard]] std::string field(const std::string& name) const;  // "module.name"
   std::string module_;
   std::vector<ParamSpec> specs_;
   std::map<std::string, std::string> values_;  // canonical text of each value
+  std::map<std::string, SourceLocation> given_at_;
 };
 
 [[nodiscard]] const char* to_string(ParamType t);

@@ -139,7 +139,10 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
                                                                  static_cast<double>(result.pes));
     result.layers.push_back(std::move(l));
   };
+  // The controller checks that it can replay each layer (and plans it) first: its message names
+  // the architecture a layer needs.
   acc.controller->set_workload(std::move(w));
+  for (const Layer& layer : trace.layers) acc.pe_array->check_layer(layer, trace.file);
   acc.crypto->set_attacks(options.attacks);
 
   sc_core::sc_start();

@@ -267,7 +267,7 @@ class TailorsBuffer : public SparseBuffet {
   TailorsBuffer(const sc_core::sc_module_name& name, const ParamValues& p)
       : SparseBuffet(name, p, true), target_(p.get_real("overbook_target")) {
     if (target_ <= 0 || target_ >= 1) {
-      throw InputError({"", 0, "buffer.overbook_target"},
+      throw InputError(p.where("overbook_target"),
                        "must be a fraction in (0, 1), is " + p.text("overbook_target"));
     }
   }

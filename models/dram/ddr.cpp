@@ -23,15 +23,11 @@ std::vector<std::string> preset_names() {
   return names;
 }
 
-SourceLocation param_at(const char* name) {
-  return {"<architecture>", 0, std::string("dram.") + name};
-}
-
 ddr::Device configured_device(const ParamValues& p) {
   // "none" (the default) reads the preset.
   const std::string ini = p.get_string("ini") == "none" ? "" : p.get_string("ini");
   ddr::LoadedDevice loaded = ini.empty()
-                                 ? ddr::load_preset(p.get_string("preset"), param_at("preset"))
+                                 ? ddr::load_preset(p.get_string("preset"), p.where("preset"))
                                  : ddr::load_device_ini(ini);
   // A user's file may hold keys tessera does not model: say so once, when it is loaded.
   if (!ini.empty()) {
@@ -41,7 +37,7 @@ ddr::Device configured_device(const ParamValues& p) {
   ddr::Device d = loaded.device;
   if (const int64_t channels = p.get_int("channels"); channels > 0) {
     if ((channels & (channels - 1)) != 0) {
-      throw InputError(param_at("channels"),
+      throw InputError(p.where("channels"),
                        "must be a power of two, got " + std::to_string(channels));
     }
     d.channels = static_cast<int>(channels);
@@ -58,6 +54,7 @@ class DdrDram : public Dram {
   DdrDram(const sc_core::sc_module_name& name, const ParamValues& p)
       : Dram(name, p),
         memory_(make_memory(p)),
+        device_at_(p.get_string("ini") == "none" ? p.where("preset") : p.where("ini")),
         reads_(stats().counter("reads", "bursts", "read bursts")),
         writes_(stats().counter("writes", "bursts", "write bursts")),
         read_bytes_(stats().counter("read_byte", "bytes", "bytes read by transactions")),
@@ -103,10 +100,10 @@ class DdrDram : public Dram {
                                       : ceil_div(static_cast<int64_t>(address % burst + bytes),
                                                  static_cast<int64_t>(burst));
     if ((first + count) * burst > memory_.capacity_bytes()) {
-      throw InputError(param_at("preset"), "the workload addresses byte " +
-                                               std::to_string((first + count) * burst) +
-                                               ", beyond the DRAM's capacity of " +
-                                               std::to_string(memory_.capacity_bytes()) + " bytes");
+      throw InputError(device_at_, "the workload addresses byte " +
+                                       std::to_string((first + count) * burst) +
+                                       ", beyond the DRAM's capacity of " +
+                                       std::to_string(memory_.capacity_bytes()) + " bytes");
     }
     // The DRAM runs on its own clock: arrival rounded up to a DRAM cycle, completion back up to
     // an accelerator cycle.
@@ -136,7 +133,7 @@ class DdrDram : public Dram {
     try {
       return {d, scheduler, d.open_page, d.address_mapping};
     } catch (const std::invalid_argument& e) {
-      throw InputError(param_at("address_mapping"), e.what());
+      throw InputError(p.where("address_mapping"), e.what());
     }
   }
 
@@ -163,6 +160,7 @@ class DdrDram : public Dram {
   }
 
   ddr::MemorySystem memory_;
+  SourceLocation device_at_;  // where the device was chosen, for a workload larger than it
   double tck_ps_ = 0, period_ps_ = 0, bytes_per_cycle_ = 0;
   uint64_t last_completion_ = 0;  // DRAM cycles
   FunctionalStore store_;

@@ -2,6 +2,8 @@
 // reads/writes its operands in the buffer through the sparse decoder.
 #pragma once
 
+#include <string>
+
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
@@ -25,6 +27,9 @@ class PeArray : public Component {
 
   [[nodiscard]] virtual systolic::ArrayShape shape() const = 0;
   [[nodiscard]] virtual Dataflow dataflow() const = 0;
+  // Throws InputError, naming the layer in `trace_file`, when this array cannot compute it.
+  // Called for every layer before anything is simulated.
+  virtual void check_layer(const Layer& layer, const std::string& trace_file) const = 0;
 
  protected:
   virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;

@@ -38,14 +38,17 @@ class IntersectArray : public PeArray {
   [[nodiscard]] systolic::ArrayShape shape() const override { return shape_; }
   [[nodiscard]] Dataflow dataflow() const override { return Dataflow::os; }
 
+  void check_layer(const Layer& layer, const std::string& trace_file) const override {
+    if (layer.sparse == nullptr) {
+      throw InputError({trace_file, layer.line, "op"},
+                       "layer '" + layer.name + "' is " + to_string(layer.op) +
+                           "; pe_array 'intersect' computes only spmspm and spmm layers");
+    }
+  }
+
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    if (ext.sparse == nullptr) {
-      throw InputError({"", 0, "pe_array.impl"},
-                       "layer '" + ext.layer->name +
-                           "' is dense; pe_array 'intersect' computes only spmspm and spmm layers");
-    }
     const SparseTile& tile = *ext.sparse;
     const SpmspmStep& step = *tile.step;
     const bool functional = ext.functional;

@@ -41,15 +41,18 @@ class SystolicArray : public PeArray {
   [[nodiscard]] systolic::ArrayShape shape() const override { return shape_; }
   [[nodiscard]] Dataflow dataflow() const override { return dataflow_; }
 
+  void check_layer(const Layer& layer, const std::string& trace_file) const override {
+    if (layer.sparse != nullptr) {
+      throw InputError({trace_file, layer.line, "op"},
+                       "layer '" + layer.name + "' is " + to_string(layer.op) +
+                           "; it needs pe_array 'intersect', not 'systolic'");
+    }
+  }
+
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
     const Layer& layer = *ext.layer;
-    if (ext.sparse != nullptr) {
-      throw InputError({"", 0, "pe_array.impl"}, "layer '" + layer.name + "' is " +
-                                                     to_string(layer.op) +
-                                                     "; it needs pe_array 'intersect'");
-    }
     const GemmRange& r = ext.range;
     const bool functional = ext.functional;
     const int bits = layer.precision_bits;

@@ -15,14 +15,15 @@ namespace tessera {
 namespace {
 
 // A rank's supported patterns: "2:4" items, or "G:4" (the letter G) for every G of that H.
-std::vector<GH> supported_patterns(const std::string& text, const std::string& param) {
+std::vector<GH> supported_patterns(const ParamValues& p, const std::string& param) {
+  const std::string& text = p.get_string(param);
+  const SourceLocation where = p.where(param);
   std::vector<GH> out;
   size_t start = 0;
   while (start <= text.size()) {
     const size_t comma = text.find(',', start);
     const size_t end = comma == std::string::npos ? text.size() : comma;
     const std::string item = text.substr(start, end - start);
-    const SourceLocation where{"", 0, "sparse." + param};
     if (item.rfind("G:", 0) == 0) {
       const GH any = parse_gh("1:" + item.substr(2), where);
       for (int64_t g = 1; g <= any.h; ++g) out.push_back({g, any.h});
@@ -38,8 +39,7 @@ class HighLightDecoder : public CompressedDecoder {
  public:
   HighLightDecoder(const sc_core::sc_module_name& name, const ParamValues& p)
       : CompressedDecoder(name, p),
-        ranks_{supported_patterns(p.get_string("rank0_patterns"), "rank0_patterns"),
-               supported_patterns(p.get_string("rank1_patterns"), "rank1_patterns")},
+        ranks_{supported_patterns(p, "rank0_patterns"), supported_patterns(p, "rank1_patterns")},
         decoded_blocks_(stats().counter("decoded_block", "blocks",
                                         "top-rank weight blocks whose metadata was decoded", true)),
         skipped_blocks_(stats().counter("skipped_block", "blocks",

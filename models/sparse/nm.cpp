@@ -12,7 +12,7 @@ class NmDecoder : public CompressedDecoder {
  public:
   NmDecoder(const sc_core::sc_module_name& name, const ParamValues& p)
       : CompressedDecoder(name, p),
-        pattern_(parse_gh(p.get_string("pattern"), {"", 0, "sparse.pattern"})) {
+        pattern_(parse_gh(p.get_string("pattern"), p.where("pattern"))) {
     stored_.kind = SparsitySpec::Kind::hss;
     stored_.ranks = {pattern_};
   }

@@ -252,6 +252,16 @@ TEST(CliBadInput, ArchMisspeltParameter) {
   expect_bad_arch("pe_array:\n  impl: systolic\n  rowz: 8\n", 3, "pe_array.rowz");
 }
 
+// Values of the right type that the module itself rejects are named where they were given too.
+TEST(CliBadInput, ModuleRejectsAParameterValue) {
+  expect_bad_arch("buffer:\n  capacity_kib: 64\ndram:\n  impl: ddr\n  channels: 3\n", 5,
+                  "dram.channels", "power of two");
+  expect_bad_arch("sparse:\n  impl: nm\n  pattern: 5:4\n", 3, "sparse.pattern", "5:4");
+  expect_bad_arch("buffer:\n  impl: tailors\n  overbook_target: 1\n", 3, "buffer.overbook_target",
+                  "(0, 1)");
+  expect_bad_override("dram.channels=6", "dram.channels", "power of two");
+}
+
 TEST(CliBadInput, OverrideNotAnInteger) {
   expect_bad_override("pe_array.rows=abc", "pe_array.rows", "abc");
 }

@@ -207,6 +207,8 @@ TEST_P(CliSparseBadInput, ExitsWithOneClearError) {
             "tessera_trace: 1\nlayers:\n  - name: z\n    op: spmspm\n    operands:\n"
             "      A: {generate: uniform, rows: 3000, cols: 3000, density: 1}\n"
             "      B: {same_as: A}\n");
+  dir.write("dense_layer.yaml",
+            "tessera_trace: 1\nlayers:\n  - {name: d, op: gemm, m: 4, n: 4, k: 4}\n");
   dir.write("too_big_tile.yaml",
             "tessera_trace: 1\nlayers:\n  - name: z\n    op: spmspm\n    operands:\n"
             "      A: {generate: uniform, rows: 300, cols: 300, density: 0.5}\n"
@@ -269,7 +271,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "too_big_tile.yaml:3: field 'mapping.buffer_tile': layer 'z': some A, B or output"},
         BadCase{"dense_controller", "run {DIR}/dense_arch.yaml",
                 "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs controller "
-                "'sparse_tiled'"}),
+                "'sparse_tiled'"},
+        BadCase{"systolic_array", "run {DIR}/dense_arch.yaml -p controller.impl=sparse_tiled",
+                "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs pe_array "
+                "'intersect'"},
+        BadCase{"intersect_array",
+                "run {DIR}/dense_layer.yaml --arch {ARCH} -p controller.impl=tiled",
+                "dense_layer.yaml:3: field 'op': layer 'd' is gemm; pe_array 'intersect' computes "
+                "only spmspm and spmm layers"}),
     [](const testing::TestParamInfo<BadCase>& i) { return std::string(i.param.name); });
 
 }  // namespace
