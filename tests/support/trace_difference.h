@@ -2,11 +2,14 @@
 // the whole-document one in tests and in the trace fuzz target.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "sim/error.h"
 #include "sparse/matrix.h"
 #include "traces/layer.h"
 #include "traces/sparse_operands.h"
+#include "traces/trace_reader.h"
 
 namespace tessera::test {
 
@@ -46,6 +49,31 @@ inline std::string trace_difference(const Trace& a, const Trace& b) {
   for (size_t i = 0; i < a.layers.size(); ++i) {
     if (!detail::same_layer(a.layers[i], b.layers[i])) return "layer " + std::to_string(i);
   }
+  return "";
+}
+
+// Empty when parse_trace (a layer at a time) and parse_trace_whole_document read `text` alike:
+// the same trace or the same error. Otherwise how they differ.
+inline std::string readers_disagree(const std::string& text) {
+  struct Reading {
+    std::optional<Trace> trace;
+    std::string error;
+  };
+  const auto read_with = [&text](auto parse) {
+    Reading r;
+    try {
+      r.trace = parse(text, "t.yaml");
+    } catch (const InputError& e) {
+      r.error = e.what();
+    }
+    return r;
+  };
+  const Reading streamed = read_with(parse_trace);
+  const Reading whole = read_with(parse_trace_whole_document);
+  if (streamed.error != whole.error) {
+    return "layer by layer: '" + streamed.error + "', whole document: '" + whole.error + "'";
+  }
+  if (streamed.trace && whole.trace) return trace_difference(*streamed.trace, *whole.trace);
   return "";
 }
 

@@ -22,33 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kSourceDir = TESSERA_SOURCE_DIR;
 
-struct Reading {
-  std::optional<Trace> trace;
-  std::string error;
-};
-
-template <typename Parse>
-Reading read_with(Parse parse, const std::string& text) {
-  Reading r;
-  try {
-    r.trace = parse(text, "t.yaml");
-  } catch (const InputError& e) {
-    r.error = e.what();
-  }
-  return r;
-}
-
-// Empty when both readers agree on `text`, otherwise how they differ.
-std::string disagreement(const std::string& text) {
-  const Reading streamed = read_with(parse_trace, text);
-  const Reading whole = read_with(parse_trace_whole_document, text);
-  if (streamed.error != whole.error) {
-    return "layer by layer: '" + streamed.error + "', whole document: '" + whole.error + "'";
-  }
-  if (streamed.trace && whole.trace) return test::trace_difference(*streamed.trace, *whole.trace);
-  return "";
-}
-
 size_t items_split(const std::string& text) {
   const auto split = yaml::split_sequence(text, "layers");
   return split ? split->items.size() : 0;
@@ -67,13 +40,13 @@ TEST(LayerByLayer, SplitsAndReadsEveryShippedTrace) {
     SCOPED_TRACE(e.path().string());
     const std::string text = test::read_file(e.path());
     EXPECT_EQ(items_split(text), parse_trace_whole_document(text, "t.yaml").layers.size());
-    EXPECT_EQ(disagreement(text), "");
+    EXPECT_EQ(test::readers_disagree(text), "");
   }
 }
 
 TEST(LayerByLayer, ReadsTheBadInputSeedsAsTheWholeDocumentDoes) {
   for (const std::string& text : files_in(kSourceDir + "/fuzz/seeds/trace_yaml")) {
-    EXPECT_EQ(disagreement(text), "") << text;
+    EXPECT_EQ(test::readers_disagree(text), "") << text;
   }
 }
 
@@ -107,7 +80,7 @@ TEST(LayerByLayer, SplitsTheLayoutsYamlAllows) {
   for (const auto& [text, items] : layouts) {
     SCOPED_TRACE(text);
     EXPECT_EQ(items_split(text), items);
-    EXPECT_EQ(disagreement(text), "");
+    EXPECT_EQ(test::readers_disagree(text), "");
     EXPECT_NO_THROW((void)parse_trace(text, "t.yaml"));
   }
 }
@@ -128,7 +101,7 @@ TEST(LayerByLayer, ReadsDocumentsWithAnchorsOrFlowSequencesWhole) {
   for (const std::string& text : whole_documents) {
     SCOPED_TRACE(text);
     EXPECT_EQ(items_split(text), 0U);
-    EXPECT_EQ(disagreement(text), "");
+    EXPECT_EQ(test::readers_disagree(text), "");
   }
 }
 
@@ -192,7 +165,7 @@ TEST(LayerByLayer, AgreesOnRandomMutations) {
       }
     }
     split += items_split(text) > 0 ? 1 : 0;
-    ASSERT_EQ(disagreement(text), "") << "mutant " << i << ":\n" << text;
+    ASSERT_EQ(test::readers_disagree(text), "") << "mutant " << i << ":\n" << text;
   }
   // The mutants exercise the layer-by-layer path, not only the fallback.
   EXPECT_GT(split, 1000);
