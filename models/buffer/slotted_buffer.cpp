@@ -9,7 +9,7 @@
 namespace tessera {
 namespace {
 
-constexpr int64_t kEnergyWordBytes = 8;
+constexpr int64_t kEnergyWordBytes = 8;  // energy is counted per 64-bit word access
 
 }  // namespace
 
@@ -122,7 +122,8 @@ void SlottedBuffer::require_resident(const Slot& slot, const TileExtension& ext)
   }
 }
 
-// Every change to a slot is followed by this check, so a tile that would not fit never passes.
+// Run after every placement, also one that changed nothing (the PE rewriting its output tile):
+// only a placement raises the total, so such a check passes and leaves the peak as it was.
 void SlottedBuffer::update_occupancy() {
   int64_t total = 0;
   for (const auto& tensor : slots_) {

@@ -43,6 +43,7 @@ class SparseBuffet : public SlottedBuffer {
                                          "bumped bytes streamed from memory again on reuse")) {}
 
  protected:
+  // Fetched or written by the PE array, a tile takes its slot the same way.
   void take_fetched(Slot& slot, const TileExtension& ext, uint64_t address) override {
     place(slot, ext, address);
   }
