@@ -288,7 +288,12 @@ void add_layer(Trace& t, std::set<std::string>& names, const YAML::Node& n, size
 // nullopt when a layer cannot be parsed on its own, though the whole document may read.
 std::optional<Trace> parse_layer_by_layer(const std::string& text, const yaml::SplitDocument& split,
                                           const std::string& file) {
-  Trace t = read_header(yaml::parse(split.rest, file), yaml::Source{file});
+  const YAML::Node rest = yaml::parse(split.rest, file);
+  // Anything but the empty list where the layers were means the rest reads differently alone.
+  if (!rest.IsMap() || !rest["layers"].IsSequence() || rest["layers"].size() != 0) {
+    return std::nullopt;
+  }
+  Trace t = read_header(rest, yaml::Source{file});
   t.layers.reserve(split.items.size());
   std::set<std::string> names;
   for (size_t i = 0; i < split.items.size(); ++i) {

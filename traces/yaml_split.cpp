@@ -168,8 +168,10 @@ std::optional<SplitDocument> split_sequence(const std::string& text, const std::
   const size_t last = split.items.back().end;
   size_t newlines = 0;
   for (size_t i = first; i < last; ++i) newlines += text[i] == '\n' ? 1 : 0;
-  split.rest.reserve(text.size() - (last - first) + newlines);
-  split.rest.append(text, 0, first).append(newlines, '\n').append(text, last);
+  // An empty flow sequence stands where the items were: left empty, the key's value could take
+  // in what follows it (a line `: x` would become a map under the key).
+  split.rest.reserve(text.size() - (last - first) + newlines + 2);
+  split.rest.append(text, 0, first).append("[]").append(newlines, '\n').append(text, last);
   return split;
 }
 

@@ -21,8 +21,8 @@ struct ItemText {
 };
 
 struct SplitDocument {
-  // The document without the sequence's items: they are replaced by as many empty lines, so the
-  // nodes that remain keep their lines. The key then holds null.
+  // The document without the sequence's items: they are replaced by `[]` and as many line
+  // breaks, so the key holds an empty sequence and the nodes that remain keep their lines.
   std::string rest;
   std::vector<ItemText> items;
 };

@@ -85,6 +85,17 @@ TEST(LayerByLayer, SplitsTheLayoutsYamlAllows) {
   }
 }
 
+// Found by fuzzing: a key without a name after the layers. With the layers blanked out of the
+// rest of the document, that key and its value became the value of `layers`, so the unknown key
+// went unreported.
+TEST(LayerByLayer, KeepsTheKeysAfterTheLayersAtTheRoot) {
+  const std::string text =
+      "tessera_trace: 1\nname: bad\nlayers:\n  - name: L1\n    op: conv\n: [3, 3]\n";
+  EXPECT_EQ(items_split(text), 1U);
+  EXPECT_EQ(test::readers_disagree(text), "");
+  EXPECT_THROW((void)parse_trace(text, "t.yaml"), InputError);
+}
+
 // Documents whose layers might depend on each other or on the rest are read whole.
 TEST(LayerByLayer, ReadsDocumentsWithAnchorsOrFlowSequencesWhole) {
   const std::string g = kGemm;
