@@ -18,7 +18,8 @@ class StepPipelineController : public Controller {
   SC_HAS_PROCESS(StepPipelineController);
 
  protected:
-  // `step` and `refill` say what this controller calls a step and a partial-output refill.
+  // The descriptions of the `tiles` and `psum_refills` counters: what this controller calls a
+  // step and a partial-output refill.
   StepPipelineController(const sc_core::sc_module_name& name, const ParamValues& p,
                          const char* step_description, const char* refill_description);
 
