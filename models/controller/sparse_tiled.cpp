@@ -12,7 +12,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "models/controller/interface.h"
+#include "models/controller/step_pipeline.h"
 #include "models/sparse_tile.h"
 #include "sim/error.h"
 #include "sim/registry.h"
@@ -26,18 +26,11 @@ size_t at(Tensor t) {
   return static_cast<size_t>(t);
 }
 
-class SparseTiledController : public Controller {
+class SparseTiledController : public StepPipelineController {
  public:
-  SC_HAS_PROCESS(SparseTiledController);
-
   SparseTiledController(const sc_core::sc_module_name& name, const ParamValues& p)
-      : Controller(name, p),
-        tiles_(stats().counter("tiles", "tiles", "loop-nest steps replayed")),
-        fetches_(stats().counter("fetches", "transfers", "operand tiles fetched")),
-        writebacks_(stats().counter("writebacks", "transfers", "output tiles written back")),
-        refills_(stats().counter("psum_refills", "transfers", "partial output tiles read back")) {
-    SC_THREAD(run);
-  }
+      : StepPipelineController(name, p, "loop-nest steps replayed",
+                               "partial output tiles read back") {}
 
   void set_workload(Workload w) override {
     workload_ = std::move(w);
@@ -91,116 +84,54 @@ class SparseTiledController : public Controller {
     SparseLayout layout;
   };
 
-  struct StepState {
-    size_t index = 0;
-    std::array<int, kNumTensors> slots{};
-    bool accumulate = false;
-    uint64_t ready = 0;
-  };
-
-  struct Residency {
-    std::optional<std::pair<int64_t, int64_t>> key;
-    int slot = 0;
-    std::array<uint64_t, 2> slot_free{};
-  };
-
-  void run() {
-    try {
-      for (size_t i = 0; i < workload_.trace->layers.size(); ++i) {
-        run_layer(workload_.trace->layers[i], *plans_[i], i);
-      }
-    } catch (...) {
-      failure_ = std::current_exception();
-    }
+  uint64_t begin_layer(const Layer& layer, size_t index) override {
+    current_ = plans_[index].get();
+    if (workload_.functional) load_operands(layer, *current_, index);
+    return current_->plan.steps.size();
   }
 
-  void run_layer(const Layer& layer, const LayerPlan& lp, size_t index) {
-    if (workload_.events.on_start) workload_.events.on_start(layer);
-    const uint64_t start = to_cycles(sc_core::sc_time_stamp());
-    if (workload_.functional) load_operands(layer, lp, index);
-    const std::vector<SpmspmStep>& steps = lp.plan.steps;
-    const bool two_slots = workload_.facts.double_buffered;
-    std::array<Residency, kNumTensors> residency{};
-    for (Residency& r : residency) r.slot_free = {start, start};
-
-    std::optional<StepState> pending;
-    uint64_t compute_done = start, stalls = 0, end = start;
-    for (size_t i = 0; i <= steps.size(); ++i) {
-      // Double-buffered, step i's tiles are requested before step i-1 computes, so they arrive
-      // while it does; single-buffered, they replace step i-1's tiles, so only after it.
-      std::optional<StepState> next;
-      const bool more = i < steps.size();
-      if (two_slots && more) next = request(layer, lp, i, two_slots, start, residency);
-      if (pending) {
-        const SpmspmStep& s = steps[pending->index];
-        const uint64_t begin = std::max(compute_done, pending->ready);
-        stalls += begin - compute_done;
-        compute_done = compute(layer, lp, *pending, begin);
-        ++tiles_;
-        for (size_t t = 0; t < kNumTensors; ++t) {
-          residency[t].slot_free[static_cast<size_t>(pending->slots[t])] = compute_done;
-        }
-        end = std::max(end, compute_done);
-        const bool output_changes = !more || steps[i].mt != s.mt || steps[i].nt != s.nt;
-        if (output_changes && s.z_out_words > 0) {
-          ++writebacks_;
-          const int slot = pending->slots[at(Tensor::outputs)];
-          const uint64_t done =
-              transfer(Command::writeback, layer, Tensor::outputs,
-                       lp.layout.box(Tensor::outputs, s.z_offset, s.z_out_words),
-                       lp.layout.address(Tensor::outputs, s.z_offset), slot, compute_done);
-          residency[at(Tensor::outputs)].slot_free[static_cast<size_t>(slot)] = done;
-          end = std::max(end, done);
-        }
-      }
-      if (!two_slots && more) next = request(layer, lp, i, two_slots, start, residency);
-      pending = next;
+  [[nodiscard]] TileKey tile_key(uint64_t step, Tensor tensor) const override {
+    const SpmspmStep& s = current_->plan.steps[step];
+    switch (tensor) {
+      case Tensor::inputs: return {s.mt, s.kt};
+      case Tensor::weights: return {s.kt, s.nt};
+      case Tensor::outputs: break;
     }
-
-    sc_core::wait(cycles(end - start));
-    release_all(layer);
-    if (workload_.functional) check_product(layer, lp);
-    if (workload_.events.on_end) {
-      workload_.events.on_end(layer, end - start, stalls, static_cast<uint64_t>(steps.size()));
-    }
+    return {s.mt, s.nt};
   }
 
-  StepState request(const Layer& layer, const LayerPlan& lp, size_t index, bool two_slots,
-                    uint64_t start, std::array<Residency, kNumTensors>& residency) {
-    const SpmspmStep& s = lp.plan.steps[index];
-    StepState st;
-    st.index = index;
-    st.ready = start;
-    const std::array<std::pair<int64_t, int64_t>, kNumTensors> keys{
-        {{s.mt, s.kt}, {s.kt, s.nt}, {s.mt, s.nt}}};
-    for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-      Residency& r = residency[at(tensor)];
-      const bool resident = r.key && *r.key == keys[at(tensor)];
-      if (!resident) {
-        if (two_slots) r.slot ^= 1;
-        r.key = keys[at(tensor)];
-      }
-      st.slots[at(tensor)] = r.slot;
-      Box box;
-      uint64_t address = 0;
-      if (tensor == Tensor::outputs) {
-        st.accumulate = s.z_in_words > 0;
-        if (resident || !st.accumulate) continue;
-        ++refills_;
-        box = lp.layout.box(tensor, s.z_offset, s.z_in_words);
-        address = lp.layout.address(tensor, s.z_offset);
-      } else {
-        if (resident) continue;
-        const TileStats& t = tensor == Tensor::inputs ? s.a : s.b;
-        box = lp.layout.box(tensor, t.offset, t.words());
-        address = lp.layout.address(tensor, t.offset);
-      }
-      ++fetches_;
-      const uint64_t done = transfer(Command::fetch, layer, tensor, box, address, r.slot,
-                                     r.slot_free[static_cast<size_t>(r.slot)]);
-      st.ready = std::max(st.ready, done);
+  [[nodiscard]] bool accumulates(uint64_t step, bool /*output_resident*/) const override {
+    return current_->plan.steps[step].z_in_words > 0;
+  }
+
+  [[nodiscard]] bool writes_back(uint64_t step) const override {
+    return current_->plan.steps[step].z_out_words > 0;
+  }
+
+  uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
+                 uint64_t issue) override {
+    const SpmspmStep& s = current_->plan.steps[step];
+    const SparseLayout& layout = current_->layout;
+    if (tensor == Tensor::outputs) {
+      return transfer(Command::fetch, layer, tensor, layout.box(tensor, s.z_offset, s.z_in_words),
+                      layout.address(tensor, s.z_offset), slot, issue);
     }
-    return st;
+    const TileStats& t = tensor == Tensor::inputs ? s.a : s.b;
+    return transfer(Command::fetch, layer, tensor, layout.box(tensor, t.offset, t.words()),
+                    layout.address(tensor, t.offset), slot, issue);
+  }
+
+  uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) override {
+    const SpmspmStep& s = current_->plan.steps[step.index];
+    const SparseLayout& layout = current_->layout;
+    return transfer(Command::writeback, layer, Tensor::outputs,
+                    layout.box(Tensor::outputs, s.z_offset, s.z_out_words),
+                    layout.address(Tensor::outputs, s.z_offset), step.slots[at(Tensor::outputs)],
+                    issue);
+  }
+
+  void check_layer(const Layer& layer, size_t /*index*/) override {
+    check_product(layer, *current_);
   }
 
   uint64_t transfer(Command cmd, const Layer& layer, Tensor tensor, const Box& box,
@@ -217,7 +148,8 @@ class SparseTiledController : public Controller {
     return timed_call(to_buffer, tr, issue);
   }
 
-  uint64_t compute(const Layer& layer, const LayerPlan& lp, const StepState& st, uint64_t begin) {
+  uint64_t compute(const Layer& layer, const Step& st, uint64_t begin) override {
+    const LayerPlan& lp = *current_;
     const SpmspmStep& s = lp.plan.steps[st.index];
     SparseTile tile = sparse_tile(lp.layout, s);
     if (layer.sparse->b->dense_storage) {
@@ -242,31 +174,6 @@ class SparseTiledController : public Controller {
     tr.ext.sparse = &tile;
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
     return timed_call(to_pe_array, tr, begin);
-  }
-
-  uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
-                      uint64_t issue) {
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-    sc_core::sc_time delay = cycles(issue - now);
-    socket->b_transport(tr.payload, delay);
-    check_response(tr.payload, name());
-    return now + to_cycles(delay);
-  }
-
-  void release_all(const Layer& layer) {
-    for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-      for (int s = 0; s < 2; ++s) {
-        Transaction tr;
-        tr.ext.command = Command::release;
-        tr.ext.layer = &layer;
-        tr.ext.tensor = t;
-        tr.ext.slot = s;
-        tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
-        sc_core::sc_time none = sc_core::SC_ZERO_TIME;
-        to_buffer->b_transport(tr.payload, none);
-        check_response(tr.payload, name());
-      }
-    }
   }
 
   void debug_access(tlm::tlm_command cmd, const Layer& layer, const SparseLayout& layout, Tensor t,
@@ -341,13 +248,9 @@ class SparseTiledController : public Controller {
     }
   }
 
-  Workload workload_;
   std::vector<std::unique_ptr<LayerPlan>> plans_;
+  const LayerPlan* current_ = nullptr;  // of the layer being replayed
   std::vector<int32_t> a_values_, b_values_;
-  uint64_t& tiles_;
-  uint64_t& fetches_;
-  uint64_t& writebacks_;
-  uint64_t& refills_;
 };
 
 }  // namespace

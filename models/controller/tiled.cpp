@@ -8,12 +8,10 @@
 // keeps the timeline in cycles and synchronises with the kernel once per layer.
 #include <algorithm>
 #include <array>
-#include <exception>
 #include <map>
-#include <optional>
 #include <random>
 
-#include "models/controller/interface.h"
+#include "models/controller/step_pipeline.h"
 #include "models/controller/tiler.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
@@ -32,18 +30,10 @@ size_t at(Tensor t) {
 constexpr std::array<std::array<GemmDim, 2>, kNumTensors> kDependsOn{
     {{GemmDim::m, GemmDim::k}, {GemmDim::k, GemmDim::n}, {GemmDim::m, GemmDim::n}}};
 
-class TiledController : public Controller {
+class TiledController : public StepPipelineController {
  public:
-  SC_HAS_PROCESS(TiledController);
-
   TiledController(const sc_core::sc_module_name& name, const ParamValues& p)
-      : Controller(name, p),
-        tiles_(stats().counter("tiles", "tiles", "tiles replayed")),
-        fetches_(stats().counter("fetches", "transfers", "operand tiles fetched")),
-        writebacks_(stats().counter("writebacks", "transfers", "output tiles written back")),
-        refills_(stats().counter("psum_refills", "transfers", "partial-sum tiles read back")) {
-    SC_THREAD(run);
-  }
+      : StepPipelineController(name, p, "tiles replayed", "partial-sum tiles read back") {}
 
   void set_workload(Workload w) override {
     workload_ = std::move(w);
@@ -67,140 +57,47 @@ class TiledController : public Controller {
   }
 
  private:
-  // A tile whose operands have been requested and that waits to be computed.
-  struct TileState {
-    std::array<int64_t, 3> idx{};
-    GemmRange range;
-    std::array<int, kNumTensors> slots{};  // buffer slot of each operand
-    bool accumulate = false;               // the output tile holds partial sums already
-    uint64_t ready = 0;                    // cycle its last fetch completes
+  // The layer being replayed: its plan, GEMM extents and tile counts per dim.
+  struct Current {
+    const TilePlan* plan = nullptr;
+    GemmExtents g{};
+    std::array<int64_t, 3> nt{};
+    GemmDim streamed = GemmDim::m;
+    bool chunked_stream = false;
   };
 
-  // Per tensor: which tile is resident, in which slot, and when each slot is free again.
-  struct Residency {
-    std::optional<std::array<int64_t, 3>> idx;
-    int slot = 0;
-    std::array<uint64_t, 2> slot_free{};
-  };
-
-  void run() {
-    try {
-      for (size_t i = 0; i < workload_.trace->layers.size(); ++i) {
-        run_layer(workload_.trace->layers[i], plans_[i], i);
-      }
-    } catch (...) {
-      // Returning ends the simulation: nothing else schedules events.
-      failure_ = std::current_exception();
-    }
-  }
-
-  void run_layer(const Layer& layer, const TilePlan& plan, size_t index) {
-    if (workload_.events.on_start) workload_.events.on_start(layer);
+  uint64_t begin_layer(const Layer& layer, size_t index) override {
+    const TilePlan& plan = plans_[index];
     buffer_tile_ = plan.tile;
-    const uint64_t start = to_cycles(sc_core::sc_time_stamp());
     if (workload_.functional) load_tensors(layer, index);
-
-    const GemmExtents g = layer.gemm();
-    const std::array<int64_t, 3> nt{ceil_div(g[0], plan.tile[0]), ceil_div(g[1], plan.tile[1]),
-                                    ceil_div(g[2], plan.tile[2])};
-    const int64_t total = nt[0] * nt[1] * nt[2];
-    const GemmDim t_dim = fold_dims(plan.dataflow).streamed;
-    const bool chunked_stream = plan.order[2] == t_dim && nt[dim_index(t_dim)] > 1;
-    const bool two_slots = workload_.facts.double_buffered;
-
-    std::array<Residency, kNumTensors> residency{};
-    for (Residency& r : residency) r.slot_free = {start, start};
-
-    std::array<int64_t, 3> idx{};  // odometer over plan.order, outermost first
-    std::optional<TileState> pending;
-    uint64_t compute_done = start, stalls = 0, end = start;
-
-    // Double-buffered, software-pipelined by one tile: request tile i's operands, then compute
-    // tile i-1, so that requests reach memory in time order. Single-buffered, tile i's operands
-    // replace tile i-1's, so they are requested only once tile i-1 has been computed.
-    for (int64_t i = 0; i <= total; ++i) {
-      std::optional<TileState> next;
-      const bool more = i < total;  // idx is the next tile's until the end of this step
-      const auto request_next = [&] {
-        next =
-            request_operands(layer, idx, range_of(idx, plan.tile, g), two_slots, start, residency);
-      };
-      if (more && two_slots) request_next();
-      if (pending) {
-        const uint64_t begin = std::max(compute_done, pending->ready);
-        stalls += begin - compute_done;
-        const int64_t chunk = pending->idx[dim_index(t_dim)];
-        const systolic::StreamPosition stream{!chunked_stream || chunk == 0,
-                                              !chunked_stream || chunk == nt[dim_index(t_dim)] - 1};
-        compute_done = compute(layer, plan, *pending, stream, i == 1, begin);
-        ++tiles_;
-        for (size_t t = 0; t < kNumTensors; ++t) {
-          residency[t].slot_free[static_cast<size_t>(pending->slots[t])] = compute_done;
-        }
-        end = std::max(end, compute_done);
-        const bool output_changes =
-            !more || idx[dim_index(GemmDim::m)] != pending->idx[dim_index(GemmDim::m)] ||
-            idx[dim_index(GemmDim::n)] != pending->idx[dim_index(GemmDim::n)];
-        if (output_changes) {
-          ++writebacks_;
-          const int s = pending->slots[at(Tensor::outputs)];
-          const uint64_t done =
-              transfer(Command::writeback, layer, Tensor::outputs, pending->range, s, compute_done);
-          residency[at(Tensor::outputs)].slot_free[static_cast<size_t>(s)] = done;
-          end = std::max(end, done);
-        }
-      }
-      if (more && !two_slots) request_next();
-      if (more) advance(idx, plan.order, nt);
-      pending = next;
-    }
-
-    sc_core::wait(cycles(end - start));
-    release_all(layer);
-    if (workload_.functional) check_outputs(layer);
-    if (workload_.events.on_end) {
-      workload_.events.on_end(layer, end - start, stalls, static_cast<uint64_t>(total));
-    }
+    current_.plan = &plan;
+    current_.g = layer.gemm();
+    const GemmExtents& g = current_.g;
+    current_.nt = {ceil_div(g[0], plan.tile[0]), ceil_div(g[1], plan.tile[1]),
+                   ceil_div(g[2], plan.tile[2])};
+    current_.streamed = fold_dims(plan.dataflow).streamed;
+    current_.chunked_stream =
+        plan.order[2] == current_.streamed && current_.nt[dim_index(current_.streamed)] > 1;
+    const std::array<int64_t, 3>& nt = current_.nt;
+    return static_cast<uint64_t>(nt[0] * nt[1] * nt[2]);
   }
 
-  // Fetches the operand tiles of the tile at `idx` that are not resident yet, each into a free
-  // slot (the other one when double-buffered) as soon as that slot is free.
-  TileState request_operands(const Layer& layer, const std::array<int64_t, 3>& idx,
-                             const GemmRange& range, bool two_slots, uint64_t start,
-                             std::array<Residency, kNumTensors>& residency) {
-    TileState tile;
-    tile.idx = idx;
-    tile.range = range;
-    tile.ready = start;
-    for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-      Residency& r = residency[at(tensor)];
-      const auto& dims = kDependsOn[at(tensor)];
-      const bool resident = r.idx && (*r.idx)[dim_index(dims[0])] == idx[dim_index(dims[0])] &&
-                            (*r.idx)[dim_index(dims[1])] == idx[dim_index(dims[1])];
-      if (!resident) {
-        if (two_slots) r.slot ^= 1;
-        r.idx = idx;
-      }
-      tile.slots[at(tensor)] = r.slot;
-      if (tensor == Tensor::outputs) {
-        // Partial sums are already here, or, for a revisited output tile (not its first k
-        // step), come back from memory; a fresh output tile needs no fetch.
-        tile.accumulate = resident || idx[dim_index(GemmDim::k)] > 0;
-        if (resident || !tile.accumulate) continue;
-        ++refills_;
-      } else if (resident) {
-        continue;
-      }
-      ++fetches_;
-      const uint64_t done = transfer(Command::fetch, layer, tensor, range, r.slot,
-                                     r.slot_free[static_cast<size_t>(r.slot)]);
-      tile.ready = std::max(tile.ready, done);
+  // The tile indices of step `step`: the loop order's digits, the innermost loop fastest.
+  [[nodiscard]] std::array<int64_t, 3> tile_index(uint64_t step) const {
+    std::array<int64_t, 3> idx{};
+    auto rest = static_cast<int64_t>(step);
+    for (int level = 2; level >= 0; --level) {
+      const size_t d = dim_index(current_.plan->order[static_cast<size_t>(level)]);
+      idx[d] = rest % current_.nt[d];
+      rest /= current_.nt[d];
     }
-    return tile;
+    return idx;
   }
 
-  static GemmRange range_of(const std::array<int64_t, 3>& idx, const GemmExtents& tile,
-                            const GemmExtents& g) {
+  [[nodiscard]] GemmRange range_of(uint64_t step) const {
+    const std::array<int64_t, 3> idx = tile_index(step);
+    const GemmExtents& tile = current_.plan->tile;
+    const GemmExtents& g = current_.g;
     GemmRange r;
     r.m0 = idx[0] * tile[0];
     r.m1 = std::min(g[0], r.m0 + tile[0]);
@@ -211,14 +108,28 @@ class TiledController : public Controller {
     return r;
   }
 
-  static void advance(std::array<int64_t, 3>& idx, const LoopOrder& order,
-                      const std::array<int64_t, 3>& nt) {
-    for (int level = 2; level >= 0; --level) {
-      const size_t d = dim_index(order[static_cast<size_t>(level)]);
-      if (++idx[d] < nt[d]) return;
-      idx[d] = 0;
-    }
+  [[nodiscard]] TileKey tile_key(uint64_t step, Tensor tensor) const override {
+    const std::array<int64_t, 3> idx = tile_index(step);
+    const auto& dims = kDependsOn[at(tensor)];
+    return {idx[dim_index(dims[0])], idx[dim_index(dims[1])]};
   }
+
+  // A revisited output tile (not its first k step) holds partial sums.
+  [[nodiscard]] bool accumulates(uint64_t step, bool output_resident) const override {
+    return output_resident || tile_index(step)[dim_index(GemmDim::k)] > 0;
+  }
+
+  uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
+                 uint64_t issue) override {
+    return transfer(Command::fetch, layer, tensor, range_of(step), slot, issue);
+  }
+
+  uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) override {
+    return transfer(Command::writeback, layer, Tensor::outputs, range_of(step.index),
+                    step.slots[at(Tensor::outputs)], issue);
+  }
+
+  void check_layer(const Layer& layer, size_t /*index*/) override { check_outputs(layer); }
 
   // A fetch or writeback issued at cycle `issue`; returns the cycle it completes.
   uint64_t transfer(Command cmd, const Layer& layer, Tensor tensor, const GemmRange& r, int s,
@@ -241,49 +152,26 @@ class TiledController : public Controller {
     return timed_call(to_buffer, tr, issue);
   }
 
-  // A layer's tiles leave the buffer when it ends.
-  void release_all(const Layer& layer) {
-    for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-      for (int s = 0; s < 2; ++s) {
-        Transaction tr;
-        tr.ext.command = Command::release;
-        tr.ext.layer = &layer;
-        tr.ext.tensor = t;
-        tr.ext.slot = s;
-        tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
-        sc_core::sc_time none = sc_core::SC_ZERO_TIME;
-        to_buffer->b_transport(tr.payload, none);
-        check_response(tr.payload, name());
-      }
-    }
-  }
-
-  uint64_t compute(const Layer& layer, const TilePlan& plan, const TileState& tile,
-                   systolic::StreamPosition stream, bool first, uint64_t begin) {
+  uint64_t compute(const Layer& layer, const Step& step, uint64_t begin) override {
+    const TilePlan& plan = *current_.plan;
+    const int64_t chunk = tile_index(step.index)[dim_index(current_.streamed)];
+    const bool chunked = current_.chunked_stream;
+    const int64_t chunks = current_.nt[dim_index(current_.streamed)];
     Transaction tr;
     tr.ext.command = Command::compute;
     tr.ext.layer = &layer;
-    tr.ext.range = tile.range;
+    tr.ext.range = range_of(step.index);
     tr.ext.dataflow = plan.dataflow;
-    tr.ext.stream = stream;
-    tr.ext.first_tile_of_layer = first;
-    tr.ext.accumulate = tile.accumulate;
+    tr.ext.stream =
+        systolic::StreamPosition{!chunked || chunk == 0, !chunked || chunk == chunks - 1};
+    tr.ext.first_tile_of_layer = step.index == 0;
+    tr.ext.accumulate = step.accumulate;
     tr.ext.functional = workload_.functional;
-    tr.ext.input_slot = tile.slots[at(Tensor::inputs)];
-    tr.ext.weight_slot = tile.slots[at(Tensor::weights)];
-    tr.ext.output_slot = tile.slots[at(Tensor::outputs)];
+    tr.ext.input_slot = step.slots[at(Tensor::inputs)];
+    tr.ext.weight_slot = step.slots[at(Tensor::weights)];
+    tr.ext.output_slot = step.slots[at(Tensor::outputs)];
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
     return timed_call(to_pe_array, tr, begin);
-  }
-
-  // Issues a blocking transport at absolute cycle `issue`; returns the completion cycle.
-  uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
-                      uint64_t issue) {
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-    sc_core::sc_time delay = cycles(issue - now);
-    socket->b_transport(tr.payload, delay);
-    check_response(tr.payload, name());
-    return now + to_cycles(delay);
   }
 
   static uint64_t base_of(const Layer& layer, Tensor t) { return dram_base(layer, t); }
@@ -341,14 +229,10 @@ class TiledController : public Controller {
     }
   }
 
-  Workload workload_;
   std::vector<TilePlan> plans_;
+  Current current_;
   GemmExtents buffer_tile_{};  // of the layer being replayed
   std::vector<int32_t> inputs_, weights_;
-  uint64_t& tiles_;
-  uint64_t& fetches_;
-  uint64_t& writebacks_;
-  uint64_t& refills_;
 };
 
 }  // namespace

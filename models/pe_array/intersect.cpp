@@ -12,7 +12,7 @@
 #include <map>
 #include <vector>
 
-#include "models/pe_array/interface.h"
+#include "models/pe_array/pe_array_base.h"
 #include "models/sparse_tile.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"
@@ -20,29 +20,23 @@
 namespace tessera {
 namespace {
 
-class IntersectArray : public PeArray {
+class IntersectArray : public PeArrayBase {
  public:
   IntersectArray(const sc_core::sc_module_name& name, const ParamValues& p)
-      : PeArray(name, p),
+      : PeArrayBase(name, p, "effectual multiply-accumulates",
+                    "lane-cycles of a busy array without a multiply", "steps computed"),
         shape_{p.get_int("rows"), p.get_int("cols")},
-        macs_(stats().counter("mac", "MACs", "effectual multiply-accumulates", true)),
-        idle_(stats().counter("idle_pe_cycle", "PE-cycles",
-                              "lane-cycles of a busy array without a multiply", true)),
-        tiles_(stats().counter("tiles", "tiles", "steps computed")),
         a_nonzeros_(stats().counter("a_nonzeros", "nonzeros", "A nonzeros received")),
         b_nonzeros_(stats().counter("b_nonzeros", "nonzeros", "B nonzeros received")),
-        busy_(stats().counter("busy_cycles", "cycles", "cycles the lanes were busy")),
-        port_stall_(stats().counter("port_stall_cycles", "cycles",
-                                    "cycles the lanes waited for the buffer ports")) {}
+        cycles_(stats(), "cycles the lanes were busy",
+                "cycles the lanes waited for the buffer ports") {}
 
   [[nodiscard]] systolic::ArrayShape shape() const override { return shape_; }
   [[nodiscard]] Dataflow dataflow() const override { return Dataflow::os; }
 
   void check_layer(const Layer& layer, const std::string& trace_file) const override {
     if (layer.sparse == nullptr) {
-      throw InputError({trace_file, layer.line, "op"},
-                       "layer '" + layer.name + "' is " + to_string(layer.op) +
-                           "; pe_array 'intersect' computes only spmspm and spmm layers");
+      reject_layer(layer, trace_file, "pe_array 'intersect' computes only spmspm and spmm layers");
     }
   }
 
@@ -96,11 +90,8 @@ class IntersectArray : public PeArray {
     const auto effectual = static_cast<uint64_t>(step.effectual);
     const uint64_t mac_cycles = (effectual + lanes - 1) / lanes;
     const uint64_t total = std::max({mac_cycles, to_cycles(reads), to_cycles(writes)});
-    macs_ += effectual;
-    idle_ += lanes * total - effectual;
-    ++tiles_;
-    busy_ += total;
-    port_stall_ += total - mac_cycles;
+    count_tile(effectual, lanes * total);
+    cycles_.add(total, total - mac_cycles);
     delay = begin + cycles(total);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
@@ -131,33 +122,17 @@ class IntersectArray : public PeArray {
   void access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
               const Box& box, uint64_t address, const sc_core::sc_time& begin,
               std::vector<int32_t>& values, sc_core::sc_time& port_time) {
-    Transaction tr;
-    tr.ext = tile;
-    tr.ext.command = Command::operand;
-    tr.ext.tensor = tensor;
-    tr.ext.slot = slot;
-    tr.ext.box = box;
-    tr.ext.bytes = box.volume() * kWordBytes;
-    if (tile.functional && cmd == tlm::TLM_READ_COMMAND) {
-      values.assign(static_cast<size_t>(box.volume()), 0);
-    }
-    tr.prepare(cmd, address, tile.functional ? values.data() : nullptr,
-               tile.functional ? values.size() : 0);
     // Issued when the step begins, after the port's earlier transfers of this step.
     sc_core::sc_time d = begin + port_time;
-    operands->b_transport(tr.payload, d);
-    check_response(tr.payload, name());
+    access_operand(cmd, tile, tensor, slot, box, box.volume() * kWordBytes, address,
+                   tile.functional, values, d);
     port_time = d - begin;
   }
 
   systolic::ArrayShape shape_;
-  uint64_t& macs_;
-  uint64_t& idle_;
-  uint64_t& tiles_;
   uint64_t& a_nonzeros_;
   uint64_t& b_nonzeros_;
-  uint64_t& busy_;
-  uint64_t& port_stall_;
+  TileCycleCounters cycles_;
 };
 
 }  // namespace

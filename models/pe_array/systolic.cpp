@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "models/pe_array/interface.h"
+#include "models/pe_array/pe_array_base.h"
 #include "models/reference_compute.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"
@@ -21,31 +21,25 @@
 namespace tessera {
 namespace {
 
-class SystolicArray : public PeArray {
+class SystolicArray : public PeArrayBase {
  public:
   SystolicArray(const sc_core::sc_module_name& name, const ParamValues& p)
-      : PeArray(name, p),
+      : PeArrayBase(name, p, "multiply-accumulates performed",
+                    "PE-cycles of a busy array in which a PE did no MAC", "tiles computed"),
         shape_{p.get_int("rows"), p.get_int("cols")},
         dataflow_(*parse_dataflow(p.get_string("dataflow"))),
         model_(p.get_string("timing") == "scalesim" ? systolic::TimingModel::scalesim
                                                     : systolic::TimingModel::physical),
-        macs_(stats().counter("mac", "MACs", "multiply-accumulates performed", true)),
-        idle_(stats().counter("idle_pe_cycle", "PE-cycles",
-                              "PE-cycles of a busy array in which a PE did no MAC", true)),
-        tiles_(stats().counter("tiles", "tiles", "tiles computed")),
         folds_(stats().counter("folds", "folds", "folds run")),
-        busy_(stats().counter("busy_cycles", "cycles", "cycles the array computed")),
-        port_stall_(stats().counter("port_stall_cycles", "cycles",
-                                    "cycles the array waited for the buffer ports")) {}
+        cycles_(stats(), "cycles the array computed",
+                "cycles the array waited for the buffer ports") {}
 
   [[nodiscard]] systolic::ArrayShape shape() const override { return shape_; }
   [[nodiscard]] Dataflow dataflow() const override { return dataflow_; }
 
   void check_layer(const Layer& layer, const std::string& trace_file) const override {
     if (layer.sparse != nullptr) {
-      throw InputError({trace_file, layer.line, "op"},
-                       "layer '" + layer.name + "' is " + to_string(layer.op) +
-                           "; it needs pe_array 'intersect', not 'systolic'");
+      reject_layer(layer, trace_file, "it needs pe_array 'intersect', not 'systolic'");
     }
   }
 
@@ -100,13 +94,10 @@ class SystolicArray : public PeArray {
     const auto array_cycles = static_cast<uint64_t>(t.cycles);
     const uint64_t port_cycles = std::max(to_cycles(reads), to_cycles(writes));
     const uint64_t total = std::max(array_cycles, port_cycles);
-    macs_ += static_cast<uint64_t>(t.macs);
-    idle_ += static_cast<uint64_t>(shape_.rows * shape_.cols) * array_cycles -
-             static_cast<uint64_t>(t.macs);
-    ++tiles_;
+    count_tile(static_cast<uint64_t>(t.macs),
+               static_cast<uint64_t>(shape_.rows * shape_.cols) * array_cycles);
     folds_ += static_cast<uint64_t>(t.folds);
-    busy_ += array_cycles;
-    port_stall_ += total - array_cycles;
+    cycles_.add(array_cycles, total - array_cycles);
     delay += cycles(total);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
@@ -163,33 +154,18 @@ class SystolicArray : public PeArray {
   TileExtension access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
                        const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
                        sc_core::sc_time& port_time) {
-    Transaction tr;
-    tr.ext = tile;
-    tr.ext.command = Command::operand;
-    tr.ext.tensor = tensor;
-    tr.ext.slot = slot;
-    tr.ext.box = box;
-    tr.ext.bytes = (bits + 7) / 8;
-    if (functional && cmd == tlm::TLM_READ_COMMAND) {
-      values.assign(static_cast<size_t>(box.volume()), 0);
-    }
-    tr.prepare(cmd, 0, functional ? values.data() : nullptr, functional ? values.size() : 0);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-    operands->b_transport(tr.payload, d);
-    check_response(tr.payload, name());
+    const TileExtension fed =
+        access_operand(cmd, tile, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
     port_time += d;
-    return tr.ext;
+    return fed;
   }
 
   systolic::ArrayShape shape_;
   Dataflow dataflow_;
   systolic::TimingModel model_;
-  uint64_t& macs_;
-  uint64_t& idle_;
-  uint64_t& tiles_;
   uint64_t& folds_;
-  uint64_t& busy_;
-  uint64_t& port_stall_;
+  TileCycleCounters cycles_;
 };
 
 }  // namespace

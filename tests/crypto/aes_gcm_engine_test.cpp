@@ -8,28 +8,18 @@
 #include <string>
 
 #include "crypto/engine_timing.h"
+#include "tests/crypto/crypto_layers.h"
 #include "tests/support/files.h"
+#include "tests/support/reports.h"
 
-namespace tessera {
+namespace tessera::test {
 namespace {
-
-using test::quote;
-using test::run;
-using test::TempDir;
 
 const std::string kBinary = TESSERA_BINARY;
 
 // Three layers: odd block sizes with short tails, tile blocks, a GEMM; partial-sum revisits.
-const char* const kTrace = R"(tessera_trace: 1
-name: secure
-layers:
-  - name: conv1
-    op: conv
-    input: [12, 12]
-    channels: 8
-    filters: 16
-    filter: [3, 3]
-    padding: 1
+const std::string kTrace = "tessera_trace: 1\nname: secure\nlayers:\n" + kConv1Layer +
+                           R"(    padding: 1
     mapping:
       buffer_tile: {m: 40, n: 8, k: 36}
       loop_order: [n, k, m]
@@ -37,23 +27,9 @@ layers:
       inputs: {auth_block: 20}
       weights: {auth_block: 7}
       outputs: {auth_block: 24}
-  - name: conv2
-    op: conv
-    input: [10, 10]
-    channels: 16
-    filters: 8
-    filter: [3, 3]
-    mapping:
+)" + kConv2Layer + R"(    mapping:
       buffer_tile: {m: 16, n: 8, k: 64}
-  - name: fc
-    op: gemm
-    m: 30
-    n: 20
-    k: 50
-    mapping:
-      buffer_tile: {m: 16, n: 8, k: 20}
-      loop_order: [m, k, n]
-    security:
+)" + kFcLayer + R"(    security:
       inputs: {auth_block: 13}
       weights: {auth_block: tile}
       outputs: {auth_block: 7}
@@ -65,15 +41,7 @@ nlohmann::json run_json(const TempDir& dir, const std::string& trace, const std:
   const int rc =
       run(kBinary + " run " + quote(trace) + " -q --json " + quote(json) + " " + args, out);
   EXPECT_EQ(rc, 0) << out;
-  return nlohmann::json::parse(test::read_file(json));
-}
-
-uint64_t counter(const nlohmann::json& report, const std::string& component,
-                 const std::string& name) {
-  for (const auto& c : report["components"]) {
-    if (c["name"] == component) return c["counters"].value(name, uint64_t{0});
-  }
-  return 0;
+  return read_json(json);
 }
 
 TEST(AesGcmEngine, FunctionalRunGivesTheReferenceOutputsWithCryptoOnAndOff) {
@@ -232,15 +200,7 @@ struct BadCase {
 
 TEST(AesGcmEngine, BadInputIsExitCodeTwo) {
   TempDir dir;
-  const std::string base = R"(tessera_trace: 1
-layers:
-  - name: conv1
-    op: conv
-    input: [12, 12]
-    channels: 8
-    filters: 16
-    filter: [3, 3]
-)";
+  const std::string base = "tessera_trace: 1\nlayers:\n" + kConv1Layer;
   const BadCase cases[] = {
       {"zero block", "    security:\n      inputs: {auth_block: 0}\n", "",
        "layers[0].security.inputs.auth_block"},
@@ -271,4 +231,4 @@ layers:
 }
 
 }  // namespace
-}  // namespace tessera
+}  // namespace tessera::test

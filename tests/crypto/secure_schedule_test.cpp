@@ -6,59 +6,24 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/crypto/crypto_layers.h"
 #include "tests/support/files.h"
+#include "tests/support/reports.h"
 
-namespace tessera {
+namespace tessera::test {
 namespace {
-
-using test::quote;
-using test::run;
-using test::TempDir;
 
 const std::string kBinary = TESSERA_BINARY;
 
 // A chain: conv2 consumes conv1's outputs (10x10 pixels, 16 channels), fc is independent.
-const char* const kTrace = R"(tessera_trace: 1
-name: chain
-layers:
-  - name: conv1
-    op: conv
-    input: [12, 12]
-    channels: 8
-    filters: 16
-    filter: [3, 3]
-    mapping:
+const std::string kTrace = "tessera_trace: 1\nname: chain\nlayers:\n" + kConv1Layer +
+                           R"(    mapping:
       buffer_tile: {m: 30, n: 8, k: 36}
       loop_order: [n, k, m]
-  - name: conv2
-    op: conv
-    input: [10, 10]
-    channels: 16
-    filters: 8
-    filter: [3, 3]
-    padding: 1
+)" + kConv2Layer + R"(    padding: 1
     mapping:
       buffer_tile: {m: 16, n: 8, k: 64}
-  - name: fc
-    op: gemm
-    m: 30
-    n: 20
-    k: 50
-    mapping:
-      buffer_tile: {m: 16, n: 8, k: 20}
-      loop_order: [m, k, n]
-)";
-
-nlohmann::json read_json(const std::string& path) {
-  return nlohmann::json::parse(test::read_file(path));
-}
-
-uint64_t crypto_counter(const nlohmann::json& report, const std::string& name) {
-  for (const auto& c : report["components"]) {
-    if (c["name"] == "crypto") return c["counters"].value(name, uint64_t{0});
-  }
-  return 0;
-}
+)" + kFcLayer;
 
 struct Schedule {
   nlohmann::json json;
@@ -92,11 +57,12 @@ TEST(SecureSchedule, ClosedFormTrafficEqualsTheSimulatedEngine) {
         << out;
     const auto r = read_json(report);
     EXPECT_EQ(s.json["totals"]["redundant_bytes"].get<uint64_t>(),
-              crypto_counter(r, "redundant_read_bytes") +
-                  crypto_counter(r, "redundant_write_bytes") + crypto_counter(r, "rmw_read_bytes"))
+              counter(r, "crypto", "redundant_read_bytes") +
+                  counter(r, "crypto", "redundant_write_bytes") +
+                  counter(r, "crypto", "rmw_read_bytes"))
         << matching;
     EXPECT_EQ(s.json["totals"]["tag_bytes"].get<uint64_t>(),
-              crypto_counter(r, "tag_bytes_read") + crypto_counter(r, "tag_bytes_written"))
+              counter(r, "crypto", "tag_bytes_read") + counter(r, "crypto", "tag_bytes_written"))
         << matching;
   }
 }
@@ -138,4 +104,4 @@ TEST(SecureSchedule, BadInputIsExitCodeTwo) {
 }
 
 }  // namespace
-}  // namespace tessera
+}  // namespace tessera::test

@@ -4,28 +4,19 @@
 // matrices, operands and fractions give one clear error with exit code 2.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/reports.h"
 
+namespace tessera::test {
 namespace {
-
-using tessera::test::quote;
-using tessera::test::run;
-using tessera::test::run_stderr;
-using tessera::test::TempDir;
 
 const std::string kBinary = TESSERA_BINARY;
 const std::string kSourceDir = TESSERA_SOURCE_DIR;
 const std::string kSparseArch = kSourceDir + "/traces/arch/sparse.yaml";
 const std::string kMatrices = kSourceDir + "/data/matrices/";
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
 
 nlohmann::json component(const nlohmann::json& report, const std::string& name) {
   for (const auto& c : report["components"]) {
@@ -129,9 +120,9 @@ TEST(CliSparse, TileReportsSwiftilesAgainstTheExhaustiveSearch) {
                                       "    operands: {A: {file: " +
                                           kMatrices + "cage8.mtx}, B: {same_as: A}}\n");
   std::string out, err;
-  ASSERT_EQ(tessera::test::capture_stdout(kBinary + " tile --target 0.1 " + quote(trace) +
-                                              " -p buffer.capacity_kib=16 2>/dev/null",
-                                          out),
+  ASSERT_EQ(capture_stdout(kBinary + " tile --target 0.1 " + quote(trace) +
+                               " -p buffer.capacity_kib=16 2>/dev/null",
+                           out),
             0);
   EXPECT_NE(out.find("swiftiles_tile,shape_mxkxn,predicted_fraction,actual_fraction"),
             std::string::npos);
@@ -282,3 +273,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<BadCase>& i) { return std::string(i.param.name); });
 
 }  // namespace
+}  // namespace tessera::test

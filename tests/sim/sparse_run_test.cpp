@@ -9,21 +9,13 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/reports.h"
 
+namespace tessera::test {
 namespace {
-
-using tessera::test::quote;
-using tessera::test::run;
-using tessera::test::run_stderr;
-using tessera::test::TempDir;
 
 const std::string kBinary = TESSERA_BINARY;
 const std::string kSourceDir = TESSERA_SOURCE_DIR;
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
 
 // Runs `trace_text` with extra arguments; returns the JSON report (fails the test on exit != 0).
 nlohmann::json run_trace(const std::string& trace_text, const std::string& args) {
@@ -35,14 +27,6 @@ nlohmann::json run_trace(const std::string& trace_text, const std::string& args)
       run(kBinary + " run " + quote(trace) + " -q --json " + quote(json) + " " + args, out);
   EXPECT_EQ(rc, 0) << args << "\n" << out;
   return rc == 0 ? read_json(json) : nlohmann::json::object();
-}
-
-uint64_t counter(const nlohmann::json& report, const std::string& component,
-                 const std::string& name) {
-  for (const auto& c : report["components"]) {
-    if (c["name"] == component) return c["counters"].value(name, uint64_t{0});
-  }
-  return 0;
 }
 
 std::string gemm(const std::string& name, int m, int n, int k, const std::string& sparsity,
@@ -150,7 +134,7 @@ TEST(SparseRun, DenseDecoderIgnoresSparsityBitForBit) {
 }
 
 TEST(SparseRun, HighlightOnDenseResNet50IsWithinFivePercentOfDense) {
-  const std::string trace = tessera::test::read_file(kSourceDir + "/traces/samples/resnet50.yaml");
+  const std::string trace = read_file(kSourceDir + "/traces/samples/resnet50.yaml");
   const auto dense = run_trace(trace, "-p sparse.impl=dense");
   const auto hl = run_trace(trace, "-p sparse.impl=highlight");
   for (const char* what : {"cycles", "energy_pj"}) {
@@ -160,7 +144,7 @@ TEST(SparseRun, HighlightOnDenseResNet50IsWithinFivePercentOfDense) {
 }
 
 TEST(SparseRun, SweepingAWholeNetworkSpeedsItUp) {
-  const std::string trace = tessera::test::read_file(kSourceDir + "/traces/samples/resnet50.yaml");
+  const std::string trace = read_file(kSourceDir + "/traces/samples/resnet50.yaml");
   const auto dense = run_trace(trace, "-p sparse.impl=dense");
   const auto hl = run_trace(trace, "-p sparse.impl=highlight --sparsify weights=hss:2:4,2:4");
   EXPECT_LT(hl["totals"]["cycles"].get<double>(), 0.7 * dense["totals"]["cycles"].get<double>());
@@ -178,7 +162,7 @@ TEST(SparseRun, SweepingAWholeNetworkSpeedsItUp) {
 TEST(SparseRun, TilesArePlannedForCompressedWeights) {
   // Metadata can outweigh what it saves: at density 1 a bitmask makes every weight tile larger
   // than dense, and the tiler must leave room for it (the buffer rejects an overfull slot).
-  const std::string resnet = tessera::test::read_file(kSourceDir + "/traces/samples/resnet50.yaml");
+  const std::string resnet = read_file(kSourceDir + "/traces/samples/resnet50.yaml");
   const auto full = run_trace(resnet, "-p sparse.impl=unstructured --sparsify weights=density:1");
   EXPECT_GT(full["totals"]["dram_bytes_read"].get<double>(), 0);
   // Short k tiles of sparse weights are not free: a GEMM sped up, never slowed down.
@@ -229,3 +213,4 @@ TEST(SparseRun, BadPatternsAreInputErrors) {
 }
 
 }  // namespace
+}  // namespace tessera::test

@@ -1,0 +1,151 @@
+#include "models/controller/step_pipeline.h"
+
+#include <algorithm>
+#include <exception>
+
+namespace tessera {
+namespace {
+
+size_t at(Tensor t) {
+  return static_cast<size_t>(t);
+}
+
+}  // namespace
+
+StepPipelineController::StepPipelineController(const sc_core::sc_module_name& name,
+                                               const ParamValues& p, const char* step_description,
+                                               const char* refill_description)
+    : Controller(name, p),
+      tiles_(stats().counter("tiles", "tiles", step_description)),
+      fetches_(stats().counter("fetches", "transfers", "operand tiles fetched")),
+      writebacks_(stats().counter("writebacks", "transfers", "output tiles written back")),
+      refills_(stats().counter("psum_refills", "transfers", refill_description)) {
+  SC_THREAD(run);
+}
+
+void StepPipelineController::run() {
+  try {
+    for (size_t i = 0; i < workload_.trace->layers.size(); ++i) {
+      run_layer(workload_.trace->layers[i], i);
+    }
+  } catch (...) {
+    // Returning ends the simulation: nothing else schedules events.
+    failure_ = std::current_exception();
+  }
+}
+
+void StepPipelineController::run_layer(const Layer& layer, size_t index) {
+  if (workload_.events.on_start) workload_.events.on_start(layer);
+  const uint64_t start = to_cycles(sc_core::sc_time_stamp());
+  const uint64_t steps = begin_layer(layer, index);
+  const Timeline t = replay_steps(layer, steps, start);
+  sc_core::wait(cycles(t.end - start));
+  release_all(layer);
+  if (workload_.functional) check_layer(layer, index);
+  if (workload_.events.on_end) workload_.events.on_end(layer, t.end - start, t.stalls, steps);
+}
+
+// Double-buffered, software-pipelined by one step: request step i's operands, then compute step
+// i-1, so that requests reach memory in time order and step i's data arrive while step i-1
+// computes. Single-buffered, step i's operands replace step i-1's, so they are requested only
+// once step i-1 has been computed.
+StepPipelineController::Timeline StepPipelineController::replay_steps(const Layer& layer,
+                                                                      uint64_t steps,
+                                                                      uint64_t start) {
+  const bool two_slots = workload_.facts.double_buffered;
+  std::array<Residency, kNumTensors> residency{};
+  for (Residency& r : residency) r.slot_free = {start, start};
+
+  std::optional<Step> pending;
+  uint64_t compute_done = start;
+  Timeline t{start, 0};
+  for (uint64_t i = 0; i <= steps; ++i) {
+    std::optional<Step> next;
+    const bool more = i < steps;
+    if (more && two_slots) next = request(layer, i, two_slots, start, residency);
+    if (pending) {
+      const uint64_t begin = std::max(compute_done, pending->ready);
+      t.stalls += begin - compute_done;
+      compute_done = compute(layer, *pending, begin);
+      ++tiles_;
+      for (size_t s = 0; s < kNumTensors; ++s) {
+        residency[s].slot_free[static_cast<size_t>(pending->slots[s])] = compute_done;
+      }
+      t.end = std::max(t.end, compute_done);
+      const bool output_changes =
+          !more || tile_key(i, Tensor::outputs) != tile_key(pending->index, Tensor::outputs);
+      if (output_changes && writes_back(pending->index)) {
+        ++writebacks_;
+        const int slot = pending->slots[at(Tensor::outputs)];
+        const uint64_t done = write_back(layer, *pending, compute_done);
+        residency[at(Tensor::outputs)].slot_free[static_cast<size_t>(slot)] = done;
+        t.end = std::max(t.end, done);
+      }
+    }
+    if (more && !two_slots) next = request(layer, i, two_slots, start, residency);
+    pending = next;
+  }
+  return t;
+}
+
+// Fetches the step's tiles that are not resident yet, each into a free slot (the other one when
+// double-buffered) as soon as that slot is free.
+StepPipelineController::Step StepPipelineController::request(
+    const Layer& layer, uint64_t index, bool two_slots, uint64_t start,
+    std::array<Residency, kNumTensors>& residency) {
+  Step step;
+  step.index = index;
+  step.ready = start;
+  for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+    Residency& r = residency[at(tensor)];
+    const TileKey key = tile_key(index, tensor);
+    const bool resident = r.key && *r.key == key;
+    if (!resident) {
+      if (two_slots) r.slot ^= 1;
+      r.key = key;
+    }
+    step.slots[at(tensor)] = r.slot;
+    if (tensor == Tensor::outputs) {
+      // Partial sums are already here, or come back from memory; a fresh output tile needs no
+      // fetch.
+      step.accumulate = accumulates(index, resident);
+      if (resident || !step.accumulate) continue;
+      ++refills_;
+    } else if (resident) {
+      continue;
+    }
+    ++fetches_;
+    const uint64_t done =
+        fetch(layer, index, tensor, r.slot, r.slot_free[static_cast<size_t>(r.slot)]);
+    step.ready = std::max(step.ready, done);
+  }
+  return step;
+}
+
+// A layer's tiles leave the buffer when it ends.
+void StepPipelineController::release_all(const Layer& layer) {
+  for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+    for (int s = 0; s < 2; ++s) {
+      Transaction tr;
+      tr.ext.command = Command::release;
+      tr.ext.layer = &layer;
+      tr.ext.tensor = t;
+      tr.ext.slot = s;
+      tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
+      sc_core::sc_time none = sc_core::SC_ZERO_TIME;
+      to_buffer->b_transport(tr.payload, none);
+      check_response(tr.payload, name());
+    }
+  }
+}
+
+uint64_t StepPipelineController::timed_call(tlm_utils::simple_initiator_socket<Controller>& socket,
+                                            Transaction& tr, uint64_t issue) {
+  const uint64_t now = to_cycles(sc_core::sc_time_stamp());
+  sc_core::sc_time delay = cycles(issue - now);
+  socket->b_transport(tr.payload, delay);
+  check_response(tr.payload, name());
+  return now + to_cycles(delay);
+}
+
+}  // namespace tessera

@@ -1,0 +1,86 @@
+// What the tiled controllers (dense `tiled`, sparse `sparse_tiled`) share: their transfer
+// counters, the thread that replays the layers in order with the layer events around each, and
+// the loop that replays one layer's steps software-pipelined over one or two buffer slots per
+// tensor. A controller says what a step is: its tiles, how they move, how they are computed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+#include "models/controller/interface.h"
+
+namespace tessera {
+
+class StepPipelineController : public Controller {
+ public:
+  SC_HAS_PROCESS(StepPipelineController);
+
+ protected:
+  // The descriptions of the `tiles` and `psum_refills` counters: what this controller calls a
+  // step and a partial-output refill.
+  StepPipelineController(const sc_core::sc_module_name& name, const ParamValues& p,
+                         const char* step_description, const char* refill_description);
+
+  // Which tile of a tensor a step uses, by its two tile coordinates: the tile stays resident
+  // while they stay the same.
+  using TileKey = std::pair<int64_t, int64_t>;
+
+  // A step whose operands have been requested and that waits to be computed.
+  struct Step {
+    uint64_t index = 0;
+    std::array<int, kNumTensors> slots{};  // buffer slot of each operand
+    bool accumulate = false;               // the output tile holds partial sums already
+    uint64_t ready = 0;                    // cycle its last fetch completes
+  };
+
+  // Picks layer `index`'s plan (and loads its values when functional); returns its step count.
+  virtual uint64_t begin_layer(const Layer& layer, size_t index) = 0;
+  [[nodiscard]] virtual TileKey tile_key(uint64_t step, Tensor tensor) const = 0;
+  // Whether the step adds to partial sums, given whether its output tile is still resident.
+  [[nodiscard]] virtual bool accumulates(uint64_t step, bool output_resident) const = 0;
+  // Whether the step's output tile has anything to write back when the loop leaves it.
+  [[nodiscard]] virtual bool writes_back(uint64_t /*step*/) const { return true; }
+  // Fetches (for outputs: reads back the partial sums of) the step's tile of `tensor` into
+  // `slot` at cycle `issue`; returns the cycle it completes.
+  virtual uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
+                         uint64_t issue) = 0;
+  virtual uint64_t compute(const Layer& layer, const Step& step, uint64_t begin) = 0;
+  virtual uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) = 0;
+  // The functional check of the layer's outputs, once they are all written back.
+  virtual void check_layer(const Layer& layer, size_t index) = 0;
+
+  // Issues a blocking transport at absolute cycle `issue`; returns the completion cycle.
+  uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
+                      uint64_t issue);
+
+  Workload workload_;
+
+ private:
+  // Per tensor: which tile is resident, in which slot, and when each slot is free again.
+  struct Residency {
+    std::optional<TileKey> key;
+    int slot = 0;
+    std::array<uint64_t, 2> slot_free{};
+  };
+
+  struct Timeline {
+    uint64_t end = 0;
+    uint64_t stalls = 0;
+  };
+
+  void run();
+  void run_layer(const Layer& layer, size_t index);
+  Timeline replay_steps(const Layer& layer, uint64_t steps, uint64_t start);
+  Step request(const Layer& layer, uint64_t index, bool two_slots, uint64_t start,
+               std::array<Residency, kNumTensors>& residency);
+  void release_all(const Layer& layer);
+
+  uint64_t& tiles_;
+  uint64_t& fetches_;
+  uint64_t& writebacks_;
+  uint64_t& refills_;
+};
+
+}  // namespace tessera

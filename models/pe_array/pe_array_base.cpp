@@ -1,0 +1,41 @@
+#include "models/pe_array/pe_array_base.h"
+
+#include "sim/error.h"
+
+namespace tessera {
+
+PeArrayBase::PeArrayBase(const sc_core::sc_module_name& name, ParamValues params,
+                         const char* mac_description, const char* idle_description,
+                         const char* tiles_description)
+    : PeArray(name, std::move(params)),
+      macs_(stats().counter("mac", "MACs", mac_description, true)),
+      idle_(stats().counter("idle_pe_cycle", "PE-cycles", idle_description, true)),
+      tiles_(stats().counter("tiles", "tiles", tiles_description)) {}
+
+void PeArrayBase::reject_layer(const Layer& layer, const std::string& trace_file,
+                               const std::string& why) {
+  throw InputError({trace_file, layer.line, "op"},
+                   "layer '" + layer.name + "' is " + to_string(layer.op) + "; " + why);
+}
+
+TileExtension PeArrayBase::access_operand(tlm::tlm_command cmd, const TileExtension& tile,
+                                          Tensor tensor, int slot, const Box& box, int64_t bytes,
+                                          uint64_t address, bool functional,
+                                          std::vector<int32_t>& values, sc_core::sc_time& delay) {
+  Transaction tr;
+  tr.ext = tile;
+  tr.ext.command = Command::operand;
+  tr.ext.tensor = tensor;
+  tr.ext.slot = slot;
+  tr.ext.box = box;
+  tr.ext.bytes = bytes;
+  if (functional && cmd == tlm::TLM_READ_COMMAND) {
+    values.assign(static_cast<size_t>(box.volume()), 0);
+  }
+  tr.prepare(cmd, address, functional ? values.data() : nullptr, functional ? values.size() : 0);
+  operands->b_transport(tr.payload, delay);
+  check_response(tr.payload, name());
+  return tr.ext;
+}
+
+}  // namespace tessera

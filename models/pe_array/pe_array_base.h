@@ -1,0 +1,61 @@
+// What the PE arrays share. The family's contract: every array declares first, in this order,
+// `mac` (MACs performed; the top level reads it by name for each layer), `idle_pe_cycle`
+// (PE-cycles of a busy array without a MAC; both are priced energy actions) and `tiles`; then its
+// own counters; then its busy and port-stall cycles (TileCycleCounters).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/pe_array/interface.h"
+
+namespace tessera {
+
+class PeArrayBase : public PeArray {
+ protected:
+  PeArrayBase(const sc_core::sc_module_name& name, ParamValues params, const char* mac_description,
+              const char* idle_description, const char* tiles_description);
+
+  // Rejects a layer whose kind (dense or sparse) this array does not compute; `why` says so.
+  [[noreturn]] static void reject_layer(const Layer& layer, const std::string& trace_file,
+                                        const std::string& why);
+
+  // Counts one computed tile: `macs` done over `pe_cycles` (PEs times the cycles they were busy).
+  void count_tile(uint64_t macs, uint64_t pe_cycles) {
+    macs_ += macs;
+    idle_ += pe_cycles - macs;
+    ++tiles_;
+  }
+
+  // One buffer access of `bytes` through the sparse decoder. `delay` is when it is issued and
+  // becomes when it completes; `values` carry the data when `functional`. Returns the extension
+  // as the decoder left it.
+  TileExtension access_operand(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor,
+                               int slot, const Box& box, int64_t bytes, uint64_t address,
+                               bool functional, std::vector<int32_t>& values,
+                               sc_core::sc_time& delay);
+
+ private:
+  uint64_t& macs_;
+  uint64_t& idle_;
+  uint64_t& tiles_;
+};
+
+// The cycles an array spends on tiles, declared after the array's own counters.
+struct TileCycleCounters {
+  TileCycleCounters(StatGroup& stats, const char* busy_description,
+                    const char* port_stall_description)
+      : busy(stats.counter("busy_cycles", "cycles", busy_description)),
+        port_stall(stats.counter("port_stall_cycles", "cycles", port_stall_description)) {}
+
+  void add(uint64_t busy_cycles, uint64_t port_stall_cycles) {
+    busy += busy_cycles;
+    port_stall += port_stall_cycles;
+  }
+
+  uint64_t& busy;
+  uint64_t& port_stall;
+};
+
+}  // namespace tessera
