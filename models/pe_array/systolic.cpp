@@ -155,7 +155,7 @@ class SystolicArray : public PeArrayBase {
                        const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
                        sc_core::sc_time& port_time) {
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-    const TileExtension fed =
+    TileExtension fed =
         access_operand(cmd, tile, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
     port_time += d;
     return fed;
