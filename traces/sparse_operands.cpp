@@ -90,6 +90,7 @@ struct OperandReader {
       yaml::require_known_keys(spec, {"generate", "rows", "cols", "bandwidth", "density", "seed"},
                                src, ctx);
       const int64_t rows = extent(spec, "rows", ctx), cols = extent(spec, "cols", ctx);
+      if (!spec["bandwidth"]) fail(spec, ctx + ".bandwidth", "missing");
       const int64_t band = yaml::to_int(spec["bandwidth"], src, ctx + ".bandwidth", 0);
       const double density = spec["density"] ? real(spec, "density", ctx, 0, 1, true) : 1.0;
       check_size(static_cast<double>(rows) * static_cast<double>(std::min(cols, 2 * band + 1)) *

@@ -80,6 +80,8 @@ void require_known_keys(const YAML::Node& map, std::initializer_list<const char*
 }
 
 std::string scalar_text(const YAML::Node& n, const Source& src, const std::string& field) {
+  // Callers check that a required key is there; a missing one is still an input error.
+  if (!n.IsDefined()) throw InputError(src.at(n, field), "missing");
   if (!n.IsScalar()) throw InputError(src.at(n, field), "expected a single value");
   return n.Scalar();
 }

@@ -21,7 +21,9 @@ struct Source {
 
   // 1-based line of a node in the file (0 when unknown).
   [[nodiscard]] int line(const YAML::Node& n) const {
-    return n.Mark().is_null() ? 0 : n.Mark().line + 1 + line_offset;
+    // A missing key's node has no mark (yaml-cpp would throw for it).
+    if (!n.IsDefined() || n.Mark().is_null()) return 0;
+    return n.Mark().line + 1 + line_offset;
   }
   [[nodiscard]] SourceLocation at(const YAML::Node& n, std::string field) const {
     return {file, line(n), std::move(field)};

@@ -134,5 +134,18 @@ TEST(FuzzRegression, DramTraceArrivalIsBounded) {
             std::string::npos);
 }
 
+// A banded generator without its bandwidth read the missing key: yaml-cpp threw its own
+// exception, which ended the program.
+TEST(FuzzRegression, BandedGeneratorWithoutBandwidthIsAnError) {
+  EXPECT_EQ(input_error_of([] {
+              (void)parse_trace(
+                  "tessera_trace: 1\nlayers:\n  - name: banded\n    op: spmspm\n"
+                  "    operands:\n      A: {generate: banded, rows: 30, cols: 30, density: 0.2}\n"
+                  "      B: {same_as: A}\n",
+                  "t.yaml");
+            }),
+            "t.yaml:6: field 'layers[0].operands.A.bandwidth': missing");
+}
+
 }  // namespace
 }  // namespace tessera
