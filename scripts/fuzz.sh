@@ -83,6 +83,8 @@ if ((record)); then
     echo
     echo "Recorded by \`scripts/fuzz.sh --record SECONDS\` on a $machine, clang"
     echo "$(clang++ -dumpversion), every target under AddressSanitizer and UndefinedBehaviorSanitizer."
+    echo "Rates depend on what else the machine ran at the time (often a second target or a build);"
+    echo "trace_yaml reads every input twice, a layer at a time and as a whole document."
     echo
     echo "$header"
     printf '%s%s' "$kept" "$rows"
