@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -80,27 +81,37 @@ double component_energy(const LayerResult& l, const std::string& name) {
   return pj;
 }
 
+using Row = std::vector<std::string>;
+
 // Columns two spaces apart: the first `left` columns left-aligned, numbers right-aligned after
-// them.
-std::string table(const std::vector<std::vector<std::string>>& rows, size_t left,
+// them. The `count` rows are made on demand by row(i), twice each (widths, then text), so a long
+// trace's table is never held whole.
+std::string table(size_t count, const std::function<Row(size_t)>& row, size_t left,
                   const std::string& indent = "") {
   std::vector<size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  for (size_t r = 0; r < count; ++r) {
+    const Row cells = row(r);
+    width.resize(std::max(width.size(), cells.size()), 0);
+    for (size_t i = 0; i < cells.size(); ++i) width[i] = std::max(width[i], cells[i].size());
   }
   std::string out;
-  for (const auto& row : rows) {
+  for (size_t r = 0; r < count; ++r) {
+    const Row cells = row(r);
     std::string line = indent;
-    for (size_t i = 0; i < row.size(); ++i) {
-      const std::string pad(width[i] - row[i].size(), ' ');
+    for (size_t i = 0; i < cells.size(); ++i) {
+      const std::string pad(width[i] - cells[i].size(), ' ');
       if (i > 0) line += "  ";
-      line += i < left ? row[i] + pad : pad + row[i];
+      line += i < left ? cells[i] + pad : pad + cells[i];
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
   return out;
+}
+
+std::string table(const std::vector<Row>& rows, size_t left, const std::string& indent = "") {
+  return table(
+      rows.size(), [&rows](size_t r) { return rows[r]; }, left, indent);
 }
 
 std::string duration(double us) {
@@ -147,15 +158,22 @@ std::string summary_text(const RunResult& r) {
                 {"functional check", r.functional_checked ? "passed" : "not run"}},
                2, "  ");
 
-  std::vector<std::vector<std::string>> layers = {
-      {"layer", "cycles", "stall", "MACs", "util %", "DRAM read B", "DRAM write B", "energy uJ"}};
-  for (const auto& l : r.layers) {
-    layers.push_back({printable(l.name), std::to_string(l.cycles), std::to_string(l.stall_cycles),
-                      std::to_string(l.macs), fixed(l.utilization * 100, 1),
-                      std::to_string(l.dram_bytes_read), std::to_string(l.dram_bytes_written),
-                      microjoules(l.energy_pj())});
-  }
-  out += "\n" + table(layers, 1);
+  const auto layer_row = [&r](size_t i) -> Row {
+    if (i == 0) {
+      return {"layer",  "cycles",      "stall",        "MACs",
+              "util %", "DRAM read B", "DRAM write B", "energy uJ"};
+    }
+    const LayerResult& l = r.layers[i - 1];
+    return {printable(l.name),
+            std::to_string(l.cycles),
+            std::to_string(l.stall_cycles),
+            std::to_string(l.macs),
+            fixed(l.utilization * 100, 1),
+            std::to_string(l.dram_bytes_read),
+            std::to_string(l.dram_bytes_written),
+            microjoules(l.energy_pj())};
+  };
+  out += "\n" + table(r.layers.size() + 1, layer_row, 1);
 
   std::string time = "n/a";
   if (r.clock_mhz > 0) {
