@@ -1,10 +1,11 @@
-// Integer helpers shared by every reader and model.
+// Number helpers shared by every reader, model and report.
 #pragma once
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace tessera {
@@ -29,6 +30,13 @@ namespace tessera {
     return std::nullopt;
   }
   return v;
+}
+
+// The shortest decimal text that reads back as exactly `v`, independent of the locale.
+[[nodiscard]] inline std::string shortest_text(double v) {
+  char buf[32];  // the shortest form of any double fits
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "?";
 }
 
 }  // namespace tessera

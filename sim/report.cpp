@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/atomic_file.h"
+#include "sim/numbers.h"
 
 namespace tessera {
 
@@ -19,18 +20,14 @@ double ratio(double num, double den) {
   return den > 0 ? num / den : 0;
 }
 
-// std::to_chars is exact and locale-independent, so a report reads the same everywhere. Without
-// a format it gives the shortest text that reads back as exactly `v`.
-template <typename... Format>
-std::string to_text(double v, Format... format) {
+// std::to_chars is exact and locale-independent, so a report reads the same everywhere (as does
+// shortest_text, sim/numbers.h).
+std::string to_text(double v, std::chars_format format, int decimals) {
   char buf[512];  // room for any double in fixed notation
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, format...);
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, format, decimals);
   return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
 }
 
-std::string shortest(double v) {
-  return to_text(v);
-}
 std::string fixed(double v, int decimals) {
   return to_text(v, std::chars_format::fixed, decimals);
 }
@@ -154,7 +151,7 @@ std::string summary_text(const RunResult& r) {
   std::string out = "tessera run: " + printable(r.trace_name) + "\n";
   out += table({{"trace", r.trace_file},
                 {"architecture", r.arch_file},
-                {"clock", shortest(r.clock_mhz) + " MHz, " + std::to_string(r.pes) + " PEs"},
+                {"clock", shortest_text(r.clock_mhz) + " MHz, " + std::to_string(r.pes) + " PEs"},
                 {"functional check", r.functional_checked ? "passed" : "not run"}},
                2, "  ");
 
@@ -177,8 +174,8 @@ std::string summary_text(const RunResult& r) {
 
   std::string time = "n/a";
   if (r.clock_mhz > 0) {
-    time = duration(static_cast<double>(t.cycles) / r.clock_mhz) + " at " + shortest(r.clock_mhz) +
-           " MHz";
+    time = duration(static_cast<double>(t.cycles) / r.clock_mhz) + " at " +
+           shortest_text(r.clock_mhz) + " MHz";
   }
   out += "\ntotals\n";
   out += table({{"cycles", std::to_string(t.cycles) + " (" + time + ")"},
@@ -284,9 +281,9 @@ void write_csv_report(const RunResult& r, const TextSink& out) {
   for (const auto& l : r.layers) {
     text = csv_field(l.name) + "," + std::to_string(l.cycles) + "," +
            std::to_string(l.stall_cycles) + "," + std::to_string(l.macs) + "," +
-           shortest(l.utilization) + "," + std::to_string(l.dram_bytes_read) + "," +
-           std::to_string(l.dram_bytes_written) + "," + shortest(l.energy_pj());
-    for (const auto& c : comps) text += "," + shortest(component_energy(l, c));
+           shortest_text(l.utilization) + "," + std::to_string(l.dram_bytes_read) + "," +
+           std::to_string(l.dram_bytes_written) + "," + shortest_text(l.energy_pj());
+    for (const auto& c : comps) text += "," + shortest_text(component_energy(l, c));
     out(text + "\n");
   }
 }

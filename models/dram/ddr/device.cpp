@@ -4,7 +4,6 @@
 #include <cctype>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "models/dram/ddr/address_map.h"
 #include "sim/error.h"
@@ -27,13 +26,6 @@ constexpr double kMinTckNs = 0.01;
 
 bool is_power_of_two(int64_t v) {
   return v > 0 && (v & (v - 1)) == 0;
-}
-
-std::string shortest(double v) {
-  std::ostringstream s;
-  s.imbue(std::locale::classic());
-  s << v;
-  return s.str();
 }
 
 std::string trim(const std::string& s) {
@@ -200,7 +192,7 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
 
   d.tck_ns = ini.real("timing.tCK", true);
   require(d.tck_ns >= kMinTckNs, ini, "timing.tCK",
-          "must be at least " + shortest(kMinTckNs) + " ns, got " + ini.text("timing.tCK"));
+          "must be at least " + shortest_text(kMinTckNs) + " ns, got " + ini.text("timing.tCK"));
   d.AL = ini.integer_or("timing.AL", 0);
   d.CL = static_cast<int>(ini.integer("timing.CL", 1));
   d.CWL = static_cast<int>(ini.integer("timing.CWL", 1));
