@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "traces/layer.h"
@@ -17,6 +18,10 @@ namespace tessera {
 
 enum class Tensor { inputs = 0, weights = 1, outputs = 2 };
 inline constexpr int kNumTensors = 3;
+// A tensor's place in per-tensor arrays.
+[[nodiscard]] constexpr size_t tensor_index(Tensor t) {
+  return static_cast<size_t>(t);
+}
 [[nodiscard]] const char* to_string(Tensor t);
 
 // A half-open box [lo, hi) in a 4-D tensor of extent `shape`.

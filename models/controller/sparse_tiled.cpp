@@ -22,10 +22,6 @@
 namespace tessera {
 namespace {
 
-size_t at(Tensor t) {
-  return static_cast<size_t>(t);
-}
-
 class SparseTiledController : public StepPipelineController {
  public:
   SparseTiledController(const sc_core::sc_module_name& name, const ParamValues& p)
@@ -126,8 +122,8 @@ class SparseTiledController : public StepPipelineController {
     const SparseLayout& layout = current_->layout;
     return transfer(Command::writeback, layer, Tensor::outputs,
                     layout.box(Tensor::outputs, s.z_offset, s.z_out_words),
-                    layout.address(Tensor::outputs, s.z_offset), step.slots[at(Tensor::outputs)],
-                    issue);
+                    layout.address(Tensor::outputs, s.z_offset),
+                    step.slots[tensor_index(Tensor::outputs)], issue);
   }
 
   void check_layer(const Layer& layer, size_t /*index*/) override {
@@ -168,9 +164,9 @@ class SparseTiledController : public StepPipelineController {
     tr.ext.range.n1 = std::min(lp.plan.n, tr.ext.range.n0 + shape.n);
     tr.ext.accumulate = st.accumulate;
     tr.ext.functional = workload_.functional;
-    tr.ext.input_slot = st.slots[at(Tensor::inputs)];
-    tr.ext.weight_slot = st.slots[at(Tensor::weights)];
-    tr.ext.output_slot = st.slots[at(Tensor::outputs)];
+    tr.ext.input_slot = st.slots[tensor_index(Tensor::inputs)];
+    tr.ext.weight_slot = st.slots[tensor_index(Tensor::weights)];
+    tr.ext.output_slot = st.slots[tensor_index(Tensor::outputs)];
     tr.ext.sparse = &tile;
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
     return timed_call(to_pe_array, tr, begin);
@@ -184,7 +180,7 @@ class SparseTiledController : public StepPipelineController {
     tr.ext.tensor = t;
     tr.ext.box = layout.whole(t);
     tr.ext.functional = true;
-    tr.prepare(cmd, layout.base[at(t)], words.data(), words.size());
+    tr.prepare(cmd, layout.base[tensor_index(t)], words.data(), words.size());
     to_buffer->transport_dbg(tr.payload);
     check_response(tr.payload, name());
   }

@@ -4,13 +4,6 @@
 #include <exception>
 
 namespace tessera {
-namespace {
-
-size_t at(Tensor t) {
-  return static_cast<size_t>(t);
-}
-
-}  // namespace
 
 StepPipelineController::StepPipelineController(const sc_core::sc_module_name& name,
                                                const ParamValues& p, const char* step_description,
@@ -76,9 +69,9 @@ StepPipelineController::Timeline StepPipelineController::replay_steps(const Laye
           !more || tile_key(i, Tensor::outputs) != tile_key(pending->index, Tensor::outputs);
       if (output_changes && writes_back(pending->index)) {
         ++writebacks_;
-        const int slot = pending->slots[at(Tensor::outputs)];
+        const int slot = pending->slots[tensor_index(Tensor::outputs)];
         const uint64_t done = write_back(layer, *pending, compute_done);
-        residency[at(Tensor::outputs)].slot_free[static_cast<size_t>(slot)] = done;
+        residency[tensor_index(Tensor::outputs)].slot_free[static_cast<size_t>(slot)] = done;
         t.end = std::max(t.end, done);
       }
     }
@@ -97,14 +90,14 @@ StepPipelineController::Step StepPipelineController::request(
   step.index = index;
   step.ready = start;
   for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-    Residency& r = residency[at(tensor)];
+    Residency& r = residency[tensor_index(tensor)];
     const TileKey key = tile_key(index, tensor);
     const bool resident = r.key && *r.key == key;
     if (!resident) {
       if (two_slots) r.slot ^= 1;
       r.key = key;
     }
-    step.slots[at(tensor)] = r.slot;
+    step.slots[tensor_index(tensor)] = r.slot;
     if (tensor == Tensor::outputs) {
       // Partial sums are already here, or come back from memory; a fresh output tile needs no
       // fetch.

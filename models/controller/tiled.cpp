@@ -22,10 +22,6 @@
 namespace tessera {
 namespace {
 
-size_t at(Tensor t) {
-  return static_cast<size_t>(t);
-}
-
 // Which GEMM dims each tensor depends on.
 constexpr std::array<std::array<GemmDim, 2>, kNumTensors> kDependsOn{
     {{GemmDim::m, GemmDim::k}, {GemmDim::k, GemmDim::n}, {GemmDim::m, GemmDim::n}}};
@@ -110,7 +106,7 @@ class TiledController : public StepPipelineController {
 
   [[nodiscard]] TileKey tile_key(uint64_t step, Tensor tensor) const override {
     const std::array<int64_t, 3> idx = tile_index(step);
-    const auto& dims = kDependsOn[at(tensor)];
+    const auto& dims = kDependsOn[tensor_index(tensor)];
     return {idx[dim_index(dims[0])], idx[dim_index(dims[1])]};
   }
 
@@ -126,7 +122,7 @@ class TiledController : public StepPipelineController {
 
   uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) override {
     return transfer(Command::writeback, layer, Tensor::outputs, range_of(step.index),
-                    step.slots[at(Tensor::outputs)], issue);
+                    step.slots[tensor_index(Tensor::outputs)], issue);
   }
 
   void check_layer(const Layer& layer, size_t /*index*/) override { check_outputs(layer); }
@@ -167,9 +163,9 @@ class TiledController : public StepPipelineController {
     tr.ext.first_tile_of_layer = step.index == 0;
     tr.ext.accumulate = step.accumulate;
     tr.ext.functional = workload_.functional;
-    tr.ext.input_slot = step.slots[at(Tensor::inputs)];
-    tr.ext.weight_slot = step.slots[at(Tensor::weights)];
-    tr.ext.output_slot = step.slots[at(Tensor::outputs)];
+    tr.ext.input_slot = step.slots[tensor_index(Tensor::inputs)];
+    tr.ext.weight_slot = step.slots[tensor_index(Tensor::weights)];
+    tr.ext.output_slot = step.slots[tensor_index(Tensor::outputs)];
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
     return timed_call(to_pe_array, tr, begin);
   }
