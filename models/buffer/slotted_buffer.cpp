@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sim/error.h"
+#include "sim/numbers.h"
 
 namespace tessera {
 namespace {
@@ -108,11 +109,11 @@ sc_core::sc_time SlottedBuffer::after_write(Slot& /*slot*/, const TileExtension&
 }
 
 uint64_t SlottedBuffer::energy_words(int64_t bytes) {
-  return static_cast<uint64_t>((bytes + kEnergyWordBytes - 1) / kEnergyWordBytes);
+  return static_cast<uint64_t>(ceil_div(bytes, kEnergyWordBytes));
 }
 
 SlottedBuffer::Slot& SlottedBuffer::slot_of(Tensor t, int slot) {
-  return slots_[static_cast<size_t>(t)][static_cast<size_t>(double_buffered_ ? slot & 1 : 0)];
+  return slots_[tensor_index(t)][static_cast<size_t>(double_buffered_ ? slot & 1 : 0)];
 }
 
 void SlottedBuffer::require_resident(const Slot& slot, const TileExtension& ext) const {
@@ -137,7 +138,7 @@ void SlottedBuffer::update_occupancy() {
 }
 
 uint64_t SlottedBuffer::port_cycles(int64_t bytes) const {
-  return static_cast<uint64_t>((bytes + port_bytes_per_cycle_ - 1) / port_bytes_per_cycle_);
+  return static_cast<uint64_t>(ceil_div(bytes, port_bytes_per_cycle_));
 }
 
 }  // namespace tessera
