@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/cycle_causes.h"
+
 namespace tessera {
 
 // One counted action of one component, e.g. {"pe_array", "mac", 1234, "MACs", "..."}.
@@ -49,6 +51,7 @@ struct LayerResult {
   uint64_t dram_bytes_read = 0;
   uint64_t dram_bytes_written = 0;
   uint64_t tiles = 0;
+  CycleCauses cycles_by_cause;  // adds up to `cycles`
   std::vector<ComponentEnergy> components;
   [[nodiscard]] double energy_pj() const {
     double sum = 0;
