@@ -97,11 +97,14 @@ class AesGcmEngine : public CryptoEngine {
     const size_t pool = shared_ ? 0 : static_cast<size_t>(ext.tensor);
     uint64_t done = 0;
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
+    // The DRAM's share of the transfer's time: its transfers the engines waited for.
+    TransferTime in_dram;
 
     if (p.is_read()) {
-      const uint64_t fetched = blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes,
-                                               tag_address, tags, arrival);
-      done = run_engines(pool, fetched, work.blocks, work.full_message, work.last_message);
+      const Fetched fetched = blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes,
+                                              tag_address, tags, arrival);
+      in_dram = fetched.time;
+      done = run_engines(pool, fetched.done, work.blocks, work.full_message, work.last_message);
       count(work.blocks, work.aes_blocks);
       verified_ += static_cast<uint64_t>(work.blocks);
       redundant_read_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -111,10 +114,11 @@ class AesGcmEngine : public CryptoEngine {
       uint64_t ready = arrival;
       if (work.partial_blocks > 0) {  // read-modify-write: bring back and verify partial blocks
         const int64_t partial_tags = static_cast<int64_t>(tag_bytes_) * work.partial_blocks;
-        const uint64_t back =
+        const Fetched back =
             blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.partial_bytes,
                             tag_address, partial_tags, arrival);
-        ready = run_engines(pool, back, work.partial_blocks, work.full_message,
+        in_dram = back.time;
+        ready = run_engines(pool, back.done, work.partial_blocks, work.full_message,
                             work.last_partial_message);
         count(work.partial_blocks, work.partial_aes_blocks);
         verified_ += static_cast<uint64_t>(work.partial_blocks);
@@ -127,11 +131,16 @@ class AesGcmEngine : public CryptoEngine {
       encrypted_ += static_cast<uint64_t>(work.blocks);
       redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
       tag_written_ += static_cast<uint64_t>(tags);
-      done = blocks_and_tags(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes, tag_address,
-                             tags, sealed);
+      const Fetched written = blocks_and_tags(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes,
+                                              tag_address, tags, sealed);
+      done = written.done;
+      in_dram.dram_bandwidth += written.time.dram_bandwidth;
+      in_dram.dram_latency += written.time.dram_latency;
       if (data != nullptr) store_->write(base, ext, data);
     }
     delay = cycles(done - now);
+    ext.transfer_time = in_dram;
+    ext.transfer_time.crypto = done - arrival - in_dram.dram_bandwidth - in_dram.dram_latency;
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 
@@ -242,19 +251,26 @@ class AesGcmEngine : public CryptoEngine {
     gf_ += data_blocks + static_cast<uint64_t>(messages);
   }
 
-  // The blocks' bytes, then their tags, both issued at cycle `issue`; returns the cycle both are
+  // DRAM transfers that end at `done`; `time` is how the last one to end took its time.
+  struct Fetched {
+    uint64_t done = 0;
+    TransferTime time;
+  };
+
+  // The blocks' bytes, then their tags, both issued at cycle `issue`; returns when both are
   // done. The order is fixed (a DRAM that serves in order sees the same sequence on every
   // compiler, which std::max over two calls would not guarantee).
-  uint64_t blocks_and_tags(tlm::tlm_command cmd, const TileExtension& ext, uint64_t data_address,
-                           int64_t bytes, uint64_t tag_address, int64_t tag_bytes, uint64_t issue) {
-    const uint64_t data_done = dram(cmd, ext, data_address, bytes, issue);
-    return std::max(data_done, dram(cmd, ext, tag_address, tag_bytes, issue));
+  Fetched blocks_and_tags(tlm::tlm_command cmd, const TileExtension& ext, uint64_t data_address,
+                          int64_t bytes, uint64_t tag_address, int64_t tag_bytes, uint64_t issue) {
+    const Fetched data = dram(cmd, ext, data_address, bytes, issue);
+    const Fetched tag = dram(cmd, ext, tag_address, tag_bytes, issue);
+    return tag.done > data.done ? tag : data;
   }
 
-  // A DRAM transfer of `bytes` issued at cycle `issue`; returns its completion cycle.
-  uint64_t dram(tlm::tlm_command cmd, const TileExtension& ext, uint64_t address, int64_t bytes,
-                uint64_t issue) {
-    if (bytes == 0) return issue;
+  // A DRAM transfer of `bytes` issued at cycle `issue`.
+  Fetched dram(tlm::tlm_command cmd, const TileExtension& ext, uint64_t address, int64_t bytes,
+               uint64_t issue) {
+    if (bytes == 0) return {issue, {}};
     Transaction tr;
     tr.ext = ext;
     tr.ext.command = Command::memory;
@@ -264,7 +280,7 @@ class AesGcmEngine : public CryptoEngine {
     sc_core::sc_time d = cycles(issue - now);
     to_dram->b_transport(tr.payload, d);
     check_response(tr.payload, name());
-    return now + to_cycles(d);
+    return {now + to_cycles(d), tr.ext.transfer_time};
   }
 
   const EngineKind& kind_;

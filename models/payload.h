@@ -27,6 +27,27 @@ enum class Command {
   compute,    // controller -> pe_array: compute one tile
 };
 
+// How a computed tile's cycles divide, as the PE array answers a compute command; the parts add
+// up to the cycles it annotated. The controller turns them into the layer's cycle causes
+// (sim/cycle_causes.h).
+struct ComputeTime {
+  uint64_t macs = 0;        // multiply-accumulates the tile performed
+  uint64_t streaming = 0;   // folds' steady state: operands streaming through the array
+  uint64_t fill_drain = 0;  // folds filling and draining the array
+  uint64_t imbalance = 0;   // the fullest PE's work beyond the average PE's (sparse operands)
+  uint64_t port_stall = 0;  // the array waiting for the buffer's PE-side ports
+  uint64_t refetch = 0;     // the array waiting for data the buffer re-fetches from memory
+};
+
+// How a memory transfer's cycles divide, as the memory side answers it; the parts add up to the
+// transfer's cycles from its issue to its completion.
+struct TransferTime {
+  uint64_t dram_bandwidth = 0;  // DRAM time its bytes need at peak bandwidth, and queueing
+                                // behind earlier transfers on a channel with no other timing
+  uint64_t dram_latency = 0;    // the rest of the DRAM time: fixed latency, rows, refresh, ...
+  uint64_t crypto = 0;          // the crypto engine's own time
+};
+
 struct TileExtension : tlm::tlm_extension<TileExtension> {
   Command command = Command::memory;
   const Layer* layer = nullptr;
@@ -51,6 +72,12 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   bool weights_compressed = false;
   int64_t weight_rows = 0;        // reduction values the slowest output column steps through
   int64_t effectual_weights = 0;  // weights multiplied, summed over the tile's columns
+  // Operand accesses, answered by the buffer: cycles the access waited for memory beyond its
+  // port time (a bumped tail re-fetched).
+  uint64_t refetch_wait = 0;
+
+  ComputeTime compute_time;    // compute: answered by the PE array
+  TransferTime transfer_time;  // fetch, writeback, memory: answered by the memory side
 
   [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TileExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

@@ -41,6 +41,7 @@ std::string microjoules(double pj) {
 struct Totals {
   uint64_t cycles = 0, macs = 0, dram_read = 0, dram_written = 0;
   double energy_pj = 0, utilization = 0;
+  CycleCauses causes;
 };
 
 Totals totals_of(const RunResult& r) {
@@ -53,6 +54,7 @@ Totals totals_of(const RunResult& r) {
   for (const auto& l : r.layers) {
     t.dram_read += l.dram_bytes_read;
     t.dram_written += l.dram_bytes_written;
+    t.causes += l.cycles_by_cause;
   }
   return t;
 }
@@ -137,6 +139,13 @@ std::string dump(const nlohmann::ordered_json& j) {
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+nlohmann::ordered_json causes_json(const CycleCauses& causes) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (size_t i = 0; i < kNumCycleCauses; ++i)
+    j[std::string(kCycleCauseNames[i])] = causes.cycles[i];
+  return j;
+}
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -195,6 +204,17 @@ std::string summary_text(const RunResult& r) {
                      fixed(ratio(pj, t.energy_pj) * 100, 1) + " %"});
   }
   out += comps.empty() ? "  (no component counted energy)\n" : table(comps, 1, "  ");
+
+  out += "\ncycles by cause (sim/REPORTS.md defines them; causes with no cycles left out)\n";
+  std::vector<std::vector<std::string>> causes;
+  for (size_t i = 0; i < kNumCycleCauses; ++i) {
+    const uint64_t c = t.causes.cycles[i];
+    if (c == 0) continue;
+    causes.push_back(
+        {std::string(kCycleCauseNames[i]), std::to_string(c),
+         fixed(ratio(static_cast<double>(c), static_cast<double>(t.cycles)) * 100, 1) + " %"});
+  }
+  out += causes.empty() ? "  (no cycles)\n" : table(causes, 1, "  ");
   return out;
 }
 
@@ -215,7 +235,8 @@ void write_json_report(const RunResult& r, const TextSink& out) {
                  {"macs", t.macs},
                  {"utilization", t.utilization},
                  {"dram_bytes_read", t.dram_read},
-                 {"dram_bytes_written", t.dram_written}};
+                 {"dram_bytes_written", t.dram_written},
+                 {"cycles_by_cause", causes_json(t.causes)}};
 
   // The layers are written one at a time below: a tree of them all would take kilobytes per
   // layer, several times the text.
@@ -249,6 +270,7 @@ void write_json_report(const RunResult& r, const TextSink& out) {
     const ordered_json layer = {{"name", l.name},
                                 {"cycles", l.cycles},
                                 {"stall_cycles", l.stall_cycles},
+                                {"cycles_by_cause", causes_json(l.cycles_by_cause)},
                                 {"energy_pj", l.energy_pj()},
                                 {"macs", l.macs},
                                 {"utilization", l.utilization},
@@ -277,6 +299,7 @@ void write_csv_report(const RunResult& r, const TextSink& out) {
   std::string text =
       "name,cycles,stall_cycles,macs,utilization,dram_bytes_read,dram_bytes_written,energy_pj";
   for (const auto& c : comps) text += "," + csv_field(c + "_energy_pj");
+  for (const std::string_view cause : kCycleCauseNames) text += ",cycles_" + std::string(cause);
   out(text + "\n");
   for (const auto& l : r.layers) {
     text = csv_field(l.name) + "," + std::to_string(l.cycles) + "," +
@@ -284,6 +307,7 @@ void write_csv_report(const RunResult& r, const TextSink& out) {
            shortest_text(l.utilization) + "," + std::to_string(l.dram_bytes_read) + "," +
            std::to_string(l.dram_bytes_written) + "," + shortest_text(l.energy_pj());
     for (const auto& c : comps) text += "," + shortest_text(component_energy(l, c));
+    for (const uint64_t cycles : l.cycles_by_cause.cycles) text += "," + std::to_string(cycles);
     out(text + "\n");
   }
 }

@@ -114,12 +114,19 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   w.events.on_start = [&](const Layer&) {
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
   };
-  w.events.on_end = [&](const Layer& layer, uint64_t cycles, uint64_t stalls, uint64_t tiles) {
+  w.events.on_end = [&](const Layer& layer, uint64_t cycles, uint64_t stalls, uint64_t tiles,
+                        const CycleCauses& causes) {
+    if (causes.total() != cycles) {
+      throw SimulationError("layer '" + layer.name + "': its cycle causes add up to " +
+                            std::to_string(causes.total()) + ", not its " + std::to_string(cycles) +
+                            " cycles");
+    }
     LayerResult l;
     l.name = layer.name;
     l.cycles = cycles;
     l.stall_cycles = stalls;
     l.tiles = tiles;
+    l.cycles_by_cause = causes;
     l.components.reserve(parts.size());
     for (size_t i = 0; i < parts.size(); ++i) {
       ComponentResult c;

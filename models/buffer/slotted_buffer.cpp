@@ -67,6 +67,7 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
   }
   to_memory->b_transport(mem.payload, delay);
   check_response(mem.payload, name());
+  ext.transfer_time = mem.ext.transfer_time;
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -89,6 +90,7 @@ void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
     memory_done = after_write(slot, ext, delay);
   }
   delay += cycles(port_cycles(ext.bytes));
+  ext.refetch_wait = memory_done > delay ? to_cycles(memory_done - delay) : 0;
   delay = std::max(delay, memory_done);
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }

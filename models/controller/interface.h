@@ -11,6 +11,7 @@
 #include "models/component.h"
 #include "models/payload.h"
 #include "models/pe_array/systolic_timing.h"
+#include "sim/cycle_causes.h"
 #include "sparse/tile_choice.h"
 #include "traces/layer.h"
 
@@ -44,7 +45,10 @@ struct ArchitectureFacts {
 // Told at every layer boundary, so the top level can take per-layer snapshots of all counters.
 struct LayerEvents {
   std::function<void(const Layer&)> on_start;
-  std::function<void(const Layer&, uint64_t cycles, uint64_t stall_cycles, uint64_t tiles)> on_end;
+  // `causes` adds up to `cycles`.
+  std::function<void(const Layer&, uint64_t cycles, uint64_t stall_cycles, uint64_t tiles,
+                     const CycleCauses& causes)>
+      on_end;
 };
 
 struct Workload {

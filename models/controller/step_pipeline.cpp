@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "sim/numbers.h"
+
 namespace tessera {
 
 StepPipelineController::StepPipelineController(const sc_core::sc_module_name& name,
@@ -35,7 +37,9 @@ void StepPipelineController::run_layer(const Layer& layer, size_t index) {
   sc_core::wait(cycles(t.end - start));
   release_all(layer);
   if (workload_.functional) check_layer(layer, index);
-  if (workload_.events.on_end) workload_.events.on_end(layer, t.end - start, t.stalls, steps);
+  if (workload_.events.on_end) {
+    workload_.events.on_end(layer, t.end - start, t.stalls, steps, t.causes);
+  }
 }
 
 // Double-buffered, software-pipelined by one step: request step i's operands, then compute step
@@ -51,15 +55,18 @@ StepPipelineController::Timeline StepPipelineController::replay_steps(const Laye
 
   std::optional<Step> pending;
   uint64_t compute_done = start;
-  Timeline t{start, 0};
+  Timeline t{start, 0, {}};
+  macs_ = 0;
   for (uint64_t i = 0; i <= steps; ++i) {
     std::optional<Step> next;
     const bool more = i < steps;
     if (more && two_slots) next = request(layer, i, two_slots, start, residency);
     if (pending) {
       const uint64_t begin = std::max(compute_done, pending->ready);
-      t.stalls += begin - compute_done;
+      const uint64_t stall = begin - compute_done;
+      t.stalls += stall;
       compute_done = compute(layer, *pending, begin);
+      attribute_step(t, *pending, stall, pending->index == 0);
       ++tiles_;
       for (size_t s = 0; s < kNumTensors; ++s) {
         residency[s].slot_free[static_cast<size_t>(pending->slots[s])] = compute_done;
@@ -78,7 +85,38 @@ StepPipelineController::Timeline StepPipelineController::replay_steps(const Laye
     if (more && !two_slots) next = request(layer, i, two_slots, start, residency);
     pending = next;
   }
+  // The array's streaming cycles so far stand under `compute`: the part a fully used array
+  // would need stays there, the rest is under-use.
+  const uint64_t streaming = t.causes[CycleCause::compute];
+  const auto pes = static_cast<uint64_t>(workload_.facts.array.rows * workload_.facts.array.cols);
+  const uint64_t ideal = std::min(streaming, pes == 0 ? streaming : macs_ / pes);
+  t.causes[CycleCause::compute] = ideal;
+  t.causes[CycleCause::array_underuse] = streaming - ideal;
+  t.causes[CycleCause::layer_end] = t.end - compute_done;
   return t;
+}
+
+void StepPipelineController::attribute_step(Timeline& t, const Step& step, uint64_t stall,
+                                            bool first) {
+  const ComputeTime& c = answer_.compute;
+  macs_ += c.macs;
+  t.causes[CycleCause::compute] += c.streaming;
+  t.causes[CycleCause::fill_drain] += c.fill_drain;
+  t.causes[CycleCause::sparse_imbalance] += c.imbalance;
+  t.causes[CycleCause::buffer_port_stall] += c.port_stall;
+  t.causes[CycleCause::overbook_refetch] += c.refetch;
+  if (stall == 0) return;
+  if (first) {
+    t.causes[CycleCause::layer_start] += stall;
+    return;
+  }
+  // The step waited for its last fetch: the wait is shared out as that fetch spent its time.
+  const TransferTime& late = step.late;
+  const std::array<uint64_t, 3> parts =
+      split_in_proportion<3>(stall, {late.dram_bandwidth, late.dram_latency, late.crypto});
+  t.causes[CycleCause::dram_bandwidth_stall] += parts[0];
+  t.causes[CycleCause::dram_latency_stall] += parts[1];
+  t.causes[CycleCause::crypto_stall] += parts[2];
 }
 
 // Fetches the step's tiles that are not resident yet, each into a free slot (the other one when
@@ -110,6 +148,7 @@ StepPipelineController::Step StepPipelineController::request(
     ++fetches_;
     const uint64_t done =
         fetch(layer, index, tensor, r.slot, r.slot_free[static_cast<size_t>(r.slot)]);
+    if (done >= step.ready) step.late = answer_.transfer;
     step.ready = std::max(step.ready, done);
   }
   return step;
@@ -138,6 +177,7 @@ uint64_t StepPipelineController::timed_call(tlm_utils::simple_initiator_socket<C
   sc_core::sc_time delay = cycles(issue - now);
   socket->b_transport(tr.payload, delay);
   check_response(tr.payload, name());
+  answer_ = {tr.ext.compute_time, tr.ext.transfer_time};
   return now + to_cycles(delay);
 }
 

@@ -33,6 +33,7 @@ class StepPipelineController : public Controller {
     std::array<int, kNumTensors> slots{};  // buffer slot of each operand
     bool accumulate = false;               // the output tile holds partial sums already
     uint64_t ready = 0;                    // cycle its last fetch completes
+    TransferTime late;                     // how that fetch took its time
   };
 
   // Picks layer `index`'s plan (and loads its values when functional); returns its step count.
@@ -51,7 +52,8 @@ class StepPipelineController : public Controller {
   // The functional check of the layer's outputs, once they are all written back.
   virtual void check_layer(const Layer& layer, size_t index) = 0;
 
-  // Issues a blocking transport at absolute cycle `issue`; returns the completion cycle.
+  // Issues a blocking transport at absolute cycle `issue`; returns the completion cycle. Keeps
+  // the target's account of the time (`answer_`).
   uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
                       uint64_t issue);
 
@@ -68,7 +70,18 @@ class StepPipelineController : public Controller {
   struct Timeline {
     uint64_t end = 0;
     uint64_t stalls = 0;
+    CycleCauses causes;  // of the cycles from the layer's start to `end`
   };
+
+  // The time accounts of the last transaction timed_call issued.
+  struct Answer {
+    ComputeTime compute;
+    TransferTime transfer;
+  };
+
+  // Adds a computed step's cycles (answer_) to `t.causes`, and the `stall` cycles it waited for
+  // its data before (the layer's start when it is the first step).
+  void attribute_step(Timeline& t, const Step& step, uint64_t stall, bool first);
 
   void run();
   void run_layer(const Layer& layer, size_t index);
@@ -77,6 +90,8 @@ class StepPipelineController : public Controller {
                std::array<Residency, kNumTensors>& residency);
   void release_all(const Layer& layer);
 
+  Answer answer_;
+  uint64_t macs_ = 0;  // of the layer being replayed
   uint64_t& tiles_;
   uint64_t& fetches_;
   uint64_t& writebacks_;

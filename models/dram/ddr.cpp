@@ -118,6 +118,12 @@ class DdrDram : public Dram {
     update_counters();
     if (p.get_data_ptr() != nullptr) store_.transfer(p, ext.box);
     delay = cycles(std::max(finished, arrival) - now);
+    // What the bytes need at peak bandwidth; the rest is the device's timing (rows, refresh,
+    // turnarounds) and the requests queued ahead.
+    const uint64_t took = std::max(finished, arrival) - arrival;
+    const auto at_peak =
+        static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) / bytes_per_cycle_));
+    ext.transfer_time = {std::min(took, at_peak), took - std::min(took, at_peak), 0};
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 

@@ -49,6 +49,7 @@ class IdealDram : public Dram {
     }
     if (p.get_data_ptr() != nullptr) store_.transfer(p, ext.box);
     delay = cycles(start + transfer + latency_cycles_ - now);
+    ext.transfer_time = {start + transfer - arrival, latency_cycles_, 0};
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 

@@ -50,13 +50,14 @@ class IntersectArray : public PeArrayBase {
 
     std::vector<int32_t> a, b, z;
     sc_core::sc_time reads = sc_core::SC_ZERO_TIME, writes = sc_core::SC_ZERO_TIME;
+    uint64_t refetch_wait = 0;
     access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, tile.a, tile.a_address,
-           begin, a, reads);
+           begin, a, reads, refetch_wait);
     access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, tile.b, tile.b_address,
-           begin, b, reads);
+           begin, b, reads, refetch_wait);
     if (ext.accumulate) {
       access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, tile.z_in,
-             tile.z_address, begin, z, reads);
+             tile.z_address, begin, z, reads, refetch_wait);
     }
     if (functional) {
       const auto a_entries = decode_tile(a.data(), static_cast<int64_t>(a.size()));
@@ -83,7 +84,7 @@ class IntersectArray : public PeArrayBase {
     }
     if (step.z_out_words > 0) {
       access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, ext.output_slot, tile.z_out,
-             tile.z_address, begin, z, writes);
+             tile.z_address, begin, z, writes, refetch_wait);
     }
 
     const auto lanes = static_cast<uint64_t>(shape_.rows * shape_.cols);
@@ -92,6 +93,10 @@ class IntersectArray : public PeArrayBase {
     const uint64_t total = std::max({mac_cycles, to_cycles(reads), to_cycles(writes)});
     count_tile(effectual, lanes * total);
     cycles_.add(total, total - mac_cycles);
+    ComputeTime time;
+    time.macs = effectual;
+    time.streaming = mac_cycles;
+    ext.compute_time = tile_time(time, total, refetch_wait);
     delay = begin + cycles(total);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
@@ -118,15 +123,18 @@ class IntersectArray : public PeArrayBase {
     return encode_entries(sorted);
   }
 
-  // One buffer access through the sparse decoder, issued at `begin`; adds its duration.
+  // One buffer access through the sparse decoder, issued at `begin`; adds its duration, and
+  // the part of it spent waiting for memory to `refetch_wait`.
   void access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
               const Box& box, uint64_t address, const sc_core::sc_time& begin,
-              std::vector<int32_t>& values, sc_core::sc_time& port_time) {
+              std::vector<int32_t>& values, sc_core::sc_time& port_time, uint64_t& refetch_wait) {
     // Issued when the step begins, after the port's earlier transfers of this step.
     sc_core::sc_time d = begin + port_time;
-    access_operand(cmd, tile, tensor, slot, box, box.volume() * kWordBytes, address,
-                   tile.functional, values, d);
+    const TileExtension fed =
+        access_operand(cmd, tile, tensor, slot, box, box.volume() * kWordBytes, address,
+                       tile.functional, values, d);
     port_time = d - begin;
+    refetch_wait += fed.refetch_wait;
   }
 
   systolic::ArrayShape shape_;

@@ -1,5 +1,7 @@
 #include "models/pe_array/pe_array_base.h"
 
+#include <algorithm>
+
 #include "sim/error.h"
 
 namespace tessera {
@@ -16,6 +18,14 @@ void PeArrayBase::reject_layer(const Layer& layer, const std::string& trace_file
                                const std::string& why) {
   throw InputError({trace_file, layer.line, "op"},
                    "layer '" + layer.name + "' is " + to_string(layer.op) + "; " + why);
+}
+
+ComputeTime PeArrayBase::tile_time(ComputeTime array, uint64_t total, uint64_t refetch_wait) {
+  const uint64_t busy = array.streaming + array.fill_drain + array.imbalance;
+  const uint64_t waiting = total - busy;  // total is the max of busy and the ports' time
+  array.refetch = std::min(waiting, refetch_wait);
+  array.port_stall = waiting - array.refetch;
+  return array;
 }
 
 TileExtension PeArrayBase::access_operand(tlm::tlm_command cmd, const TileExtension& tile,

@@ -28,6 +28,12 @@ class PeArrayBase : public PeArray {
     ++tiles_;
   }
 
+  // How a tile's `total` cycles divide: the array itself needs `array.streaming +
+  // array.fill_drain + array.imbalance` of them, the rest is spent waiting on the buffer's
+  // ports, of which up to `refetch_wait` waiting for data re-fetched from memory.
+  [[nodiscard]] static ComputeTime tile_time(ComputeTime array, uint64_t total,
+                                             uint64_t refetch_wait);
+
   // One buffer access of `bytes` through the sparse decoder. `delay` is when it is issued and
   // becomes when it completes; `values` carry the data when `functional`. Returns the extension
   // as the decoder left it.

@@ -52,14 +52,13 @@ class SystolicArray : public PeArrayBase {
     const int bits = layer.precision_bits;
 
     std::vector<int32_t> in, w, out;
-    sc_core::sc_time reads = sc_core::SC_ZERO_TIME;
-    sc_core::sc_time writes = sc_core::SC_ZERO_TIME;
+    Ports ports;
     const Box in_box = input_box(layer, r), w_box = weight_box(layer, r),
               out_box = output_box(layer, r);
     // Weights first: a sparse decoder answers with the reduction rows the array steps through.
     const TileExtension fed =
         access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, w_box,
-               weight_elements(ext.dataflow, r) * bits, functional, w, reads);
+               weight_elements(ext.dataflow, r) * bits, functional, w, ports.reads, ports);
     const bool compressed = fed.weights_compressed;
     const int64_t rows = compressed ? fed.weight_rows : r.k();
     systolic::TileCycles t;
@@ -67,33 +66,51 @@ class SystolicArray : public PeArrayBase {
       t = systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), rows}, ext.stream);
     }
     if (compressed) t.macs = r.m() * fed.effectual_weights;
+    ComputeTime time;
+    time.streaming = static_cast<uint64_t>(t.steady);
+    time.fill_drain = static_cast<uint64_t>(t.cycles - t.steady);
+    if (compressed && rows > 0) {
+      // Folds step through the fullest column's rows; with the kept weights spread evenly
+      // they would step through the average's.
+      const int64_t even_rows = ceil_div(fed.effectual_weights, r.n());
+      const int64_t even_steady = even_rows == 0
+                                      ? 0
+                                      : systolic::tile_cycles(shape_, ext.dataflow, model_,
+                                                              {r.m(), r.n(), even_rows}, ext.stream)
+                                            .steady;
+      time.streaming = static_cast<uint64_t>(even_steady);
+      time.imbalance = static_cast<uint64_t>(t.steady - even_steady);
+    }
     // SCALE-Sim reports the index of a layer's last cycle, one less than the count.
     if (model_ == systolic::TimingModel::scalesim && ext.first_tile_of_layer && t.cycles > 0) {
       --t.cycles;
+      --time.fill_drain;
     }
     const Traffic traffic = operand_traffic(ext.dataflow, r, rows, ext.accumulate);
     access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, in_box,
-           traffic.inputs * bits, functional, in, reads);
+           traffic.inputs * bits, functional, in, ports.reads, ports);
     if (ext.accumulate) {  // partial sums from earlier tiles come back from the buffer
       access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
-             traffic.psum_reads * bits, functional, out, reads);
+             traffic.psum_reads * bits, functional, out, ports.reads, ports);
     }
     if (functional) {
       if (out.empty()) out.assign(static_cast<size_t>(out_box.volume()), 0);
       accumulate_tile(layer, r, in_box, in, w_box, w, out);
     }
     access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
-           traffic.psum_writes * bits, functional, out, writes);
+           traffic.psum_writes * bits, functional, out, ports.writes, ports);
     if (!ext.accumulate && traffic.psum_reads > 0) {
       // Partial sums of this tile's own earlier folds: port time and energy, no values to carry.
       std::vector<int32_t> none;
       access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
-             traffic.psum_reads * bits, false, none, reads);
+             traffic.psum_reads * bits, false, none, ports.reads, ports);
     }
 
     const auto array_cycles = static_cast<uint64_t>(t.cycles);
-    const uint64_t port_cycles = std::max(to_cycles(reads), to_cycles(writes));
+    const uint64_t port_cycles = std::max(to_cycles(ports.reads), to_cycles(ports.writes));
     const uint64_t total = std::max(array_cycles, port_cycles);
+    time.macs = static_cast<uint64_t>(t.macs);
+    ext.compute_time = tile_time(time, total, ports.refetch_wait);
     count_tile(static_cast<uint64_t>(t.macs),
                static_cast<uint64_t>(shape_.rows * shape_.cols) * array_cycles);
     folds_ += static_cast<uint64_t>(t.folds);
@@ -149,15 +166,24 @@ class SystolicArray : public PeArrayBase {
     return kn;
   }
 
-  // One buffer access through the sparse decoder; `bits` is the modelled size in bits. Returns
-  // the extension as the decoder left it.
+  // The time a tile's operand accesses keep each buffer port busy, and how much of it they
+  // waited for memory.
+  struct Ports {
+    sc_core::sc_time reads = sc_core::SC_ZERO_TIME;
+    sc_core::sc_time writes = sc_core::SC_ZERO_TIME;
+    uint64_t refetch_wait = 0;
+  };
+
+  // One buffer access through the sparse decoder; `bits` is the modelled size in bits, its
+  // time is added to `port_time`, one of `ports`. Returns the extension as the decoder left it.
   TileExtension access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
                        const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
-                       sc_core::sc_time& port_time) {
+                       sc_core::sc_time& port_time, Ports& ports) {
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     TileExtension fed =
         access_operand(cmd, tile, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
     port_time += d;
+    ports.refetch_wait += fed.refetch_wait;
     return fed;
   }
 

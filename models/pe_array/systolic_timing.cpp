@@ -71,6 +71,7 @@ TileCycles tile_cycles(ArrayShape array, Dataflow df, TimingModel model, GemmTil
     const FoldCycles f = fold_cycles(array, df, model, space.rows, space.cols, space.t);
     out.folds = 1;
     out.cycles = (pos.first ? f.fill : 0) + f.steady + (pos.last ? f.drain : 0);
+    out.steady = f.steady;
   } else {
     // At most four distinct fold sizes: full or partial in each spatial dimension.
     for (const Folds& r : split(space.rows, array.rows)) {
@@ -79,6 +80,7 @@ TileCycles tile_cycles(ArrayShape array, Dataflow df, TimingModel model, GemmTil
         if (count == 0) continue;
         out.folds += count;
         out.cycles += count * fold_cycles(array, df, model, r.size, c.size, space.t).total();
+        out.steady += count * space.t;
       }
     }
   }

@@ -66,6 +66,7 @@ struct FoldCycles {
 
 struct TileCycles {
   int64_t cycles = 0;     // wall cycles of the whole tile
+  int64_t steady = 0;     // of them, the folds' steady state (the rest is fill and drain)
   int64_t folds = 0;      // number of folds
   int64_t macs = 0;       // effectual multiply-accumulates (m*n*k)
   int64_t pe_cycles = 0;  // rows*cols*cycles: PE-cycles the array was occupied (for utilisation)
