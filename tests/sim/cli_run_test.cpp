@@ -60,6 +60,13 @@ TEST(CliRun, EverySampleTraceRuns) {
     const nlohmann::json result = read_json(json);
     EXPECT_GT(result.at("totals").at("cycles").get<int64_t>(), 0);
     EXPECT_EQ(result.at("layers").size(), layers);
+    for (const auto& layer : result.at("layers")) {
+      uint64_t causes = 0;
+      for (const auto& [cause, cycles] : layer.at("cycles_by_cause").items()) {
+        causes += cycles.get<uint64_t>();
+      }
+      EXPECT_EQ(causes, layer.at("cycles").get<uint64_t>()) << layer.at("name");
+    }
     const std::string csv_text = read_file(csv);
     const auto lines = static_cast<size_t>(std::count(csv_text.begin(), csv_text.end(), '\n'));
     EXPECT_EQ(lines, layers + 1);
