@@ -18,10 +18,14 @@ using nlohmann::ordered_json;
 // At most this many causes of a layer's gap are named in the table; the JSON lists all.
 constexpr size_t kTableCauses = 3;
 
-std::string percent(double fraction) {
+std::string fixed(double v, int decimals) {
   char buf[512];  // room for any double in fixed notation
-  const auto r = std::to_chars(buf, buf + sizeof buf, fraction * 100, std::chars_format::fixed, 2);
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
   return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
+}
+
+std::string percent(double fraction) {
+  return fixed(fraction * 100, 2);
 }
 
 // A whole number of cycles or bytes prints without a fraction, in JSON as in text.
@@ -64,7 +68,10 @@ std::string gap_text(const LayerComparison& l) {
   return text;
 }
 
-std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t left_columns) {
+// Columns two apart: numbers right-aligned, the first `left_columns` columns and any last
+// column of text (`text_last`) left-aligned.
+std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t left_columns,
+                    bool text_last = false) {
   std::vector<size_t> width;
   for (const auto& row : rows) {
     width.resize(std::max(width.size(), row.size()), 0);
@@ -75,7 +82,8 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t le
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       const std::string pad(width[i] - row[i].size(), ' ');
-      line += (i > 0 ? "  " : "") + (i < left_columns ? row[i] + pad : pad + row[i]);
+      const bool left = i < left_columns || (text_last && i + 1 == row.size());
+      line += (i > 0 ? "  " : "") + (left ? row[i] + pad : pad + row[i]);
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
@@ -93,7 +101,7 @@ std::string printable(const std::string& s) {
 }
 
 std::string correlation_text(const std::optional<double>& v) {
-  return v ? shortest_text(*v) : "n/a (needs two or more layers whose values differ)";
+  return v ? fixed(*v, 4) : "n/a (needs two or more layers whose values differ)";
 }
 
 std::string csv_field(const std::string& s) {
@@ -116,7 +124,7 @@ std::string validation_table(const Validation& v) {
     rows.push_back({printable(l.name), number_text(l.predicted_cycles),
                     std::to_string(l.simulated_cycles), percent(l.error), gap_text(l)});
   }
-  std::string out = aligned(rows, 1);
+  std::string out = aligned(rows, 1, true);
   const ValidationSummary& s = v.summary;
   out += "\nerror = (predicted - simulated) / simulated cycles\n";
   out += aligned(
