@@ -151,6 +151,21 @@ TEST(TimeloopStats, BadInputNamesFileLineAndField) {
             "size");
 }
 
+// Each count is a finite number, but their product in pJ or bytes need not be.
+TEST(TimeloopStats, NumbersBeyondADoubleAreErrors) {
+  EXPECT_EQ(
+      input_error_of([] { (void)parse_timeloop_stats("Cycles: 1\nEnergy: 1e300 J\n", "s.txt"); }),
+      "s.txt:2: field 'Energy': 1e300 J is too large");
+  EXPECT_EQ(input_error_of([] {
+              (void)parse_timeloop_stats(
+                  "Level 1\n  Word bits : 1e300\n  Scalar reads (per-instance) : 1e300\n"
+                  "Cycles: 1\n",
+                  "s.txt");
+            }),
+            "s.txt:1: field 'Scalar reads (per-instance)': the outermost level's traffic is too "
+            "large");
+}
+
 TEST(TimeloopStats, MissingFileIsAnInputError) {
   EXPECT_NE(input_error_of([] {
               (void)read_timeloop_stats("/nonexistent/stats.txt");

@@ -1,5 +1,6 @@
 #include "traces/predictions/timeloop_stats.h"
 
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -33,7 +34,9 @@ double energy_pj(const std::string& value, const SourceLocation& where) {
   if (it == kPjPerUnit.end()) {
     throw InputError(where, "unit '" + unit + "' is none of pJ, nJ, uJ, mJ, J");
   }
-  return prediction_detail::non_negative(value.substr(0, space), where) * it->second;
+  const double pj = prediction_detail::non_negative(value.substr(0, space), where) * it->second;
+  if (!std::isfinite(pj)) throw InputError(where, value + " is too large");
+  return pj;
 }
 
 // "256 (16*16)" counts 256.
@@ -110,7 +113,13 @@ class StatsReader {
       throw InputError({file_, level.line, "Word bits"},
                        "the outermost level counts accesses but not its word size");
     }
-    return *level.scalar_accesses * level.instances.value_or(1) * *level.word_bits / 8;
+    const double bytes =
+        *level.scalar_accesses * level.instances.value_or(1) * *level.word_bits / 8;
+    if (!std::isfinite(bytes)) {
+      throw InputError({file_, level.line, "Scalar reads (per-instance)"},
+                       "the outermost level's traffic is too large");
+    }
+    return bytes;
   }
 
   std::string file_;
