@@ -12,6 +12,7 @@
 
 #include "tests/support/files.h"
 #include "tests/support/reports.h"
+#include "traces/predictions/timeloop_stats.h"
 
 namespace {
 
@@ -256,6 +257,42 @@ TEST(CliValidate, BadPredictionsStopBeforeAnythingIsWritten) {
   }
 }
 
+// ResNet-18's conv5 (tests/data/timeloop/resnet18_conv5_glb_ws32): 512 channels and filters, a 3x3
+// window over a 9x9 input giving 7x7. Timeloop's DRAM traffic is every weight, input and output
+// once, 8-bit words.
+TEST(CliValidate, TimeloopStatsAgainstTheSameLayer) {
+  TempDir dir;
+  const std::string trace = dir.write(
+      "conv5.yaml",
+      "tessera_trace: 1\nname: conv5\nlayers:\n  - {name: conv5, op: conv, batch: 1, input: [9, "
+      "9], channels: 512, filters: 512, filter: [3, 3], stride: 1, padding: 0, output: [7, 7], "
+      "precision: 8}\n");
+  const std::string stats =
+      kSourceDir + "/tests/data/timeloop/resnet18_conv5_glb_ws32/timeloop-model.stats.txt";
+  const std::string run_json = dir.path() + "/run.json", json = dir.path() + "/v.json";
+  std::string log;
+  ASSERT_EQ(run(kBinary + " run " + quote(trace) + " -q --json " + quote(run_json), log), 0) << log;
+  ASSERT_EQ(run(kBinary + " validate " + quote(trace) + " --against timeloop " + quote(stats) +
+                    " --json " + quote(json),
+                log),
+            0)
+      << log;
+  const nlohmann::json simulated = read_json(run_json).at("layers").at(0);
+  const nlohmann::json l = read_json(json).at("layers").at(0);
+  const tessera::LayerPrediction predicted = tessera::read_timeloop_stats(stats).layers.at(0);
+  const auto sim_cycles = simulated.at("cycles").get<double>();
+  EXPECT_EQ(l.at("name"), "conv5");
+  EXPECT_EQ(l.at("predicted_cycles"), predicted.cycles);
+  EXPECT_EQ(l.at("simulated_cycles"), simulated.at("cycles"));
+  EXPECT_DOUBLE_EQ(l.at("error").get<double>(), (predicted.cycles - sim_cycles) / sim_cycles);
+  EXPECT_DOUBLE_EQ(l.at("predicted_energy_pj").get<double>(), *predicted.energy_pj);
+  EXPECT_DOUBLE_EQ(l.at("simulated_energy_pj").get<double>(),
+                   simulated.at("energy_pj").get<double>());
+  EXPECT_EQ(l.at("predicted_dram_bytes"), 512 * 512 * 3 * 3 + 9 * 9 * 512 + 7 * 7 * 512);
+  EXPECT_EQ(l.at("simulated_dram_bytes"), simulated.at("dram_bytes_read").get<int64_t>() +
+                                              simulated.at("dram_bytes_written").get<int64_t>());
+}
+
 TEST(CliValidate, TimeloopStatsNeedAOneLayerTrace) {
   TempDir dir;
   const std::string trace = dir.write("small.yaml", kSmallTrace);
@@ -268,6 +305,24 @@ TEST(CliValidate, TimeloopStatsNeedAOneLayerTrace) {
   EXPECT_NE(err.find(stats + ": predicts 1 layer(s), but trace 'small' (" + trace + ") has 3"),
             std::string::npos)
       << err;
+}
+
+TEST(CliValidate, TimeloopStatsWithoutCyclesIsExit2NamingTheLastLine) {
+  TempDir dir;
+  const std::string trace =
+      dir.write("one.yaml",
+                "tessera_trace: 1\nname: one\nlayers:\n  - {name: g, op: gemm, m: 8, n: 8, k: 8, "
+                "precision: 8}\n");
+  const std::string stats = dir.write("stats.txt", "Summary Stats\n-------------\nEnergy: 1 uJ\n");
+  const std::string json = dir.path() + "/v.json";
+  std::string err;
+  EXPECT_EQ(run_stderr(kBinary + " validate " + quote(trace) + " --against timeloop " +
+                           quote(stats) + " --json " + quote(json),
+                       err),
+            2);
+  EXPECT_NE(err.find(stats + ":3: field 'Cycles': no summary 'Cycles:' line"), std::string::npos)
+      << err;
+  EXPECT_FALSE(fs::exists(json));
 }
 
 TEST(CliValidate, PlotFolderThatCannotBeMadeIsExit2NamingIt) {
