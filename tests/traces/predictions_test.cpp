@@ -226,7 +226,8 @@ TEST(ScaleSimComputeReport, BadInputNamesFileLineAndField) {
             "r.csv:2: field 'Total Cycles': must not be negative, got -5");
   EXPECT_EQ(error(header + "0, lots, 0, 1, 1, 1,\n"),
             "r.csv:2: field 'Total Cycles': 'lots' is not a number");
-  EXPECT_EQ(error(header + "0, 5, 0,\n"), "r.csv:2: has 3 field(s), the header 6");
+  EXPECT_EQ(error(header + "0, 5, 0,\n"),
+            "r.csv:2: field 'Overall Util %': missing: the row has 3 field(s), the header 6");
 }
 
 // ---- CSV ----
@@ -271,7 +272,12 @@ TEST(PredictionsCsv, BadInputNamesFileLineAndField) {
   EXPECT_EQ(error("layer,cycles,energy_pj\na,1,-2\n"),
             "p.csv:2: field 'energy_pj': must not be negative, got -2");
   EXPECT_EQ(error("layer,cycles\n,1\n"), "p.csv:2: field 'layer': missing layer name");
-  EXPECT_EQ(error("layer,cycles\na,1,2\n"), "p.csv:2: has 3 field(s), the header 2");
+  EXPECT_EQ(
+      error("layer,cycles\na,1,2\n"),
+      "p.csv:2: field 'field 3': no column has this field: the row has 3 field(s), the header "
+      "2");
+  EXPECT_EQ(error("cycles,layer\n1\n"),
+            "p.csv:2: field 'layer': missing: the row has 1 field(s), the header 2");
   EXPECT_EQ(error("layer,cycles\n\"a,1\n"), "p.csv:2: a quoted field is not closed");
 }
 

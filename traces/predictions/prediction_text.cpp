@@ -46,6 +46,20 @@ std::vector<std::string> split_csv_line(const std::string& line, const SourceLoc
   }
 }
 
+void check_field_count(const std::vector<std::string>& fields,
+                       const std::vector<std::string>& header, SourceLocation where) {
+  const std::string counts = "the row has " + std::to_string(fields.size()) +
+                             " field(s), the header " + std::to_string(header.size());
+  if (fields.size() < header.size()) {
+    where.field = header[fields.size()];
+    throw InputError(where, "missing: " + counts);
+  }
+  if (fields.size() > header.size()) {
+    where.field = "field " + std::to_string(header.size() + 1);
+    throw InputError(where, "no column has this field: " + counts);
+  }
+}
+
 double non_negative(const std::string& text, const SourceLocation& where) {
   if (text.empty()) throw InputError(where, "missing value");
   const std::optional<double> v = parse_real(text);

@@ -19,6 +19,11 @@ using scalesim_detail::trim;
 [[nodiscard]] std::vector<std::string> split_csv_line(const std::string& line,
                                                       const SourceLocation& where);
 
+// A row must have a field for each of the header's columns: InputError at `where` naming the
+// first missing column, or the first extra field, otherwise.
+void check_field_count(const std::vector<std::string>& fields,
+                       const std::vector<std::string>& header, SourceLocation where);
+
 // A finite number >= 0, or InputError at `where`.
 [[nodiscard]] double non_negative(const std::string& text, const SourceLocation& where);
 

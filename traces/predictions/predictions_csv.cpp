@@ -49,20 +49,16 @@ Predictions parse_predictions_csv(const std::string& text, const std::string& fi
     throw InputError({file, 0, "layer"}, "no header row: the file is empty");
   }
   const auto header_line = static_cast<int>(first + 1);
-  const ColumnIndex column = read_header(
-      prediction_detail::split_csv_line(lines[first], {file, header_line, ""}), file, header_line);
-  size_t columns = 0;
-  for (const auto& c : column) columns += c ? 1 : 0;
+  const std::vector<std::string> header =
+      prediction_detail::split_csv_line(lines[first], {file, header_line, ""});
+  const ColumnIndex column = read_header(header, file, header_line);
 
   for (size_t i = first + 1; i < lines.size(); ++i) {
     if (prediction_detail::is_blank(lines[i])) continue;
     const auto line = static_cast<int>(i + 1);
     const std::vector<std::string> fields =
         prediction_detail::split_csv_line(lines[i], {file, line, ""});
-    if (fields.size() != columns) {
-      throw InputError({file, line, ""}, "has " + std::to_string(fields.size()) +
-                                             " field(s), the header " + std::to_string(columns));
-    }
+    prediction_detail::check_field_count(fields, header, {file, line, ""});
     LayerPrediction p;
     p.line = line;
     p.name = fields[*column[kLayer]];

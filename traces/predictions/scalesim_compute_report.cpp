@@ -47,11 +47,7 @@ Predictions parse_scalesim_compute_report(const std::string& text, const std::st
     if (prediction_detail::is_blank(lines[i])) continue;
     const auto line = static_cast<int>(i + 1);
     const std::vector<std::string> fields = fields_of(lines[i], {file, line, ""});
-    if (fields.size() != header.size()) {
-      throw InputError({file, line, ""}, "has " + std::to_string(fields.size()) +
-                                             " field(s), the header " +
-                                             std::to_string(header.size()));
-    }
+    prediction_detail::check_field_count(fields, header, {file, line, ""});
     const std::string expected_id = std::to_string(out.layers.size());
     if (fields[id_column] != expected_id) {
       throw InputError(
