@@ -29,7 +29,8 @@ struct GapExplanation {
     uint64_t cycles;
   };
   std::vector<Part> causes;  // the non-ideal causes with cycles, largest first
-  size_t accounting = 0;     // the first `accounting` causes add up to the gap, fewer do not
+  size_t accounting = 0;     // the gap's causes: the first `accounting`, the fewest that add up
+                             // to the gap (all of them when even they do not)
   double unexplained = 0;    // gap beyond all non-ideal causes: the prediction is below even the
                              // layer's compute + array_underuse cycles
 };
