@@ -13,7 +13,8 @@ if [[ ${1:-} == --record ]]; then record=1; shift; fi
 seconds=${1:-60}
 shift || true
 all_targets=(trace_yaml arch_yaml energy_table scalesim_conv scalesim_gemm scalesim_cfg matrix_market
-  dram_ini dram_trace sparsity_spec attack_spec)
+  dram_ini dram_trace sparsity_spec attack_spec timeloop_stats predictions_csv
+  scalesim_compute_report)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
@@ -29,8 +30,9 @@ real_files() {
     # The small matrices only: libFuzzer's inputs stay within a few kilobytes.
     matrix_market) ls data/matrices/{karate,west0067,lp_afiro}.mtx ;;
     dram_ini) ls data/dram/*.ini ;;
+    timeloop_stats) ls tests/data/timeloop/*/timeloop-model.stats.txt ;;
     # No trace files ship: the seeds are hand-written traces.
-    dram_trace | sparsity_spec | attack_spec) ;;
+    dram_trace | sparsity_spec | attack_spec | predictions_csv | scalesim_compute_report) ;;
     *) echo "fuzz.sh: unknown target '$1' (known: ${all_targets[*]})" >&2; exit 1 ;;
   esac
 }

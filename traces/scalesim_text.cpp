@@ -22,8 +22,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::vector<std::string> read_lines(const std::string& path, const std::string& what) {
-  std::string text = read_text_file(path, what);
+std::vector<std::string> split_lines(std::string text) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   std::vector<std::string> lines;
   std::string cur;
@@ -39,6 +38,10 @@ std::vector<std::string> read_lines(const std::string& path, const std::string& 
   }
   if (!cur.empty()) lines.push_back(cur);
   return lines;
+}
+
+std::vector<std::string> read_lines(const std::string& path, const std::string& what) {
+  return split_lines(read_text_file(path, what));
 }
 
 std::vector<std::string> split(const std::string& line, char sep) {

@@ -16,8 +16,11 @@ constexpr int64_t kMaxValue = (int64_t{1} << 31) - 1;
 std::string trim(const std::string& s);
 std::string lower(std::string s);
 
-// Whole file as lines (any of \n, \r\n, \r ends a line), without a UTF-8 byte order mark.
-// Throws InputError with `what` as the field when the file cannot be read.
+// Text as lines (any of \n, \r\n, \r ends a line), without a UTF-8 byte order mark.
+std::vector<std::string> split_lines(std::string text);
+
+// Whole file as split_lines gives it. Throws InputError with `what` as the field when the file
+// cannot be read.
 std::vector<std::string> read_lines(const std::string& path, const std::string& what);
 
 // Fields of a line, trimmed; a trailing separator gives a trailing empty field.

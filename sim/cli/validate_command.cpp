@@ -1,0 +1,85 @@
+#include <iostream>
+
+#include "sim/cli/command.h"
+#include "sim/energy_table.h"
+#include "sim/top.h"
+#include "sim/validation.h"
+#include "sim/validation_plot.h"
+#include "sim/validation_report.h"
+#include "traces/predictions/prediction_sources.h"
+#include "traces/trace_reader.h"
+
+namespace po = boost::program_options;
+
+namespace tessera::cli {
+namespace {
+
+const PredictionSource& prediction_source(const std::vector<std::string>& against) {
+  if (against.size() != 2) {
+    throw po::error("--against takes two values, KIND FILE; the kinds are:\n" +
+                    prediction_sources_help());
+  }
+  const PredictionSource* source = find_prediction_source(against[0]);
+  if (source == nullptr) {
+    throw po::error("--against: unknown kind '" + against[0] + "'; the kinds are:\n" +
+                    prediction_sources_help());
+  }
+  return *source;
+}
+
+std::optional<std::string> given(const std::string& path) {
+  return path.empty() ? std::nullopt : std::optional(path);
+}
+
+int validate(const Args& args) {
+  ArchOptions arch;
+  std::string trace_path, energy_path, json_path, csv_path, plot_dir;
+  std::vector<std::string> against;
+  po::options_description d("validate options");
+  d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
+      "against", po::value(&against)->multitoken(),
+      "KIND FILE: the predictions to check (KIND: timeloop, scalesim or csv)")(
+      "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
+      "json", po::value(&json_path), "write the JSON comparison to FILE")(
+      "csv", po::value(&csv_path), "write the per-layer CSV comparison to FILE")(
+      "plot", po::value(&plot_dir), "write predicted_vs_simulated.png and causes.png into DIR")(
+      "quiet,q", "print no table");
+  add_arch_options(d, arch);
+  po::positional_options_description pos;
+  pos.add("trace", 1);
+  const po::variables_map vm = parse(args, d, pos);
+  if (vm.count("help")) {
+    std::cout << usage_text() << "\n" << d << "\nprediction kinds:\n" << prediction_sources_help();
+    return 0;
+  }
+  if (trace_path.empty()) throw po::error("validate needs a TRACE");
+  const PredictionSource& source = prediction_source(against);
+  // Every input is read and checked before anything is simulated or written.
+  const Trace trace = read_trace_file(trace_path);
+  const std::vector<LayerPrediction> predicted = match_to_trace(source.read(against[1]), trace);
+  const ArchConfig config = load_arch_options(arch);
+  const EnergyTable energy =
+      energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
+  if (!plot_dir.empty()) prepare_plot_folder(plot_dir);
+
+  const Validation validation = compare(predicted, simulate(trace, config, energy, {}));
+  write_validation_reports(validation, given(json_path), given(csv_path));
+  if (!plot_dir.empty()) write_validation_plots(validation, plot_dir);
+  if (!vm.count("quiet")) {
+    std::cout << "tessera validate: " << trace.name << " against " << source.kind << " "
+              << against[1] << "\n\n"
+              << validation_table(validation);
+  }
+  return 0;
+}
+
+}  // namespace
+
+const Command validate_command{
+    "validate",
+    "tessera validate TRACE --against timeloop|scalesim|csv FILE [--arch FILE]\n"
+    "                     [-p module.param=value]... [--energy FILE] [--json FILE] [--csv FILE]\n"
+    "                     [--plot DIR] [--quiet]\n",
+    validate};
+
+}  // namespace tessera::cli
