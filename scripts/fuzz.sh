@@ -13,7 +13,7 @@ if [[ ${1:-} == --record ]]; then record=1; shift; fi
 seconds=${1:-60}
 shift || true
 all_targets=(trace_yaml arch_yaml energy_table scalesim_conv scalesim_gemm scalesim_cfg matrix_market
-  dram_ini dram_trace sparsity_spec attack_spec)
+  dram_ini dram_trace sparsity_spec attack_spec timeloop_yaml)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
@@ -31,6 +31,8 @@ real_files() {
     dram_ini) ls data/dram/*.ini ;;
     # No trace files ship: the seeds are hand-written traces.
     dram_trace | sparsity_spec | attack_spec) ;;
+    # The seeds hold the Timeloop cases of tests/data/timeloop, three files joined in one input.
+    timeloop_yaml) ;;
     *) echo "fuzz.sh: unknown target '$1' (known: ${all_targets[*]})" >&2; exit 1 ;;
   esac
 }

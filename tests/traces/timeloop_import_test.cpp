@@ -207,7 +207,7 @@ const std::vector<BadCase> kBadCases = {
      {{"    Hstride: 1", "    HStride: 1"}},
      13,
      "problem.instance.HStride",
-     "Timeloop ignores such a key"},
+     "without a word; did you mean 'Hstride'?"},
     // P: GlobalBuffer 28 x DRAM 1 = 28, not 56; reported at the outermost level, DRAM (line 31).
     {"factors not the bound",
      "mapping.yaml",

@@ -3,6 +3,7 @@
 // N C and the two sliding-window axes, Outputs N M P Q, optional groups G) is accepted: it is the
 // one tessera's GEMM view can hold.
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <utility>
 #include <vector>
@@ -18,6 +19,12 @@ using detail::require_map;
 using detail::require_sequence;
 
 constexpr int64_t kMaxBound = (int64_t{1} << 31) - 1;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
 
 // A term of a projection: a dimension times a coefficient (none: 1).
 struct Term {
@@ -129,12 +136,15 @@ class ProblemReader {
         it->second.line = src_.line(kv.second);
         it->second.field = field;
       } else {
-        std::string known;
-        for (const auto& c : coefficients_) known += " " + c.first;
+        std::string known, hint;
+        for (const auto& c : coefficients_) {
+          known += (known.empty() ? "" : ", ") + c.first;
+          if (lower(c.first) == lower(key)) hint = "; did you mean '" + c.first + "'?";
+        }
         throw InputError(src_.at(kv.first, field),
                          "not a dimension (" + p_.dims + ") or coefficient (" +
-                             (known.empty() ? std::string(" none") : known) +
-                             " ); Timeloop ignores such a key without a word");
+                             (known.empty() ? std::string("none") : known) +
+                             "): Timeloop ignores such a key without a word" + hint);
       }
     }
     for (const char d : p_.dims) {
