@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -82,10 +83,6 @@ const std::vector<Expected> kCases = {
     // C9216 M4096 P=Q=1: a matmul m=1. DRAM M128: n = 32; order as gpt2; 16x16 array.
     {"alexnet_fc6_dram_ws16", Op::gemm, 9216, 4096, 1, 1, 1, 1, 1, 1, {1, 32, 9216}, {n, m, k}, 16},
 };
-
-std::string case_file(const std::string& name, const std::string& file) {
-  return kData + "/" + name + "/" + file;
-}
 
 timeloop::Import import_case(const std::string& dir) {
   return timeloop::import_timeloop(dir + "/problem.yaml", dir + "/arch.yaml",
@@ -190,7 +187,8 @@ struct BadCase {
   std::vector<std::pair<std::string, std::string>> edits;
   int line;  // where the error must point (the files' own line numbers)
   std::string field;
-  std::string message;  // a fragment of it
+  std::string message;     // a fragment of it
+  std::string error_file;  // where the error points, when not `file`
 };
 
 const std::vector<BadCase> kBadCases = {
@@ -200,28 +198,32 @@ const std::vector<BadCase> kBadCases = {
      {{"    C: 64", "    C: [64"}},
      9,
      "problem.instance.G",
-     "malformed YAML"},
+     "malformed YAML",
+     ""},
     // Timeloop ignores the misspelt key and keeps stride 1.
     {"misspelt stride",
      "problem.yaml",
      {{"    Hstride: 1", "    HStride: 1"}},
      13,
      "problem.instance.HStride",
-     "without a word; did you mean 'Hstride'?"},
+     "without a word; did you mean 'Hstride'?",
+     ""},
     // P: GlobalBuffer 28 x DRAM 1 = 28, not 56; reported at the outermost level, DRAM (line 31).
     {"factors not the bound",
      "mapping.yaml",
      {{"P=56 Q=56", "P=28 Q=56"}},
      31,
      "mapping[5].factors",
-     "multiply to 28"},
+     "multiply to 28",
+     ""},
     // C64 on X (meshX 32), products kept: GlobalBuffer temporal C1 M4.
     {"spatial larger than the array",
      "mapping.yaml",
      {{"factors: C=32 M=32", "factors: C=64 M=16"}, {"factors: C=2 M=2", "factors: C=1 M=4"}},
      16,
      "mapping[2].factors",
-     "multiply to 64, more than the 32 PEs"},
+     "multiply to 64, more than the 32 PEs",
+     ""},
     // Q 56 = GlobalBuffer 14 x DRAM 4 while the tile keeps all of P: m ranges not contiguous.
     {"DRAM split of Q",
      "mapping.yaml",
@@ -232,7 +234,8 @@ const std::vector<BadCase> kBadCases = {
        "- target: DRAM"}},
      31,
      "mapping[5].factors",
-     "DRAM splits Q (4)"},
+     "DRAM splits Q (4)",
+     ""},
     {"DRAM split of R",
      "mapping.yaml",
      {{"R=3 S=3 N=1 P=56", "R=1 S=3 N=1 P=56"},
@@ -240,7 +243,8 @@ const std::vector<BadCase> kBadCases = {
        "factors: C=1 M=1 R=3 S=1 N=1 P=1 Q=1 G=1\n  permutation: QPNSRCMG\n- target: DRAM"}},
      31,
      "mapping[5].factors",
-     "DRAM splits R (3)"},
+     "DRAM splits R (3)",
+     ""},
     // The second keep list (line 26) is the GlobalBuffer's; its entry starts on line 23.
     {"bypassed global buffer",
      "mapping.yaml",
@@ -248,14 +252,16 @@ const std::vector<BadCase> kBadCases = {
        "  keep:\n  - Weights\n  - Outputs\n  bypass:\n  - Inputs\n- target: DRAM"}},
      23,
      "mapping[4].bypass",
-     "bypasses Inputs"},
+     "bypasses Inputs",
+     ""},
     // Without the bypass lists the depth-1 register would hold all three tensors.
     {"PE register keeping inputs",
      "mapping.yaml",
      {{"  keep:\n  - Weights\n  bypass:\n  - Inputs\n  - Outputs\n", ""}},
      7,
      "mapping[1].bypass",
-     "PEWeightReg keeps Inputs, Outputs"},
+     "PEWeightReg keeps Inputs, Outputs",
+     ""},
     // P inside S: the weight would change while the output plane streams.
     {"global-buffer order",
      "mapping.yaml",
@@ -263,33 +269,49 @@ const std::vector<BadCase> kBadCases = {
        "permutation: QSNPRCMG\n- target: GlobalBuffer\n  type: bypass"}},
      22,
      "mapping[3].permutation",
-     "outside its loop over S"},
+     "outside its loop over S",
+     ""},
     // Hdilation is S's coefficient in this projection (S*Hdilation + Q*Hstride).
     {"dilation",
      "problem.yaml",
      {{"    Hdilation: 1", "    Hdilation: 2"}},
      12,
      "problem.instance.Hdilation",
-     "no dilated convolution"},
+     "no dilated convolution",
+     ""},
+    // Half the capacity (depth 2048 x 1024 bits = 262144 words) for the whole layer:
+    // inputs 64*58*58 = 215296 + weights 576*64 = 36864 + outputs 3136*64 = 200704 = 452864.
+    {"tile larger than the global buffer",
+     "arch.yaml",
+     {{"depth: 4096", "depth: 2048"}},
+     31,
+     "mapping[5].factors",
+     "is 452864 words, more than its 262144",
+     "mapping.yaml"},
     {"misspelt arch attribute",
      "arch.yaml",
      {{"          n_banks: 16", "          n_bank: 16"}},
      27,
      "architecture.subtree[0].subtree[0].local[0].attributes.n_bank",
-     "unknown key"},
+     "unknown key",
+     ""},
 };
 
-// Writes the edited copy into `dir`; returns the folder.
-std::string write_bad_case(const TempDir& dir, const BadCase& c) {
+using Edits = std::vector<std::pair<std::string, std::string>>;
+
+// Writes a copy of resnet18_conv2_ws32 into `dir` with every occurrence of each `from` replaced,
+// per file; returns the folder.
+std::string write_edited_case(const TempDir& dir, const std::map<std::string, Edits>& edits) {
   const std::string src = kData + "/resnet18_conv2_ws32";
-  const std::string out = dir.path() + "/case";
+  std::string out = dir.path() + "/case";
   fs::create_directories(out);
   for (const char* name : {"problem.yaml", "arch.yaml", "mapping.yaml"}) {
     std::string text = test::read_file(src + "/" + name);
-    if (c.file == name) {
-      for (const auto& [from, to] : c.edits) {
-        const size_t at = text.find(from);
-        if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + name);
+    const auto it = edits.find(name);
+    for (const auto& [from, to] : it == edits.end() ? Edits{} : it->second) {
+      size_t at = text.find(from);
+      if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + name);
+      for (; at != std::string::npos; at = text.find(from, at + to.size())) {
         text.replace(at, from.size(), to);
       }
     }
@@ -302,8 +324,8 @@ TEST(TimeloopImport, EachBadInputIsOneLocatedError) {
   for (const BadCase& c : kBadCases) {
     SCOPED_TRACE(c.what);
     TempDir dir;
-    const std::string folder = write_bad_case(dir, c);
-    const std::string file = folder + "/" + c.file;
+    const std::string folder = write_edited_case(dir, {{c.file, c.edits}});
+    const std::string file = folder + "/" + (c.error_file.empty() ? c.file : c.error_file);
     try {
       (void)import_case(folder);
       ADD_FAILURE() << "no InputError";
@@ -345,6 +367,45 @@ TEST(TimeloopImport, UsageNamesBothFormats) {
   EXPECT_NE(err.find("tessera import timeloop --problem P.yaml --arch A.yaml --mapping M.yaml"),
             std::string::npos)
       << err;
+}
+
+}  // namespace
+}  // namespace tessera
+
+namespace tessera {
+namespace {
+
+// A 16 x 32 mesh (PE[0..511], meshX 16): the axis the mapping puts C on becomes tessera's rows.
+TEST(TimeloopImport, ArrayAxesFollowTheMapping) {
+  const Edits mesh = {{"PE[0..1023]", "PE[0..511]"}, {"meshX: 32", "meshX: 16"}};
+  struct Axes {
+    Edits mapping;
+    int64_t rows, cols;
+  };
+  const std::vector<Axes> cases = {
+      // C16 on X (meshX 16), M32 on Y (512 / 16 = 32); the global buffer loops C4 M2.
+      {{{"factors: C=32 M=32", "factors: C=16 M=32"}, {"factors: C=2 M=2", "factors: C=4 M=2"}},
+       16,
+       32},
+      // split 1 with M first: M16 on X, C32 on Y; the global buffer loops C2 M4.
+      {{{"factors: C=32 M=32 R=1 S=1 N=1 P=1 Q=1 G=1\n  permutation: CMRSNPQG",
+         "factors: C=32 M=16 R=1 S=1 N=1 P=1 Q=1 G=1\n  permutation: MCRSNPQG"},
+        {"factors: C=2 M=2", "factors: C=2 M=4"}},
+       32,
+       16},
+  };
+  for (const Axes& c : cases) {
+    SCOPED_TRACE(c.rows);
+    TempDir dir;
+    const std::string folder =
+        write_edited_case(dir, {{"arch.yaml", mesh}, {"mapping.yaml", c.mapping}});
+    const timeloop::Import imported = import_case(folder);
+    const YAML::Node arch = YAML::Load(imported.arch_yaml);
+    EXPECT_EQ(arch["pe_array"]["rows"].as<int64_t>(), c.rows);
+    EXPECT_EQ(arch["pe_array"]["cols"].as<int64_t>(), c.cols);
+    // Timeloop's passes equal tessera's folds: k 576 / rows = C x R x S loops, n 64 / cols = M.
+    EXPECT_TRUE(imported.warnings.empty());
+  }
 }
 
 }  // namespace

@@ -204,6 +204,7 @@ class Translator {
     }
     t_.buffer_tile = {tn * tp * tq, p_.bounds.at('M') / f('M'),
                       p_.bounds.at('C') / f('C') * p_.bounds.at('R') * p_.bounds.at('S')};
+    check_tile_fits(t, tn, tp, tq);
 
     // Outermost first: the split dims in the permutation's order, each GEMM dim's loops adjacent.
     std::string outer_first(t.permutation.rbegin(), t.permutation.rend());
@@ -225,6 +226,27 @@ class Translator {
       if (g && std::find(order.begin(), order.end(), *g) == order.end()) order.push_back(*g);
     }
     std::copy(order.begin(), order.end(), t_.loop_order.begin());
+  }
+
+  // Timeloop keeps the three tiles in the global buffer at once (no double buffering) and stops
+  // when they do not fit; tessera would reject the trace later, naming the generated file.
+  void check_tile_fits(const LevelMapping::Loops& t, int64_t tn, int64_t tp, int64_t tq) const {
+    const StorageLevel& glb = a_.levels[1];
+    if (glb.depth == 0 || glb.width_bits == 0) return;  // reported with the architecture
+    const int64_t c = p_.bounds.at('C') / (t.index < 0 ? 1 : t.factors.at('C'));
+    const int64_t in_h = (tp - 1) * p_.stride_h + p_.bounds.at('R');
+    const int64_t in_w = (tq - 1) * p_.stride_w + p_.bounds.at('S');
+    const GemmExtents& tile = t_.buffer_tile;
+    const double words = static_cast<double>(tn) * c * in_h * in_w +
+                         static_cast<double>(tile[2]) * tile[1] +
+                         static_cast<double>(tile[0]) * tile[1];
+    const double capacity_words =
+        static_cast<double>(glb.depth) * static_cast<double>(glb.width_bits / glb.word_bits);
+    if (words > capacity_words) {
+      throw factors_error(t, "the " + glb.name + " tile (inputs, weights and outputs) is " +
+                                 shortest_text(words) + " words, more than its " +
+                                 shortest_text(capacity_words) + " (Timeloop stops too)");
+    }
   }
 
   // Where tessera's folds of the buffer tile differ from Timeloop's global-buffer loops (the
