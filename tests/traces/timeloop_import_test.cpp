@@ -200,6 +200,14 @@ const std::vector<BadCase> kBadCases = {
      "problem.instance.G",
      "malformed YAML",
      ""},
+    // timeloopfe's spelling, which v3.0.3 does not read.
+    {"data_spaces",
+     "problem.yaml",
+     {{"    data-spaces:", "    data_spaces:"}},
+     38,
+     "problem.shape.data_spaces",
+     "reads 'data-spaces'",
+     ""},
     // Timeloop ignores the misspelt key and keeps stride 1.
     {"misspelt stride",
      "problem.yaml",

@@ -34,7 +34,7 @@ class ArchReader {
     const YAML::Node root = detail::load_root(src_.file, "architecture");
     require_map(root, src_, "architecture");
     if (root["nodes"]) {
-      throw InputError(src_.at(root["nodes"], "architecture.nodes"),
+      throw InputError(src_.at(detail::key_node(root, "nodes"), "architecture.nodes"),
                        "the flat 'nodes' form is timeloopfe's; timeloop-model v3.0.3 reads the "
                        "subtree/local tree");
     }

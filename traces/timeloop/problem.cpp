@@ -55,8 +55,8 @@ class ProblemReader {
     }
     const YAML::Node shape = problem["shape"];
     require_map(shape, src_, "problem.shape");
-    if (const YAML::Node old = shape["data_spaces"]) {
-      throw InputError(src_.at(old, "problem.shape.data_spaces"),
+    if (shape["data_spaces"]) {
+      throw InputError(src_.at(detail::key_node(shape, "data_spaces"), "problem.shape.data_spaces"),
                        "Timeloop v3.0.3 reads 'data-spaces' (with data_spaces it stops with "
                        "'key not found: data-spaces')");
     }
@@ -246,8 +246,8 @@ class ProblemReader {
       const std::string field = "problem.shape.data-spaces[" + std::to_string(i) + "]";
       const YAML::Node s = spaces[i];
       require_map(s, src_, field);
-      if (const YAML::Node old = s["read_write"]) {
-        throw InputError(src_.at(old, field + ".read_write"),
+      if (s["read_write"]) {
+        throw InputError(src_.at(detail::key_node(s, "read_write"), field + ".read_write"),
                          "Timeloop v3.0.3 reads 'read-write'; it ignores 'read_write'");
       }
       yaml::require_known_keys(s, {"name", "projection", "read-write"}, src_, field);

@@ -240,8 +240,8 @@ class Translator {
     const double words = static_cast<double>(tn) * c * in_h * in_w +
                          static_cast<double>(tile[2]) * tile[1] +
                          static_cast<double>(tile[0]) * tile[1];
-    const double capacity_words =
-        static_cast<double>(glb.depth) * static_cast<double>(glb.width_bits / glb.word_bits);
+    const int64_t words_per_row = glb.width_bits / glb.word_bits;  // whole words, as Timeloop
+    const double capacity_words = static_cast<double>(glb.depth) * words_per_row;
     if (words > capacity_words) {
       throw factors_error(t, "the " + glb.name + " tile (inputs, weights and outputs) is " +
                                  shortest_text(words) + " words, more than its " +

@@ -33,6 +33,13 @@ void require_present(const YAML::Node& n, const YAML::Node& parent, const yaml::
   if (!n) throw InputError(src.at(parent, field), "missing");
 }
 
+YAML::Node key_node(const YAML::Node& map, const std::string& key) {
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.first;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
 double to_real(const YAML::Node& n, const yaml::Source& src, const std::string& field, double min) {
   const std::string s = yaml::scalar_text(n, src, field);
   const std::optional<double> v = parse_real(s);

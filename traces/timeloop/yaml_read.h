@@ -20,6 +20,9 @@ void require_sequence(const YAML::Node& n, const yaml::Source& src, const std::s
 void require_present(const YAML::Node& n, const YAML::Node& parent, const yaml::Source& src,
                      const std::string& field);
 
+// The key node of `key` in a map (for an error about the key itself), or an undefined node.
+[[nodiscard]] YAML::Node key_node(const YAML::Node& map, const std::string& key);
+
 // A finite number (Timeloop's bandwidths are reals), at least `min`.
 [[nodiscard]] double to_real(const YAML::Node& n, const yaml::Source& src, const std::string& field,
                              double min);
