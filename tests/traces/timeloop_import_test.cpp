@@ -270,6 +270,16 @@ const std::vector<BadCase> kBadCases = {
      "mapping[1].bypass",
      "PEWeightReg keeps Inputs, Outputs",
      ""},
+    // No bypass entry at all: Timeloop keeps every tensor; the error names the level's entry.
+    {"PE register without bypass",
+     "mapping.yaml",
+     {{"- target: PEWeightReg\n  type: bypass\n  keep:\n  - Weights\n  bypass:\n  - Inputs\n  - "
+       "Outputs\n",
+       ""}},
+     3,
+     "mapping[0]",
+     "(no bypass entry: Timeloop keeps everything)",
+     ""},
     // P inside S: the weight would change while the output plane streams.
     {"global-buffer order",
      "mapping.yaml",

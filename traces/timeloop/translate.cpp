@@ -88,6 +88,10 @@ class Translator {
             s.name + " keeps " + kept +
             (l.bypass_index < 0 ? " (no bypass entry: Timeloop keeps everything)" : "") +
             ": in tessera's ws array a PE holds only the stationary weight; bypass the others";
+        if (l.bypass_index < 0 && l.temporal.index >= 0) {  // point at the level's own entry
+          throw InputError({m_.file, l.temporal.line, "mapping[" + str(l.temporal.index) + "]"},
+                           message);
+        }
         throw error(l.bypass_index, l.bypass_line, "bypass", message);
       }
       if (l.temporal.index >= 0) {
