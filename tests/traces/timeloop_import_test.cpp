@@ -306,6 +306,16 @@ const std::vector<BadCase> kBadCases = {
      "mapping[5].factors",
      "is 452864 words, more than its 262144",
      "mapping.yaml"},
+    // A second chip-level buffer (line 31, after the GlobalBuffer's attributes).
+    {"second on-chip level",
+     "arch.yaml",
+     {{"          shared_bandwidth: 128\n",
+       "          shared_bandwidth: 128\n      - name: InputBuffer\n        class: SRAM\n"
+       "        attributes:\n          depth: 16\n          width: 64\n          word-bits: 8\n"}},
+     31,
+     "InputBuffer",
+     "tessera has one global buffer",
+     ""},
     {"misspelt arch attribute",
      "arch.yaml",
      {{"          n_banks: 16", "          n_bank: 16"}},
