@@ -5,27 +5,26 @@
 #include "sim/cli/command.h"
 #include "sim/error.h"
 #include "traces/scalesim_import.h"
+#include "traces/timeloop/timeloop_import.h"
 
 namespace po = boost::program_options;
 
 namespace tessera::cli {
 namespace {
 
-int run(const Args& args) {
-  std::string format, topology, cfg, out_dir;
-  po::options_description d("import options");
-  d.add_options()("help,h", "show this help")("format", po::value(&format), "scalesim")(
-      "topology", po::value(&topology), "SCALE-Sim topology CSV")(
-      "cfg", po::value(&cfg), "SCALE-Sim .cfg (default: SCALE-Sim's scale.cfg values)")(
-      "gemm", "the topology has GEMM rows (Layer, M, N, K)")(
-      "output,o", po::value(&out_dir), "folder to write trace.yaml and arch.yaml into");
-  po::positional_options_description pos;
-  pos.add("format", 1).add("topology", 1);
-  const po::variables_map vm = parse(args, d, pos);
-  if (vm.count("help") || format != "scalesim" || topology.empty() || out_dir.empty()) {
-    std::cerr << usage_text();
-    return vm.count("help") ? 0 : kUsage;
-  }
+// Writes both files, each atomically; nothing is written before the import has succeeded.
+void write_outputs(const std::string& out_dir, const std::string& trace_yaml,
+                   const std::string& arch_yaml) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw InputError({out_dir, 0, "output"}, "cannot create the folder: " + ec.message());
+  write_file_atomically(out_dir + "/trace.yaml", trace_yaml);
+  write_file_atomically(out_dir + "/arch.yaml", arch_yaml);
+  std::cout << "wrote " << out_dir << "/trace.yaml and " << out_dir << "/arch.yaml\n";
+}
+
+int import_scalesim_files(const po::variables_map& vm, const std::string& topology,
+                          const std::string& cfg, const std::string& out_dir) {
   const ScaleSimImport imported = import_scalesim(
       topology, cfg.empty() ? std::nullopt : std::optional(cfg), vm.count("gemm") > 0);
   if (!imported.ignored_keys.empty()) {
@@ -37,18 +36,51 @@ int run(const Args& args) {
     std::cerr << "tessera: note: " << topology << ": repeated layer name renamed, " << rename
               << "\n";
   }
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) throw InputError({out_dir, 0, "output"}, "cannot create the folder: " + ec.message());
-  write_file_atomically(out_dir + "/trace.yaml", imported.trace_yaml);
-  write_file_atomically(out_dir + "/arch.yaml", imported.arch_yaml);
-  std::cout << "wrote " << out_dir << "/trace.yaml and " << out_dir << "/arch.yaml\n";
+  write_outputs(out_dir, imported.trace_yaml, imported.arch_yaml);
   return 0;
+}
+
+int import_timeloop_files(const std::string& problem, const std::string& arch,
+                          const std::string& mapping, const std::string& out_dir) {
+  const timeloop::Import imported = timeloop::import_timeloop(problem, arch, mapping);
+  for (const std::string& warning : imported.warnings) {
+    std::cerr << "tessera: warning: " << warning << "\n";
+  }
+  write_outputs(out_dir, imported.trace_yaml, imported.arch_yaml);
+  return 0;
+}
+
+int run(const Args& args) {
+  std::string format, topology, cfg, out_dir, problem, arch, mapping;
+  po::options_description d("import options");
+  d.add_options()("help,h", "show this help")("format", po::value(&format), "scalesim | timeloop")(
+      "topology", po::value(&topology), "SCALE-Sim topology CSV")(
+      "cfg", po::value(&cfg), "SCALE-Sim .cfg (default: SCALE-Sim's scale.cfg values)")(
+      "gemm", "the topology has GEMM rows (Layer, M, N, K)")("problem", po::value(&problem),
+                                                             "Timeloop problem YAML")(
+      "arch", po::value(&arch), "Timeloop architecture YAML")("mapping", po::value(&mapping),
+                                                              "Timeloop mapping YAML")(
+      "output,o", po::value(&out_dir), "folder to write trace.yaml and arch.yaml into");
+  po::positional_options_description pos;
+  pos.add("format", 1).add("topology", 1);
+  const po::variables_map vm = parse(args, d, pos);
+  const bool scalesim = format == "scalesim" && !topology.empty();
+  const bool timeloop = format == "timeloop" && topology.empty() && !problem.empty() &&
+                        !arch.empty() && !mapping.empty();
+  if (vm.count("help") || (!scalesim && !timeloop) || out_dir.empty()) {
+    std::cerr << usage_text();
+    return vm.count("help") ? 0 : kUsage;
+  }
+  return scalesim ? import_scalesim_files(vm, topology, cfg, out_dir)
+                  : import_timeloop_files(problem, arch, mapping, out_dir);
 }
 
 }  // namespace
 
 const Command import_command{
-    "import", "tessera import scalesim TOPOLOGY.csv [--cfg FILE.cfg] [--gemm] -o DIR\n", run};
+    "import",
+    "tessera import scalesim TOPOLOGY.csv [--cfg FILE.cfg] [--gemm] -o DIR\n"
+    "       tessera import timeloop --problem P.yaml --arch A.yaml --mapping M.yaml -o DIR\n",
+    run};
 
 }  // namespace tessera::cli
