@@ -12,7 +12,7 @@
 #include <random>
 
 #include "models/controller/step_pipeline.h"
-#include "models/controller/tiler.h"
+#include "plan/tiler.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
 #include "sim/error.h"

@@ -1,4 +1,4 @@
-#include "models/controller/tiler.h"
+#include "plan/tiler.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 
