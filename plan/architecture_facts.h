@@ -1,6 +1,6 @@
-// What the planning code knows of an architecture: the facts the controller plans with. The top
-// level gathers them from each module's description, so the controller never reaches into another
-// module.
+// What the planning code knows of an architecture: the facts the controller plans with and the
+// analytical model estimates with. The top level gathers them from each module's description, so
+// neither the controller nor the model reaches into another module.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +26,9 @@ struct ArchitectureFacts {
   Dataflow dataflow = Dataflow::ws;
   int64_t buffer_capacity_bytes = 0;
   bool double_buffered = true;
-  double dram_bytes_per_cycle = 0;  // peak; 0 means unlimited
+  int64_t buffer_port_bytes_per_cycle = 0;  // each PE-side port (read, write); 0: unlimited
+  double dram_bytes_per_cycle = 0;          // peak; 0 means unlimited
+  double crypto_bytes_per_cycle = 0;        // peak of the crypto engines; 0: none configured
   // A weight tile as the sparse decoder stores and feeds it when compressed; nothing when it is
   // dense. Empty: always dense.
   std::function<std::optional<CompressedWeights>(const Layer&, const GemmRange&)>

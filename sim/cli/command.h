@@ -47,5 +47,6 @@ extern const Command dram_command;
 extern const Command secure_schedule_command;
 extern const Command spmspm_command;
 extern const Command tile_command;
+extern const Command model_command;
 
 }  // namespace tessera::cli

@@ -22,6 +22,7 @@ const Command* const kCommands[] = {
     &secure_schedule_command,
     &spmspm_command,
     &tile_command,
+    &model_command,
 };
 // clang-format on
 
