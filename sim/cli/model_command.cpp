@@ -1,5 +1,7 @@
 // `tessera model`: tessera's analytical estimate of every layer of a trace, planned as the
 // simulator plans it but simulated not at all (plan/analytical_model.h, docs/model.md).
+#include <chrono>
+#include <ctime>
 #include <iostream>
 
 #include "plan/analytical_model.h"
@@ -32,7 +34,8 @@ int run(const Args& args) {
       "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
       "json", po::value(&json_path), "write the JSON report to FILE")(
       "csv", po::value(&csv_path), "write the per-layer CSV report to FILE")("quiet,q",
-                                                                             "print no summary");
+                                                                             "print no summary")(
+      "timing", "print the wall-clock time of the estimate (planning included) to stderr");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -55,8 +58,17 @@ int run(const Args& args) {
   report.arch_file = config.file;
   report.accounting = options.accounting;
   report.fill_drain = options.fill_drain;
-  report.layers = model::estimate_trace(trace, architecture_facts(config), options);
+  const ArchitectureFacts facts = architecture_facts(config);
+  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
+  report.layers = model::estimate_trace(trace, facts, options);
   report.energy_pj = model_energy(energy, report.layers);
+  const double cpu_ms = 1e3 * static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  const std::chrono::duration<double, std::milli> wall = std::chrono::steady_clock::now() - start;
+  if (vm.count("timing")) {
+    std::cerr << "tessera: model time " << wall.count() << " ms wall, " << cpu_ms << " ms CPU for "
+              << trace.layers.size() << " layers\n";
+  }
   write_model_reports(report, json_path.empty() ? std::nullopt : std::optional(json_path),
                       csv_path.empty() ? std::nullopt : std::optional(csv_path));
   if (!vm.count("quiet")) std::cout << model_summary_text(report);
@@ -69,7 +81,7 @@ const Command model_command{
     "model",
     "tessera model TRACE [--arch FILE] [-p module.param=value]... [--fill-drain]\n"
     "                    [--accounting tessera|timeloop] [--energy FILE] [--json FILE]\n"
-    "                    [--csv FILE] [--quiet]\n",
+    "                    [--csv FILE] [--quiet] [--timing]\n",
     run};
 
 }  // namespace tessera::cli
