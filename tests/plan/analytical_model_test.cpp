@@ -48,70 +48,72 @@ int64_t level(const LayerEstimate& e, const std::string& name) {
 // One 8 x 4 x 6 tile on a 2 x 2 array, weight stationary: k = 6 over 2 rows and n = 4 over 2
 // columns make 3 x 2 folds, each streaming m = 8.
 TEST(AnalyticalModel, OneTileEveryLevelByHand) {
-  const Layer layer = gemm(8, 4, 6);
-  const TilePlan plan = plan_of({8, 4, 6}, {GemmDim::n, GemmDim::m, GemmDim::k});
-  const int64_t folds = 3 * 2;
-  const LayerEstimate e = estimate_layer(layer, plan, facts_2x2(4, 2), {});
-  EXPECT_EQ(level(e, "compute"), folds * 8);
+  constexpr int64_t m = 8, n = 4, k = 6, rows = 2, cols = 2, port = 4, dram = 2;
+  const Layer layer = gemm(m, n, k);
+  const TilePlan plan = plan_of({m, n, k}, {GemmDim::n, GemmDim::m, GemmDim::k});
+  const int64_t row_folds = k / rows, folds = row_folds * (n / cols);
+  const LayerEstimate e = estimate_layer(layer, plan, facts_2x2(port, dram), {});
+  EXPECT_EQ(level(e, "compute"), folds * m);
 
   // Per tile: weights k*n once; inputs m*k once per column fold; partial sums written m*n per
   // row fold and read back for all but the first. Reads share the read port, one access each.
-  const int64_t weights = 6 * 4, inputs = 8 * 6 * 2, psum_writes = 8 * 4 * 3,
-                psum_reads = 8 * 4 * (3 - 1);
-  const int64_t read_port = weights / 4 + inputs / 4 + psum_reads / 4;
-  EXPECT_EQ(level(e, "buffer"), std::max(read_port, psum_writes / 4));
+  const int64_t weights = k * n, inputs = m * k * (n / cols), psum_writes = m * n * row_folds,
+                psum_reads = m * n * (row_folds - 1);
+  const int64_t read_port = weights / port + inputs / port + psum_reads / port;
+  EXPECT_EQ(level(e, "buffer"), std::max(read_port, psum_writes / port));
 
   // DRAM: inputs m*k and weights k*n fetched once, outputs m*n written once, at 2 B/cycle.
-  const int64_t fetched = 8 * 6 + 6 * 4, written = 8 * 4;
+  const int64_t fetched = m * k + k * n, written = m * n;
   EXPECT_EQ(e.actions.dram_read_bytes, fetched);
   EXPECT_EQ(e.actions.dram_write_bytes, written);
-  EXPECT_EQ(level(e, "dram"), (fetched + written) / 2);
-  EXPECT_EQ(e.cycles, (fetched + written) / 2);
+  EXPECT_EQ(level(e, "dram"), (fetched + written) / dram);
+  EXPECT_EQ(e.cycles, (fetched + written) / dram);
   EXPECT_EQ(e.binding, "dram");
-  EXPECT_EQ(e.actions.macs, 8 * 4 * 6);
+  EXPECT_EQ(e.actions.macs, m * n * k);
   // 64-bit words per access: PE reads and write-backs read, PE writes and fills write.
   const auto words = [](int64_t bytes) { return (bytes + 7) / 8; };
   EXPECT_EQ(e.actions.buffer_read_words,
             words(weights) + words(inputs) + words(psum_reads) + words(written));
-  EXPECT_EQ(e.actions.buffer_write_words, words(psum_writes) + words(8 * 6) + words(6 * 4));
+  EXPECT_EQ(e.actions.buffer_write_words, words(psum_writes) + words(m * k) + words(k * n));
 
   // With fill and drain: each 2 x 2 fold fills 2 rows and drains R + c - 1 = 3.
   Options fd;
   fd.fill_drain = true;
-  EXPECT_EQ(level(estimate_layer(layer, plan, facts_2x2(4, 2), fd), "compute"),
-            folds * (2 + 8 + 3));
+  EXPECT_EQ(level(estimate_layer(layer, plan, facts_2x2(port, dram), fd), "compute"),
+            folds * (rows + m + (rows + cols - 1)));
 
   // Timeloop accounting: every access of the buffer, fills included, over one shared 4 B/cycle;
   // a level never takes fewer cycles than compute.
   Options tl;
   tl.accounting = Accounting::timeloop;
-  const LayerEstimate t = estimate_layer(layer, plan, facts_2x2(4, 2), tl);
+  const LayerEstimate t = estimate_layer(layer, plan, facts_2x2(port, dram), tl);
   const int64_t accesses = weights + inputs + psum_reads + psum_writes + fetched;
-  EXPECT_EQ(level(t, "buffer"), accesses / 4);
-  EXPECT_EQ(level(t, "dram"), (fetched + written) / 2);
-  EXPECT_EQ(t.cycles, accesses / 4);
+  EXPECT_EQ(level(t, "buffer"), accesses / port);
+  EXPECT_EQ(level(t, "dram"), (fetched + written) / dram);
+  EXPECT_EQ(t.cycles, accesses / port);
   EXPECT_EQ(t.binding, "buffer");
   const LayerEstimate fast = estimate_layer(layer, plan, facts_2x2(1 << 10, 1 << 10), tl);
-  EXPECT_EQ(level(fast, "buffer"), folds * 8);
-  EXPECT_EQ(level(fast, "dram"), folds * 8);
+  EXPECT_EQ(level(fast, "buffer"), folds * m);
+  EXPECT_EQ(level(fast, "dram"), folds * m);
   EXPECT_EQ(fast.binding, "compute");
 }
 
 // A reduction loop outside an output loop: every output tile is entered once per k tile, written
 // back each time and read back all but the first.
 TEST(AnalyticalModel, PartialSumsComeBackWhenKIsOutside) {
-  const Layer layer = gemm(4, 4, 8);
-  const TilePlan plan = plan_of({4, 2, 4}, {GemmDim::k, GemmDim::n, GemmDim::m});
+  constexpr int64_t m = 4, n = 4, k = 8, tn = 2, tk = 4;
+  const Layer layer = gemm(m, n, k);
+  const TilePlan plan = plan_of({m, tn, tk}, {GemmDim::k, GemmDim::n, GemmDim::m});
   const LoopNest nest = loop_nest(layer, plan);
-  EXPECT_EQ(nest.steps(), 1 * 2 * 2);
-  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::m, GemmDim::n), 2);  // outputs: per k
-  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::m, GemmDim::k), 1);  // inputs
-  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::k, GemmDim::n), 1);  // weights
+  EXPECT_EQ(nest.steps(), (n / tn) * (k / tk));
+  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::m, GemmDim::n), k / tk);  // outputs
+  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::m, GemmDim::k), 1);       // inputs
+  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::k, GemmDim::n), 1);       // weights
   const DramTraffic d = dram_traffic(layer, plan, nest);
-  const int64_t outputs = 4 * 4;
-  EXPECT_EQ(d.written.bytes, 2 * outputs);
-  EXPECT_EQ(d.fetched.bytes, 4 * 8 + 8 * 4 + outputs);
-  EXPECT_EQ(d.refills, 2);
+  const int64_t outputs = m * n;
+  EXPECT_EQ(d.written.bytes, (k / tk) * outputs);
+  EXPECT_EQ(d.fetched.bytes, m * k + k * n + (k / tk - 1) * outputs);
+  EXPECT_EQ(d.refills, (n / tn) * (k / tk - 1));
 }
 
 // Loops of one tile do not count: with m and k whole, inputs stay whatever loop is outside.
