@@ -8,8 +8,8 @@
 #include <map>
 #include <vector>
 
-#include "plan/tiler.h"
 #include "plan/tile_geometry.h"
+#include "plan/tiler.h"
 
 namespace tessera {
 
