@@ -171,10 +171,15 @@ std::string model_csv(const ModelReport& r) {
 
 void write_model_reports(const ModelReport& r, const std::optional<std::string>& json_path,
                          const std::optional<std::string>& csv_path) {
-  const std::string json = json_path ? model_json(r) : std::string();
-  const std::string csv = csv_path ? model_csv(r) : std::string();
-  if (json_path) write_file_atomically(*json_path, json);
-  if (csv_path) write_file_atomically(*csv_path, csv);
+  // Both temporary files exist before either report appears: a destination that cannot be
+  // written leaves neither report behind.
+  std::optional<AtomicFile> json, csv;
+  if (json_path) json.emplace(*json_path);
+  if (csv_path) csv.emplace(*csv_path);
+  if (json) json->append(model_json(r));
+  if (csv) csv->append(model_csv(r));
+  if (json) json->commit();
+  if (csv) csv->commit();
 }
 
 }  // namespace tessera

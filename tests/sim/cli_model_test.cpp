@@ -266,6 +266,9 @@ TEST(CliModel, BadInputIsALocatedErrorAndWritesNothing) {
       "    mapping:\n      buffer_tile: {m: 64, n: 64, k: 64}\n");
   expect_located_error(quote(no_fit) + " -p buffer.capacity_kib=1", no_fit + ":3");
   expect_located_error(quote(dir.path() + "/missing.yaml"), "missing.yaml");
+  // A CSV that cannot be written: the JSON is not written either.
+  expect_located_error(sample + " --csv " + quote(dir.path() + "/no/such/folder/m.csv"),
+                       "no/such/folder");
 }
 
 }  // namespace
