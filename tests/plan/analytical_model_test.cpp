@@ -153,6 +153,23 @@ TEST(AnalyticalModel, ChunkedStreamPaysFillAndDrainOnce) {
   EXPECT_EQ(rows, 7);
 }
 
+// A crypto engine is one more level the same DRAM bytes pass through; without one there is no
+// such level.
+TEST(AnalyticalModel, CryptoLevelCarriesTheDramBytes) {
+  constexpr int64_t m = 8, n = 4, k = 6, crypto = 3;
+  const Layer layer = gemm(m, n, k);
+  const TilePlan plan = plan_of({m, n, k}, {GemmDim::n, GemmDim::m, GemmDim::k});
+  ArchitectureFacts f = facts_2x2(64, 0);
+  for (const auto& l : estimate_layer(layer, plan, f, {}).levels) EXPECT_NE(l.level, "crypto");
+  f.crypto_bytes_per_cycle = crypto;
+  const LayerEstimate e = estimate_layer(layer, plan, f, {});
+  const int64_t bytes = m * k + k * n + m * n;
+  EXPECT_EQ(level(e, "crypto"), (bytes + crypto - 1) / crypto);
+  EXPECT_EQ(level(e, "dram"), 0);  // unlimited
+  const int64_t compute = (k / 2) * (n / 2) * m;
+  EXPECT_EQ(e.cycles, std::max(compute, (bytes + crypto - 1) / crypto));
+}
+
 TEST(AnalyticalModel, TransferCyclesRoundUpButDivideExactly) {
   EXPECT_EQ(transfer_cycles(37762048, 25.6), 1475080);  // 25.6 is not exact in binary
   EXPECT_EQ(transfer_cycles(257, 25.6), 11);
