@@ -100,6 +100,14 @@ TileSums sum_tiles(const Layer& layer, const TilePlan& plan, const LoopNest& nes
   return s;
 }
 
+// timeloop-model's level cycles: the worst of the read, write and shared (read + write)
+// bandwidth demands slows the level down from the compute cycles, never speeds it up. Reads,
+// writes and both together each see the level's one bandwidth here.
+int64_t timeloop_level_cycles(int64_t compute, int64_t reads, int64_t writes, double bandwidth) {
+  return std::max({compute, transfer_cycles(reads, bandwidth), transfer_cycles(writes, bandwidth),
+                   transfer_cycles(reads + writes, bandwidth)});
+}
+
 void set_binding(LayerEstimate& e) {
   e.cycles = 0;
   for (const LevelCycles& l : e.levels) {
@@ -144,25 +152,34 @@ LayerEstimate estimate_layer(const Layer& layer, const TilePlan& plan,
   a.dram_write_bytes = d.written.bytes;
   const int64_t dram_bytes = d.fetched.bytes + d.written.bytes;
 
-  e.levels.push_back({"compute", s.compute});
+  e.levels.push_back({"compute", s.compute, 0});
+  const int64_t pe_bytes = ceil_div(s.pe_read_bits, 8) + ceil_div(s.pe_write_bits, 8);
   if (options.accounting == Accounting::tessera) {
-    e.levels.push_back({"buffer", s.port});
-    e.levels.push_back({"dram", transfer_cycles(dram_bytes, facts.dram_bytes_per_cycle)});
+    e.levels.push_back({"buffer", s.port, pe_bytes});
+    e.levels.push_back(
+        {"dram", transfer_cycles(dram_bytes, facts.dram_bytes_per_cycle), dram_bytes});
     if (facts.crypto_bytes_per_cycle > 0) {
-      e.levels.push_back({"crypto", transfer_cycles(dram_bytes, facts.crypto_bytes_per_cycle)});
+      e.levels.push_back(
+          {"crypto", transfer_cycles(dram_bytes, facts.crypto_bytes_per_cycle), dram_bytes});
     }
   } else {
-    // One shared bandwidth per level, never below the compute cycles: reads to the array,
-    // updates from it and fills from DRAM at the buffer; fetches and write-backs at DRAM.
-    const int64_t buffer_bytes = ceil_div(s.pe_read_bits + s.pe_write_bits, 8) + d.fetched.bytes;
-    const auto level = [&](int64_t bytes, double bandwidth) {
-      return std::max(s.compute, transfer_cycles(bytes, bandwidth));
-    };
-    e.levels.push_back(
-        {"buffer", level(buffer_bytes, static_cast<double>(facts.buffer_port_bytes_per_cycle))});
-    e.levels.push_back({"dram", level(dram_bytes, facts.dram_bytes_per_cycle)});
+    // The buffer reads to the array and is written by its updates and by fills from DRAM
+    // (write-backs are not counted); DRAM is read by fetches and written by write-backs.
+    const int64_t buffer_reads = ceil_div(s.pe_read_bits, 8);
+    const int64_t buffer_writes = ceil_div(s.pe_write_bits, 8) + d.fetched.bytes;
+    const auto port = static_cast<double>(facts.buffer_port_bytes_per_cycle);
+    e.levels.push_back({"buffer",
+                        timeloop_level_cycles(s.compute, buffer_reads, buffer_writes, port),
+                        buffer_reads + buffer_writes});
+    e.levels.push_back({"dram",
+                        timeloop_level_cycles(s.compute, d.fetched.bytes, d.written.bytes,
+                                              facts.dram_bytes_per_cycle),
+                        dram_bytes});
     if (facts.crypto_bytes_per_cycle > 0) {
-      e.levels.push_back({"crypto", level(dram_bytes, facts.crypto_bytes_per_cycle)});
+      e.levels.push_back({"crypto",
+                          timeloop_level_cycles(s.compute, d.fetched.bytes, d.written.bytes,
+                                                facts.crypto_bytes_per_cycle),
+                          dram_bytes});
     }
   }
   set_binding(e);

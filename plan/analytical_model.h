@@ -41,6 +41,7 @@ struct Actions {
 struct LevelCycles {
   std::string level;  // compute, buffer, dram, crypto
   int64_t cycles = 0;
+  int64_t bytes = 0;  // the traffic the level's cycles come from (0 for compute)
 };
 
 struct LayerEstimate {

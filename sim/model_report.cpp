@@ -116,11 +116,14 @@ std::string model_json(const ModelReport& r) {
     o["cycles"] = l.cycles;
     o["bound_by"] = l.binding;
     ordered_json levels = ordered_json::object();
+    ordered_json traffic = ordered_json::object();
     for (const auto& level : l.levels) {
       levels[level.level] = level.cycles;
       by_level[level.level] += level.cycles;
+      if (level.level != "compute") traffic[level.level] = level.bytes;
     }
     o["cycles_by_level"] = levels;
+    o["bytes_by_level"] = traffic;
     o["energy_pj"] = r.energy_pj[i];
     o["dram_bytes"] = dram_bytes(l);
     o["dram_bytes_read"] = l.actions.dram_read_bytes;

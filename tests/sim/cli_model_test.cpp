@@ -1,7 +1,8 @@
 // `tessera model` against the simulator and against timeloop-model: with fill and drain, on dense
 // layers with an ideal DRAM (no latency, no bandwidth limit) and buffer ports that never stall
 // the array, its cycles equal the simulated ones exactly; under Timeloop's accounting the six
-// reference cases give timeloop-model's cycles at every level. Bad input is a located error.
+// reference cases give timeloop-model's cycles and accesses at every level. Bad input is a
+// located error.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -156,29 +157,27 @@ TEST(CliModel, PortBoundTilesMakeTheModelALowerBound) {
   EXPECT_GT(below, 0);
 }
 
-// Every `Cycles` line of a timeloop-model stats file, by level (MAC, GlobalBuffer, DRAM), and
-// the layer's under "total".
-std::map<std::string, int64_t> timeloop_cycles(const std::string& path) {
+// What a timeloop-model stats file says per level (MAC, GlobalBuffer, DRAM): its `Cycles` under
+// the level's name and its `Total scalar accesses` under "<level> accesses"; the layer's cycles
+// under "total".
+std::map<std::string, int64_t> timeloop_stats(const std::string& path) {
   std::istringstream in(read_file(path));
-  std::map<std::string, int64_t> cycles;
+  std::map<std::string, int64_t> stats;
   std::string line, level;
+  const auto value_after_colon = [&line] { return std::stoll(line.substr(line.find(':') + 1)); };
   while (std::getline(in, line)) {
     const auto open = line.find("=== ");
-    if (open != std::string::npos && cycles.size() < 4) {
+    if (open != std::string::npos) {
       level = line.substr(open + 4, line.rfind(" ===") - open - 4);
-    }
-    const auto at = line.find("Cycles");
-    const auto colon = line.find(':');
-    if (at == std::string::npos || colon == std::string::npos || at > colon) continue;
-    if (line.find_first_not_of(' ', at + 6) != colon) continue;
-    const int64_t value = std::stoll(line.substr(colon + 1));
-    if (at == 0) {
-      cycles["total"] = value;
-    } else if (!cycles.count(level)) {
-      cycles[level] = value;
+    } else if (line.rfind("Cycles: ", 0) == 0) {
+      stats["total"] = value_after_colon();
+    } else if (line.find("    Cycles ") == 0 && !stats.count(level)) {
+      stats[level] = value_after_colon();
+    } else if (line.find("Total scalar accesses") != std::string::npos) {
+      stats[level + " accesses"] = value_after_colon();
     }
   }
-  return cycles;
+  return stats;
 }
 
 TEST(CliModel, TimeloopAccountingGivesTimeloopModelsCycles) {
@@ -190,7 +189,7 @@ TEST(CliModel, TimeloopAccountingGivesTimeloopModelsCycles) {
   for (const auto& [name, array] : cases) {
     SCOPED_TRACE(name);
     const std::map<std::string, int64_t> want =
-        timeloop_cycles(kModelData + "/timeloop/" + name + ".stats.txt");
+        timeloop_stats(kModelData + "/timeloop/" + name + ".stats.txt");
     ASSERT_EQ(want.count("total"), 1u);
     ASSERT_EQ(want.count("MAC") + want.count("GlobalBuffer") + want.count("DRAM"), 3u);
     const std::string json = dir.path() + "/" + name + ".json";
@@ -207,6 +206,9 @@ TEST(CliModel, TimeloopAccountingGivesTimeloopModelsCycles) {
     EXPECT_EQ(layer["cycles_by_level"]["buffer"], want.at("GlobalBuffer"));
     EXPECT_EQ(layer["cycles_by_level"]["dram"], want.at("DRAM"));
     EXPECT_EQ(r["totals"]["cycles"], want.at("total"));
+    // The accesses the cycles come from, level by level.
+    EXPECT_EQ(layer["bytes_by_level"]["buffer"], want.at("GlobalBuffer accesses"));
+    EXPECT_EQ(layer["bytes_by_level"]["dram"], want.at("DRAM accesses"));
   }
 }
 
