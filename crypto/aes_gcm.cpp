@@ -25,6 +25,8 @@
 namespace tessera {
 namespace {
 
+constexpr int64_t kAesBlockBytes = 16;  // one AES operation's data
+
 // The blocks one transfer touches and the work they need.
 struct BlockWork {
   int64_t blocks = 0, partial_blocks = 0;
@@ -77,6 +79,15 @@ class AesGcmEngine : public CryptoEngine {
   }
 
   void set_attacks(std::vector<Attack> attacks) override { attacks_ = std::move(attacks); }
+
+  // Every engine streaming 16-byte blocks at the pace of its slower unit (tags, partly covered
+  // blocks and the split between tensors aside).
+  [[nodiscard]] double peak_bytes_per_cycle() const override {
+    int64_t engines = 0;
+    for (const int64_t e : engines_) engines += e;
+    return static_cast<double>(engines * kAesBlockBytes) /
+           static_cast<double>(std::max(kind_.aes_cycles, kind_.gf_cycles));
+  }
 
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {

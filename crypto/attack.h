@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 #include "traces/layer.h"
 
 namespace tessera {

@@ -8,8 +8,8 @@
 #include <map>
 #include <vector>
 
-#include "models/controller/tiler.h"
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
+#include "plan/tiler.h"
 
 namespace tessera {
 

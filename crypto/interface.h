@@ -25,6 +25,10 @@ class CryptoEngine : public Component {
     from_buffer.register_transport_dbg(this, &CryptoEngine::debug_transport);
   }
 
+  // Bytes per cycle the engines encrypt or decrypt at best (the analytical model's bound); 0 when
+  // the engine does no work on the data.
+  [[nodiscard]] virtual double peak_bytes_per_cycle() const { return 0; }
+
   // Attacks to apply to protected tensors as they are loaded (functional mode). An engine that
   // does not authenticate data has nothing to attack and refuses them (InputError).
   virtual void set_attacks(std::vector<Attack> attacks) {

@@ -9,7 +9,7 @@
 
 #include <tlm>
 
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 
 namespace tessera {
 

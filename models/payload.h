@@ -10,8 +10,8 @@
 
 #include <tlm>
 
-#include "models/pe_array/systolic_timing.h"
-#include "models/tile_geometry.h"
+#include "plan/systolic_timing.h"
+#include "plan/tile_geometry.h"
 #include "traces/layer.h"
 
 namespace tessera {

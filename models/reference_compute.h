@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 #include "traces/layer.h"
 
 namespace tessera {

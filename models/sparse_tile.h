@@ -7,7 +7,7 @@
 #include <array>
 #include <cstdint>
 
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 #include "sparse/spmspm_plan.h"
 
 namespace tessera {

@@ -50,7 +50,9 @@ struct Accelerator {
     f.dataflow = pe_array->dataflow();
     f.buffer_capacity_bytes = buffer->capacity_bytes();
     f.double_buffered = buffer->double_buffered();
+    f.buffer_port_bytes_per_cycle = buffer->port_bytes_per_cycle();
     f.dram_bytes_per_cycle = dram->peak_bytes_per_cycle();
+    f.crypto_bytes_per_cycle = crypto->peak_bytes_per_cycle();
     f.tile_policy = buffer->tile_policy();
     f.overbook_target = buffer->overbook_target();
     return f;

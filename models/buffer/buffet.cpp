@@ -4,7 +4,7 @@
 // so the next tile is filled while the current one is read. Slots, ports and timing:
 // models/buffer/slotted_buffer.h.
 #include "models/buffer/slotted_buffer.h"
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 #include "sim/registry.h"
 
 namespace tessera {

@@ -33,6 +33,8 @@ class Buffer : public Component {
 
   [[nodiscard]] virtual int64_t capacity_bytes() const = 0;
   [[nodiscard]] virtual bool double_buffered() const = 0;
+  // Bytes per cycle each PE-side port (read, write) moves.
+  [[nodiscard]] virtual int64_t port_bytes_per_cycle() const = 0;
   // How sparse layers' tiles are sized for this buffer (sparse/tile_choice.h), and for
   // swiftiles the fraction of tiles allowed to overbook.
   [[nodiscard]] virtual TilePolicy tile_policy() const { return TilePolicy::worst_case; }

@@ -26,6 +26,7 @@ class SlottedBuffer : public Buffer {
 
   [[nodiscard]] int64_t capacity_bytes() const override { return capacity_; }
   [[nodiscard]] bool double_buffered() const override { return double_buffered_; }
+  [[nodiscard]] int64_t port_bytes_per_cycle() const override { return port_bytes_per_cycle_; }
 
  protected:
   struct Slot {

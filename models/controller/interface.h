@@ -10,37 +10,11 @@
 
 #include "models/component.h"
 #include "models/payload.h"
-#include "models/pe_array/systolic_timing.h"
+#include "plan/architecture_facts.h"
 #include "sim/cycle_causes.h"
-#include "sparse/tile_choice.h"
 #include "traces/layer.h"
 
 namespace tessera {
-
-// A weight tile stored compressed: its size (values and metadata) and the reduction values each
-// output column steps through (on average: the tiler plans with it).
-struct CompressedWeights {
-  int64_t bytes = 0;
-  int64_t rows = 0;
-};
-
-// Facts about the other modules the controller plans with (tile sizes, stream chunks). The top
-// level gathers them from each module's description, so the controller never reaches into
-// another module.
-struct ArchitectureFacts {
-  systolic::ArrayShape array;
-  Dataflow dataflow = Dataflow::ws;
-  int64_t buffer_capacity_bytes = 0;
-  bool double_buffered = true;
-  double dram_bytes_per_cycle = 0;  // peak; 0 means unlimited
-  // A weight tile as the sparse decoder stores and feeds it when compressed; nothing when it is
-  // dense. Empty: always dense.
-  std::function<std::optional<CompressedWeights>(const Layer&, const GemmRange&)>
-      compressed_weights;
-  // How sparse layers' tiles are sized, and for swiftiles the fraction that may overbook.
-  TilePolicy tile_policy = TilePolicy::worst_case;
-  double overbook_target = 0;
-};
 
 // Told at every layer boundary, so the top level can take per-layer snapshots of all counters.
 struct LayerEvents {

@@ -12,9 +12,9 @@
 #include <random>
 
 #include "models/controller/step_pipeline.h"
-#include "models/controller/tiler.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
+#include "plan/tiler.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"

@@ -9,7 +9,7 @@
 
 #include "models/component.h"
 #include "models/payload.h"
-#include "models/pe_array/systolic_timing.h"
+#include "plan/systolic_timing.h"
 
 namespace tessera {
 

@@ -48,5 +48,6 @@ extern const Command secure_schedule_command;
 extern const Command spmspm_command;
 extern const Command tile_command;
 extern const Command validate_command;
+extern const Command model_command;
 
 }  // namespace tessera::cli

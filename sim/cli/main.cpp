@@ -23,6 +23,7 @@ const Command* const kCommands[] = {
     &spmspm_command,
     &tile_command,
     &validate_command,
+    &model_command,
 };
 // clang-format on
 

@@ -11,7 +11,7 @@
 
 #include "crypto/interface.h"
 #include "crypto/protected_store.h"
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 #include "sim/arch_config.h"
 #include "sim/registry.h"
 #include "traces/trace_reader.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/controller/tiler.h"
+#include "plan/tiler.h"
 #include "sim/arch_config.h"
 #include "sim/energy_table.h"
 #include "sim/top.h"

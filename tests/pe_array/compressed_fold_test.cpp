@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "models/pe_array/systolic_timing.h"
 #include "models/sparse/weight_tensor.h"
+#include "plan/systolic_timing.h"
 #include "tests/pe_array/systolic_reference.h"
 #include "traces/sparsity.h"
 

@@ -1,12 +1,12 @@
 // Register-level, cycle-by-cycle simulation of an R x C systolic array running one GEMM tile: the
-// ground truth the closed-form model in models/pe_array/systolic_timing.h is tested against.
+// ground truth the closed-form model in plan/systolic_timing.h is tested against.
 // Slow on purpose (it moves every value through every register); meant for small sizes.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "models/pe_array/systolic_timing.h"
+#include "plan/systolic_timing.h"
 
 namespace tessera::systolic::reference {
 

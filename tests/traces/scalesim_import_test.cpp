@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "models/controller/tiler.h"
+#include "plan/tiler.h"
 #include "sim/error.h"
 #include "tests/support/files.h"
 #include "traces/scalesim_import.h"

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/controller/interface.h"
+#include "plan/architecture_facts.h"
 #include "traces/layer.h"
 
 namespace tessera {

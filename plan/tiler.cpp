@@ -1,4 +1,4 @@
-#include "models/controller/tiler.h"
+#include "plan/tiler.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 
@@ -121,6 +121,33 @@ SourceLocation where(const std::string& file, const Layer& layer, const std::str
   return {file, layer.line, field};
 }
 
+// The bytes of a tile's operands at the origin and the tile counts: what the DRAM estimate of
+// every loop order is made of, computed once per tile size.
+struct OriginTileBytes {
+  std::array<int64_t, 3> nt{};
+  int64_t in = 0, w = 0, out = 0;
+};
+
+OriginTileBytes origin_tile_bytes(const Layer& layer, const GemmExtents& tile,
+                                  int64_t weight_bytes_change) {
+  const GemmExtents g = layer.gemm();
+  const GemmRange r{0, tile[0], 0, tile[1], 0, tile[2]};
+  const int bits = layer.precision_bits;
+  OriginTileBytes b;
+  b.nt = {ceil_div(g[0], tile[0]), ceil_div(g[1], tile[1]), ceil_div(g[2], tile[2])};
+  b.in = box_bytes(input_box(layer, r), bits);
+  b.w = box_bytes(weight_box(layer, r), bits) + weight_bytes_change;
+  b.out = box_bytes(output_box(layer, r), bits);
+  return b;
+}
+
+int64_t dram_bytes(const OriginTileBytes& b, const LoopOrder& order) {
+  const int64_t out_visits = fetches(order, b.nt, GemmDim::m, GemmDim::n);
+  const int64_t refills = out_visits - b.nt[0] * b.nt[1];
+  return fetches(order, b.nt, GemmDim::m, GemmDim::k) * b.in +
+         fetches(order, b.nt, GemmDim::k, GemmDim::n) * b.w + (out_visits + refills) * b.out;
+}
+
 }  // namespace
 
 int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const LoopOrder& order) {
@@ -129,18 +156,7 @@ int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const 
 
 int64_t estimated_dram_bytes(const Layer& layer, const GemmExtents& tile, const LoopOrder& order,
                              int64_t weight_bytes_change) {
-  const GemmExtents g = layer.gemm();
-  const std::array<int64_t, 3> nt{ceil_div(g[0], tile[0]), ceil_div(g[1], tile[1]),
-                                  ceil_div(g[2], tile[2])};
-  const GemmRange r{0, tile[0], 0, tile[1], 0, tile[2]};
-  const int bits = layer.precision_bits;
-  const int64_t in = box_bytes(input_box(layer, r), bits);
-  const int64_t w = box_bytes(weight_box(layer, r), bits) + weight_bytes_change;
-  const int64_t out = box_bytes(output_box(layer, r), bits);
-  const int64_t out_visits = fetches(order, nt, GemmDim::m, GemmDim::n);
-  const int64_t refills = out_visits - nt[0] * nt[1];
-  return fetches(order, nt, GemmDim::m, GemmDim::k) * in +
-         fetches(order, nt, GemmDim::k, GemmDim::n) * w + (out_visits + refills) * out;
+  return dram_bytes(origin_tile_bytes(layer, tile, weight_bytes_change), order);
 }
 
 int64_t max_tile_footprint(const Layer& layer, const GemmExtents& tile) {
@@ -171,10 +187,11 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     return std::max(compute, memory);
   };
   const auto best_order = [&](const GemmExtents& tile, int64_t weight_change) {
+    const OriginTileBytes bytes = origin_tile_bytes(layer, tile, weight_change);
     LoopOrder best = kOrders[0];
     int64_t best_bytes = std::numeric_limits<int64_t>::max();
     for (const LoopOrder& o : kOrders) {
-      const int64_t b = estimated_dram_bytes(layer, tile, o, weight_change);
+      const int64_t b = dram_bytes(bytes, o);
       if (b < best_bytes) best_bytes = b, best = o;
     }
     return best;

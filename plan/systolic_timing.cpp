@@ -1,4 +1,4 @@
-#include "models/pe_array/systolic_timing.h"
+#include "plan/systolic_timing.h"
 
 #include <array>
 #include <stdexcept>

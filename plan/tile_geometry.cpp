@@ -1,4 +1,4 @@
-#include "models/tile_geometry.h"
+#include "plan/tile_geometry.h"
 
 #include <algorithm>
 
