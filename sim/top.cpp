@@ -153,6 +153,7 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   acc.controller->set_workload(std::move(w));
   for (const Layer& layer : trace.layers) acc.pe_array->check_layer(layer, trace.file);
   acc.crypto->set_attacks(options.attacks);
+  if (options.before_simulation) options.before_simulation(acc.facts());
 
   sc_core::sc_start();
   if (acc.controller->failure()) std::rethrow_exception(acc.controller->failure());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct RunOptions {
   bool functional = false;
   uint64_t seed = 1;
   std::vector<Attack> attacks;  // on protected off-chip data (needs functional)
+  // Called once the modules are elaborated and before anything is simulated, with what the
+  // controller plans with; an exception it throws leaves simulate() before the simulation.
+  std::function<void(const ArchitectureFacts&)> before_simulation;
 };
 
 // What the controller plans with (array, buffer, DRAM), read from the modules the architecture

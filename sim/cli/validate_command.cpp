@@ -1,7 +1,9 @@
 #include <iostream>
 
+#include "plan/analytical_model.h"
 #include "sim/cli/command.h"
 #include "sim/energy_table.h"
+#include "sim/model_report.h"
 #include "sim/top.h"
 #include "sim/validation.h"
 #include "sim/validation_plot.h"
@@ -14,17 +16,46 @@ namespace po = boost::program_options;
 namespace tessera::cli {
 namespace {
 
+// `--against model` names no file: tessera's own analytical model (plan/analytical_model.h)
+// predicts every layer, planned as the simulation plans it.
+constexpr const char* kModel = "model";
+
+std::string kinds_help() {
+  return prediction_sources_help() +
+         "  model: tessera's analytical model (tessera model), no FILE\n";
+}
+
 const PredictionSource& prediction_source(const std::vector<std::string>& against) {
+  if (!against.empty() && against[0] == kModel) {
+    throw po::error("--against model takes no FILE: the model predicts from the trace");
+  }
   if (against.size() != 2) {
-    throw po::error("--against takes two values, KIND FILE; the kinds are:\n" +
-                    prediction_sources_help());
+    throw po::error(
+        "--against takes two values, KIND FILE (or the one word model); the kinds "
+        "are:\n" +
+        kinds_help());
   }
   const PredictionSource* source = find_prediction_source(against[0]);
   if (source == nullptr) {
     throw po::error("--against: unknown kind '" + against[0] + "'; the kinds are:\n" +
-                    prediction_sources_help());
+                    kinds_help());
   }
   return *source;
+}
+
+// The analytical model's estimate of every layer, priced with the energy table.
+std::vector<LayerPrediction> model_predictions(const Trace& trace, const ArchitectureFacts& facts,
+                                               const EnergyTable& energy) {
+  const std::vector<model::LayerEstimate> layers = model::estimate_trace(trace, facts, {});
+  const std::vector<double> energy_pj = model_energy(energy, layers);
+  std::vector<LayerPrediction> out;
+  out.reserve(layers.size());
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const model::Actions& a = layers[i].actions;
+    out.push_back({layers[i].name, 0, static_cast<double>(layers[i].cycles), energy_pj[i],
+                   static_cast<double>(a.dram_read_bytes + a.dram_write_bytes)});
+  }
+  return out;
 }
 
 std::optional<std::string> given(const std::string& path) {
@@ -38,7 +69,7 @@ int validate(const Args& args) {
   po::options_description d("validate options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
       "against", po::value(&against)->multitoken(),
-      "KIND FILE: the predictions to check (KIND: timeloop, scalesim or csv)")(
+      "KIND FILE: the predictions to check (KIND: timeloop, scalesim or csv), or model")(
       "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
       "json", po::value(&json_path), "write the JSON comparison to FILE")(
       "csv", po::value(&csv_path), "write the per-layer CSV comparison to FILE")(
@@ -49,25 +80,38 @@ int validate(const Args& args) {
   pos.add("trace", 1);
   const po::variables_map vm = parse(args, d, pos);
   if (vm.count("help")) {
-    std::cout << usage_text() << "\n" << d << "\nprediction kinds:\n" << prediction_sources_help();
+    std::cout << usage_text() << "\n" << d << "\nprediction kinds:\n" << kinds_help();
     return 0;
   }
   if (trace_path.empty()) throw po::error("validate needs a TRACE");
-  const PredictionSource& source = prediction_source(against);
+  const bool by_model = against.size() == 1 && against[0] == kModel;
+  const PredictionSource* source = by_model ? nullptr : &prediction_source(against);
   // Every input is read and checked before anything is simulated or written.
   const Trace trace = read_trace_file(trace_path);
-  const std::vector<LayerPrediction> predicted = match_to_trace(source.read(against[1]), trace);
+  std::vector<LayerPrediction> predicted;
+  if (source != nullptr) predicted = match_to_trace(source->read(against[1]), trace);
   const ArchConfig config = load_arch_options(arch);
   const EnergyTable energy =
       energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
   if (!plot_dir.empty()) prepare_plot_folder(plot_dir);
 
-  const Validation validation = compare(predicted, simulate(trace, config, energy, {}));
+  RunOptions options;
+  if (by_model) {
+    // The model plans with the same facts as the controller: read them from the modules the
+    // simulation elaborates (a process elaborates once).
+    options.before_simulation = [&](const ArchitectureFacts& facts) {
+      predicted = model_predictions(trace, facts, energy);
+    };
+  }
+  const RunResult run = simulate(trace, config, energy, options);
+  const Validation validation = compare(predicted, run);
   write_validation_reports(validation, given(json_path), given(csv_path));
   if (!plot_dir.empty()) write_validation_plots(validation, plot_dir);
   if (!vm.count("quiet")) {
-    std::cout << "tessera validate: " << trace.name << " against " << source.kind << " "
-              << against[1] << "\n\n"
+    std::cout << "tessera validate: " << trace.name << " against "
+              << (by_model ? std::string("tessera's analytical model")
+                           : std::string(source->kind) + " " + against[1])
+              << "\n\n"
               << validation_table(validation);
   }
   return 0;
@@ -77,7 +121,7 @@ int validate(const Args& args) {
 
 const Command validate_command{
     "validate",
-    "tessera validate TRACE --against timeloop|scalesim|csv FILE [--arch FILE]\n"
+    "tessera validate TRACE --against timeloop|scalesim|csv FILE|model [--arch FILE]\n"
     "                     [-p module.param=value]... [--energy FILE] [--json FILE] [--csv FILE]\n"
     "                     [--plot DIR] [--quiet]\n",
     validate};

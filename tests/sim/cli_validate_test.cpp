@@ -354,4 +354,36 @@ TEST(CliValidate, AgainstNeedsAKnownKindAndAFile) {
   EXPECT_NE(err.find("validate needs a TRACE"), std::string::npos) << err;
 }
 
+// Against its own analytical model, on a memory that never makes the array wait, a dense
+// layer's simulated cycles are the model's plus exactly the folds' fill and drain (the model
+// leaves them out by default): the gap and its one cause are the same number.
+TEST(CliValidate, AgainstTheModelTheGapIsTheFillAndDrain) {
+  TempDir dir;
+  const std::string json = dir.path() + "/v.json";
+  const std::string cmd =
+      kBinary + " validate " + quote(kSourceDir + "/traces/samples/alexnet.yaml") +
+      " --against model --arch " + quote(kSourceDir + "/traces/arch/default_ideal_dram.yaml") +
+      " -p dram.bandwidth_gbps=0 -p dram.latency_ns=0 -q --json " + json;
+  std::string out;
+  ASSERT_EQ(run(cmd, out), 0) << cmd << "\n" << out;
+  const nlohmann::json v = read_json(json);
+  ASSERT_EQ(v["layers"].size(), 5U);
+  for (const auto& l : v["layers"]) {
+    SCOPED_TRACE(l["name"].get<std::string>());
+    const auto gap = l["simulated_cycles"].get<int64_t>() - l["predicted_cycles"].get<int64_t>();
+    EXPECT_GT(gap, 0);
+    EXPECT_EQ(gap, l["cycles_by_cause"]["fill_drain"].get<int64_t>());
+    EXPECT_GT(l["predicted_energy_pj"].get<double>(), 0);
+    EXPECT_EQ(l["predicted_dram_bytes"], l["simulated_dram_bytes"]);
+  }
+}
+
+TEST(CliValidate, AgainstTheModelTakesNoFile) {
+  TempDir dir;
+  const std::string trace = dir.write("small.yaml", kSmallTrace);
+  std::string err;
+  EXPECT_EQ(run_stderr(kBinary + " validate " + quote(trace) + " --against model x.csv", err), 1);
+  EXPECT_NE(err.find("--against model takes no FILE"), std::string::npos) << err;
+}
+
 }  // namespace
