@@ -176,6 +176,11 @@ int64_t max_tile_footprint(const Layer& layer, const GemmExtents& tile) {
 }
 
 TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::string& file) {
+  return ranked_plans(layer, f, file, 1).front().plan;
+}
+
+std::vector<RankedPlan> ranked_plans(const Layer& layer, const ArchitectureFacts& f,
+                                     const std::string& file, size_t count) {
   const GemmExtents g = layer.gemm();
   TilePlan plan;
   plan.dataflow = layer.mapping.dataflow.value_or(f.dataflow);
@@ -216,9 +221,10 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
                            " bytes but a buffer slot holds " + std::to_string(slot) +
                            (f.double_buffered ? " (half the capacity: double-buffered)" : ""));
     }
-    plan.order = layer.mapping.loop_order.value_or(
-        best_order(plan.tile, origin_weight_bytes_change(layer, plan.tile, f)));
-    return plan;
+    const int64_t change = origin_weight_bytes_change(layer, plan.tile, f);
+    plan.order = layer.mapping.loop_order.value_or(best_order(plan.tile, change));
+    const int64_t traffic = estimated_dram_bytes(layer, plan.tile, plan.order, change);
+    return {{plan, time_of(plan.tile, traffic), traffic}};
   }
 
   const std::array<int64_t, 3> gran = granules(plan.dataflow, f.array);
@@ -244,13 +250,16 @@ TilePlan plan_layer(const Layer& layer, const ArchitectureFacts& f, const std::s
     if (a.traffic != b.traffic) return a.traffic < b.traffic;
     return a.tile[0] * a.tile[1] * a.tile[2] > b.tile[0] * b.tile[1] * b.tile[2];
   });
+  std::vector<RankedPlan> ranked;
   for (const Candidate& c : fitting) {
+    if (ranked.size() == count) break;
     if (max_tile_footprint(layer, c.tile) + weight_bytes_change(layer, c.tile, f) <= slot) {
       plan.tile = c.tile;
       plan.order = c.order;
-      return plan;
+      ranked.push_back({plan, c.time, c.traffic});
     }
   }
+  if (!ranked.empty()) return ranked;
   throw InputError(where(file, layer, "mapping"), "layer '" + layer.name +
                                                       "': no tile fits a buffer slot of " +
                                                       std::to_string(slot) + " bytes");

@@ -38,6 +38,20 @@ struct TilePlan {
 // The largest buffer footprint of any tile of the layer under this tile size (exact).
 [[nodiscard]] int64_t max_tile_footprint(const Layer& layer, const GemmExtents& tile);
 
+// A plan with the search's own estimate of it: max(compute cycles with fill and drain, DRAM
+// bytes / DRAM bandwidth), and the DRAM bytes.
+struct RankedPlan {
+  TilePlan plan;
+  int64_t estimated_cycles = 0;
+  int64_t estimated_dram_bytes = 0;
+};
+
+// The search's `count` best plans of a layer, best first, in the order it ranks them (its pick
+// first); the trace's mapping, where it gives a tile, is the only plan. Throws as plan_layer.
+[[nodiscard]] std::vector<RankedPlan> ranked_plans(const Layer& layer,
+                                                   const ArchitectureFacts& facts,
+                                                   const std::string& trace_file, size_t count);
+
 // The layer's plan: the trace's mapping where given, the search above for the rest. Throws
 // InputError (naming `trace_file`, the layer's line and the mapping field) when a given tile is
 // out of range or does not fit, or when no tile fits at all.

@@ -8,6 +8,7 @@
 
 #include "sim/atomic_file.h"
 #include "sim/numbers.h"
+#include "sim/text_format.h"
 
 namespace tessera {
 namespace {
@@ -43,19 +44,6 @@ std::vector<std::string> level_names(const ModelReport& r) {
 std::string pad(std::string s, size_t width) {
   s.insert(0, s.size() < width ? width - s.size() : 1, ' ');
   return s;
-}
-
-std::string microjoules(double pj) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4f", pj / 1e6);
-  return buf;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "sim/atomic_file.h"
 #include "sim/numbers.h"
+#include "sim/text_format.h"
 
 namespace tessera {
 
@@ -18,24 +19,6 @@ constexpr int kSchemaVersion = 1;
 
 double ratio(double num, double den) {
   return den > 0 ? num / den : 0;
-}
-
-// std::to_chars is exact and locale-independent, so a report reads the same everywhere (as does
-// shortest_text, sim/numbers.h).
-std::string to_text(double v, std::chars_format format, int decimals) {
-  char buf[512];  // room for any double in fixed notation
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, format, decimals);
-  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
-}
-
-std::string fixed(double v, int decimals) {
-  return to_text(v, std::chars_format::fixed, decimals);
-}
-std::string scientific(double v, int decimals) {
-  return to_text(v, std::chars_format::scientific, decimals);
-}
-std::string microjoules(double pj) {
-  return fixed(pj / 1e6, 4);
 }
 
 struct Totals {
@@ -80,58 +63,10 @@ double component_energy(const LayerResult& l, const std::string& name) {
   return pj;
 }
 
-using Row = std::vector<std::string>;
-
-// Columns two spaces apart: the first `left` columns left-aligned, numbers right-aligned after
-// them. The `count` rows are made on demand by row(i), twice each (widths, then text), so a long
-// trace's table is never held whole.
-std::string table(size_t count, const std::function<Row(size_t)>& row, size_t left,
-                  const std::string& indent = "") {
-  std::vector<size_t> width;
-  for (size_t r = 0; r < count; ++r) {
-    const Row cells = row(r);
-    width.resize(std::max(width.size(), cells.size()), 0);
-    for (size_t i = 0; i < cells.size(); ++i) width[i] = std::max(width[i], cells[i].size());
-  }
-  std::string out;
-  for (size_t r = 0; r < count; ++r) {
-    const Row cells = row(r);
-    std::string line = indent;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      const std::string pad(width[i] - cells[i].size(), ' ');
-      if (i > 0) line += "  ";
-      line += i < left ? cells[i] + pad : pad + cells[i];
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out;
-}
-
-std::string table(const std::vector<Row>& rows, size_t left, const std::string& indent = "") {
-  return table(
-      rows.size(), [&rows](size_t r) { return rows[r]; }, left, indent);
-}
-
 std::string duration(double us) {
   if (us >= 1e6) return fixed(us / 1e6, 3) + " s";
   if (us >= 1e3) return fixed(us / 1e3, 3) + " ms";
   return fixed(us, 3) + " us";
-}
-
-// Layer names may hold any bytes; control characters would break the summary's table.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // Replacing invalid UTF-8 (a layer name can be any bytes) keeps the report writable.
@@ -146,13 +81,6 @@ nlohmann::ordered_json causes_json(const CycleCauses& causes) {
   return j;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string summary_text(const RunResult& r) {
@@ -162,7 +90,7 @@ std::string summary_text(const RunResult& r) {
                 {"architecture", r.arch_file},
                 {"clock", shortest_text(r.clock_mhz) + " MHz, " + std::to_string(r.pes) + " PEs"},
                 {"functional check", r.functional_checked ? "passed" : "not run"}},
-               2, "  ");
+               {2, false, "  "});
 
   const auto layer_row = [&r](size_t i) -> Row {
     if (i == 0) {
@@ -179,7 +107,7 @@ std::string summary_text(const RunResult& r) {
             std::to_string(l.dram_bytes_written),
             microjoules(l.energy_pj())};
   };
-  out += "\n" + table(r.layers.size() + 1, layer_row, 1);
+  out += "\n" + table(r.layers.size() + 1, layer_row, {});
 
   std::string time = "n/a";
   if (r.clock_mhz > 0) {
@@ -194,7 +122,7 @@ std::string summary_text(const RunResult& r) {
                 {"utilization", fixed(t.utilization * 100, 1) + " %"},
                 {"DRAM read", std::to_string(t.dram_read) + " B"},
                 {"DRAM written", std::to_string(t.dram_written) + " B"}},
-               2, "  ");
+               {2, false, "  "});
 
   out += "\nenergy by component\n";
   std::vector<std::vector<std::string>> comps;
@@ -203,7 +131,7 @@ std::string summary_text(const RunResult& r) {
     comps.push_back({c.name + " (" + c.impl + ")", microjoules(pj) + " uJ",
                      fixed(ratio(pj, t.energy_pj) * 100, 1) + " %"});
   }
-  out += comps.empty() ? "  (no component counted energy)\n" : table(comps, 1, "  ");
+  out += comps.empty() ? "  (no component counted energy)\n" : table(comps, {1, false, "  "});
 
   out += "\ncycles by cause (sim/REPORTS.md defines them; causes with no cycles left out)\n";
   std::vector<std::vector<std::string>> causes;
@@ -214,7 +142,7 @@ std::string summary_text(const RunResult& r) {
         {std::string(kCycleCauseNames[i]), std::to_string(c),
          fixed(ratio(static_cast<double>(c), static_cast<double>(t.cycles)) * 100, 1) + " %"});
   }
-  out += causes.empty() ? "  (no cycles)\n" : table(causes, 1, "  ");
+  out += causes.empty() ? "  (no cycles)\n" : table(causes, {1, false, "  "});
   return out;
 }
 

@@ -86,9 +86,25 @@ ArchitectureFacts architecture_facts(const ArchConfig& arch) {
 
 RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable& energy,
                    const RunOptions& options) {
+  return simulate([&trace](const ArchitectureFacts&) -> const Trace& { return trace; }, arch,
+                  energy, options);
+}
+
+RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const EnergyTable& energy,
+                   const RunOptions& options) {
   Component::set_clock_mhz(arch.system.get_real("clock_mhz"));
   Accelerator acc(arch);
   const auto parts = acc.components(arch);
+  Workload w;
+  w.facts = acc.facts();
+  const SparseDecoder& decoder = *acc.sparse;
+  w.facts.compressed_weights = [&decoder](const Layer& layer,
+                                          const GemmRange& r) -> std::optional<CompressedWeights> {
+    const auto work = decoder.planned_weight_work(layer, r);
+    if (!work) return std::nullopt;
+    return CompressedWeights{ceil_div(work->stored_bits, 8), work->rows};
+  };
+  const Trace& trace = make_trace(w.facts);
 
   RunResult result;
   result.trace_name = trace.name;
@@ -100,19 +116,10 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
 
   std::vector<std::vector<CounterValue>> at_start(parts.size());
   result.layers.reserve(trace.layers.size());
-  Workload w;
   w.trace = &trace;
   w.functional = options.functional;
   w.seed = options.seed;
-  w.facts = acc.facts();
-  const SparseDecoder& decoder = *acc.sparse;
   for (const Layer& layer : trace.layers) decoder.check_layer(layer, trace.file);
-  w.facts.compressed_weights = [&decoder](const Layer& layer,
-                                          const GemmRange& r) -> std::optional<CompressedWeights> {
-    const auto work = decoder.planned_weight_work(layer, r);
-    if (!work) return std::nullopt;
-    return CompressedWeights{ceil_div(work->stored_bits, 8), work->rows};
-  };
   w.events.on_start = [&](const Layer&) {
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
   };
@@ -153,7 +160,6 @@ RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable
   acc.controller->set_workload(std::move(w));
   for (const Layer& layer : trace.layers) acc.pe_array->check_layer(layer, trace.file);
   acc.crypto->set_attacks(options.attacks);
-  if (options.before_simulation) options.before_simulation(acc.facts());
 
   sc_core::sc_start();
   if (acc.controller->failure()) std::rethrow_exception(acc.controller->failure());

@@ -20,9 +20,6 @@ struct RunOptions {
   bool functional = false;
   uint64_t seed = 1;
   std::vector<Attack> attacks;  // on protected off-chip data (needs functional)
-  // Called once the modules are elaborated and before anything is simulated, with what the
-  // controller plans with; an exception it throws leaves simulate() before the simulation.
-  std::function<void(const ArchitectureFacts&)> before_simulation;
 };
 
 // What the controller plans with (array, buffer, DRAM), read from the modules the architecture
@@ -32,6 +29,13 @@ struct RunOptions {
 // Elaborates and simulates. SystemC allows this once per process. Throws InputError for a
 // workload the architecture cannot run and SimulationError when the simulation finds an error.
 [[nodiscard]] RunResult simulate(const Trace& trace, const ArchConfig& arch,
+                                 const EnergyTable& energy, const RunOptions& options);
+
+// The same for a trace made once the modules are elaborated, from what the controller plans
+// with: a trace planned for this very architecture (candidate schedules, say). The trace must
+// outlive the call; an exception `make_trace` throws leaves before anything is simulated.
+using TraceMaker = std::function<const Trace&(const ArchitectureFacts&)>;
+[[nodiscard]] RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch,
                                  const EnergyTable& energy, const RunOptions& options);
 
 }  // namespace tessera

@@ -9,6 +9,7 @@
 
 #include "sim/atomic_file.h"
 #include "sim/numbers.h"
+#include "sim/text_format.h"
 
 namespace tessera {
 namespace {
@@ -17,12 +18,6 @@ using nlohmann::ordered_json;
 
 // At most this many causes of a layer's gap are named in the table; the JSON lists all.
 constexpr size_t kTableCauses = 3;
-
-std::string fixed(double v, int decimals) {
-  char buf[512];  // room for any double in fixed notation
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  return r.ec == std::errc() ? std::string(buf, r.ptr) : "?";
-}
 
 std::string percent(double fraction) {
   return fixed(fraction * 100, 2);
@@ -68,47 +63,8 @@ std::string gap_text(const LayerComparison& l) {
   return text;
 }
 
-// Columns two apart: numbers right-aligned, the first `left_columns` columns and any last
-// column of text (`text_last`) left-aligned.
-std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t left_columns,
-                    bool text_last = false) {
-  std::vector<size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      const std::string pad(width[i] - row[i].size(), ' ');
-      const bool left = i < left_columns || (text_last && i + 1 == row.size());
-      line += (i > 0 ? "  " : "") + (left ? row[i] + pad : pad + row[i]);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out;
-}
-
-// Layer names may hold any bytes; control characters would break the table.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
-  }
-  return out;
-}
-
 std::string correlation_text(const std::optional<double>& v) {
   return v ? fixed(*v, 4) : "n/a (needs two or more layers whose values differ)";
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string optional_text(const std::optional<double>& v) {
@@ -124,10 +80,10 @@ std::string validation_table(const Validation& v) {
     rows.push_back({printable(l.name), number_text(l.predicted_cycles),
                     std::to_string(l.simulated_cycles), percent(l.error), gap_text(l)});
   }
-  std::string out = aligned(rows, 1, true);
+  std::string out = table(rows, {1, true, ""});
   const ValidationSummary& s = v.summary;
   out += "\nerror = (predicted - simulated) / simulated cycles\n";
-  out += aligned(
+  out += table(
       {{"layers", std::to_string(s.layers)},
        {"mean absolute percentage error", percent(s.mape) + " %"},
        {"bias (mean signed error)", percent(s.bias) + " %"},
@@ -135,7 +91,7 @@ std::string validation_table(const Validation& v) {
         s.layers == 0 ? "n/a" : printable(s.worst_layer) + " (" + percent(s.worst_error) + " %)"},
        {"Spearman rank correlation", correlation_text(s.spearman)},
        {"Kendall tau-b", correlation_text(s.kendall)}},
-      2);
+      {2, false, ""});
   return out;
 }
 

@@ -95,15 +95,14 @@ int validate(const Args& args) {
       energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
   if (!plot_dir.empty()) prepare_plot_folder(plot_dir);
 
-  RunOptions options;
-  if (by_model) {
-    // The model plans with the same facts as the controller: read them from the modules the
-    // simulation elaborates (a process elaborates once).
-    options.before_simulation = [&](const ArchitectureFacts& facts) {
-      predicted = model_predictions(trace, facts, energy);
-    };
-  }
-  const RunResult run = simulate(trace, config, energy, options);
+  // The model plans with the same facts as the controller: they are read from the modules the
+  // simulation elaborates (a process elaborates once).
+  const RunResult run = simulate(
+      [&](const ArchitectureFacts& facts) -> const Trace& {
+        if (by_model) predicted = model_predictions(trace, facts, energy);
+        return trace;
+      },
+      config, energy, {});
   const Validation validation = compare(predicted, run);
   write_validation_reports(validation, given(json_path), given(csv_path));
   if (!plot_dir.empty()) write_validation_plots(validation, plot_dir);

@@ -1,0 +1,74 @@
+// Does a scheduler choose right? `tessera validate --candidates N` takes, per layer, the N best
+// schedules by the scheduler's own estimate, simulates them all, and asks whether the estimate
+// orders them as the simulation does (rank correlations) and what its pick costs over the best
+// simulated candidate (regret).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/tiler.h"
+#include "sim/cycle_causes.h"
+#include "sim/result.h"
+#include "traces/layer.h"
+
+namespace tessera {
+
+// One candidate schedule of a layer and what the scheduler predicts it costs.
+struct ScheduleCandidate {
+  TilePlan plan;
+  double predicted_cycles = 0;
+};
+
+// A trace with one layer per candidate, named `LAYER#j` (j = 1 for the scheduler's pick), each
+// mapped as its candidate says, in the order of `candidates` (one list per layer of `trace`).
+[[nodiscard]] Trace candidate_trace(const Trace& trace,
+                                    const std::vector<std::vector<ScheduleCandidate>>& candidates);
+
+struct CandidateResult {
+  ScheduleCandidate candidate;
+  uint64_t simulated_cycles = 0;
+  CycleCauses cycles_by_cause;
+};
+
+struct LayerRanking {
+  std::string name;
+  std::vector<CandidateResult> candidates;  // the scheduler's order: its pick first
+  size_t best = 0;  // the candidate with the fewest simulated cycles (the first such)
+  // Simulated cycles of the pick over the best's, minus one: 0 when the pick is the best.
+  double regret = 0;
+  // Of predicted against simulated cycles over the candidates; nothing for fewer than two or
+  // all-equal values.
+  std::optional<double> spearman, kendall;
+};
+
+struct RankingSummary {
+  size_t layers = 0;
+  size_t picks_best = 0;  // layers whose pick is (one of) the best simulated
+  double mean_regret = 0, max_regret = 0;
+  std::string worst_layer;  // largest regret, the first such layer
+  // Means over the layers where the correlation is defined, and how many those are.
+  std::optional<double> mean_spearman, mean_kendall;
+  size_t correlated_layers = 0;
+};
+
+struct ScheduleRanking {
+  std::vector<LayerRanking> layers;
+  RankingSummary summary;
+};
+
+// Pairs the simulation of candidate_trace(trace, candidates) with the candidates.
+[[nodiscard]] ScheduleRanking rank_schedules(const Trace& trace,
+                                             const std::vector<std::vector<ScheduleCandidate>>& candidates,
+                                             const RunResult& simulated);
+
+// The table for people: per layer, its candidates, the pick's and the best simulated cycles,
+// the regret and the rank correlations; then the summary.
+[[nodiscard]] std::string ranking_table(const ScheduleRanking& ranking);
+
+// The JSON report (schema in sim/REPORTS.md, "tessera validate --candidates").
+[[nodiscard]] std::string ranking_json(const ScheduleRanking& ranking);
+
+}  // namespace tessera
