@@ -22,7 +22,7 @@ struct ScheduleCandidate {
   double predicted_cycles = 0;
 };
 
-// A trace with one layer per candidate, named `LAYER#j` (j = 1 for the scheduler's pick), each
+// A trace with one layer per candidate, named `LAYER#j` (j from 1, in the tiler's order), each
 // mapped as its candidate says, in the order of `candidates` (one list per layer of `trace`).
 [[nodiscard]] Trace candidate_trace(const Trace& trace,
                                     const std::vector<std::vector<ScheduleCandidate>>& candidates);
@@ -35,7 +35,8 @@ struct CandidateResult {
 
 struct LayerRanking {
   std::string name;
-  std::vector<CandidateResult> candidates;  // the scheduler's order: its pick first
+  std::vector<CandidateResult> candidates;  // in the tiler's order
+  size_t pick = 0;  // the candidate with the fewest predicted cycles (the first such)
   size_t best = 0;  // the candidate with the fewest simulated cycles (the first such)
   // Simulated cycles of the pick over the best's, minus one: 0 when the pick is the best.
   double regret = 0;
@@ -60,9 +61,9 @@ struct ScheduleRanking {
 };
 
 // Pairs the simulation of candidate_trace(trace, candidates) with the candidates.
-[[nodiscard]] ScheduleRanking rank_schedules(const Trace& trace,
-                                             const std::vector<std::vector<ScheduleCandidate>>& candidates,
-                                             const RunResult& simulated);
+[[nodiscard]] ScheduleRanking rank_schedules(
+    const Trace& trace, const std::vector<std::vector<ScheduleCandidate>>& candidates,
+    const RunResult& simulated);
 
 // The table for people: per layer, its candidates, the pick's and the best simulated cycles,
 // the regret and the rank correlations; then the summary.

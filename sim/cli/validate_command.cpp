@@ -1,9 +1,12 @@
 #include <iostream>
 
 #include "plan/analytical_model.h"
+#include "sim/atomic_file.h"
 #include "sim/cli/command.h"
 #include "sim/energy_table.h"
+#include "sim/error.h"
 #include "sim/model_report.h"
+#include "sim/schedule_ranking.h"
 #include "sim/top.h"
 #include "sim/validation.h"
 #include "sim/validation_plot.h"
@@ -58,6 +61,38 @@ std::vector<LayerPrediction> model_predictions(const Trace& trace, const Archite
   return out;
 }
 
+// `--candidates N`: each dense layer's N best plans by the tiler's own estimate, predicted by
+// that estimate or (by_model) by the analytical model, all simulated in one run.
+ScheduleRanking rank_candidates(const Trace& trace, size_t count, bool by_model,
+                                const ArchConfig& config, const EnergyTable& energy) {
+  for (const Layer& layer : trace.layers) {
+    if (layer.sparse != nullptr) {
+      throw InputError({trace.file, layer.line, "op"},
+                       "--candidates ranks the tiler's schedules of dense layers; layer '" +
+                           layer.name + "' is " + to_string(layer.op));
+    }
+  }
+  std::vector<std::vector<ScheduleCandidate>> candidates;
+  Trace expanded;
+  const RunResult run = simulate(
+      [&](const ArchitectureFacts& facts) -> const Trace& {
+        for (const Layer& layer : trace.layers) {
+          std::vector<ScheduleCandidate>& mine = candidates.emplace_back();
+          for (const RankedPlan& r : ranked_plans(layer, facts, trace.file, count)) {
+            const double predicted =
+                by_model
+                    ? static_cast<double>(model::estimate_layer(layer, r.plan, facts, {}).cycles)
+                    : static_cast<double>(r.estimated_cycles);
+            mine.push_back({r.plan, predicted});
+          }
+        }
+        expanded = candidate_trace(trace, candidates);
+        return expanded;
+      },
+      config, energy, {});
+  return rank_schedules(trace, candidates, run);
+}
+
 std::optional<std::string> given(const std::string& path) {
   return path.empty() ? std::nullopt : std::optional(path);
 }
@@ -66,6 +101,7 @@ int validate(const Args& args) {
   ArchOptions arch;
   std::string trace_path, energy_path, json_path, csv_path, plot_dir;
   std::vector<std::string> against;
+  size_t candidates = 0;
   po::options_description d("validate options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
       "against", po::value(&against)->multitoken(),
@@ -74,7 +110,9 @@ int validate(const Args& args) {
       "json", po::value(&json_path), "write the JSON comparison to FILE")(
       "csv", po::value(&csv_path), "write the per-layer CSV comparison to FILE")(
       "plot", po::value(&plot_dir), "write predicted_vs_simulated.png and causes.png into DIR")(
-      "quiet,q", "print no table");
+      "candidates", po::value(&candidates),
+      "rank each layer's N best schedules by the tiler's estimate (or --against model) "
+      "against their simulated cycles")("quiet,q", "print no table");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -85,6 +123,30 @@ int validate(const Args& args) {
   }
   if (trace_path.empty()) throw po::error("validate needs a TRACE");
   const bool by_model = against.size() == 1 && against[0] == kModel;
+  if (vm.count("candidates")) {
+    if (candidates == 0) throw po::error("--candidates needs a count of at least 1");
+    if (!against.empty() && !by_model) {
+      throw po::error(
+          "--candidates ranks schedules by the tiler's own estimate or by --against "
+          "model; a candidates file of other predictions is not read");
+    }
+    if (!csv_path.empty() || !plot_dir.empty()) {
+      throw po::error("--candidates writes its table and --json only (no --csv or --plot)");
+    }
+    const Trace trace = read_trace_file(trace_path);
+    const ArchConfig config = load_arch_options(arch);
+    const EnergyTable energy =
+        energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
+    const ScheduleRanking ranking = rank_candidates(trace, candidates, by_model, config, energy);
+    if (!json_path.empty()) write_file_atomically(json_path, ranking_json(ranking));
+    if (!vm.count("quiet")) {
+      std::cout << "tessera validate: " << trace.name << ", " << candidates
+                << " candidate schedules per layer ranked by "
+                << (by_model ? "tessera's analytical model" : "the tiler's estimate") << "\n\n"
+                << ranking_table(ranking);
+    }
+    return 0;
+  }
   const PredictionSource* source = by_model ? nullptr : &prediction_source(against);
   // Every input is read and checked before anything is simulated or written.
   const Trace trace = read_trace_file(trace_path);
@@ -122,7 +184,8 @@ const Command validate_command{
     "validate",
     "tessera validate TRACE --against timeloop|scalesim|csv FILE|model [--arch FILE]\n"
     "                     [-p module.param=value]... [--energy FILE] [--json FILE] [--csv FILE]\n"
-    "                     [--plot DIR] [--quiet]\n",
+    "                     [--plot DIR] [--quiet]\n"
+    "tessera validate TRACE --candidates N [--against model] [--arch FILE] [--json FILE]\n",
     validate};
 
 }  // namespace tessera::cli

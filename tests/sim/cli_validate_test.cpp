@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -384,6 +385,66 @@ TEST(CliValidate, AgainstTheModelTakesNoFile) {
   std::string err;
   EXPECT_EQ(run_stderr(kBinary + " validate " + quote(trace) + " --against model x.csv", err), 1);
   EXPECT_NE(err.find("--against model takes no FILE"), std::string::npos) << err;
+}
+
+// Each layer's candidate #1 is the tiler's pick, so it simulates as `tessera run` does: the
+// ranking's first candidate has the run's cycles (on a DRAM that keeps no state from one layer to
+// the next: the candidates run one after another). Every candidate is a distinct plan.
+TEST(CliValidate, CandidatesStartWithTheTilersPick) {
+  TempDir dir;
+  const std::string trace = dir.write("small.yaml", kSmallTrace);
+  const std::string arch = " --arch " + quote(kSourceDir + "/traces/arch/default_ideal_dram.yaml");
+  const std::string run_json = dir.path() + "/run.json", json = dir.path() + "/rank.json";
+  std::string log;
+  ASSERT_EQ(run(kBinary + " run " + quote(trace) + arch + " -q --json " + quote(run_json), log), 0)
+      << log;
+  const nlohmann::json simulated = read_json(run_json).at("layers");
+  const std::string validate =
+      kBinary + " validate " + quote(trace) + arch + " --candidates 5 -q --json " + quote(json);
+  ASSERT_EQ(run(validate, log), 0) << log;
+  const nlohmann::json ranking = read_json(json);
+  ASSERT_EQ(ranking["layers"].size(), 3U);
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& l = ranking["layers"][i];
+    SCOPED_TRACE(l["name"].get<std::string>());
+    const auto& c = l["candidates"];
+    ASSERT_GE(c.size(), 2U);
+    ASSERT_LE(c.size(), 5U);
+    EXPECT_EQ(c[0]["simulated_cycles"], simulated[i]["cycles"]);
+    std::set<std::string> plans;
+    uint64_t best = c[0]["simulated_cycles"];
+    for (const auto& candidate : c) {
+      plans.insert(candidate["buffer_tile"].dump() + candidate["loop_order"].get<std::string>());
+      best = std::min(best, candidate["simulated_cycles"].get<uint64_t>());
+    }
+    EXPECT_EQ(plans.size(), c.size());
+    const size_t b = l["best"].get<size_t>() - 1, p = l["pick"].get<size_t>() - 1;
+    EXPECT_EQ(c[b]["simulated_cycles"], best);
+    const double regret = c[p]["simulated_cycles"].get<double>() / static_cast<double>(best) - 1;
+    EXPECT_DOUBLE_EQ(l["regret"].get<double>(), regret);
+  }
+  EXPECT_EQ(ranking["summary"]["layers"], 3);
+}
+
+TEST(CliValidate, CandidatesNeedACountAndTheTilerOrTheModel) {
+  TempDir dir;
+  const std::string trace = dir.write("small.yaml", kSmallTrace);
+  const std::string csv = dir.write("p.csv", "layer,cycles\n");
+  std::string err;
+  EXPECT_EQ(run_stderr(kBinary + " validate " + quote(trace) + " --candidates 0", err), 1);
+  EXPECT_NE(err.find("at least 1"), std::string::npos) << err;
+  EXPECT_EQ(run_stderr(kBinary + " validate " + quote(trace) + " --candidates 3 --against csv " +
+                           quote(csv),
+                       err),
+            1);
+  EXPECT_NE(err.find("not read"), std::string::npos) << err;
+  const std::string sparse =
+      dir.write("sparse.yaml",
+                "tessera_trace: 1\nlayers:\n  - name: s\n    op: spmspm\n    operands:\n"
+                "      A: {generate: uniform, rows: 64, cols: 64, density: 0.1, seed: 1}\n"
+                "      B: {same_as: A}\n");
+  EXPECT_EQ(run_stderr(kBinary + " validate " + quote(sparse) + " --candidates 3", err), 2);
+  EXPECT_NE(err.find("sparse.yaml:3: field 'op'"), std::string::npos) << err;
 }
 
 }  // namespace
