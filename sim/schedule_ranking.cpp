@@ -7,6 +7,7 @@
 #include "sim/error.h"
 #include "sim/rank_correlation.h"
 #include "sim/text_format.h"
+#include "sim/top.h"
 
 namespace tessera {
 namespace {
@@ -95,6 +96,27 @@ Trace candidate_trace(const Trace& trace,
     }
   }
   return out;
+}
+
+ScheduleRanking simulate_candidates(const Trace& trace, const CandidateSource& source,
+                                    const ArchConfig& arch, const EnergyTable& energy) {
+  for (const Layer& layer : trace.layers) {
+    if (layer.sparse != nullptr) {
+      throw InputError({trace.file, layer.line, "op"},
+                       "candidate schedules are the tiler's plans of dense layers; layer '" +
+                           layer.name + "' is " + to_string(layer.op));
+    }
+  }
+  std::vector<std::vector<ScheduleCandidate>> candidates;
+  Trace expanded;
+  const RunResult run = simulate(
+      [&](const ArchitectureFacts& facts) -> const Trace& {
+        for (size_t i = 0; i < trace.layers.size(); ++i) candidates.push_back(source(i, facts));
+        expanded = candidate_trace(trace, candidates);
+        return expanded;
+      },
+      arch, energy, {});
+  return rank_schedules(trace, candidates, run);
 }
 
 ScheduleRanking rank_schedules(const Trace& trace,

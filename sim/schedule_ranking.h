@@ -5,12 +5,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "plan/architecture_facts.h"
 #include "plan/tiler.h"
+#include "sim/arch_config.h"
 #include "sim/cycle_causes.h"
+#include "sim/energy_table.h"
 #include "sim/result.h"
 #include "traces/layer.h"
 
@@ -59,6 +63,18 @@ struct ScheduleRanking {
   std::vector<LayerRanking> layers;
   RankingSummary summary;
 };
+
+// Each layer's candidates (`layer` indexes the trace's layers), given what the controller plans
+// with.
+using CandidateSource =
+    std::function<std::vector<ScheduleCandidate>(size_t layer, const ArchitectureFacts& facts)>;
+
+// Simulates every layer's candidates in one run (candidate_trace) and ranks them. Throws
+// InputError for a sparse layer (candidates are the dense tiler's plans) and what `source`
+// throws, before anything is simulated.
+[[nodiscard]] ScheduleRanking simulate_candidates(const Trace& trace, const CandidateSource& source,
+                                                  const ArchConfig& arch,
+                                                  const EnergyTable& energy);
 
 // Pairs the simulation of candidate_trace(trace, candidates) with the candidates.
 [[nodiscard]] ScheduleRanking rank_schedules(

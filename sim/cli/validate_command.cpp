@@ -11,6 +11,7 @@
 #include "sim/validation.h"
 #include "sim/validation_plot.h"
 #include "sim/validation_report.h"
+#include "traces/predictions/candidates_csv.h"
 #include "traces/predictions/prediction_sources.h"
 #include "traces/trace_reader.h"
 
@@ -61,36 +62,41 @@ std::vector<LayerPrediction> model_predictions(const Trace& trace, const Archite
   return out;
 }
 
-// `--candidates N`: each dense layer's N best plans by the tiler's own estimate, predicted by
-// that estimate or (by_model) by the analytical model, all simulated in one run.
-ScheduleRanking rank_candidates(const Trace& trace, size_t count, bool by_model,
-                                const ArchConfig& config, const EnergyTable& energy) {
-  for (const Layer& layer : trace.layers) {
-    if (layer.sparse != nullptr) {
-      throw InputError({trace.file, layer.line, "op"},
-                       "--candidates ranks the tiler's schedules of dense layers; layer '" +
-                           layer.name + "' is " + to_string(layer.op));
+// Each layer's `count` best plans by the tiler's own estimate, predicted by that estimate or
+// (by_model) by the analytical model.
+CandidateSource tiler_candidates(const Trace& trace, size_t count, bool by_model) {
+  return [&trace, count, by_model](size_t i, const ArchitectureFacts& facts) {
+    const Layer& layer = trace.layers[i];
+    std::vector<ScheduleCandidate> out;
+    for (const RankedPlan& r : ranked_plans(layer, facts, trace.file, count)) {
+      const int64_t predicted =
+          by_model ? model::estimate_layer(layer, r.plan, facts, {}).cycles : r.estimated_cycles;
+      out.push_back({r.plan, static_cast<double>(predicted)});
     }
-  }
-  std::vector<std::vector<ScheduleCandidate>> candidates;
-  Trace expanded;
-  const RunResult run = simulate(
-      [&](const ArchitectureFacts& facts) -> const Trace& {
-        for (const Layer& layer : trace.layers) {
-          std::vector<ScheduleCandidate>& mine = candidates.emplace_back();
-          for (const RankedPlan& r : ranked_plans(layer, facts, trace.file, count)) {
-            const double predicted =
-                by_model
-                    ? static_cast<double>(model::estimate_layer(layer, r.plan, facts, {}).cycles)
-                    : static_cast<double>(r.estimated_cycles);
-            mine.push_back({r.plan, predicted});
-          }
-        }
-        expanded = candidate_trace(trace, candidates);
-        return expanded;
-      },
-      config, energy, {});
-  return rank_schedules(trace, candidates, run);
+    return out;
+  };
+}
+
+// A scheduler's own candidates and predictions, read from a candidates file; each must be a
+// plan the layer can run (its tile fits the buffer).
+CandidateSource file_candidates(const Trace& trace, const CandidatesFile& file) {
+  return [&trace, &file, rows = candidates_by_layer(file, trace)](size_t i,
+                                                                  const ArchitectureFacts& facts) {
+    std::vector<ScheduleCandidate> out;
+    for (const CandidateRow& row : rows[i]) {
+      Layer layer = trace.layers[i];
+      layer.mapping.buffer_tile = row.tile;
+      layer.mapping.loop_order = row.order;
+      if (row.dataflow) layer.mapping.dataflow = row.dataflow;
+      try {
+        out.push_back({ranked_plans(layer, facts, trace.file, 1).front().plan, row.cycles});
+      } catch (const InputError& e) {
+        throw InputError({file.file, row.line, "m"},
+                         "this candidate cannot run on the architecture: " + std::string(e.what()));
+      }
+    }
+    return out;
+  };
 }
 
 std::optional<std::string> given(const std::string& path) {
@@ -102,6 +108,7 @@ int validate(const Args& args) {
   std::string trace_path, energy_path, json_path, csv_path, plot_dir;
   std::vector<std::string> against;
   size_t candidates = 0;
+  std::string candidates_path;
   po::options_description d("validate options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
       "against", po::value(&against)->multitoken(),
@@ -112,7 +119,10 @@ int validate(const Args& args) {
       "plot", po::value(&plot_dir), "write predicted_vs_simulated.png and causes.png into DIR")(
       "candidates", po::value(&candidates),
       "rank each layer's N best schedules by the tiler's estimate (or --against model) "
-      "against their simulated cycles")("quiet,q", "print no table");
+      "against their simulated cycles")(
+      "candidates-file", po::value(&candidates_path),
+      "rank the candidate schedules and predictions in FILE (layer,m,n,k,loop_order,"
+      "[dataflow,]cycles) against their simulated cycles")("quiet,q", "print no table");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -123,26 +133,38 @@ int validate(const Args& args) {
   }
   if (trace_path.empty()) throw po::error("validate needs a TRACE");
   const bool by_model = against.size() == 1 && against[0] == kModel;
-  if (vm.count("candidates")) {
-    if (candidates == 0) throw po::error("--candidates needs a count of at least 1");
-    if (!against.empty() && !by_model) {
+  if (vm.count("candidates") || !candidates_path.empty()) {
+    if (vm.count("candidates") && !candidates_path.empty()) {
+      throw po::error("--candidates N and --candidates-file FILE: give one");
+    }
+    if (vm.count("candidates") && candidates == 0) {
+      throw po::error("--candidates needs a count of at least 1");
+    }
+    if (!against.empty() && !(by_model && vm.count("candidates"))) {
       throw po::error(
-          "--candidates ranks schedules by the tiler's own estimate or by --against "
-          "model; a candidates file of other predictions is not read");
+          "--candidates ranks the tiler's plans by its own estimate or by --against "
+          "model; --candidates-file brings its own predictions (no --against)");
     }
     if (!csv_path.empty() || !plot_dir.empty()) {
-      throw po::error("--candidates writes its table and --json only (no --csv or --plot)");
+      throw po::error("ranking candidates writes its table and --json only (no --csv or --plot)");
     }
+    // Every input is read and checked before anything is simulated or written.
     const Trace trace = read_trace_file(trace_path);
+    std::optional<CandidatesFile> file;
+    if (!candidates_path.empty()) file = read_candidates_csv(candidates_path);
     const ArchConfig config = load_arch_options(arch);
     const EnergyTable energy =
         energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
-    const ScheduleRanking ranking = rank_candidates(trace, candidates, by_model, config, energy);
+    const ScheduleRanking ranking = simulate_candidates(
+        trace, file ? file_candidates(trace, *file) : tiler_candidates(trace, candidates, by_model),
+        config, energy);
     if (!json_path.empty()) write_file_atomically(json_path, ranking_json(ranking));
     if (!vm.count("quiet")) {
-      std::cout << "tessera validate: " << trace.name << ", " << candidates
-                << " candidate schedules per layer ranked by "
-                << (by_model ? "tessera's analytical model" : "the tiler's estimate") << "\n\n"
+      const std::string by = file       ? "the predictions of " + candidates_path
+                             : by_model ? std::string("tessera's analytical model")
+                                        : std::string("the tiler's estimate");
+      std::cout << "tessera validate: " << trace.name << ", candidate schedules ranked by " << by
+                << "\n\n"
                 << ranking_table(ranking);
     }
     return 0;
@@ -185,7 +207,8 @@ const Command validate_command{
     "tessera validate TRACE --against timeloop|scalesim|csv FILE|model [--arch FILE]\n"
     "                     [-p module.param=value]... [--energy FILE] [--json FILE] [--csv FILE]\n"
     "                     [--plot DIR] [--quiet]\n"
-    "tessera validate TRACE --candidates N [--against model] [--arch FILE] [--json FILE]\n",
+    "tessera validate TRACE --candidates N [--against model] | --candidates-file FILE\n"
+    "                     [--arch FILE] [-p module.param=value]... [--json FILE] [--quiet]\n",
     validate};
 
 }  // namespace tessera::cli

@@ -437,7 +437,7 @@ TEST(CliValidate, CandidatesNeedACountAndTheTilerOrTheModel) {
                            quote(csv),
                        err),
             1);
-  EXPECT_NE(err.find("not read"), std::string::npos) << err;
+  EXPECT_NE(err.find("brings its own predictions"), std::string::npos) << err;
   const std::string sparse =
       dir.write("sparse.yaml",
                 "tessera_trace: 1\nlayers:\n  - name: s\n    op: spmspm\n    operands:\n"
@@ -445,6 +445,35 @@ TEST(CliValidate, CandidatesNeedACountAndTheTilerOrTheModel) {
                 "      B: {same_as: A}\n");
   EXPECT_EQ(run_stderr(kBinary + " validate " + quote(sparse) + " --candidates 3", err), 2);
   EXPECT_NE(err.find("sparse.yaml:3: field 'op'"), std::string::npos) << err;
+}
+
+// A scheduler's own candidates and predictions from a file: ranked against their simulation;
+// a candidate that does not fit the buffer is an input error naming its row, and nothing is
+// written.
+TEST(CliValidate, CandidatesFileIsRankedAndCheckedAgainstTheArchitecture) {
+  TempDir dir;
+  const std::string trace = dir.write("small.yaml", kSmallTrace);
+  const std::string json = dir.path() + "/rank.json";
+  const std::string file = dir.write("c.csv",
+                                     "layer,m,n,k,loop_order,cycles\n"
+                                     "first,64,32,48,mnk,100\nfirst,64,32,16,nmk,90\n"
+                                     "second,128,64,32,mnk,500\nthird,32,96,64,nkm,700\n");
+  std::string log;
+  const std::string cmd =
+      kBinary + " validate " + quote(trace) + " --candidates-file " + quote(file) + " -q --json ";
+  ASSERT_EQ(run(cmd + quote(json), log), 0) << log;
+  const nlohmann::json r = read_json(json);
+  ASSERT_EQ(r["layers"].size(), 3U);
+  EXPECT_EQ(r["layers"][0]["candidates"].size(), 2U);
+  EXPECT_EQ(r["layers"][0]["pick"], 2);  // the lower prediction
+  EXPECT_EQ(r["layers"][0]["candidates"][1]["buffer_tile"]["k"], 16);
+  EXPECT_EQ(r["layers"][2]["candidates"][0]["loop_order"], "nkm");
+
+  const std::string json2 = dir.path() + "/small_buffer.json";
+  std::string err;
+  EXPECT_EQ(run_stderr(cmd + quote(json2) + " -p buffer.capacity_kib=8", err), 2);
+  EXPECT_NE(err.find("c.csv:2: field 'm': this candidate cannot run"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(json2));
 }
 
 }  // namespace
