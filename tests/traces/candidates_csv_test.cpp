@@ -58,14 +58,16 @@ TEST(CandidatesCsv, EveryBadInputNamesItsPlace) {
             "c.csv:1: field 'loop_order': the header lacks this column");
   EXPECT_EQ(error_of("layer,m,n,k,loop_order,cycles,speed\n"),
             "c.csv:1: field 'speed': unknown column; the columns are layer, m, n, k, loop_order, "
-            "dataflow and cycles");
+            "cycles and dataflow");
   EXPECT_EQ(error_of(head + "a,0,32,48,mnk,1\n" + both),
             "c.csv:2: field 'm': '0' is not a whole number >= 1");
   EXPECT_EQ(error_of(head + "a,64,32,48,mmk,1\n" + both),
             "c.csv:2: field 'loop_order': 'mmk' is not an order of m, n and k, outermost first");
   EXPECT_EQ(error_of(head + "a,64,32,48,mnk,-3\n" + both).rfind("c.csv:2: field 'cycles'", 0), 0U);
-  EXPECT_EQ(error_of("layer,m,n,k,loop_order,dataflow,cycles\na,64,32,48,mnk,xs,1\n" + both),
-            "c.csv:2: field 'dataflow': expected ws, os or is");
+  EXPECT_EQ(
+      error_of(
+          "layer,m,n,k,loop_order,dataflow,cycles\na,64,32,48,mnk,xs,1\nb,16,16,16,mnk,ws,1\n"),
+      "c.csv:2: field 'dataflow': expected ws, os or is");
   EXPECT_EQ(error_of(head + "c,64,32,48,mnk,1\n" + both),
             "c.csv:2: field 'layer': no layer 'c' in the trace t.yaml");
   EXPECT_EQ(error_of(head + "a,64,33,48,mnk,1\n" + both),

@@ -1,7 +1,5 @@
 #include "traces/predictions/candidates_csv.h"
 
-#include <algorithm>
-#include <array>
 #include <map>
 
 #include "sim/error.h"
@@ -12,32 +10,9 @@
 namespace tessera {
 namespace {
 
-enum Column : size_t { kLayer, kM, kN, kK, kOrder, kDataflow, kCycles, kNumColumns };
-constexpr std::array<const char*, kNumColumns> kColumnNames{"layer",      "m",        "n",     "k",
-                                                            "loop_order", "dataflow", "cycles"};
-
-using ColumnIndex = std::array<std::optional<size_t>, kNumColumns>;
-
-ColumnIndex read_header(const std::vector<std::string>& fields, const std::string& file, int line) {
-  ColumnIndex index;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const auto* it = std::find(kColumnNames.begin(), kColumnNames.end(), fields[i]);
-    if (it == kColumnNames.end()) {
-      throw InputError({file, line, fields[i]},
-                       "unknown column; the columns are layer, m, n, k, loop_order, dataflow "
-                       "and cycles");
-    }
-    const auto c = static_cast<size_t>(it - kColumnNames.begin());
-    if (index[c]) throw InputError({file, line, fields[i]}, "column appears twice");
-    index[c] = i;
-  }
-  for (size_t c = 0; c < kNumColumns; ++c) {
-    if (!index[c] && c != kDataflow) {
-      throw InputError({file, line, kColumnNames[c]}, "the header lacks this column");
-    }
-  }
-  return index;
-}
+enum Column : size_t { kLayer, kM, kN, kK, kOrder, kCycles, kDataflow };
+// All but the last are required.
+const std::vector<const char*> kColumns{"layer", "m", "n", "k", "loop_order", "cycles", "dataflow"};
 
 int64_t tile_size(const std::string& text, const SourceLocation& where) {
   const std::optional<int64_t> v = parse_int(text);
@@ -66,34 +41,19 @@ LoopOrder loop_order(const std::string& text, const SourceLocation& where) {
 }  // namespace
 
 CandidatesFile parse_candidates_csv(const std::string& text, const std::string& file) {
-  const std::vector<std::string> lines = prediction_detail::split_lines(text);
   CandidatesFile out;
   out.file = file;
-  size_t first = 0;
-  while (first < lines.size() && prediction_detail::is_blank(lines[first])) ++first;
-  if (first == lines.size())
-    throw InputError({file, 0, "layer"}, "no header row: the file is empty");
-  const auto header_line = static_cast<int>(first + 1);
-  const std::vector<std::string> header =
-      prediction_detail::split_csv_line(lines[first], {file, header_line, ""});
-  const ColumnIndex column = read_header(header, file, header_line);
-
-  for (size_t i = first + 1; i < lines.size(); ++i) {
-    if (prediction_detail::is_blank(lines[i])) continue;
-    const auto line = static_cast<int>(i + 1);
-    const std::vector<std::string> fields =
-        prediction_detail::split_csv_line(lines[i], {file, line, ""});
-    prediction_detail::check_field_count(fields, header, {file, line, ""});
-    const auto field = [&](Column c) -> const std::string& { return fields[*column[c]]; };
-    const auto at = [&](Column c) { return SourceLocation{file, line, kColumnNames[c]}; };
+  for (const auto& r : prediction_detail::read_named_csv(text, file, kColumns, kDataflow)) {
+    const auto field = [&](Column c) -> const std::string& { return *r.fields[c]; };
+    const auto at = [&](Column c) { return SourceLocation{file, r.line, kColumns[c]}; };
     CandidateRow row;
-    row.line = line;
+    row.line = r.line;
     row.layer = field(kLayer);
     if (row.layer.empty()) throw InputError(at(kLayer), "missing layer name");
     row.tile = {tile_size(field(kM), at(kM)), tile_size(field(kN), at(kN)),
                 tile_size(field(kK), at(kK))};
     row.order = loop_order(field(kOrder), at(kOrder));
-    if (column[kDataflow] && !field(kDataflow).empty()) {
+    if (r.fields[kDataflow] && !field(kDataflow).empty()) {
       row.dataflow = parse_dataflow(field(kDataflow));
       if (!row.dataflow) throw InputError(at(kDataflow), "expected ws, os or is");
     }
@@ -121,7 +81,7 @@ std::vector<std::vector<CandidateRow>> candidates_by_layer(const CandidatesFile&
     const GemmExtents g = trace.layers[it->second].gemm();
     for (size_t d = 0; d < 3; ++d) {
       if (row.tile[d] > g[d]) {
-        throw InputError({f.file, row.line, kColumnNames[kM + d]},
+        throw InputError({f.file, row.line, kColumns[kM + d]},
                          "tile size " + std::to_string(row.tile[d]) + " is beyond layer '" +
                              row.layer + "''s extent " + std::to_string(g[d]));
       }

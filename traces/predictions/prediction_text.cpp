@@ -60,6 +60,49 @@ void check_field_count(const std::vector<std::string>& fields,
   }
 }
 
+std::vector<NamedCsvRow> read_named_csv(const std::string& text, const std::string& file,
+                                        const std::vector<const char*>& columns, size_t required) {
+  const std::vector<std::string> lines = split_lines(text);
+  size_t first = 0;
+  while (first < lines.size() && is_blank(lines[first])) ++first;
+  if (first == lines.size()) {
+    throw InputError({file, 0, columns.front()}, "no header row: the file is empty");
+  }
+  const auto header_line = static_cast<int>(first + 1);
+  const std::vector<std::string> header = split_csv_line(lines[first], {file, header_line, ""});
+  std::vector<std::optional<size_t>> index(columns.size());  // header position of each column
+  for (size_t i = 0; i < header.size(); ++i) {
+    size_t c = 0;
+    while (c < columns.size() && header[i] != columns[c]) ++c;
+    if (c == columns.size()) {
+      std::string names;
+      for (size_t k = 0; k < columns.size(); ++k) {
+        names += (k == 0 ? "" : k + 1 == columns.size() ? " and " : ", ") + std::string(columns[k]);
+      }
+      throw InputError({file, header_line, header[i]}, "unknown column; the columns are " + names);
+    }
+    if (index[c]) throw InputError({file, header_line, header[i]}, "column appears twice");
+    index[c] = i;
+  }
+  for (size_t c = 0; c < required; ++c) {
+    if (!index[c])
+      throw InputError({file, header_line, columns[c]}, "the header lacks this column");
+  }
+  std::vector<NamedCsvRow> rows;
+  for (size_t i = first + 1; i < lines.size(); ++i) {
+    if (is_blank(lines[i])) continue;
+    const auto line = static_cast<int>(i + 1);
+    const std::vector<std::string> fields = split_csv_line(lines[i], {file, line, ""});
+    check_field_count(fields, header, {file, line, ""});
+    NamedCsvRow& row = rows.emplace_back();
+    row.line = line;
+    for (const std::optional<size_t>& at : index) {
+      row.fields.push_back(at ? std::optional(fields[*at]) : std::nullopt);
+    }
+  }
+  return rows;
+}
+
 double non_negative(const std::string& text, const SourceLocation& where) {
   if (text.empty()) throw InputError(where, "missing value");
   const std::optional<double> v = parse_real(text);
