@@ -35,6 +35,14 @@ enum class Reuse {
   loop_iteration,
 };
 
+// Every order of the three tile loops, outermost first.
+inline constexpr std::array<LoopOrder, 6> kLoopOrders{{{GemmDim::m, GemmDim::n, GemmDim::k},
+                                                       {GemmDim::n, GemmDim::m, GemmDim::k},
+                                                       {GemmDim::m, GemmDim::k, GemmDim::n},
+                                                       {GemmDim::k, GemmDim::m, GemmDim::n},
+                                                       {GemmDim::n, GemmDim::k, GemmDim::m},
+                                                       {GemmDim::k, GemmDim::n, GemmDim::m}}};
+
 using TileIndex = std::array<int64_t, 3>;     // per GEMM dim, indexed by GemmDim
 using TileKey = std::pair<int64_t, int64_t>;  // a tensor's tile: its two dims' indices
 

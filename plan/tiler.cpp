@@ -15,12 +15,8 @@
 namespace tessera {
 namespace {
 
-constexpr std::array<LoopOrder, 6> kOrders{{{GemmDim::m, GemmDim::n, GemmDim::k},
-                                            {GemmDim::n, GemmDim::m, GemmDim::k},
-                                            {GemmDim::m, GemmDim::k, GemmDim::n},
-                                            {GemmDim::k, GemmDim::m, GemmDim::n},
-                                            {GemmDim::n, GemmDim::k, GemmDim::m},
-                                            {GemmDim::k, GemmDim::n, GemmDim::m}}};
+// The search tries every loop order.
+constexpr const std::array<LoopOrder, 6>& kOrders = kLoopOrders;
 
 // Spatial granule of each GEMM dim under a dataflow: the array dimension it is folded onto
 // (1 for the streamed dim).

@@ -10,23 +10,12 @@
 namespace tessera {
 namespace {
 
-constexpr std::array<LoopOrder, 6> kOrders{{{GemmDim::m, GemmDim::n, GemmDim::k},
-                                            {GemmDim::n, GemmDim::m, GemmDim::k},
-                                            {GemmDim::m, GemmDim::k, GemmDim::n},
-                                            {GemmDim::k, GemmDim::m, GemmDim::n},
-                                            {GemmDim::n, GemmDim::k, GemmDim::m},
-                                            {GemmDim::k, GemmDim::n, GemmDim::m}}};
-
 // What the walk moves of one tensor, per tile key.
-struct Walked {
+std::map<TileKey, TileMoves> walk_moves(const LoopWalk& walk, Tensor t) {
   std::map<TileKey, TileMoves> per_tile;
-};
-
-Walked walk_moves(const LoopWalk& walk, Tensor t) {
-  Walked w;
   for (int64_t i = 0; i < walk.steps(); ++i) {
     const WalkStep s = walk.step(i);
-    TileMoves& m = w.per_tile[walk.tile_key(i, t)];
+    TileMoves& m = per_tile[walk.tile_key(i, t)];
     if (t != Tensor::outputs) {
       m.fetched += s.enters[tensor_index(t)] ? 1 : 0;
       continue;
@@ -34,7 +23,7 @@ Walked walk_moves(const LoopWalk& walk, Tensor t) {
     m.read_back += s.reads_back ? 1 : 0;
     m.written += s.writes_back ? 1 : 0;
   }
-  return w;
+  return per_tile;
 }
 
 // Every tile of the tensor moves as the closed form says.
@@ -42,9 +31,9 @@ void expect_walk_matches(const LoopOrder& order, const GemmExtents& tiles, Reuse
   const LoopWalk walk(order, tiles, reuse);
   for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
     const TileMoves want = tile_moves(order, tiles, t, reuse);
-    const Walked got = walk_moves(walk, t);
-    ASSERT_EQ(static_cast<int64_t>(got.per_tile.size()), tensor_tiles(tiles, t));
-    for (const auto& [key, m] : got.per_tile) {
+    const std::map<TileKey, TileMoves> got = walk_moves(walk, t);
+    ASSERT_EQ(static_cast<int64_t>(got.size()), tensor_tiles(tiles, t));
+    for (const auto& [key, m] : got) {
       SCOPED_TRACE(std::string(to_string(t)) + " tile (" + std::to_string(key.first) + ", " +
                    std::to_string(key.second) + ")");
       EXPECT_EQ(m.fetched, want.fetched);
@@ -67,7 +56,7 @@ TEST(LoopNestWalker, ClosedFormEqualsTheWalkOnRandomLayers) {
       tile[d] = between(0, 3) == 0 ? extents[d] : between(1, extents[d]);
     }
     const GemmExtents tiles = tile_counts(extents, tile);
-    for (const LoopOrder& order : kOrders) {
+    for (const LoopOrder& order : kLoopOrders) {
       for (Reuse reuse : {Reuse::same_key, Reuse::loop_iteration}) {
         SCOPED_TRACE("layer " + std::to_string(layer) + " order " + to_string(order[0]) +
                      to_string(order[1]) + to_string(order[2]) +
@@ -85,7 +74,7 @@ TEST(LoopNestWalker, WalkCoversEveryTileOnce) {
   const GemmExtents extents{7, 5, 9}, tile{3, 5, 2};
   const GemmExtents tiles = tile_counts(extents, tile);
   EXPECT_EQ(tiles, (GemmExtents{3, 1, 5}));
-  for (const LoopOrder& order : kOrders) {
+  for (const LoopOrder& order : kLoopOrders) {
     const LoopWalk walk(order, tiles);
     std::map<TileIndex, int> seen;
     int64_t volume = 0;
