@@ -54,6 +54,11 @@ int64_t tensor_tiles(const GemmExtents& tiles, Tensor t) {
   return tiles[dim_index(a)] * tiles[dim_index(b)];
 }
 
+bool streams_across_tiles(const LoopOrder& order, const GemmExtents& tiles, Dataflow dataflow) {
+  const GemmDim streamed = fold_dims(dataflow).streamed;
+  return order[2] == streamed && tiles[dim_index(streamed)] > 1;
+}
+
 TileMoves tile_moves(const LoopOrder& order, const GemmExtents& tiles, Tensor t, Reuse reuse) {
   const auto [a, b] = depends_on(t);
   const int innermost = innermost_loop(order, tiles, t, reuse);
@@ -165,11 +170,8 @@ LoopNest loop_nest(const Layer& layer, const TilePlan& plan) {
   LoopNest nest;
   nest.extents = layer.gemm();
   nest.tiles = tile_counts(nest.extents, plan.tile);
-  // Consecutive tiles along the streamed dim share one fold's fill and drain only when that dim
-  // is the innermost loop (models/controller/tiled.cpp).
-  const GemmDim streamed = fold_dims(plan.dataflow).streamed;
-  const bool chunked = plan.order[2] == streamed && nest.tiles[dim_index(streamed)] > 1;
-  const size_t s = dim_index(streamed);
+  const bool chunked = streams_across_tiles(plan.order, nest.tiles, plan.dataflow);
+  const size_t s = dim_index(fold_dims(plan.dataflow).streamed);
   const auto m = segments(nest.extents[0], plan.tile[0]);
   const auto n = segments(nest.extents[1], plan.tile[1]);
   const auto k = segments(nest.extents[2], plan.tile[2]);

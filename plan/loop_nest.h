@@ -54,6 +54,11 @@ using TileKey = std::pair<int64_t, int64_t>;  // a tensor's tile: its two dims' 
 // How many tiles a tensor has.
 [[nodiscard]] int64_t tensor_tiles(const GemmExtents& tiles, Tensor t);
 
+// Whether consecutive tiles along the streamed dim continue one stream (one fill, one drain): only
+// when that dim is the innermost loop and has more than one tile.
+[[nodiscard]] bool streams_across_tiles(const LoopOrder& order, const GemmExtents& tiles,
+                                        Dataflow dataflow);
+
 // How many times each tile of a tensor goes through memory (all its tiles alike).
 struct TileMoves {
   int64_t fetched = 0;    // inputs and weights brought in

@@ -67,7 +67,8 @@ class TiledController : public StepPipelineController {
     current_.g = layer.gemm();
     current_.walk = LoopWalk(plan.order, tile_counts(current_.g, plan.tile));
     current_.streamed = fold_dims(plan.dataflow).streamed;
-    current_.chunked_stream = plan.order[2] == current_.streamed && stream_chunks() > 1;
+    current_.chunked_stream =
+        streams_across_tiles(plan.order, current_.walk.tiles(), plan.dataflow);
     return static_cast<uint64_t>(current_.walk.steps());
   }
 
