@@ -5,10 +5,10 @@
 // of the dims it depends on (inputs m,k; weights k,n; outputs m,n). A step fetches the operand
 // tiles whose key differs from the previous step's; an output tile entered again after the loop
 // left it (its k index above 0) has its partial sums read back, and is written back when the next
-// step leaves it. In closed form, ignoring loops of one tile: let D be the innermost loop a tensor
-// depends on; every tile of the tensor goes through memory `visits` times, the product of the tile
-// counts of the loops outside D that the tensor does not depend on. Every tile of a tensor moves
-// equally often, so the counts cost nothing per tile.
+// step leaves it. In closed form, ignoring loops of one tile (they never change a key): let D be
+// the innermost loop a tensor depends on; every tile of the tensor goes through memory `visits`
+// times, the product of the tile counts of the loops outside D that the tensor does not depend on.
+// Every tile of a tensor moves equally often, so the counts cost nothing per tile.
 #pragma once
 
 #include <array>
