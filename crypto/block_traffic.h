@@ -1,11 +1,9 @@
 // Off-chip traffic of a layer's tensors under a choice of authentication blocks, in closed form:
-// the layer's tile loop nest is walked once to find which boxes are fetched and written back how
-// often (the controller's reuse rules, see models/controller/tiled.cpp), and each distinct box is
-// priced with the closed-form block count.
+// the loop-nest walker (plan/loop_nest.h) says how often each tile is fetched and written back,
+// and each distinct box is priced with the closed-form block count.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <vector>
 
 #include "plan/tile_geometry.h"
@@ -35,7 +33,7 @@ struct TensorTransfers {
   std::vector<Moves> boxes;  // distinct boxes
 };
 
-// Walks the layer's tile loop nest under `plan`.
+// Every box of the layer's tiles under `plan`, the first one the tile at the origin.
 [[nodiscard]] std::vector<TensorTransfers> layer_transfers(const Layer& layer,
                                                            const TilePlan& plan);
 

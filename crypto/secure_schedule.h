@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "crypto/block_traffic.h"
-#include "models/controller/interface.h"
+#include "plan/architecture_facts.h"
 #include "traces/layer.h"
 
 namespace tessera {

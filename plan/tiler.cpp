@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "plan/loop_nest.h"
 #include "plan/tile_geometry.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
@@ -14,23 +15,8 @@
 namespace tessera {
 namespace {
 
-constexpr std::array<LoopOrder, 6> kOrders{{{GemmDim::m, GemmDim::n, GemmDim::k},
-                                            {GemmDim::n, GemmDim::m, GemmDim::k},
-                                            {GemmDim::m, GemmDim::k, GemmDim::n},
-                                            {GemmDim::k, GemmDim::m, GemmDim::n},
-                                            {GemmDim::n, GemmDim::k, GemmDim::m},
-                                            {GemmDim::k, GemmDim::n, GemmDim::m}}};
-
-// How many times an operand depending on dims `a` and `b` is brought in under `order`.
-int64_t fetches(const LoopOrder& order, const std::array<int64_t, 3>& nt, GemmDim a, GemmDim b) {
-  int innermost = 0;
-  for (int i = 0; i < 3; ++i) {
-    if (order[static_cast<size_t>(i)] == a || order[static_cast<size_t>(i)] == b) innermost = i;
-  }
-  int64_t f = 1;
-  for (int i = 0; i <= innermost; ++i) f *= nt[dim_index(order[static_cast<size_t>(i)])];
-  return f;
-}
+// The search tries every loop order.
+constexpr const std::array<LoopOrder, 6>& kOrders = kLoopOrders;
 
 // Spatial granule of each GEMM dim under a dataflow: the array dimension it is folded onto
 // (1 for the streamed dim).
@@ -124,7 +110,7 @@ SourceLocation where(const std::string& file, const Layer& layer, const std::str
 // The bytes of a tile's operands at the origin and the tile counts: what the DRAM estimate of
 // every loop order is made of, computed once per tile size.
 struct OriginTileBytes {
-  std::array<int64_t, 3> nt{};
+  GemmExtents nt{};
   int64_t in = 0, w = 0, out = 0;
 };
 
@@ -134,18 +120,20 @@ OriginTileBytes origin_tile_bytes(const Layer& layer, const GemmExtents& tile,
   const GemmRange r{0, tile[0], 0, tile[1], 0, tile[2]};
   const int bits = layer.precision_bits;
   OriginTileBytes b;
-  b.nt = {ceil_div(g[0], tile[0]), ceil_div(g[1], tile[1]), ceil_div(g[2], tile[2])};
+  b.nt = tile_counts(g, tile);
   b.in = box_bytes(input_box(layer, r), bits);
   b.w = box_bytes(weight_box(layer, r), bits) + weight_bytes_change;
   b.out = box_bytes(output_box(layer, r), bits);
   return b;
 }
 
+// Every tile of a tensor moves alike: moves per tile, times tiles, times a tile's bytes.
 int64_t dram_bytes(const OriginTileBytes& b, const LoopOrder& order) {
-  const int64_t out_visits = fetches(order, b.nt, GemmDim::m, GemmDim::n);
-  const int64_t refills = out_visits - b.nt[0] * b.nt[1];
-  return fetches(order, b.nt, GemmDim::m, GemmDim::k) * b.in +
-         fetches(order, b.nt, GemmDim::k, GemmDim::n) * b.w + (out_visits + refills) * b.out;
+  const auto bytes = [&](Tensor t, int64_t tile_bytes) {
+    const TileMoves m = tile_moves(order, b.nt, t, Reuse::loop_iteration);
+    return (m.fetched + m.read_back + m.written) * tensor_tiles(b.nt, t) * tile_bytes;
+  };
+  return bytes(Tensor::inputs, b.in) + bytes(Tensor::weights, b.w) + bytes(Tensor::outputs, b.out);
 }
 
 }  // namespace

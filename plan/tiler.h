@@ -5,9 +5,9 @@
 // spatial dimension (so folds are full) plus the whole extent, keeps those whose largest
 // footprint fits one buffer slot, and picks the one with the shortest estimated time:
 // max(compute cycles, DRAM bytes / DRAM bandwidth); ties go to less DRAM traffic, then to larger
-// tiles. DRAM traffic per loop order is counted in closed form from which loops each operand
-// depends on (an operand is refetched whenever a loop it depends on, or any loop outside that,
-// advances).
+// tiles. DRAM traffic per loop order is the loop-nest walker's closed form (plan/loop_nest.h)
+// under Reuse::loop_iteration: an operand is refetched whenever a loop it depends on, or any loop
+// outside that, advances.
 //
 // Weights a sparse decoder stores compressed are planned as stored: their compressed size in
 // the footprint and the DRAM traffic, and only their kept values in the compute time.

@@ -1,11 +1,11 @@
 // controller: tiled — replays each layer as a tiled loop nest over the GEMM view.
 //
-// Per tile: fetch the operand tiles that changed (inputs depend on m,k; weights on k,n; partial
-// sums come back when an output tile is revisited), compute, and write an output tile back when
-// the loop leaves it. With a double-buffered buffer a fetch may start as soon as the slot it fills
-// is no longer used, so the next tile's data arrive while the current tile computes; the array
-// stalls when they are late. Loosely timed: every target annotates its latency, the controller
-// keeps the timeline in cycles and synchronises with the kernel once per layer.
+// Per tile: fetch the operand tiles that changed, compute, and write an output tile back when the
+// loop leaves it; which tiles those are is the loop-nest walker's (plan/loop_nest.h). With a
+// double-buffered buffer a fetch may start as soon as the slot it fills is no longer used, so the
+// next tile's data arrive while the current tile computes; the array stalls when they are late.
+// Loosely timed: every target annotates its latency, the controller keeps the timeline in cycles
+// and synchronises with the kernel once per layer.
 #include <algorithm>
 #include <array>
 #include <map>
@@ -14,6 +14,7 @@
 #include "models/controller/step_pipeline.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
+#include "plan/loop_nest.h"
 #include "plan/tiler.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
@@ -21,10 +22,6 @@
 
 namespace tessera {
 namespace {
-
-// Which GEMM dims each tensor depends on.
-constexpr std::array<std::array<GemmDim, 2>, kNumTensors> kDependsOn{
-    {{GemmDim::m, GemmDim::k}, {GemmDim::k, GemmDim::n}, {GemmDim::m, GemmDim::n}}};
 
 class TiledController : public StepPipelineController {
  public:
@@ -53,11 +50,11 @@ class TiledController : public StepPipelineController {
   }
 
  private:
-  // The layer being replayed: its plan, GEMM extents and tile counts per dim.
+  // The layer being replayed: its plan, GEMM extents and walk.
   struct Current {
     const TilePlan* plan = nullptr;
     GemmExtents g{};
-    std::array<int64_t, 3> nt{};
+    LoopWalk walk;
     GemmDim streamed = GemmDim::m;
     bool chunked_stream = false;
   };
@@ -68,51 +65,32 @@ class TiledController : public StepPipelineController {
     if (workload_.functional) load_tensors(layer, index);
     current_.plan = &plan;
     current_.g = layer.gemm();
-    const GemmExtents& g = current_.g;
-    current_.nt = {ceil_div(g[0], plan.tile[0]), ceil_div(g[1], plan.tile[1]),
-                   ceil_div(g[2], plan.tile[2])};
+    current_.walk = LoopWalk(plan.order, tile_counts(current_.g, plan.tile));
     current_.streamed = fold_dims(plan.dataflow).streamed;
     current_.chunked_stream =
-        plan.order[2] == current_.streamed && current_.nt[dim_index(current_.streamed)] > 1;
-    const std::array<int64_t, 3>& nt = current_.nt;
-    return static_cast<uint64_t>(nt[0] * nt[1] * nt[2]);
+        streams_across_tiles(plan.order, current_.walk.tiles(), plan.dataflow);
+    return static_cast<uint64_t>(current_.walk.steps());
   }
 
-  // The tile indices of step `step`: the loop order's digits, the innermost loop fastest.
-  [[nodiscard]] std::array<int64_t, 3> tile_index(uint64_t step) const {
-    std::array<int64_t, 3> idx{};
-    auto rest = static_cast<int64_t>(step);
-    for (int level = 2; level >= 0; --level) {
-      const size_t d = dim_index(current_.plan->order[static_cast<size_t>(level)]);
-      idx[d] = rest % current_.nt[d];
-      rest /= current_.nt[d];
-    }
-    return idx;
+  [[nodiscard]] int64_t stream_chunks() const {
+    return current_.walk.tiles()[dim_index(current_.streamed)];
+  }
+
+  [[nodiscard]] TileIndex tile_index(uint64_t step) const {
+    return current_.walk.tile_index(static_cast<int64_t>(step));
   }
 
   [[nodiscard]] GemmRange range_of(uint64_t step) const {
-    const std::array<int64_t, 3> idx = tile_index(step);
-    const GemmExtents& tile = current_.plan->tile;
-    const GemmExtents& g = current_.g;
-    GemmRange r;
-    r.m0 = idx[0] * tile[0];
-    r.m1 = std::min(g[0], r.m0 + tile[0]);
-    r.n0 = idx[1] * tile[1];
-    r.n1 = std::min(g[1], r.n0 + tile[1]);
-    r.k0 = idx[2] * tile[2];
-    r.k1 = std::min(g[2], r.k0 + tile[2]);
-    return r;
+    return tile_range(tile_index(step), current_.plan->tile, current_.g);
   }
 
   [[nodiscard]] TileKey tile_key(uint64_t step, Tensor tensor) const override {
-    const std::array<int64_t, 3> idx = tile_index(step);
-    const auto& dims = kDependsOn[tensor_index(tensor)];
-    return {idx[dim_index(dims[0])], idx[dim_index(dims[1])]};
+    return current_.walk.tile_key(static_cast<int64_t>(step), tensor);
   }
 
-  // A revisited output tile (not its first k step) holds partial sums.
-  [[nodiscard]] bool accumulates(uint64_t step, bool output_resident) const override {
-    return output_resident || tile_index(step)[dim_index(GemmDim::k)] > 0;
+  // A resident output tile is never at k index 0, so the walk's rule covers it.
+  [[nodiscard]] bool accumulates(uint64_t step, bool /*output_resident*/) const override {
+    return current_.walk.accumulates(static_cast<int64_t>(step));
   }
 
   uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
@@ -152,7 +130,7 @@ class TiledController : public StepPipelineController {
     const TilePlan& plan = *current_.plan;
     const int64_t chunk = tile_index(step.index)[dim_index(current_.streamed)];
     const bool chunked = current_.chunked_stream;
-    const int64_t chunks = current_.nt[dim_index(current_.streamed)];
+    const int64_t chunks = stream_chunks();
     Transaction tr;
     tr.ext.command = Command::compute;
     tr.ext.layer = &layer;

@@ -106,9 +106,9 @@ TEST(AnalyticalModel, PartialSumsComeBackWhenKIsOutside) {
   const TilePlan plan = plan_of({m, tn, tk}, {GemmDim::k, GemmDim::n, GemmDim::m});
   const LoopNest nest = loop_nest(layer, plan);
   EXPECT_EQ(nest.steps(), (n / tn) * (k / tk));
-  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::m, GemmDim::n), k / tk);  // outputs
-  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::m, GemmDim::k), 1);       // inputs
-  EXPECT_EQ(visits(plan.order, nest.tiles, GemmDim::k, GemmDim::n), 1);       // weights
+  EXPECT_EQ(tile_moves(plan.order, nest.tiles, Tensor::outputs).written, k / tk);
+  EXPECT_EQ(tile_moves(plan.order, nest.tiles, Tensor::inputs).fetched, 1);
+  EXPECT_EQ(tile_moves(plan.order, nest.tiles, Tensor::weights).fetched, 1);
   const DramTraffic d = dram_traffic(layer, plan, nest);
   const int64_t outputs = m * n;
   EXPECT_EQ(d.written.bytes, (k / tk) * outputs);
@@ -119,12 +119,12 @@ TEST(AnalyticalModel, PartialSumsComeBackWhenKIsOutside) {
 // Loops of one tile do not count: with m and k whole, inputs stay whatever loop is outside.
 TEST(AnalyticalModel, SingleTileLoopsDoNotCauseRefetches) {
   const GemmExtents tiles{1, 4, 1};
-  EXPECT_EQ(visits({GemmDim::n, GemmDim::m, GemmDim::k}, tiles, GemmDim::m, GemmDim::k), 1);
-  EXPECT_EQ(visits({GemmDim::m, GemmDim::k, GemmDim::n}, tiles, GemmDim::k, GemmDim::n), 1);
+  EXPECT_EQ(tile_moves({GemmDim::n, GemmDim::m, GemmDim::k}, tiles, Tensor::inputs).fetched, 1);
+  EXPECT_EQ(tile_moves({GemmDim::m, GemmDim::k, GemmDim::n}, tiles, Tensor::weights).fetched, 1);
   const GemmExtents more{3, 4, 1};
   // Weights (k, n) with n inside m: refetched for every m tile.
-  EXPECT_EQ(visits({GemmDim::m, GemmDim::n, GemmDim::k}, more, GemmDim::k, GemmDim::n), 3);
-  EXPECT_EQ(visits({GemmDim::n, GemmDim::m, GemmDim::k}, more, GemmDim::k, GemmDim::n), 1);
+  EXPECT_EQ(tile_moves({GemmDim::m, GemmDim::n, GemmDim::k}, more, Tensor::weights).fetched, 3);
+  EXPECT_EQ(tile_moves({GemmDim::n, GemmDim::m, GemmDim::k}, more, Tensor::weights).fetched, 1);
 }
 
 // Consecutive m chunks of one fold share its fill and drain: two chunks of 3 cost what one fold
