@@ -50,6 +50,7 @@ std::vector<ParamSpec> system_params() {
 struct RawValue {
   std::string text;
   SourceLocation where;
+  bool from_file = true;  // not a -p override
 };
 
 }  // namespace
@@ -101,6 +102,12 @@ ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
       }
     }
   }
+  // Each family's implementation as the file (or, without one, the default) names it.
+  std::map<std::string, std::string> file_impl;
+  for (const auto& f : families()) {
+    const auto it = raw[f.name].find("impl");
+    file_impl[f.name] = it != raw[f.name].end() ? it->second.text : f.default_impl;
+  }
   for (const std::string& o : overrides) {
     const size_t dot = o.find('.');
     const size_t eq = o.find('=');
@@ -112,7 +119,7 @@ ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
     bool ok = false;
     for (const char* k : known) ok = ok || node == k;
     if (!ok) throw InputError({"-p " + o, 0, node}, "unknown module");
-    raw[node][key] = {o.substr(eq + 1), {"-p " + o, 0, node + "." + key}};
+    raw[node][key] = {o.substr(eq + 1), {"-p " + o, 0, node + "." + key}, false};
   }
 
   ArchConfig arch;
@@ -125,15 +132,29 @@ ArchConfig load_arch(const std::string& yaml_text, const std::string& file,
     m.family = f.name;
     m.impl = f.default_impl;
     SourceLocation impl_at{file, node_line[f.name], std::string(f.name) + ".impl"};
+    bool switched = false;  // by -p, away from the file's implementation
     if (auto it = values.find("impl"); it != values.end()) {
       m.impl = it->second.text;
       impl_at = it->second.where;
+      switched = !it->second.from_file && m.impl != file_impl[f.name];
       values.erase(it);
     }
     auto [specs, description] = f.lookup(m.impl, impl_at);
     m.impl_description = description;
     m.params = ParamValues(f.name, std::move(specs));
-    for (const auto& [key, v] : values) m.params.set(key, v.text, v.where);
+    std::string dropped;
+    for (const auto& [key, v] : values) {
+      if (switched && v.from_file && !m.params.declares(key)) {
+        dropped += (dropped.empty() ? "" : ", ") + key;
+        continue;
+      }
+      m.params.set(key, v.text, v.where);
+    }
+    if (!dropped.empty()) {
+      arch.notes.push_back(
+          file + ": " + f.name + ".impl is " + m.impl +
+          " (from -p): the file's parameters it does not declare are dropped: " + dropped);
+    }
     arch.modules.push_back(std::move(m));
   }
   return arch;

@@ -1,6 +1,12 @@
 // The architecture: one YAML node per module family, each naming its `impl:` and that
 // implementation's parameters, plus `system` (the clock). Unknown families, implementations and
 // keys are errors; `-p family.param=value` overrides any value, including `impl`.
+//
+// Switching an implementation from the command line: when `-p family.impl=X` replaces the file's
+// implementation of that family, the file's parameters of that family that X does not declare
+// are dropped (they were meant for the other implementation), with a note naming them. A `-p`
+// parameter X does not declare, and any key X does not declare when X is the file's own
+// choice, stay errors.
 #pragma once
 
 #include <string>
@@ -19,6 +25,7 @@ struct ModuleConfig {
 
 struct ArchConfig {
   std::string file;  // "<built-in>" for the default
+  std::vector<std::string> notes;  // parameters dropped by an implementation switch
   ParamValues system;
   std::vector<ModuleConfig> modules;  // in family order
   [[nodiscard]] const ModuleConfig& module(const std::string& family) const;

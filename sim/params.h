@@ -52,6 +52,12 @@ class ParamValues {
 
   [[nodiscard]] const std::string& module() const { return module_; }
   [[nodiscard]] const std::vector<ParamSpec>& specs() const { return specs_; }
+  [[nodiscard]] bool declares(const std::string& name) const {
+    for (const ParamSpec& s : specs_) {
+      if (s.name == name) return true;
+    }
+    return false;
+  }
   [[nodiscard]] const std::string& text(const std::string& name) const;
   // Where the value was given (the architecture file's line, a -p option), for errors a module
   // finds in it; "<default>" when it was not given.

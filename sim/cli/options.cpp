@@ -1,3 +1,5 @@
+#include <iostream>
+
 #include "sim/cli/command.h"
 #include "sim/embedded_files.h"
 #include "traces/text_file.h"
@@ -15,8 +17,10 @@ void add_arch_options(po::options_description& d, ArchOptions& a) {
 }
 
 ArchConfig load_arch_options(const ArchOptions& a) {
-  if (a.file) return load_arch(read_text_file(*a.file), *a.file, a.overrides);
-  return load_arch(default_arch_yaml(), "<built-in architecture>", a.overrides);
+  ArchConfig arch = a.file ? load_arch(read_text_file(*a.file), *a.file, a.overrides)
+                           : load_arch(default_arch_yaml(), "<built-in architecture>", a.overrides);
+  for (const std::string& note : arch.notes) std::cerr << "tessera: note: " << note << "\n";
+  return arch;
 }
 
 po::variables_map parse(const Args& args, const po::options_description& d,
