@@ -1,40 +1,21 @@
 #include "sim/validation_plot.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
-#include <iterator>
 
-#include "sim/atomic_file.h"
-#include "sim/error.h"
+#include "sim/gnuplot.h"
 #include "sim/numbers.h"
 
 namespace tessera {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr const char* kScatter = "predicted_vs_simulated";
 constexpr const char* kCauses = "causes";
 constexpr const char* kScript = "validation.gp";
-constexpr const char* kLog = "gnuplot.log";
-
-// gnuplot's data files quote strings with double quotes and know no escape for one inside.
-std::string quoted_name(std::string name) {
-  std::replace(name.begin(), name.end(), '"', '\'');
-  std::replace(name.begin(), name.end(), '\n', ' ');
-  std::replace(name.begin(), name.end(), '\r', ' ');
-  return "\"" + name + "\"";
-}
 
 std::string scatter_data(const Validation& v) {
   std::string out = "# layer predicted_cycles simulated_cycles\n";
   for (const LayerComparison& l : v.layers) {
-    out += quoted_name(l.name) + " " + shortest_text(l.predicted_cycles) + " " +
+    out += gnuplot_quoted(l.name) + " " + shortest_text(l.predicted_cycles) + " " +
            std::to_string(l.simulated_cycles) + "\n";
   }
   return out;
@@ -45,7 +26,7 @@ std::string causes_data(const Validation& v) {
   for (const std::string_view name : kCycleCauseNames) out += " " + std::string(name);
   out += "\n";
   for (const LayerComparison& l : v.layers) {
-    out += quoted_name(l.name);
+    out += gnuplot_quoted(l.name);
     for (const uint64_t c : l.cycles_by_cause.cycles) out += " " + std::to_string(c);
     out += "\n";
   }
@@ -65,19 +46,6 @@ std::string log_range(const Validation& v) {
   }
   if (hi == 0) return "[1:10]";
   return "[" + shortest_text(lo / 2) + ":" + shortest_text(hi * 2) + "]";
-}
-
-// One colour per cause: gnuplot's default cycle has fewer, so causes would share one.
-std::string cause_colours() {
-  static const char* const kColours[] = {"#4e79a7", "#a0cbe8", "#f28e2b", "#ffbe7d",
-                                         "#e15759", "#ff9d9a", "#59a14f", "#8cd17d",
-                                         "#b07aa1", "#9d7660", "#bab0ac", "#79706e"};
-  static_assert(std::size(kColours) >= kNumCycleCauses);
-  std::string out;
-  for (size_t i = 0; i < kNumCycleCauses; ++i) {
-    out += "set linetype " + std::to_string(i + 1) + " lc rgb '" + kColours[i] + "'\n";
-  }
-  return out;
 }
 
 std::string script(const Validation& v) {
@@ -134,58 +102,13 @@ std::string script(const Validation& v) {
          ".dat' using 0:3 with points pt 6 ps 1.6 lc rgb 'red' title 'simulated cycles'\n";
 }
 
-[[noreturn]] void fail(const std::string& dir, const std::string& message) {
-  throw InputError({dir, 0, "plot"}, message);
-}
-
-// gnuplot runs in DIR, its messages to DIR/gnuplot.log; returns its exit status (127: not run).
-int run_gnuplot(const std::string& dir) {
-  const pid_t pid = fork();
-  if (pid < 0) fail(dir, "cannot start gnuplot");
-  if (pid == 0) {
-    if (chdir(dir.c_str()) != 0) _exit(127);
-    const int log = open(kLog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (log >= 0) {
-      dup2(log, STDOUT_FILENO);
-      dup2(log, STDERR_FILENO);
-      close(log);
-    }
-    execlp("gnuplot", "gnuplot", kScript, static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int status = 0;
-  if (waitpid(pid, &status, 0) < 0) fail(dir, "lost track of gnuplot");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
 }  // namespace
 
-void prepare_plot_folder(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) fail(dir, "cannot create the folder: " + ec.message());
-  if (!fs::is_directory(dir, ec)) fail(dir, "cannot create the folder: a file is in the way");
-}
-
 void write_validation_plots(const Validation& v, const std::string& dir) {
-  prepare_plot_folder(dir);
-  const fs::path folder(dir);
-  write_file_atomically((folder / (std::string(kScatter) + ".dat")).string(), scatter_data(v));
-  write_file_atomically((folder / (std::string(kCauses) + ".dat")).string(), causes_data(v));
-  write_file_atomically((folder / kScript).string(), script(v));
-  const int status = run_gnuplot(dir);
-  if (status == 127) fail(dir, "gnuplot could not be run (is it installed?)");
-  if (status != 0) {
-    fail(dir, "gnuplot failed (exit status " + std::to_string(status) + "); its messages are in " +
-                  (folder / kLog).string());
-  }
-  // The pictures appear under their names only once both are whole.
-  for (const char* png : {kScatter, kCauses}) {
-    std::error_code ec;
-    fs::rename(folder / ("." + std::string(png) + ".png.part"),
-               folder / (std::string(png) + ".png"), ec);
-    if (ec) fail(dir, "gnuplot made no " + std::string(png) + ".png: " + ec.message());
-  }
+  run_gnuplot(dir, kScript, script(v),
+              {{std::string(kScatter) + ".dat", scatter_data(v)},
+               {std::string(kCauses) + ".dat", causes_data(v)}},
+              {kScatter, kCauses});
 }
 
 }  // namespace tessera

@@ -5,13 +5,10 @@
 
 #include <string>
 
+#include "sim/gnuplot.h"  // prepare_plot_folder: called before simulating, a bad DIR costs nothing
 #include "sim/validation.h"
 
 namespace tessera {
-
-// Creates DIR (and its parents) where it does not exist; InputError naming DIR (field "plot")
-// when it cannot be made or is not a folder. Called before simulating, so a bad DIR costs nothing.
-void prepare_plot_folder(const std::string& dir);
 
 // Writes the data and script into DIR and runs gnuplot there. InputError naming DIR (field
 // "plot") when gnuplot cannot run or fails; gnuplot's messages are then in DIR/gnuplot.log.
