@@ -14,7 +14,7 @@ seconds=${1:-60}
 shift || true
 all_targets=(trace_yaml arch_yaml energy_table scalesim_conv scalesim_gemm scalesim_cfg matrix_market
   dram_ini dram_trace sparsity_spec attack_spec timeloop_stats predictions_csv candidates_csv
-  scalesim_compute_report timeloop_yaml)
+  scalesim_compute_report timeloop_yaml run_report)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
@@ -32,7 +32,7 @@ real_files() {
     dram_ini) ls data/dram/*.ini ;;
     timeloop_stats) ls tests/data/timeloop/*/timeloop-model.stats.txt ;;
     # No trace files ship: the seeds are hand-written traces.
-    dram_trace | sparsity_spec | attack_spec | predictions_csv | candidates_csv | scalesim_compute_report) ;;
+    dram_trace | sparsity_spec | attack_spec | predictions_csv | candidates_csv | scalesim_compute_report | run_report) ;;
     # The seeds hold the Timeloop cases of tests/data/timeloop, three files joined in one input.
     timeloop_yaml) ;;
     *) echo "fuzz.sh: unknown target '$1' (known: ${all_targets[*]})" >&2; exit 1 ;;

@@ -156,6 +156,7 @@ void write_json_report(const RunResult& r, const TextSink& out) {
   j["arch"] = r.arch_file;
   j["clock_mhz"] = r.clock_mhz;
   j["pes"] = r.pes;
+  j["dram_peak_bytes_per_cycle"] = r.dram_peak_bytes_per_cycle;
   j["functional_checked"] = r.functional_checked;
   j["totals"] = {{"cycles", t.cycles},
                  {"energy_pj", t.energy_pj},

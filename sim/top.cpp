@@ -113,6 +113,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
   result.clock_mhz = arch.system.get_real("clock_mhz");
   const systolic::ArrayShape shape = acc.pe_array->shape();
   result.pes = static_cast<uint64_t>(shape.rows * shape.cols);
+  result.dram_peak_bytes_per_cycle = w.facts.dram_bytes_per_cycle;
 
   std::vector<std::vector<CounterValue>> at_start(parts.size());
   result.layers.reserve(trace.layers.size());

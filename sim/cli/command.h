@@ -49,5 +49,6 @@ extern const Command spmspm_command;
 extern const Command tile_command;
 extern const Command validate_command;
 extern const Command model_command;
+extern const Command plot_command;
 
 }  // namespace tessera::cli

@@ -24,6 +24,7 @@ const Command* const kCommands[] = {
     &tile_command,
     &validate_command,
     &model_command,
+    &plot_command,
 };
 // clang-format on
 
