@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates traces/samples/*.yaml from the SCALE-Sim topologies in tests/data/scalesim.
-# The unit test test_scalesim_import fails when the committed samples differ from this output.
+# The unit test tests/traces/scalesim_import_test.cpp fails when the committed samples differ
+# from this output.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
