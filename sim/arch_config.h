@@ -24,7 +24,7 @@ struct ModuleConfig {
 };
 
 struct ArchConfig {
-  std::string file;  // "<built-in>" for the default
+  std::string file;                // "<built-in>" for the default
   std::vector<std::string> notes;  // parameters dropped by an implementation switch
   ParamValues system;
   std::vector<ModuleConfig> modules;  // in family order
