@@ -80,7 +80,13 @@ std::string gnuplot_quoted(std::string text) {
   return "\"" + text + "\"";
 }
 
-std::string cause_colours() {
+std::string causes_header() {
+  std::string out = "layer";
+  for (const std::string_view name : kCycleCauseNames) out += " " + std::string(name);
+  return out + "\n";
+}
+
+std::string cause_bars_style() {
   static const char* const kColours[] = {"#4e79a7", "#a0cbe8", "#f28e2b", "#ffbe7d",
                                          "#e15759", "#ff9d9a", "#59a14f", "#8cd17d",
                                          "#b07aa1", "#9d7660", "#bab0ac", "#79706e"};
@@ -89,7 +95,17 @@ std::string cause_colours() {
   for (size_t i = 0; i < kNumCycleCauses; ++i) {
     out += "set linetype " + std::to_string(i + 1) + " lc rgb '" + kColours[i] + "'\n";
   }
-  return out;
+  return out +
+         "set style data histograms\n"
+         "set style histogram rowstacked\n"
+         "set style fill solid 0.85 border -1\n"
+         "set boxwidth 0.75\n"
+         "set key outside right top\n"
+         "set xlabel 'layer'\n"
+         "set ylabel 'cycles'\n"
+         "set yrange [0:*]\n"
+         "set grid ytics\n"
+         "set xtics rotate by -45 scale 0\n";
 }
 
 }  // namespace tessera

@@ -23,7 +23,10 @@ void run_gnuplot(const std::string& dir, const std::string& script_name, const s
 // A string as gnuplot's data files quote it: in double quotes, which it cannot escape inside.
 [[nodiscard]] std::string gnuplot_quoted(std::string text);
 
-// `set linetype` lines giving each cycle cause (sim/cycle_causes.h) its own colour, in order.
-[[nodiscard]] std::string cause_colours();
+// Per-layer bars of cycles stacked by cause: the data file's header row (`layer` and the cause
+// names of sim/cycle_causes.h, in order), and the script lines that give each cause its own
+// colour and style the bars and their axes.
+[[nodiscard]] std::string causes_header();
+[[nodiscard]] std::string cause_bars_style();
 
 }  // namespace tessera

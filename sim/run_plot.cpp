@@ -104,9 +104,7 @@ RunPlotData parse_run_report(const std::string& text, const std::string& path) {
 namespace {
 
 std::string causes_data(const PlotData& d) {
-  std::string out = "layer";
-  for (const std::string_view name : kCycleCauseNames) out += " " + std::string(name);
-  out += "\n";
+  std::string out = causes_header();
   for (const PlotLayer& l : d.layers) {
     out += gnuplot_quoted(l.name);
     for (const double c : l.causes) out += " " + shortest_text(c);
@@ -160,19 +158,8 @@ std::string script(const PlotData& d) {
          ",700 font 'sans,10' noenhanced\n"
          "set output '.causes.png.part'\n"
          "set title 'Cycles of each layer by cause: " +
-         d.trace + "'\n" + cause_colours() +
-         "set style data histograms\n"
-         "set style histogram rowstacked\n"
-         "set style fill solid 0.85 border -1\n"
-         "set boxwidth 0.75\n"
-         "set key outside right top\n"
-         "set xlabel 'layer'\n"
-         "set ylabel 'cycles'\n"
-         "set yrange [0:*]\n"
-         "set grid ytics\n"
-         "set xtics rotate by -45 scale 0\n"
-         "plot for [i=2:" +
-         std::to_string(kNumCycleCauses + 1) +
+         d.trace + "'\n" + cause_bars_style() +
+         "plot for [i=2:" + std::to_string(kNumCycleCauses + 1) +
          "] 'causes.dat' using i:xtic(1) title columnheader(i)\n"
          "reset\n"
          "set terminal pngcairo size 900,600 font 'sans,10' noenhanced\n"

@@ -22,9 +22,7 @@ std::string scatter_data(const Validation& v) {
 }
 
 std::string causes_data(const Validation& v) {
-  std::string out = "layer";
-  for (const std::string_view name : kCycleCauseNames) out += " " + std::string(name);
-  out += "\n";
+  std::string out = causes_header();
   for (const LayerComparison& l : v.layers) {
     out += gnuplot_quoted(l.name);
     for (const uint64_t c : l.cycles_by_cause.cycles) out += " " + std::to_string(c);
@@ -80,19 +78,8 @@ std::string script(const Validation& v) {
          kCauses +
          ".png.part'\n"
          "set title 'Simulated cycles of each layer by cause'\n" +
-         cause_colours() +
-         "set style data histograms\n"
-         "set style histogram rowstacked\n"
-         "set style fill solid 0.85 border -1\n"
-         "set boxwidth 0.75\n"
-         "set key outside right top\n"
-         "set xlabel 'layer'\n"
-         "set ylabel 'cycles'\n"
-         "set yrange [0:*]\n"
-         "set grid ytics\n"
-         "set xtics rotate by -45 scale 0\n"
-         "plot for [i=2:" +
-         std::to_string(kNumCycleCauses + 1) + "] '" + kCauses +
+         cause_bars_style() + "plot for [i=2:" + std::to_string(kNumCycleCauses + 1) + "] '" +
+         kCauses +
          ".dat' using i:xtic(1) title columnheader(i), \\\n"
          "     '" +
          kScatter +
