@@ -116,6 +116,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
   result.dram_peak_bytes_per_cycle = w.facts.dram_bytes_per_cycle;
 
   std::vector<std::vector<CounterValue>> at_start(parts.size());
+  uint64_t simulated_cycles = 0;
   result.layers.reserve(trace.layers.size());
   w.trace = &trace;
   w.functional = options.functional;
@@ -155,6 +156,8 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
                                 : static_cast<double>(l.macs) / (static_cast<double>(cycles) *
                                                                  static_cast<double>(result.pes));
     result.layers.push_back(std::move(l));
+    simulated_cycles += cycles;
+    if (options.on_layer_done) options.on_layer_done(result.layers.size(), simulated_cycles);
   };
   // The controller checks that it can replay each layer (and plans it) first: its message names
   // the architecture a layer needs.

@@ -20,6 +20,8 @@ struct RunOptions {
   bool functional = false;
   uint64_t seed = 1;
   std::vector<Attack> attacks;  // on protected off-chip data (needs functional)
+  // Told after each layer: how many layers are done and the cycles simulated so far.
+  std::function<void(size_t layers_done, uint64_t cycles)> on_layer_done;
 };
 
 // What the controller plans with (array, buffer, DRAM), read from the modules the architecture

@@ -4,7 +4,9 @@
 #include "sim/cli/command.h"
 #include "sim/embedded_files.h"
 #include "sim/energy_table.h"
+#include "sim/progress.h"
 #include "sim/report.h"
+#include "sim/text_format.h"
 #include "sim/top.h"
 #include "traces/sparsify.h"
 #include "traces/trace_reader.h"
@@ -26,7 +28,7 @@ int run(const Args& args) {
       "csv", po::value(&csv_path), "write the per-layer CSV report to FILE")(
       "functional", "carry real values and check every output against a reference")(
       "seed", po::value(&seed), "seed of the functional-mode tensors (default 1)")(
-      "quiet,q", "print no summary")(
+      "quiet,q", "print no summary and no progress line")(
       "tamper", po::value(&tamper)->composing(),
       "LAYER:TENSOR:BYTE[:BIT]: flip a bit of that tensor's ciphertext in DRAM (implies "
       "--functional; needs crypto: aes_gcm)")(
@@ -69,6 +71,10 @@ int run(const Args& args) {
   check_attacks(options.attacks, trace);
   // Attacks need real ciphertext in DRAM.
   if (!options.attacks.empty()) options.functional = true;
+  ProgressLine progress("layers", trace.layers.size(), vm.count("quiet") > 0);
+  options.on_layer_done = [&progress](size_t done, uint64_t cycles) {
+    progress.update(done, scientific(static_cast<double>(cycles), 2) + " cycles");
+  };
   const RunResult result = simulate(trace, config, energy, options);
   write_reports(result, json_path.empty() ? std::nullopt : std::optional(json_path),
                 csv_path.empty() ? std::nullopt : std::optional(csv_path));
