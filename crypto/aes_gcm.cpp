@@ -115,7 +115,8 @@ class AesGcmEngine : public CryptoEngine {
       const Fetched fetched = blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes,
                                               tag_address, tags, arrival);
       in_dram = fetched.time;
-      done = run_engines(pool, fetched.done, work.blocks, work.full_message, work.last_message);
+      done = run_engines(pool, fetched.done, work.blocks, work.full_message, work.last_message,
+                         "verify");
       count(work.blocks, work.aes_blocks);
       verified_ += static_cast<uint64_t>(work.blocks);
       redundant_read_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -130,14 +131,14 @@ class AesGcmEngine : public CryptoEngine {
                             tag_address, partial_tags, arrival);
         in_dram = back.time;
         ready = run_engines(pool, back.done, work.partial_blocks, work.full_message,
-                            work.last_partial_message);
+                            work.last_partial_message, "verify (read-modify-write)");
         count(work.partial_blocks, work.partial_aes_blocks);
         verified_ += static_cast<uint64_t>(work.partial_blocks);
         rmw_ += static_cast<uint64_t>(work.partial_bytes);
         tag_read_ += static_cast<uint64_t>(partial_tags);
       }
       const uint64_t sealed =
-          run_engines(pool, ready, work.blocks, work.full_message, work.last_message);
+          run_engines(pool, ready, work.blocks, work.full_message, work.last_message, "encrypt");
       count(work.blocks, work.aes_blocks);
       encrypted_ += static_cast<uint64_t>(work.blocks);
       redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -247,12 +248,19 @@ class AesGcmEngine : public CryptoEngine {
   // of `pool`, as soon as both the data (`ready`) and the engines are there. Returns the cycle
   // they are done.
   uint64_t run_engines(size_t pool, uint64_t ready, int64_t messages, uint64_t blocks,
-                       uint64_t last_blocks) {
+                       uint64_t last_blocks, const char* what) {
     if (messages == 0) return ready;
     const uint64_t start = std::max(ready, pool_free_[pool]);
     const uint64_t work = pool_cycles(kind_, engines_[pool], messages, blocks, last_blocks);
     waits_ += start - ready;
     busy_ += work;
+    if (Timeline* t = timeline()) {
+      const std::string track =
+          shared_ ? std::string(basename())
+                  : std::string(basename()) + "." + to_string(static_cast<Tensor>(pool));
+      t->span(t->track(track), what, start, start + work,
+              {{"blocks", messages}, {"waited", static_cast<int64_t>(start - ready)}});
+    }
     pool_free_[pool] = start + work;
     return start + work;
   }

@@ -10,6 +10,12 @@ double g_clock_mhz = 1000.0;
 sc_core::sc_time g_period(1, sc_core::SC_NS);
 }  // namespace
 
+Timeline* Component::timeline_ = nullptr;
+
+void Component::set_timeline(Timeline* timeline) {
+  timeline_ = timeline;
+}
+
 void Component::set_clock_mhz(double mhz) {
   if (!(mhz > 0)) throw std::invalid_argument("clock must be positive");
   g_clock_mhz = mhz;

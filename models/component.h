@@ -9,6 +9,7 @@
 
 #include "sim/params.h"
 #include "sim/stats.h"
+#include "sim/timeline/timeline.h"
 
 namespace tessera {
 
@@ -31,7 +32,17 @@ class Component : public sc_core::sc_module {
   }
   [[nodiscard]] static uint64_t to_cycles(const sc_core::sc_time& t);
 
+  // The timeline being written, or null when none is or this layer is not recorded: modules
+  // record only after this one check. Set by the top level.
+  static void set_timeline(Timeline* timeline);
+  [[nodiscard]] static Timeline* timeline() {
+    return timeline_ != nullptr && timeline_->recording() ? timeline_ : nullptr;
+  }
+  // The module's own track (named after it), declared on first use.
+  [[nodiscard]] uint32_t timeline_track(Timeline& t) const { return t.track(basename()); }
+
  private:
+  static Timeline* timeline_;
   ParamValues params_;
   StatGroup stats_;
 };

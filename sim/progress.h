@@ -33,6 +33,8 @@ class ProgressLine {
 
   // `done` of the total units are finished; `detail` is shown after the count.
   void update(uint64_t done, const std::string& detail = {});
+  // For work whose size is known only once it starts (the tiles of a layer).
+  void set_total(uint64_t total) { total_ = total; }
 
   // The text of the line for `done` units after `elapsed_s` seconds (without the terminal's
   // line control), e.g. "12/53 layers  3.1e+08 cycles  24.0 layers/s  ETA 2 s".

@@ -99,7 +99,8 @@ Trace candidate_trace(const Trace& trace,
 }
 
 ScheduleRanking simulate_candidates(const Trace& trace, const CandidateSource& source,
-                                    const ArchConfig& arch, const EnergyTable& energy) {
+                                    const ArchConfig& arch, const EnergyTable& energy,
+                                    const RunOptions& options) {
   for (const Layer& layer : trace.layers) {
     if (layer.sparse != nullptr) {
       throw InputError({trace.file, layer.line, "op"},
@@ -115,7 +116,7 @@ ScheduleRanking simulate_candidates(const Trace& trace, const CandidateSource& s
         expanded = candidate_trace(trace, candidates);
         return expanded;
       },
-      arch, energy, {});
+      arch, energy, options);
   return rank_schedules(trace, candidates, run);
 }
 

@@ -16,6 +16,7 @@
 #include "sim/cycle_causes.h"
 #include "sim/energy_table.h"
 #include "sim/result.h"
+#include "sim/top.h"
 #include "traces/layer.h"
 
 namespace tessera {
@@ -73,8 +74,8 @@ using CandidateSource =
 // InputError for a sparse layer (candidates are the dense tiler's plans) and what `source`
 // throws, before anything is simulated.
 [[nodiscard]] ScheduleRanking simulate_candidates(const Trace& trace, const CandidateSource& source,
-                                                  const ArchConfig& arch,
-                                                  const EnergyTable& energy);
+                                                  const ArchConfig& arch, const EnergyTable& energy,
+                                                  const RunOptions& options);
 
 // Pairs the simulation of candidate_trace(trace, candidates) with the candidates.
 [[nodiscard]] ScheduleRanking rank_schedules(

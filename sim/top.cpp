@@ -1,6 +1,7 @@
 #include "sim/top.h"
 
 #include <memory>
+#include <optional>
 
 #include "crypto/interface.h"
 #include "models/buffer/interface.h"
@@ -105,6 +106,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
     return CompressedWeights{ceil_div(work->stored_bits, 8), work->rows};
   };
   const Trace& trace = make_trace(w.facts);
+  if (options.on_trace) options.on_trace(trace.layers.size());
 
   RunResult result;
   result.trace_name = trace.name;
@@ -117,12 +119,35 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
 
   std::vector<std::vector<CounterValue>> at_start(parts.size());
   uint64_t simulated_cycles = 0;
+  std::optional<Timeline> timeline;
+  if (options.timeline) {
+    timeline.emplace(
+        options.timeline, options.timeline_limit,
+        trace.name + " on " + (arch.file.empty() ? "the default architecture" : arch.file),
+        result.clock_mhz);
+    Component::set_timeline(&*timeline);
+  }
+  // The modules stop recording however the run ends.
+  struct Detach {
+    Detach() = default;
+    Detach(const Detach&) = delete;
+    Detach& operator=(const Detach&) = delete;
+    ~Detach() { Component::set_timeline(nullptr); }
+  } const detach;
+  size_t layer_index = 0;
   result.layers.reserve(trace.layers.size());
   w.trace = &trace;
   w.functional = options.functional;
   w.seed = options.seed;
   for (const Layer& layer : trace.layers) decoder.check_layer(layer, trace.file);
-  w.events.on_start = [&](const Layer&) {
+  w.events.on_step = options.on_step;
+  w.events.on_start = [&](const Layer& layer) {
+    if (timeline) {
+      const bool selected =
+          options.timeline_layers.empty() ||
+          (layer_index < options.timeline_layers.size() && options.timeline_layers[layer_index]);
+      timeline->begin_layer(layer.name, Component::to_cycles(sc_core::sc_time_stamp()), selected);
+    }
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
   };
   w.events.on_end = [&](const Layer& layer, uint64_t cycles, uint64_t stalls, uint64_t tiles,
@@ -132,6 +157,8 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
                             std::to_string(causes.total()) + ", not its " + std::to_string(cycles) +
                             " cycles");
     }
+    if (timeline) timeline->end_layer(Component::to_cycles(sc_core::sc_time_stamp()));
+    ++layer_index;
     LayerResult l;
     l.name = layer.name;
     l.cycles = cycles;
@@ -179,6 +206,9 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
     result.components.push_back(std::move(c));
   }
   result.functional_checked = options.functional;
+  if (timeline) {
+    result.timeline_note = timeline->finish();
+  }
   return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "sim/arch_config.h"
 #include "sim/energy_table.h"
 #include "sim/result.h"
+#include "sim/timeline/timeline.h"
 #include "traces/layer.h"
 
 namespace tessera {
@@ -20,8 +22,17 @@ struct RunOptions {
   bool functional = false;
   uint64_t seed = 1;
   std::vector<Attack> attacks;  // on protected off-chip data (needs functional)
+  // Told once the trace is known (a TraceMaker makes it during the run): its layer count.
+  std::function<void(size_t layers)> on_trace;
   // Told after each layer: how many layers are done and the cycles simulated so far.
   std::function<void(size_t layers_done, uint64_t cycles)> on_layer_done;
+  // Told after each step (tile) of a layer: steps done of the layer's total.
+  std::function<void(uint64_t steps_done, uint64_t steps)> on_step;
+  // When set, what the modules do is recorded for the layers `timeline_layers` selects (by
+  // index; all when empty), up to `timeline_limit` events.
+  std::shared_ptr<TimelineWriter> timeline;
+  std::vector<bool> timeline_layers;
+  uint64_t timeline_limit = 2'000'000;
 };
 
 // What the controller plans with (array, buffer, DRAM), read from the modules the architecture

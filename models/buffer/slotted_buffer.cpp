@@ -39,6 +39,7 @@ SlottedBuffer::SlottedBuffer(const sc_core::sc_module_name& name, const ParamVal
 void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   TileExtension& ext = extension_of(p);
   const bool functional = ext.functional;
+  const uint64_t issue = to_cycles(sc_core::sc_time_stamp() + delay);
   Slot& slot = slot_of(ext.tensor, ext.slot);
   Transaction mem;
   mem.ext = ext;
@@ -47,7 +48,7 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
     ++fills_;
     write_words_ += energy_words(ext.bytes);
     take_fetched(slot, ext, p.get_address());
-    update_occupancy();
+    update_occupancy(issue);
     if (functional) slot.values.assign(static_cast<size_t>(ext.box.volume()), 0);
     mem.prepare(tlm::TLM_READ_COMMAND, p.get_address(), functional ? slot.values.data() : nullptr,
                 functional ? slot.values.size() : 0);
@@ -60,6 +61,7 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
                 functional ? values : 0);
   } else if (ext.command == Command::release) {
     slot = Slot{};
+    update_occupancy(issue);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   } else {
@@ -68,6 +70,11 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
   to_memory->b_transport(mem.payload, delay);
   check_response(mem.payload, name());
   ext.transfer_time = mem.ext.transfer_time;
+  if (Timeline* t = timeline()) {
+    const bool fill = ext.command == Command::fetch;
+    t->span(timeline_track(*t), std::string(fill ? "fill " : "write-back ") + to_string(ext.tensor),
+            issue, to_cycles(sc_core::sc_time_stamp() + delay), {{"bytes", mem.ext.bytes}});
+  }
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -82,7 +89,7 @@ void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
   } else {
     write_words_ += energy_words(ext.bytes);
     take_written(slot, ext, p.get_address());
-    update_occupancy();
+    update_occupancy(to_cycles(sc_core::sc_time_stamp() + delay));
     if (p.get_data_ptr() != nullptr) {
       const auto* in = reinterpret_cast<const int32_t*>(p.get_data_ptr());
       slot.values.assign(in, in + ext.box.volume());
@@ -127,7 +134,7 @@ void SlottedBuffer::require_resident(const Slot& slot, const TileExtension& ext)
 
 // Run after every placement, also one that changed nothing (the PE rewriting its output tile):
 // only a placement raises the total, so such a check passes and leaves the peak as it was.
-void SlottedBuffer::update_occupancy() {
+void SlottedBuffer::update_occupancy(uint64_t cycle) {
   int64_t total = 0;
   for (const auto& tensor : slots_) {
     for (const auto& s : tensor) total += s.resident_bytes;
@@ -137,6 +144,10 @@ void SlottedBuffer::update_occupancy() {
                           " bytes, more than the capacity " + std::to_string(capacity_));
   }
   peak_occupancy_ = std::max<uint64_t>(peak_occupancy_, static_cast<uint64_t>(total));
+  if (Timeline* t = timeline()) {
+    t->counter(t->track(std::string(basename()) + " occupancy", TrackKind::counter, {}, "bytes"),
+               cycle, total);
+  }
 }
 
 uint64_t SlottedBuffer::port_cycles(int64_t bytes) const {

@@ -70,7 +70,8 @@ class SlottedBuffer : public Buffer {
  private:
   Slot& slot_of(Tensor t, int slot);
   void require_resident(const Slot& slot, const TileExtension& ext) const;
-  void update_occupancy();
+  // Checks the resident tiles fit, and records their bytes at `cycle` on the timeline.
+  void update_occupancy(uint64_t cycle);
   [[nodiscard]] uint64_t port_cycles(int64_t bytes) const;
 
   int64_t capacity_;

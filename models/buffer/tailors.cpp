@@ -120,6 +120,7 @@ class SparseBuffet : public SlottedBuffer {
     sc_core::sc_time done = issue;
     to_memory->b_transport(mem.payload, done);
     check_response(mem.payload, name());
+    record_tail("bumped tail spilled", issue, done, mem.ext.bytes);
     slot.spilled = true;
     slot.passes = 1;  // the tail has left: any read re-fetches it
     return done;
@@ -141,9 +142,20 @@ class SparseBuffet : public SlottedBuffer {
     sc_core::sc_time done = issue;
     to_memory->b_transport(mem.payload, done);
     check_response(mem.payload, name());
+    record_tail("bumped tail re-fetched", issue, done, mem.ext.bytes);
     refetched_bytes_ += static_cast<uint64_t>(mem.ext.bytes);
     count_write_words(mem.ext.bytes);
     return done;
+  }
+
+  // `issue` and `done` are delays from now, as on the socket.
+  void record_tail(const char* what, const sc_core::sc_time& issue, const sc_core::sc_time& done,
+                   int64_t bytes) const {
+    Timeline* t = timeline();
+    if (t == nullptr) return;
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    t->span(timeline_track(*t), what, to_cycles(now + issue), to_cycles(now + done),
+            {{"bytes", bytes}});
   }
 
   [[nodiscard]] int64_t region_words(Tensor t) const {

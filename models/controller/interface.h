@@ -23,6 +23,8 @@ struct LayerEvents {
   std::function<void(const Layer&, uint64_t cycles, uint64_t stall_cycles, uint64_t tiles,
                      const CycleCauses& causes)>
       on_end;
+  // After each step of the layer being replayed: steps done of its total (progress lines).
+  std::function<void(uint64_t done, uint64_t total)> on_step;
 };
 
 struct Workload {

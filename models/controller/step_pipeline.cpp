@@ -33,7 +33,7 @@ void StepPipelineController::run_layer(const Layer& layer, size_t index) {
   if (workload_.events.on_start) workload_.events.on_start(layer);
   const uint64_t start = to_cycles(sc_core::sc_time_stamp());
   const uint64_t steps = begin_layer(layer, index);
-  const Timeline t = replay_steps(layer, steps, start);
+  const LayerTime t = replay_steps(layer, steps, start);
   sc_core::wait(cycles(t.end - start));
   release_all(layer);
   if (workload_.functional) check_layer(layer, index);
@@ -46,16 +46,16 @@ void StepPipelineController::run_layer(const Layer& layer, size_t index) {
 // i-1, so that requests reach memory in time order and step i's data arrive while step i-1
 // computes. Single-buffered, step i's operands replace step i-1's, so they are requested only
 // once step i-1 has been computed.
-StepPipelineController::Timeline StepPipelineController::replay_steps(const Layer& layer,
-                                                                      uint64_t steps,
-                                                                      uint64_t start) {
+StepPipelineController::LayerTime StepPipelineController::replay_steps(const Layer& layer,
+                                                                       uint64_t steps,
+                                                                       uint64_t start) {
   const bool two_slots = workload_.facts.double_buffered;
   std::array<Residency, kNumTensors> residency{};
   for (Residency& r : residency) r.slot_free = {start, start};
 
   std::optional<Step> pending;
   uint64_t compute_done = start;
-  Timeline t{start, 0, {}};
+  LayerTime t{start, 0, {}};
   macs_ = 0;
   for (uint64_t i = 0; i <= steps; ++i) {
     std::optional<Step> next;
@@ -67,6 +67,13 @@ StepPipelineController::Timeline StepPipelineController::replay_steps(const Laye
       t.stalls += stall;
       compute_done = compute(layer, *pending, begin);
       attribute_step(t, *pending, stall, pending->index == 0);
+      if (workload_.events.on_step) workload_.events.on_step(pending->index + 1, steps);
+      if (tessera::Timeline* timeline = this->timeline()) {
+        const uint32_t track = timeline_track(*timeline);
+        const auto step = static_cast<int64_t>(pending->index);
+        timeline->span(track, "waiting for data", begin - stall, begin, {{"step", step}});
+        timeline->span(track, "step", begin, compute_done, {{"step", step}});
+      }
       ++tiles_;
       for (size_t s = 0; s < kNumTensors; ++s) {
         residency[s].slot_free[static_cast<size_t>(pending->slots[s])] = compute_done;
@@ -96,7 +103,7 @@ StepPipelineController::Timeline StepPipelineController::replay_steps(const Laye
   return t;
 }
 
-void StepPipelineController::attribute_step(Timeline& t, const Step& step, uint64_t stall,
+void StepPipelineController::attribute_step(LayerTime& t, const Step& step, uint64_t stall,
                                             bool first) {
   const ComputeTime& c = answer_.compute;
   macs_ += c.macs;

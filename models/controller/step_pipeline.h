@@ -67,7 +67,7 @@ class StepPipelineController : public Controller {
     std::array<uint64_t, 2> slot_free{};
   };
 
-  struct Timeline {
+  struct LayerTime {
     uint64_t end = 0;
     uint64_t stalls = 0;
     CycleCauses causes;  // of the cycles from the layer's start to `end`
@@ -81,11 +81,11 @@ class StepPipelineController : public Controller {
 
   // Adds a computed step's cycles (answer_) to `t.causes`, and the `stall` cycles it waited for
   // its data before (the layer's start when it is the first step).
-  void attribute_step(Timeline& t, const Step& step, uint64_t stall, bool first);
+  void attribute_step(LayerTime& t, const Step& step, uint64_t stall, bool first);
 
   void run();
   void run_layer(const Layer& layer, size_t index);
-  Timeline replay_steps(const Layer& layer, uint64_t steps, uint64_t start);
+  LayerTime replay_steps(const Layer& layer, uint64_t steps, uint64_t start);
   Step request(const Layer& layer, uint64_t index, bool two_slots, uint64_t start,
                std::array<Residency, kNumTensors>& residency);
   void release_all(const Layer& layer);

@@ -109,10 +109,18 @@ class DdrDram : public Dram {
     // an accelerator cycle.
     const auto dram_arrival =
         static_cast<uint64_t>(std::ceil(static_cast<double>(arrival) * period_ps_ / tck_ps_));
+    Timeline* timeline = this->timeline();
+    if (timeline != nullptr) record_commands(true);
     memory_.add_run(first * burst, count, write, dram_arrival);
     const uint64_t done = count == 0 ? dram_arrival : memory_.drain();
-    const auto finished =
-        static_cast<uint64_t>(std::ceil(static_cast<double>(done) * tck_ps_ / period_ps_ - 1e-9));
+    const uint64_t finished = accelerator_cycle(done);
+    if (timeline != nullptr) {
+      record_commands(false);
+      record_banks(*timeline);
+      timeline->transfer(timeline_track(*timeline), write ? "write" : "read", arrival,
+                         std::max(finished, arrival), bytes,
+                         {{"bytes", static_cast<int64_t>(bytes)}});
+    }
     last_completion_ = std::max(last_completion_, done);
     (write ? write_bytes_ : read_bytes_) += bytes;
     update_counters();
@@ -132,6 +140,75 @@ class DdrDram : public Dram {
   }
 
  private:
+  // The first accelerator cycle at or after DRAM cycle `dram_cycle` ends.
+  [[nodiscard]] uint64_t accelerator_cycle(uint64_t dram_cycle) const {
+    return static_cast<uint64_t>(
+        std::ceil(static_cast<double>(dram_cycle) * tck_ps_ / period_ps_ - 1e-9));
+  }
+
+  // While a timeline records, each channel logs the commands it issues.
+  void record_commands(bool on) {
+    const int channels = memory_.device().channels;
+    logs_.resize(static_cast<size_t>(channels));
+    for (int c = 0; c < channels; ++c) {
+      memory_.channel(c).record_commands(on ? &logs_[static_cast<size_t>(c)] : nullptr);
+    }
+  }
+
+  // A bank's track shows its row open (ACT to PRE, with the reads and writes to it) and its
+  // refreshes; the logged commands become those spans.
+  struct OpenRow {
+    uint64_t since = 0;
+    int64_t row = -1, reads = 0, writes = 0;
+  };
+  void record_banks(Timeline& t) {
+    const ddr::Device& d = memory_.device();
+    const int per_rank = d.banks_per_rank();
+    const int per_channel = d.ranks * per_rank;
+    open_.resize(static_cast<size_t>(d.channels * per_channel));
+    for (size_t c = 0; c < logs_.size(); ++c) {
+      for (const ddr::IssuedCommand& cmd : logs_[c]) {
+        const auto first = static_cast<int>(c) * per_channel + cmd.rank * per_rank;
+        const int bank = first + cmd.bankgroup * d.banks_per_group + cmd.bank;
+        switch (cmd.kind) {
+          case ddr::CommandKind::activate:
+            open_[static_cast<size_t>(bank)] = {cmd.cycle, cmd.row, 0, 0};
+            break;
+          case ddr::CommandKind::read: ++open_[static_cast<size_t>(bank)].reads; break;
+          case ddr::CommandKind::write: ++open_[static_cast<size_t>(bank)].writes; break;
+          case ddr::CommandKind::precharge: {
+            OpenRow& o = open_[static_cast<size_t>(bank)];
+            if (o.row >= 0) {
+              t.span(bank_track(t, bank), "open", accelerator_cycle(o.since),
+                     accelerator_cycle(cmd.cycle),
+                     {{"row", o.row}, {"reads", o.reads}, {"writes", o.writes}});
+            }
+            o = {};
+            break;
+          }
+          case ddr::CommandKind::refresh:
+            for (int b = first; b < first + per_rank; ++b) {
+              t.span(bank_track(t, b), "refresh", accelerator_cycle(cmd.cycle),
+                     accelerator_cycle(cmd.cycle + static_cast<uint64_t>(d.tRFC)));
+            }
+            break;
+        }
+      }
+      logs_[c].clear();
+    }
+  }
+
+  [[nodiscard]] uint32_t bank_track(Timeline& t, int flat) const {
+    const ddr::Device& d = memory_.device();
+    const int per_rank = d.banks_per_rank(), per_channel = d.ranks * per_rank;
+    const int in_rank = flat % per_rank;
+    const std::string name = std::string(basename()) + ".ch" + std::to_string(flat / per_channel) +
+                             ".rank" + std::to_string(flat % per_channel / per_rank) + ".bg" +
+                             std::to_string(in_rank / d.banks_per_group) + ".bank" +
+                             std::to_string(in_rank % d.banks_per_group);
+    return t.track(name, TrackKind::state, {"closed", "open", "refresh"});
+  }
+
   static ddr::MemorySystem make_memory(const ParamValues& p) {
     const ddr::Device d = configured_device(p);
     const ddr::Scheduler scheduler =
@@ -170,6 +247,8 @@ class DdrDram : public Dram {
   double tck_ps_ = 0, period_ps_ = 0, bytes_per_cycle_ = 0;
   uint64_t last_completion_ = 0;  // DRAM cycles
   FunctionalStore store_;
+  std::vector<std::vector<ddr::IssuedCommand>> logs_;  // per channel, while a timeline records
+  std::vector<OpenRow> open_;                          // per bank
   uint64_t &reads_, &writes_, &read_bytes_, &write_bytes_;
   uint64_t &read_row_hits_, &write_row_hits_, &row_misses_, &row_conflicts_;
   uint64_t &activates_, &precharges_, &refreshes_, &read_latency_;

@@ -48,6 +48,10 @@ class IdealDram : public Dram {
       write_bytes_ += bytes;
     }
     if (p.get_data_ptr() != nullptr) store_.transfer(p, ext.box);
+    if (Timeline* t = timeline()) {
+      t->transfer(timeline_track(*t), p.is_read() ? "read" : "write", start, start + transfer,
+                  bytes, {{"bytes", static_cast<int64_t>(bytes)}});
+    }
     delay = cycles(start + transfer + latency_cycles_ - now);
     ext.transfer_time = {start + transfer - arrival, latency_cycles_, 0};
     p.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -28,6 +28,20 @@ ComputeTime PeArrayBase::tile_time(ComputeTime array, uint64_t total, uint64_t r
   return array;
 }
 
+void PeArrayBase::record_tile(uint64_t begin, const ComputeTime& t) const {
+  Timeline* timeline = this->timeline();
+  if (timeline == nullptr) return;
+  const uint32_t track = timeline_track(*timeline);
+  const uint64_t busy_end = begin + t.streaming + t.fill_drain + t.imbalance;
+  timeline->span(track, "busy", begin, busy_end,
+                 {{"macs", static_cast<int64_t>(t.macs)},
+                  {"fill_drain", static_cast<int64_t>(t.fill_drain)},
+                  {"imbalance", static_cast<int64_t>(t.imbalance)}});
+  timeline->span(track, "port stall", busy_end, busy_end + t.port_stall);
+  timeline->span(track, "refetch wait", busy_end + t.port_stall,
+                 busy_end + t.port_stall + t.refetch);
+}
+
 TileExtension PeArrayBase::access_operand(tlm::tlm_command cmd, const TileExtension& tile,
                                           Tensor tensor, int slot, const Box& box, int64_t bytes,
                                           uint64_t address, bool functional,

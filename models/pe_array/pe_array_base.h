@@ -34,6 +34,10 @@ class PeArrayBase : public PeArray {
   [[nodiscard]] static ComputeTime tile_time(ComputeTime array, uint64_t total,
                                              uint64_t refetch_wait);
 
+  // Puts a tile computed from cycle `begin` on the timeline: the array busy (streaming, filling
+  // and draining its folds, the fullest PE's extra work), then waiting for the buffer's ports.
+  void record_tile(uint64_t begin, const ComputeTime& t) const;
+
   // One buffer access of `bytes` through the sparse decoder. `delay` is when it is issued and
   // becomes when it completes; `values` carry the data when `functional`. Returns the extension
   // as the decoder left it.

@@ -46,6 +46,7 @@ class SystolicArray : public PeArrayBase {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
+    const uint64_t begin = to_cycles(sc_core::sc_time_stamp() + delay);
     const Layer& layer = *ext.layer;
     const GemmRange& r = ext.range;
     const bool functional = ext.functional;
@@ -111,6 +112,7 @@ class SystolicArray : public PeArrayBase {
     const uint64_t total = std::max(array_cycles, port_cycles);
     time.macs = static_cast<uint64_t>(t.macs);
     ext.compute_time = tile_time(time, total, ports.refetch_wait);
+    record_tile(begin, ext.compute_time);
     count_tile(static_cast<uint64_t>(t.macs),
                static_cast<uint64_t>(shape_.rows * shape_.cols) * array_cycles);
     folds_ += static_cast<uint64_t>(t.folds);

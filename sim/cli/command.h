@@ -9,6 +9,8 @@
 #include <boost/program_options.hpp>
 
 #include "sim/arch_config.h"
+#include "sim/progress.h"
+#include "sim/top.h"
 
 namespace tessera::cli {
 
@@ -34,6 +36,9 @@ struct ArchOptions {
 };
 void add_arch_options(boost::program_options::options_description& d, ArchOptions& a);
 [[nodiscard]] ArchConfig load_arch_options(const ArchOptions& a);
+
+// Draws `progress` as the layers of a run finish: layers done, simulated cycles, rate, ETA.
+void show_progress(ProgressLine& progress, RunOptions& options);
 
 [[nodiscard]] boost::program_options::variables_map parse(
     const Args& args, const boost::program_options::options_description& d,

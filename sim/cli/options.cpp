@@ -2,6 +2,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/embedded_files.h"
+#include "sim/text_format.h"
 #include "traces/text_file.h"
 
 namespace po = boost::program_options;
@@ -21,6 +22,13 @@ ArchConfig load_arch_options(const ArchOptions& a) {
                            : load_arch(default_arch_yaml(), "<built-in architecture>", a.overrides);
   for (const std::string& note : arch.notes) std::cerr << "tessera: note: " << note << "\n";
   return arch;
+}
+
+void show_progress(ProgressLine& progress, RunOptions& options) {
+  options.on_trace = [&progress](size_t layers) { progress.set_total(layers); };
+  options.on_layer_done = [&progress](size_t done, uint64_t cycles) {
+    progress.update(done, scientific(static_cast<double>(cycles), 2) + " cycles");
+  };
 }
 
 po::variables_map parse(const Args& args, const po::options_description& d,

@@ -2,11 +2,10 @@
 
 #include "crypto/attack.h"
 #include "sim/cli/command.h"
+#include "sim/cli/timeline_options.h"
 #include "sim/embedded_files.h"
 #include "sim/energy_table.h"
-#include "sim/progress.h"
 #include "sim/report.h"
-#include "sim/text_format.h"
 #include "sim/top.h"
 #include "traces/sparsify.h"
 #include "traces/trace_reader.h"
@@ -39,6 +38,8 @@ int run(const Args& args) {
       "sparsify", po::value(&sparsify),
       "weights=SPEC: every layer's weight sparsity (dense, hss:G:H[,G:H...], nm:G:H, density:X)");
   add_arch_options(d, arch);
+  TimelineOptions timeline;
+  add_timeline_options(d, timeline);
   po::positional_options_description pos;
   pos.add("trace", 1);
   const po::variables_map vm = parse(args, d, pos);
@@ -71,11 +72,13 @@ int run(const Args& args) {
   check_attacks(options.attacks, trace);
   // Attacks need real ciphertext in DRAM.
   if (!options.attacks.empty()) options.functional = true;
+  apply_timeline_options(timeline, trace, options);
   ProgressLine progress("layers", trace.layers.size(), vm.count("quiet") > 0);
-  options.on_layer_done = [&progress](size_t done, uint64_t cycles) {
-    progress.update(done, scientific(static_cast<double>(cycles), 2) + " cycles");
-  };
+  show_progress(progress, options);
   const RunResult result = simulate(trace, config, energy, options);
+  if (!result.timeline_note.empty()) {
+    std::cerr << "tessera: note: " << timeline.path << ": " << result.timeline_note << "\n";
+  }
   write_reports(result, json_path.empty() ? std::nullopt : std::optional(json_path),
                 csv_path.empty() ? std::nullopt : std::optional(csv_path));
   if (!vm.count("quiet")) std::cout << summary_text(result);
@@ -89,7 +92,9 @@ const Command run_command{
     "tessera [run] [TRACE] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
     "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n"
     "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n"
-    "                     [--sparsify weights=SPEC]\n",
+    "                     [--sparsify weights=SPEC]\n"
+    "                     [--timeline FILE.json|FILE.vcd] [--timeline-layers NAMES|FIRST:LAST]\n"
+    "                     [--timeline-limit N]\n",
     run};
 
 }  // namespace tessera::cli

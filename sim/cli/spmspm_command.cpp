@@ -7,7 +7,9 @@
 
 #include "sim/atomic_file.h"
 #include "sim/cli/sparse_arch.h"
+#include "sim/cli/timeline_options.h"
 #include "sim/energy_table.h"
+#include "sim/progress.h"
 #include "sim/report.h"
 #include "sim/top.h"
 #include "traces/sparse_operands.h"
@@ -41,8 +43,10 @@ int run(const Args& args) {
       "json", po::value(&json_path), "write the JSON report to FILE")(
       "functional", "carry real values and check the product against a reference")(
       "seed", po::value(&seed), "seed of the functional-mode values (default 1)")(
-      "quiet,q", "print no summary");
+      "quiet,q", "print no summary and no progress line");
   add_arch_options(d, arch);
+  TimelineOptions timeline;
+  add_timeline_options(d, timeline);
   po::positional_options_description pos;
   pos.add("a", 1).add("b", 1);
   const po::variables_map vm = parse(args, d, pos);
@@ -90,7 +94,16 @@ int run(const Args& args) {
   RunOptions options;
   options.functional = vm.count("functional") > 0;
   options.seed = seed;
+  apply_timeline_options(timeline, trace, options);
+  ProgressLine progress("tiles", 0, vm.count("quiet") > 0);
+  options.on_step = [&progress](uint64_t done, uint64_t steps) {
+    progress.set_total(steps);
+    progress.update(done);
+  };
   const RunResult result = simulate(trace, config, energy, options);
+  if (!result.timeline_note.empty()) {
+    std::cerr << "tessera: note: " << timeline.path << ": " << result.timeline_note << "\n";
+  }
 
   if (!json_path.empty()) {
     nlohmann::ordered_json j = nlohmann::ordered_json::parse(json_report(result));
@@ -118,7 +131,8 @@ const Command spmspm_command{
     "spmspm",
     "tessera spmspm A.mtx [B.mtx | --transpose] --buffer buffet|prescient|tailors\n"
     "                     [--target F] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
-    "                     [--functional] [--seed N] [--json FILE] [--quiet]\n",
+    "                     [--functional] [--seed N] [--json FILE] [--quiet]\n"
+    "                     [--timeline FILE.json|FILE.vcd] [--timeline-limit N]\n",
     run};
 
 }  // namespace tessera::cli

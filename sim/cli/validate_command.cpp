@@ -122,7 +122,8 @@ int validate(const Args& args) {
       "against their simulated cycles")(
       "candidates-file", po::value(&candidates_path),
       "rank the candidate schedules and predictions in FILE (layer,m,n,k,loop_order,"
-      "[dataflow,]cycles) against their simulated cycles")("quiet,q", "print no table");
+      "[dataflow,]cycles) against their simulated cycles")("quiet,q",
+                                                           "print no table and no progress line");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -155,9 +156,12 @@ int validate(const Args& args) {
     const ArchConfig config = load_arch_options(arch);
     const EnergyTable energy =
         energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
+    ProgressLine progress("schedules", 0, vm.count("quiet") > 0);
+    RunOptions options;
+    show_progress(progress, options);
     const ScheduleRanking ranking = simulate_candidates(
         trace, file ? file_candidates(trace, *file) : tiler_candidates(trace, candidates, by_model),
-        config, energy);
+        config, energy, options);
     if (!json_path.empty()) write_file_atomically(json_path, ranking_json(ranking));
     if (!vm.count("quiet")) {
       const std::string by = file       ? "the predictions of " + candidates_path
@@ -178,6 +182,9 @@ int validate(const Args& args) {
   const EnergyTable energy =
       energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
   if (!plot_dir.empty()) prepare_plot_folder(plot_dir);
+  ProgressLine progress("layers", trace.layers.size(), vm.count("quiet") > 0);
+  RunOptions options;
+  show_progress(progress, options);
 
   // The model plans with the same facts as the controller: they are read from the modules the
   // simulation elaborates (a process elaborates once).
@@ -186,7 +193,7 @@ int validate(const Args& args) {
         if (by_model) predicted = model_predictions(trace, facts, energy);
         return trace;
       },
-      config, energy, {});
+      config, energy, options);
   const Validation validation = compare(predicted, run);
   write_validation_reports(validation, given(json_path), given(csv_path));
   if (!plot_dir.empty()) write_validation_plots(validation, plot_dir);
