@@ -37,7 +37,10 @@ bool Timeline::admit() {
 
 void Timeline::span(uint32_t track, std::string name, uint64_t begin, uint64_t end,
                     std::initializer_list<TimelineArg> args) {
-  if (end <= begin || !admit()) return;  // a span of no time shows nothing
+  // A layer's timeline shows its own time: a DRAM row opened before the layer began (and still
+  // open) is shown from the layer's start. A span of no time shows nothing.
+  begin = std::max(begin, layer_start_);
+  if (end <= begin || !admit()) return;
   TimelineEvent& e = pending_.emplace_back();
   e.kind = TimelineEvent::Kind::span;
   e.track = track;
