@@ -6,6 +6,7 @@
 // burst or per DRAM cycle.
 #include <cmath>
 #include <iostream>
+#include <optional>
 
 #include "models/dram/ddr/memory_system.h"
 #include "models/dram/ddr/presets.h"
@@ -166,6 +167,7 @@ class DdrDram : public Dram {
     const int per_rank = d.banks_per_rank();
     const int per_channel = d.ranks * per_rank;
     open_.resize(static_cast<size_t>(d.channels * per_channel));
+    bank_tracks_.resize(open_.size());
     for (size_t c = 0; c < logs_.size(); ++c) {
       for (const ddr::IssuedCommand& cmd : logs_[c]) {
         const auto first = static_cast<int>(c) * per_channel + cmd.rank * per_rank;
@@ -198,15 +200,21 @@ class DdrDram : public Dram {
     }
   }
 
-  [[nodiscard]] uint32_t bank_track(Timeline& t, int flat) const {
+  // Declared once per bank: a refresh spans every bank of its rank.
+  [[nodiscard]] uint32_t bank_track(Timeline& t, int flat) {
+    auto& id = bank_tracks_[static_cast<size_t>(flat)];
+    if (!id) id = t.track(bank_track_name(flat), TrackKind::state, {"closed", "open", "refresh"});
+    return *id;
+  }
+
+  [[nodiscard]] std::string bank_track_name(int flat) const {
     const ddr::Device& d = memory_.device();
     const int per_rank = d.banks_per_rank(), per_channel = d.ranks * per_rank;
     const int in_rank = flat % per_rank;
-    const std::string name = std::string(basename()) + ".ch" + std::to_string(flat / per_channel) +
-                             ".rank" + std::to_string(flat % per_channel / per_rank) + ".bg" +
-                             std::to_string(in_rank / d.banks_per_group) + ".bank" +
-                             std::to_string(in_rank % d.banks_per_group);
-    return t.track(name, TrackKind::state, {"closed", "open", "refresh"});
+    return std::string(basename()) + ".ch" + std::to_string(flat / per_channel) + ".rank" +
+           std::to_string(flat % per_channel / per_rank) + ".bg" +
+           std::to_string(in_rank / d.banks_per_group) + ".bank" +
+           std::to_string(in_rank % d.banks_per_group);
   }
 
   static ddr::MemorySystem make_memory(const ParamValues& p) {
@@ -249,6 +257,7 @@ class DdrDram : public Dram {
   FunctionalStore store_;
   std::vector<std::vector<ddr::IssuedCommand>> logs_;  // per channel, while a timeline records
   std::vector<OpenRow> open_;                          // per bank
+  std::vector<std::optional<uint32_t>> bank_tracks_;   // per bank, once declared
   uint64_t &reads_, &writes_, &read_bytes_, &write_bytes_;
   uint64_t &read_row_hits_, &write_row_hits_, &row_misses_, &row_conflicts_;
   uint64_t &activates_, &precharges_, &refreshes_, &read_latency_;

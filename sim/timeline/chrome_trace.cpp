@@ -1,5 +1,6 @@
 #include "sim/timeline/chrome_trace.h"
 
+#include <algorithm>
 #include <iterator>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,11 @@ constexpr int kPid = 1;
 
 // A JSON string; invalid UTF-8 (a layer name can hold any bytes) is replaced, not refused.
 std::string quoted(const std::string& s) {
+  // Most names are plain ASCII and need no escaping.
+  if (std::all_of(s.begin(), s.end(),
+                  [](char c) { return c >= ' ' && c <= '~' && c != '"' && c != '\\'; })) {
+    return '"' + s + '"';
+  }
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
