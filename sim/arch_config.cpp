@@ -17,6 +17,23 @@
 namespace tessera {
 namespace {
 
+// One line per registered implementation of family F: "family.impl  description; parameters".
+template <typename F>
+void list_family(std::ostringstream& out) {
+  for (const auto& [name, e] : Registry<F>::instance().entries()) {
+    std::string line = std::string(F::kFamily) + "." + name;
+    if (line.size() < 24) line.resize(24, ' ');
+    out << line << "  " << e.description << "; parameters:";
+    if (e.params.empty()) out << " none";
+    for (size_t i = 0; i < e.params.size(); ++i) {
+      const ParamSpec& s = e.params[i];
+      out << (i ? ", " : " ") << s.name << "=" << s.default_value;
+      if (!s.unit.empty()) out << " " << s.unit;
+    }
+    out << "\n";
+  }
+}
+
 struct Family {
   const char* name;
   const char* default_impl;
@@ -174,6 +191,17 @@ void dump_param(std::ostringstream& out, const ParamValues& values, const ParamS
   out << "; default " << s.default_value << "\n";
 }
 }  // namespace
+
+std::string list_implementations() {
+  std::ostringstream out;
+  list_family<Controller>(out);
+  list_family<PeArray>(out);
+  list_family<Buffer>(out);
+  list_family<SparseDecoder>(out);
+  list_family<Dram>(out);
+  list_family<CryptoEngine>(out);
+  return out.str();
+}
 
 std::string dump_arch(const ArchConfig& arch) {
   std::ostringstream out;

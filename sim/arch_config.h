@@ -40,5 +40,8 @@ struct ArchConfig {
 
 // The effective configuration as YAML, with each parameter's unit and description as comments.
 [[nodiscard]] std::string dump_arch(const ArchConfig& arch);
+// Every registered implementation (built in and from loaded plugins), one line each, starting
+// with `family.impl`, then its description and its parameters with their defaults.
+[[nodiscard]] std::string list_implementations();
 
 }  // namespace tessera

@@ -22,6 +22,13 @@
 
 namespace tessera {
 
+// "family.impl" of every registration refused because its name was taken: a plugin that clashes
+// with a built-in or another plugin's implementation (see sim/plugin.h).
+inline std::vector<std::string>& taken_registrations() {
+  static std::vector<std::string> names;
+  return names;
+}
+
 template <typename Family>
 class Registry {
  public:
@@ -42,7 +49,9 @@ class Registry {
 
   bool add(Entry entry) {
     const std::string name = entry.name;
-    return entries_.emplace(name, std::move(entry)).second;
+    const bool added = entries_.emplace(name, std::move(entry)).second;
+    if (!added) taken_registrations().push_back(std::string(Family::kFamily) + "." + name);
+    return added;
   }
 
   // Throws InputError naming the known implementations when `name` is not registered.

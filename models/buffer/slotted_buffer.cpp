@@ -45,10 +45,15 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
   mem.ext = ext;
   mem.ext.command = Command::memory;
   if (ext.command == Command::fetch) {
-    ++fills_;
-    write_words_ += energy_words(ext.bytes);
     take_fetched(slot, ext, p.get_address());
     update_occupancy(issue);
+    if (fetch_on_chip(slot, ext)) {
+      ext.transfer_time = {};
+      p.set_response_status(tlm::TLM_OK_RESPONSE);
+      return;
+    }
+    ++fills_;
+    write_words_ += energy_words(ext.bytes);
     if (functional) slot.values.assign(static_cast<size_t>(ext.box.volume()), 0);
     mem.prepare(tlm::TLM_READ_COMMAND, p.get_address(), functional ? slot.values.data() : nullptr,
                 functional ? slot.values.size() : 0);
@@ -102,6 +107,18 @@ void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+bool SlottedBuffer::fetch_on_chip(Slot& /*slot*/, const TileExtension& /*ext*/) {
+  return false;
+}
+
+int64_t SlottedBuffer::resident_bytes() const {
+  int64_t total = 0;
+  for (const auto& tensor : slots_) {
+    for (const auto& s : tensor) total += s.resident_bytes;
+  }
+  return total;
+}
+
 size_t SlottedBuffer::writeback_extent(const Slot& slot, TileExtension& /*out*/) const {
   return slot.values.size();
 }
@@ -135,10 +152,7 @@ void SlottedBuffer::require_resident(const Slot& slot, const TileExtension& ext)
 // Run after every placement, also one that changed nothing (the PE rewriting its output tile):
 // only a placement raises the total, so such a check passes and leaves the peak as it was.
 void SlottedBuffer::update_occupancy(uint64_t cycle) {
-  int64_t total = 0;
-  for (const auto& tensor : slots_) {
-    for (const auto& s : tensor) total += s.resident_bytes;
-  }
+  const int64_t total = resident_bytes();
   if (total > capacity_) {
     throw SimulationError(std::string(name()) + ": resident tiles need " + std::to_string(total) +
                           " bytes, more than the capacity " + std::to_string(capacity_));

@@ -48,6 +48,10 @@ class SlottedBuffer : public Buffer {
   virtual void take_fetched(Slot& slot, const TileExtension& ext, uint64_t address) = 0;
   // What an output tile the PE writes does to its slot, before its values are stored.
   virtual void take_written(Slot& slot, const TileExtension& ext, uint64_t address) = 0;
+  // Whether a fetched tile, just placed in `slot`, is still on chip (a buffer that keeps tiles
+  // after the controller moved on, say): then no memory transfer is made and the fetch takes no
+  // time. In functional mode the override fills `slot.values`. By default never.
+  virtual bool fetch_on_chip(Slot& slot, const TileExtension& ext);
   // What a writeback sends: narrows `out` (box and bytes) and returns how many values it carries.
   // By default the whole tile, as the controller describes it.
   virtual size_t writeback_extent(const Slot& slot, TileExtension& out) const;
@@ -62,6 +66,9 @@ class SlottedBuffer : public Buffer {
 
   void controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override;
   void pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override;
+
+  // The bytes the slots' tiles occupy now.
+  [[nodiscard]] int64_t resident_bytes() const;
 
   // Energy is counted per 64-bit word access.
   [[nodiscard]] static uint64_t energy_words(int64_t bytes);

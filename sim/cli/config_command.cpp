@@ -10,12 +10,17 @@ namespace {
 int run(const Args& args) {
   ArchOptions arch;
   po::options_description d("config options");
-  d.add_options()("help,h", "show this help")("dump", "print the effective configuration");
+  d.add_options()("help,h", "show this help")("dump", "print the effective configuration")(
+      "list", "list every registered implementation, one line each");
   add_arch_options(d, arch);
   const po::variables_map vm = parse(args, d, {});
-  if (vm.count("help") || !vm.count("dump")) {
+  if (vm.count("help") || vm.count("dump") + vm.count("list") != 1) {
     std::cout << usage_text() << "\n" << d;
     return vm.count("help") ? 0 : kUsage;
+  }
+  if (vm.count("list")) {
+    std::cout << list_implementations();
+    return 0;
   }
   std::cout << dump_arch(load_arch_options(arch));
   return 0;
@@ -23,7 +28,9 @@ int run(const Args& args) {
 
 }  // namespace
 
-const Command config_command{
-    "config", "tessera config --dump [--arch FILE] [-p module.param=value]...\n", run};
+const Command config_command{"config",
+                             "tessera config --dump [--arch FILE] [-p module.param=value]...\n"
+                             "       tessera config --list\n",
+                             run};
 
 }  // namespace tessera::cli

@@ -7,6 +7,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/error.h"
+#include "sim/plugin.h"
 
 namespace tessera::cli {
 namespace {
@@ -28,13 +29,35 @@ const Command* const kCommands[] = {
 };
 // clang-format on
 
-int dispatch(int argc, char** argv) {
-  Args args(argv + 1, argv + argc);
-  const Command* command = &run_command;
+// Loads the plugins TESSERA_PLUGIN_PATH names, then those of every `--plugin FILE` (taken out of
+// the command's arguments): before anything else, so their implementations are there for any
+// command.
+void load_plugins(Args& args) {
+  std::vector<std::string> paths = plugins_from_environment();
+  for (size_t i = 0; i < args.size();) {
+    const std::string& a = args[i];
+    if (a == "--plugin") {
+      if (i + 1 == args.size()) throw boost::program_options::error("--plugin needs a FILE");
+      paths.push_back(args[i + 1]);
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                 args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    } else if (a.rfind("--plugin=", 0) == 0) {
+      paths.push_back(a.substr(9));
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  for (const std::string& path : paths) load_plugin(path);
+}
+
+int run_command_line(Args args) {
+  load_plugins(args);
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
     std::cout << usage_text();
     return 0;
   }
+  const Command* command = &run_command;
   for (const Command* c : kCommands) {
     if (!args.empty() && args[0] == c->name) {
       command = c;
@@ -42,8 +65,12 @@ int dispatch(int argc, char** argv) {
       break;
     }
   }
+  return command->run(args);
+}
+
+int dispatch(int argc, char** argv) {
   try {
-    return command->run(args);
+    return run_command_line(Args(argv + 1, argv + argc));
   } catch (const boost::program_options::error& e) {
     std::cerr << "tessera: " << e.what() << "\n" << usage_text();
     return kUsage;
@@ -64,7 +91,9 @@ std::string usage_text() {
     text += (text.empty() ? "usage: " : "       ") + std::string(c->usage);
   return text +
          "\nWith no TRACE, `run` simulates the built-in ResNet-50 trace on the built-in "
-         "architecture.\n";
+         "architecture.\nEvery command takes --plugin FILE (repeatable) to load implementations "
+         "from a shared library,\nas does TESSERA_PLUGIN_PATH (files and folders, colon-separated)."
+         "\n";
 }
 
 }  // namespace tessera::cli

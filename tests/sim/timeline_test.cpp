@@ -127,7 +127,9 @@ TEST_P(TimelineAgrees, WithTheReport) {
     }
   }
   EXPECT_EQ(crypto, engine_busy);
-  if (std::string(GetParam().name).rfind("crypto", 0) == 0) EXPECT_GT(crypto, 0U);
+  if (std::string(GetParam().name).rfind("crypto", 0) == 0) {
+    EXPECT_GT(crypto, 0U);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Samples, TimelineAgrees, testing::ValuesIn(cases()),

@@ -1,0 +1,160 @@
+// Plugins (sim/plugin.h): the three example plugins of examples/plugins/ load with --plugin or
+// TESSERA_PLUGIN_PATH, appear in `config --list`, and run with their own numbers: the banked
+// DRAM moves the same bytes as the ideal one, the broadcast array takes the cycles its formula
+// gives, the LRU buffer fetches less from DRAM than the buffet. Every output is checked in
+// functional runs. Broken plugins are each one clear error, exit 2.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/files.h"
+
+namespace {
+
+using nlohmann::json;
+using tessera::test::quote;
+using tessera::test::read_file;
+using tessera::test::run;
+using tessera::test::TempDir;
+
+const std::string kBinary = TESSERA_BINARY;
+const std::string kSourceDir = TESSERA_SOURCE_DIR;
+const std::string kPlugins = TESSERA_TEST_PLUGIN_DIR;
+const std::string kSmall = kSourceDir + "/examples/plugins/small.yaml";
+
+std::string plugin(const std::string& name) {
+  return " --plugin " + quote(kPlugins + "/lib" + name + ".so");
+}
+
+// Runs tessera with `args` and a JSON report; returns the report.
+json report(const std::string& args) {
+  TempDir dir;
+  const std::string path = dir.path() + "/r.json";
+  std::string out;
+  const std::string command = kBinary + " " + args + " --quiet --json " + quote(path);
+  EXPECT_EQ(run(command, out), 0) << command << "\n" << out;
+  return json::parse(read_file(path));
+}
+
+uint64_t counter(const json& r, const std::string& component, const std::string& name) {
+  for (const json& c : r["components"]) {
+    if (c["name"] == component) return c["counters"].value(name, uint64_t{0});
+  }
+  return 0;
+}
+
+TEST(Plugins, ListedWithTheBuiltInOnes) {
+  std::string out;
+  ASSERT_EQ(run(kBinary + " config --list" + plugin("banked_dram") + plugin("broadcast_array") +
+                    plugin("lru_buffer"),
+                out),
+            0)
+      << out;
+  for (const char* line : {"\ndram.banked ", "\npe_array.broadcast ", "\nbuffer.lru ",
+                           "\ndram.ideal ", "\nbuffer.tailors "}) {
+    EXPECT_NE(("\n" + out).find(line), std::string::npos) << line << "\n" << out;
+  }
+}
+
+TEST(Plugins, FromTheEnvironment) {
+  std::string out;
+  ASSERT_EQ(run("TESSERA_PLUGIN_PATH=" +
+                    quote(kPlugins + "/liblru_buffer.so:" + kPlugins + "/libbanked_dram.so") + " " +
+                    kBinary + " config --dump -p buffer.impl=lru -p dram.impl=banked",
+                out),
+            0)
+      << out;
+  EXPECT_NE(out.find("impl: lru"), std::string::npos) << out;
+  EXPECT_NE(out.find("interleave_bytes: 256"), std::string::npos) << out;
+}
+
+TEST(Plugins, EachChecksItsOutputs) {
+  for (const auto& [name, option] :
+       {std::pair{"banked_dram", "-p dram.impl=banked"},
+        std::pair{"broadcast_array", "-p pe_array.impl=broadcast -p pe_array.rows=8"},
+        std::pair{"lru_buffer", "-p buffer.impl=lru -p buffer.capacity_kib=64"}}) {
+    SCOPED_TRACE(name);
+    const json r = report("run " + quote(kSmall) + plugin(name) + " " + option + " --functional");
+    EXPECT_TRUE(r["functional_checked"].get<bool>());
+  }
+}
+
+TEST(Plugins, BankedDramMovesWhatTheIdealOneDoes) {
+  // The same peak bandwidth (8 banks of 4 bytes a cycle at 1 GHz), so the tiler plans alike.
+  const json ideal = report("run -p dram.impl=ideal -p dram.bandwidth_gbps=32");
+  const json banked = report("run" + plugin("banked_dram") + " -p dram.impl=banked");
+  const uint64_t bytes = banked["totals"]["dram_bytes_read"].get<uint64_t>() +
+                         banked["totals"]["dram_bytes_written"].get<uint64_t>();
+  EXPECT_EQ(bytes, ideal["totals"]["dram_bytes_read"].get<uint64_t>() +
+                       ideal["totals"]["dram_bytes_written"].get<uint64_t>());
+  EXPECT_NE(banked["totals"]["cycles"], ideal["totals"]["cycles"]);
+  // Each of the banks moves at most 4 bytes a cycle.
+  EXPECT_GE(counter(banked, "dram", "bank_busy_cycles"), bytes / 4);
+}
+
+TEST(Plugins, BroadcastArrayTakesItsFormulasCycles) {
+  TempDir dir;
+  const std::string trace = dir.write("gemm.yaml", R"(tessera_trace: 1
+layers:
+  - name: g
+    op: gemm
+    m: 64
+    n: 64
+    k: 100
+    mapping:
+      buffer_tile: {m: 64, n: 64, k: 100}
+)");
+  const json r = report("run " + quote(trace) + plugin("broadcast_array") +
+                        " -p pe_array.impl=broadcast -p pe_array.rows=16 -p pe_array.cols=8 "
+                        "-p pe_array.writeout_cycles=2 -p dram.impl=ideal");
+  const json& c = r["layers"][0]["cycles_by_cause"];
+  // 4 x 8 folds of 100 reduction steps and 2 write-out cycles each.
+  EXPECT_EQ(c["compute"].get<uint64_t>() + c["array_underuse"].get<uint64_t>(), 32U * 100);
+  EXPECT_EQ(c["fill_drain"].get<uint64_t>(), 32U * 2);
+  EXPECT_EQ(r["totals"]["macs"].get<uint64_t>(), 64U * 64 * 100);
+  EXPECT_EQ(counter(r, "pe_array", "folds"), 32U);
+}
+
+TEST(Plugins, LruBufferFetchesLessThanTheBuffet) {
+  const std::string options = plugin("lru_buffer") + " -p buffer.capacity_kib=128";
+  const json buffet = report("run" + options);
+  const json lru = report("run" + options + " -p buffer.impl=lru");
+  EXPECT_LT(lru["totals"]["dram_bytes_read"].get<uint64_t>(),
+            buffet["totals"]["dram_bytes_read"].get<uint64_t>());
+  EXPECT_EQ(lru["totals"]["dram_bytes_written"], buffet["totals"]["dram_bytes_written"]);
+  EXPECT_GT(counter(lru, "buffer", "lru_hits"), 0U);
+}
+
+struct Broken {
+  const char* name;
+  std::string plugins;
+  const char* message;
+};
+
+class BrokenPlugin : public testing::TestWithParam<Broken> {};
+
+TEST_P(BrokenPlugin, IsOneClearError) {
+  TempDir dir;
+  const std::string text = dir.write("libtext.so", "not a library\n");
+  std::string plugins = GetParam().plugins;
+  if (plugins == "TEXT") plugins = " --plugin " + quote(text);
+  std::string out;
+  EXPECT_EQ(run(kBinary + " run --quiet" + plugins, out), 2) << out;
+  EXPECT_NE(out.find(GetParam().message), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BrokenPlugin,
+    testing::Values(Broken{"not_a_library", "TEXT", "cannot load it as a shared library"},
+                    Broken{"missing_file", " --plugin /no/such/libplugin.so",
+                           "cannot load it as a shared library"},
+                    Broken{"no_entry_point", plugin("no_entry_point"), "is not a tessera plugin"},
+                    Broken{"other_abi", plugin("other_abi"),
+                           "built against tessera plugin ABI 999"},
+                    Broken{"name_taken", plugin("banked_dram") + plugin("banked_dram_copy"),
+                           "registers dram.banked, a name that is already registered"}),
+    [](const testing::TestParamInfo<Broken>& i) { return i.param.name; });
+
+}  // namespace
