@@ -115,6 +115,58 @@ TEST(CliSweep, GnuParallelGivesTheLocalPoolsResults) {
   }
 }
 
+// Needs the cluster of scripts/start_slurm.sh (which CI starts).
+TEST(CliSweep, SlurmArrayGivesTheLocalPoolsResultsAndCollectResubmitsWhatIsMissing) {
+  std::string out;
+  if (run("command -v sinfo", out) != 0) {
+    GTEST_SKIP() << "Slurm is not installed: scripts/start_slurm.sh installs and starts it";
+  }
+  TempDir tmp;
+  const std::string local = tmp.path() + "/local", slurm = tmp.path() + "/slurm";
+  ASSERT_EQ(run(quick_sweep(local, ""), out), 0) << out;
+  ASSERT_EQ(run(quick_sweep(slurm, "--engine slurm --wait --chunk-size 3 --time 5"), out), 0)
+      << out;
+  for (const char* f : {"/results.csv", "/results.jsonl"}) {
+    EXPECT_EQ(sorted_lines(read_file(slurm + f)), sorted_lines(read_file(local + f))) << f;
+  }
+  // A point whose outcome is lost is shown as missing and submitted again with the failed ones.
+  std::string lost;
+  for (const auto& e : fs::directory_iterator(slurm + "/points")) {
+    const std::string p = e.path().string();
+    if (p.find(".row.json") != std::string::npos &&
+        read_file(p).find("\"status\":\"ok\"") != std::string::npos) {
+      lost = p;
+    }
+  }
+  ASSERT_FALSE(lost.empty());
+  fs::remove(lost);
+  ASSERT_EQ(run(kBinary + " sweep collect " + quote(slurm), out), 0) << out;
+  EXPECT_NE(out.find("4 points: 1 ok, 0 rejected by a metric constraint, 2 failed, 1 missing"),
+            std::string::npos)
+      << out;
+  ASSERT_EQ(
+      run(kBinary + " sweep collect " + quote(slurm) + " --resubmit --wait --chunk-size 1", out), 0)
+      << out;
+  EXPECT_NE(out.find("resubmitted 3 points as Slurm job"), std::string::npos) << out;
+  EXPECT_EQ(read_file(slurm + "/results.csv"), read_file(local + "/results.csv"));
+  EXPECT_EQ(lines(read_file(slurm + "/slurm/todo-1.txt")).size(), 3U);
+}
+
+TEST(CliSweep, ARefusedSlurmSubmissionReportsSbatchsOwnMessage) {
+  std::string out;
+  if (run("command -v sbatch", out) != 0) {
+    GTEST_SKIP() << "Slurm is not installed: scripts/start_slurm.sh installs and starts it";
+  }
+  TempDir tmp;
+  std::string err;
+  EXPECT_EQ(
+      run_stderr(quick_sweep(tmp.path() + "/s", "--engine slurm --partition no_such_queue"), err),
+      2)
+      << err;
+  EXPECT_NE(err.find("sbatch refused the job"), std::string::npos) << err;
+  EXPECT_NE(err.find("invalid partition"), std::string::npos) << err;
+}
+
 void expect_refused(const std::string& spec_text, const std::string& want) {
   TempDir tmp;
   const std::string spec = tmp.write("spec.yaml", spec_text), dir = tmp.path() + "/out";
