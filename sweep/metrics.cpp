@@ -20,6 +20,16 @@ constexpr Total kTotals[] = {{"cycles", "cycles"},           {"energy_pj", "pJ"}
 constexpr const char* kComponents[] = {"controller", "pe_array", "buffer",
                                        "sparse",     "dram",     "crypto"};
 
+// Fields of the report itself rather than of its totals: the array's size, an area proxy.
+constexpr Total kRunFields[] = {{"pes", "PEs"}};
+
+const Total* find_run_field(const std::string& name) {
+  for (const Total& t : kRunFields) {
+    if (name == t.name) return &t;
+  }
+  return nullptr;
+}
+
 const Total* find_total(const std::string& name) {
   for (const Total& t : kTotals) {
     if (name == t.name) return &t;
@@ -46,7 +56,7 @@ const std::string kCausePrefix = "cycles_by_cause.";
 }  // namespace
 
 void check_metric(const std::string& name, const SourceLocation& where) {
-  if (find_total(name) != nullptr) return;
+  if (find_total(name) != nullptr || find_run_field(name) != nullptr) return;
   if (name.rfind(kCausePrefix, 0) == 0) {
     if (is_cause(std::string_view(name).substr(kCausePrefix.size()))) return;
     std::string known;
@@ -60,6 +70,7 @@ void check_metric(const std::string& name, const SourceLocation& where) {
   }
   std::string known;
   for (const Total& t : kTotals) known += std::string(t.name) + ", ";
+  for (const Total& t : kRunFields) known += std::string(t.name) + ", ";
   throw InputError(where, "unknown metric '" + name + "' (known: " + known +
                               "cycles_by_cause.CAUSE, COMPONENT.energy_pj[.ACTION], "
                               "COMPONENT.COUNTER with COMPONENT one of controller, pe_array, "
@@ -68,6 +79,7 @@ void check_metric(const std::string& name, const SourceLocation& where) {
 
 std::string metric_unit(const std::string& name) {
   if (const Total* t = find_total(name)) return t->unit;
+  if (const Total* t = find_run_field(name)) return t->unit;
   if (name.rfind(kCausePrefix, 0) == 0) return "cycles";
   if (name.find(".energy_pj") != std::string::npos) return "pJ";
   return "count";
@@ -83,6 +95,7 @@ std::optional<nlohmann::json> metric_value(const nlohmann::json& report, const s
     const auto it = j->find(key);
     return it == j->end() ? nullptr : &*it;
   };
+  if (find_run_field(name) != nullptr) return number(member(&report, name));
   const nlohmann::json* totals = member(&report, "totals");
   if (find_total(name) != nullptr) return number(member(totals, name));
   if (name.rfind(kCausePrefix, 0) == 0) {

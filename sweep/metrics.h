@@ -16,7 +16,7 @@ namespace tessera::sweep {
 inline constexpr const char* kBaseMetrics[] = {"cycles", "energy_pj", "edp"};
 
 // Throws InputError at `where` when `name` is not a metric this reader knows:
-//   cycles, energy_pj, edp, macs, utilization, dram_bytes_read, dram_bytes_written,
+//   cycles, energy_pj, edp, macs, utilization, dram_bytes_read, dram_bytes_written, pes,
 //   cycles_by_cause.CAUSE, COMPONENT.energy_pj, COMPONENT.energy_pj.ACTION, COMPONENT.COUNTER
 // (COMPONENT a module family; a counter's name is checked against each report).
 void check_metric(const std::string& name, const SourceLocation& where);
