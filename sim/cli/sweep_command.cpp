@@ -1,12 +1,15 @@
 // `tessera sweep`: a design-space sweep (sweep/): from a spec file or from --axis options, run by
 // a local pool, GNU parallel or a Slurm job array; `collect` merges what has finished, and
 // `run-points` is the worker the other engines start.
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "sim/cli/command.h"
 #include "sim/numbers.h"
+#include "sim/text_format.h"
 #include "sweep/engines.h"
 #include "sweep/points.h"
 #include "sweep/results.h"
@@ -35,12 +38,28 @@ void prepare_folder(const std::string& dir) {
   }
 }
 
-int finish(const std::string& dir, const sweep::Plan& plan, bool quiet) {
+double cpu_seconds(int who) {
+  rusage u{};
+  getrusage(who, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
+
+// `runs_cpu_s` (the local pool's points ran as our children, before any picture was drawn): the
+// CPU time of their runs is shown against our own, the sweep's overhead (planning, starting and
+// waiting, reading reports, writing and collecting rows).
+int finish(const std::string& dir, const sweep::Plan& plan, bool quiet, double runs_cpu_s = 0) {
   const sweep::Collected c = sweep::collect(dir, plan, true);
   if (!quiet) {
     std::cout << sweep::collected_text(dir, plan, c) << "results: " << dir << "/results.csv, "
               << dir << "/results.jsonl\n"
               << (c.plot.empty() ? "" : "plot: " + c.plot + "\n");
+    const double own = cpu_seconds(RUSAGE_SELF);
+    if (runs_cpu_s > 0) {
+      std::cout << "CPU time: the runs " << fixed(runs_cpu_s, 2) << " s, the sweep itself "
+                << fixed(own, 2) << " s (" << fixed(100 * own / runs_cpu_s, 2)
+                << " % of the runs')\n";
+    }
   }
   return 0;
 }
@@ -203,6 +222,7 @@ int sweep_main(const Args& args) {
     if (!todo.empty()) sweep::run_gnu_parallel(dir, plan, todo, jobs, sshloginfile);
   } else {
     sweep::run_local_pool(dir, plan, todo, jobs, quiet);
+    return finish(dir, plan, quiet, cpu_seconds(RUSAGE_CHILDREN));
   }
   return finish(dir, plan, quiet);
 }
