@@ -2,7 +2,7 @@
 # Runs the ResNet-50 example sweep (examples/sweeps/resnet50.yaml) with each engine: the local
 # pool, GNU parallel and, where Slurm runs (scripts/start_slurm.sh), a Slurm job array; checks that
 # the three give the same rows after sorting; and commits the local pool's results table and
-# Pareto plot in bench/sweeps/ with a summary (bench/sweeps/resnet50.md).
+# Pareto plot in bench/sweeps/ with a summary (bench/sweeps/resnet50.md) and the README's table.
 # Usage: bench/sweep_example.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,16 @@ command -v jq >/dev/null || { echo "needs jq (scripts/install_deps.sh)" >&2; exi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 now() { date +%s.%N; }
+# Replaces the README's lines between <!-- NAME --> and <!-- /NAME --> with the file FILE, so that
+# its figures are this script's.
+update_readme() {
+  awk -v name="$1" -v file="$2" '
+    $0 == "<!-- " name " -->" { print; while ((getline line < file) > 0) print line; skip = 1; next }
+    $0 == "<!-- /" name " -->" { skip = 0 }
+    !skip { print }' README.md >README.md.tmp
+  mv README.md.tmp README.md
+}
+
 
 engines=(local parallel)
 if command -v sinfo >/dev/null && sinfo -h >/dev/null 2>&1; then engines+=(slurm); fi
@@ -71,3 +81,19 @@ $engine_rows
 MD
 mv "$tmp" bench/sweeps/resnet50.md
 cat bench/sweeps/resnet50.md
+
+# The README's table: the front, and the engines' check.
+{
+  echo "| array | buffer KiB | DRAM | cycles | energy uJ | utilization % |"
+  echo "|---|---|---|---|---|---|"
+  echo "$front"
+  echo
+  echo "Lowest energy-delay product: $best_edp. The three engines' rows, sorted:"
+  echo
+  echo "| engine | wall s | results (sorted) |"
+  echo "|---|---|---|"
+  printf '%s' "$engine_rows"
+  echo
+  echo "($(nproc) cores, $(date -u +%Y-%m-%d).)"
+} >"$out/readme"
+update_readme bench/sweep_example.sh "$out/readme"

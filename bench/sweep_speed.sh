@@ -8,6 +8,7 @@
 #    collecting the rows) against the CPU time of the points' runs;
 #  - what starting a tessera process costs (`tessera config --dump`, 50 times), which every run
 #    pays whoever starts it.
+# The figures also go to the README (section "Sweeps").
 # Usage: bench/sweep_speed.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,16 @@ spec=examples/sweeps/resnet50_lhs1000.yaml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 now() { date +%s.%N; }
+# Replaces the README's lines between <!-- NAME --> and <!-- /NAME --> with the file FILE, so that
+# its figures are this script's.
+update_readme() {
+  awk -v name="$1" -v file="$2" '
+    $0 == "<!-- " name " -->" { print; while ((getline line < file) > 0) print line; skip = 1; next }
+    $0 == "<!-- /" name " -->" { skip = 0 }
+    !skip { print }' README.md >README.md.tmp
+  mv README.md.tmp README.md
+}
+
 calc() { echo "scale=$1; $2" | bc; }
 
 "$bin" run traces/samples/resnet50.yaml --quiet  # warm the page cache
@@ -55,3 +66,13 @@ time much less).
 MD
 mv "$tmp" bench/sweep_speed.md
 cat bench/sweep_speed.md
+
+# The README's figures.
+{
+  echo "| measure | value |"
+  echo "|---|---|"
+  sed -n '/^| measure/,$p' bench/sweep_speed.md | tail -n +3
+  echo
+  echo "Machine: $machine, load average $(cut -d' ' -f1 /proc/loadavg) at the end, $(date -u +%Y-%m-%d)."
+} >"$out/readme"
+update_readme bench/sweep_speed.sh "$out/readme"
