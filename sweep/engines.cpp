@@ -125,7 +125,7 @@ std::string submit_slurm_array(const std::string& dir, const Plan& plan,
   const int code = run_process(args, log, "--engine slurm");
   const std::string output = read_text_file(log);
   // --parsable prints "JOBID[;CLUSTER]" on its first line once the job is accepted.
-  const std::string first = output.substr(0, output.find_first_of(";\n"));
+  std::string first = output.substr(0, output.find_first_of(";\n"));
   const bool accepted = parse_int(first).has_value();
   if (!accepted) {
     throw InputError({script, 0, "sbatch"},

@@ -3,19 +3,19 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>  // environ
 
 #include <cerrno>
 #include <cstring>
 
 #include "sim/error.h"
 
-extern char** environ;
-
 namespace tessera::sweep {
 
 pid_t start_process(const std::vector<std::string>& args, const std::string& stdout_file,
                     const std::string& stderr_file, const std::string& field) {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
