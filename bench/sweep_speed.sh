@@ -42,6 +42,8 @@ read -r runs own pct < <(sed -n 's/^CPU time: the runs \([0-9.]*\) s, the sweep 
 [[ -n ${pct:-} ]] || { echo "no CPU line in the sweep's summary:" >&2; cat "$out/summary" >&2; exit 1; }
 run_ms=$(calc 1 "$runs * 1000 / $points")
 own_ms=$(calc 2 "$own * 1000 / $points")
+# On a machine with nothing else to run, the wall time cannot be below the CPU time over the cores.
+bound=$(calc 1 "($runs + $own) / $cores")
 
 start=$(now)
 for ((i = 0; i < 50; i++)); do "$bin" config --dump >/dev/null; done
@@ -61,6 +63,7 @@ time much less).
 |---|---|
 | $points ResNet-50 points ($spec), local pool, $cores workers, wall | $wall s ($ok ok); target under 120 s: $(verdict "$wall" 120) |
 | CPU time of the points' runs | $runs s, $run_ms ms a point |
+| (CPU time of the runs and the sweep) / $cores cores: the wall time on an otherwise idle machine cannot be lower | $bound s |
 | CPU time of the sweep itself (planning, starting and waiting, reports, rows, plot) | $own s, $own_ms ms a point: $pct % of the runs'; target under 5 %: $(verdict "$pct" 5) |
 | starting a tessera process (\`tessera config --dump\`), wall, paid by every run | $start_ms ms |
 MD
