@@ -167,6 +167,39 @@ TEST(CliSweep, ARefusedSlurmSubmissionReportsSbatchsOwnMessage) {
   EXPECT_NE(err.find("invalid partition"), std::string::npos) << err;
 }
 
+TEST(CliSweep, AMetricConstraintRejectsPointsAfterTheyRun) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() + "/specs");
+  fs::copy_file(kSourceDir + "/traces/samples/alexnet.yaml", tmp.path() + "/alexnet.yaml");
+  // The trace's path is relative to the spec's folder, not to where tessera runs.
+  const std::string spec = tmp.write("specs/s.yaml",
+                                     "tessera_sweep: 1\n"
+                                     "traces: [../alexnet.yaml]\n"
+                                     "axes:\n"
+                                     "  - params: [pe_array.rows, pe_array.cols]\n"
+                                     "    name: array\n"
+                                     "    values: [8, 16]\n"
+                                     "constraints:\n"
+                                     "  - {metric: cycles, max: 5000000}\n"
+                                     "metrics: [cycles_by_cause.compute, pes]\n");
+  std::string out;
+  ASSERT_EQ(
+      run("cd / && " + kBinary + " sweep -q " + quote(spec) + " -o " + quote(tmp.path() + "/out"),
+          out),
+      0)
+      << out;
+  const std::vector<std::string> rows = lines(read_file(tmp.path() + "/out/results.csv"));
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[0].substr(0, 68),
+            "array,status,cycles,energy_pj,edp,cycles_by_cause.compute,pes,pareto");
+  // 8x8 takes more cycles than the bound: it ran, its metrics are kept, it is off the front.
+  EXPECT_EQ(rows[1].rfind("8,rejected,", 0), 0U) << rows[1];
+  EXPECT_NE(rows[1].find(",64,,0,cycles = "), std::string::npos) << rows[1];
+  EXPECT_NE(rows[1].find("outside the constraint max 5e+06"), std::string::npos) << rows[1];
+  EXPECT_EQ(rows[2].rfind("16,ok,", 0), 0U) << rows[2];
+  EXPECT_NE(rows[2].find(",256,1,0,,"), std::string::npos) << rows[2];
+}
+
 void expect_refused(const std::string& spec_text, const std::string& want) {
   TempDir tmp;
   const std::string spec = tmp.write("spec.yaml", spec_text), dir = tmp.path() + "/out";
