@@ -88,7 +88,19 @@ cat bench/sweeps/resnet50.md
   echo "|---|---|---|---|---|---|"
   echo "$front"
   echo
-  echo "Lowest energy-delay product: $best_edp. The three engines' rows, sorted:"
+  echo "Lowest energy-delay product: $best_edp."
+  echo
+  echo "With a 512 KiB buffer and DDR4-3200, by array size: DRAM bytes read and the DRAM's energy"
+  echo "(background and refresh included):"
+  echo
+  echo "| array | cycles | DRAM MB read | DRAM energy uJ | of the total % |"
+  echo "|---|---|---|---|---|"
+  jq -r -s 'map(select(."buffer.capacity_kib" == 512 and ."dram.preset" == "DDR4-3200-x8")) |
+    sort_by(.array) | .[] |
+    "| \(.array)x\(.array) | \(.cycles) | \(.dram_bytes_read / 1e5 | round / 10) | \(."dram.energy_pj" / 1e6 | round) | \(."dram.energy_pj" / .energy_pj * 1000 | round / 10) |"' \
+    "$out/local/results.jsonl"
+  echo
+  echo "The three engines' rows, sorted:"
   echo
   echo "| engine | wall s | results (sorted) |"
   echo "|---|---|---|"
