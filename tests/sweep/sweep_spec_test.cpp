@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/error.h"
+#include "sweep/metrics.h"
 #include "sweep/pareto.h"
 #include "sweep/points.h"
 #include "sweep/spec.h"
@@ -133,6 +134,29 @@ TEST(SweepSpec, BadSpecsAreLocatedErrors) {
       std::string::npos);
   EXPECT_THROW((void)parse_axis_option("pe_array.rows="), InputError);
   EXPECT_THROW((void)parse_axis_option("rows=8"), InputError);
+}
+
+TEST(SweepMetrics, ReadsTotalsCausesAndComponentsFromAReport) {
+  const auto report = nlohmann::json::parse(R"({
+    "pes": 64,
+    "totals": {"cycles": 100, "energy_pj": 2.5, "cycles_by_cause": {"compute": 60}},
+    "components": [{"name": "dram", "counters": {"activates": 7},
+                    "energy_pj": {"act": 1.5, "total": 2.0}}]})");
+  EXPECT_EQ(metric_value(report, "cycles"), nlohmann::json(100));
+  EXPECT_EQ(metric_value(report, "pes"), nlohmann::json(64));
+  EXPECT_EQ(metric_value(report, "cycles_by_cause.compute"), nlohmann::json(60));
+  EXPECT_EQ(metric_value(report, "dram.activates"), nlohmann::json(7));
+  EXPECT_EQ(metric_value(report, "dram.energy_pj"), nlohmann::json(2.0));
+  EXPECT_EQ(metric_value(report, "dram.energy_pj.act"), nlohmann::json(1.5));
+  EXPECT_FALSE(metric_value(report, "dram.refreshes").has_value());
+  EXPECT_FALSE(metric_value(report, "buffer.read_word").has_value());
+  EXPECT_FALSE(metric_value(report, "edp").has_value());
+  EXPECT_EQ(metric_unit("edp"), "pJ x cycles");
+  EXPECT_EQ(metric_unit("dram.energy_pj"), "pJ");
+  const tessera::SourceLocation at{"s.yaml", 3, "metrics[0]"};
+  EXPECT_NO_THROW(check_metric("buffer.anything", at));
+  EXPECT_THROW(check_metric("gpu.cycles", at), InputError);
+  EXPECT_THROW(check_metric("cycles_by_cause.waiting", at), InputError);
 }
 
 TEST(SweepPareto, MarksTheNonDominatedPoints) {
