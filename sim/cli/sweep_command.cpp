@@ -75,9 +75,13 @@ int collect(const Args& args) {
   po::positional_options_description pos;
   pos.add("dir", 1);
   const po::variables_map vm = parse(args, d, pos);
-  if (vm.count("help") || dir.empty()) {
+  if (vm.count("help")) {
+    std::cout << usage_text() << "\n" << d;
+    return 0;
+  }
+  if (dir.empty()) {
     std::cerr << usage_text();
-    return vm.count("help") ? 0 : kUsage;
+    return kUsage;
   }
   slurm.wait = vm.count("wait") > 0;
   const sweep::Plan plan = sweep::read_plan(dir);
@@ -158,9 +162,13 @@ int sweep_main(const Args& args) {
   const po::variables_map vm = parse(args, d, pos);
   const bool quiet = vm.count("quiet") > 0;
   slurm.wait = vm.count("wait") > 0;
-  if (vm.count("help") || (spec_file.empty() && axes.empty())) {
+  if (vm.count("help")) {
+    std::cout << usage_text() << "\n" << d;
+    return 0;
+  }
+  if (spec_file.empty() && axes.empty()) {
     std::cerr << usage_text();
-    return vm.count("help") ? 0 : kUsage;
+    return kUsage;
   }
   if (engine != "local" && engine != "parallel" && engine != "slurm") {
     throw InputError({"--engine " + engine, 0, "--engine"},
