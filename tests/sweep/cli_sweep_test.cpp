@@ -200,6 +200,25 @@ TEST(CliSweep, AMetricConstraintRejectsPointsAfterTheyRun) {
   EXPECT_NE(rows[2].find(",256,1,0,,"), std::string::npos) << rows[2];
 }
 
+TEST(CliSweep, AnArchAxisChoosesTheArchitectureFile) {
+  TempDir tmp;
+  const std::string ddr = kSourceDir + "/traces/arch/default.yaml";
+  const std::string ideal = kSourceDir + "/traces/arch/default_ideal_dram.yaml";
+  std::string out;
+  ASSERT_EQ(run(kBinary + " sweep -q --trace " + kTrace + " --axis " +
+                    quote("arch=" + ddr + "," + ideal) + " --metric dram.energy_pj -o " +
+                    quote(tmp.path() + "/out"),
+                out),
+            0)
+      << out;
+  const std::vector<std::string> rows = lines(read_file(tmp.path() + "/out/results.csv"));
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[1].rfind(ddr + ",ok,", 0), 0U) << rows[1];
+  EXPECT_EQ(rows[2].rfind(ideal + ",ok,", 0), 0U) << rows[2];
+  // The two files give different runs: their DRAMs differ.
+  EXPECT_NE(rows[1].substr(ddr.size()), rows[2].substr(ideal.size()));
+}
+
 void expect_refused(const std::string& spec_text, const std::string& want) {
   TempDir tmp;
   const std::string spec = tmp.write("spec.yaml", spec_text), dir = tmp.path() + "/out";
