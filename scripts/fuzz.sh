@@ -14,7 +14,7 @@ seconds=${1:-60}
 shift || true
 all_targets=(trace_yaml arch_yaml energy_table scalesim_conv scalesim_gemm scalesim_cfg matrix_market
   dram_ini dram_trace sparsity_spec attack_spec timeloop_stats predictions_csv candidates_csv
-  scalesim_compute_report timeloop_yaml run_report)
+  scalesim_compute_report timeloop_yaml run_report sweep_spec)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
@@ -24,6 +24,7 @@ real_files() {
     trace_yaml) ls traces/samples/*.yaml ;;
     arch_yaml) ls traces/arch/*.yaml ;;
     energy_table) ls sim/energy/*.yaml ;;
+    sweep_spec) ls examples/sweeps/*.yaml ;;
     scalesim_conv) ls tests/data/scalesim/conv_nets/*.csv ;;
     scalesim_gemm) ls tests/data/scalesim/GEMM_mnk/*.csv ;;
     scalesim_cfg) ls tests/data/scalesim/configs/*.cfg ;;

@@ -13,6 +13,8 @@ packages=(
   clang-format clang-tidy
   gnuplot-nox               # plots (PNG) of the experiment scripts
   jq                        # reading JSON reports in the experiment scripts
+  parallel                  # tessera sweep --engine parallel (GNU parallel)
+  slurm-wlm munge           # tessera sweep --engine slurm, and its single-node test cluster
 )
 
 missing=()

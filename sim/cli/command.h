@@ -55,5 +55,6 @@ extern const Command tile_command;
 extern const Command validate_command;
 extern const Command model_command;
 extern const Command plot_command;
+extern const Command sweep_command;
 
 }  // namespace tessera::cli

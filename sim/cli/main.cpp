@@ -26,6 +26,7 @@ const Command* const kCommands[] = {
     &validate_command,
     &model_command,
     &plot_command,
+    &sweep_command,
 };
 // clang-format on
 
