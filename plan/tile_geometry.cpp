@@ -43,9 +43,14 @@ Box whole_tensor(const Layer& layer, Tensor t) {
   const GemmExtents g = layer.gemm();
   Box b;
   switch (t) {
-    case Tensor::inputs: b.shape = {s.batch, s.in_h, s.in_w, s.channels}; break;
-    case Tensor::weights: b.shape = {s.channels, s.filter_h, s.filter_w, s.filters}; break;
-    case Tensor::outputs: b.shape = {1, 1, g[0], g[1]}; break;
+    // Groups are stored one after another, each in the layout of one group.
+    case Tensor::inputs:
+      b.shape = {s.groups * s.batch, s.in_h, s.in_w, s.channels / s.groups};
+      break;
+    case Tensor::weights:
+      b.shape = {s.channels, s.filter_h, s.filter_w, s.filters / s.groups};
+      break;
+    case Tensor::outputs: b.shape = {1, s.groups, g[0], g[1]}; break;
   }
   b.hi = b.shape;
   return b;

@@ -6,6 +6,10 @@
 //   outputs  [1][1][m][n]                                (m flattened as batch,out_h,out_w)
 // A tile's inputs are the bounding box of the input pixels and channels its m and k ranges
 // reach (padding rows outside the input are zeros that are never stored or fetched).
+// A grouped layer's tensors hold its groups one after another, each in the layout above of one
+// group (Layer::group_slice): inputs [groups * batch][in_h][in_w][channels / groups], weights
+// [channels][filter_h][filter_w][filters / groups], outputs [1][groups][m][filters / groups].
+// The boxes below are of a dense layer; a grouped one is cut into its groups first.
 #pragma once
 
 #include <array>
