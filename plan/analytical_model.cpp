@@ -217,6 +217,12 @@ std::vector<LayerEstimate> estimate_trace(const Trace& trace, const Architecture
                        "layer '" + layer.name + "' is " + to_string(layer.op) +
                            "; tessera model estimates dense layers only");
     }
+    if (layer.vector) {
+      throw InputError({trace.file, layer.line, "op"},
+                       "layer '" + layer.name + "' is " + to_string(layer.op) +
+                           ", a vector-unit layer; tessera model estimates the array's layers "
+                           "only (tessera run simulates it)");
+    }
     PlanKey key = plan_key(layer);
     auto it = done.find(key);
     if (it == done.end()) {

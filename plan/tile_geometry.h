@@ -58,6 +58,10 @@ struct GemmRange {
 [[nodiscard]] Box weight_box(const Layer& layer, const GemmRange& r);
 [[nodiscard]] Box output_box(const Layer& layer, const GemmRange& r);
 [[nodiscard]] Box tensor_box(const Layer& layer, Tensor t, const GemmRange& r);
+// A vector-unit layer's tensors are flat: inputs [1][1][1][reads] (all operands one after
+// another), outputs [1][1][1][elements], no weights. A chunk is the output range [m0, m1) and the
+// inputs in proportion.
+[[nodiscard]] Box vector_box(const Layer& layer, Tensor t, const GemmRange& r);
 
 // Bytes a box occupies at `bits` per element (rounded up to whole bytes).
 [[nodiscard]] int64_t box_bytes(const Box& box, int bits);

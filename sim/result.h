@@ -47,7 +47,8 @@ struct LayerResult {
   uint64_t cycles = 0;
   uint64_t stall_cycles = 0;  // cycles the PE array waited for data
   uint64_t macs = 0;
-  double utilization = 0;  // macs / (cycles * number of PEs)
+  uint64_t vector_ops = 0;  // operations of the vector unit
+  double utilization = 0;   // macs / (cycles * number of PEs)
   uint64_t dram_bytes_read = 0;
   uint64_t dram_bytes_written = 0;
   uint64_t tiles = 0;
@@ -79,6 +80,11 @@ struct RunResult {
   [[nodiscard]] uint64_t macs() const {
     uint64_t s = 0;
     for (const auto& l : layers) s += l.macs;
+    return s;
+  }
+  [[nodiscard]] uint64_t vector_ops() const {
+    uint64_t s = 0;
+    for (const auto& l : layers) s += l.vector_ops;
     return s;
   }
   [[nodiscard]] double energy_pj() const {

@@ -29,7 +29,7 @@
 
 namespace tessera {
 
-enum class Op { conv, gemm, spmspm, spmm };
+enum class Op { conv, gemm, spmspm, spmm, pool, eltwise, softmax, norm };
 enum class Dataflow { ws, os, is };
 
 // The three GEMM dimensions a mapping tiles.
@@ -68,6 +68,16 @@ struct ConvShape {
 
 struct SparseOperands;  // traces/sparse_operands.h
 
+// The work of a layer that runs on the vector unit (ops pool, eltwise, softmax, norm): element
+// by element, with no multiply-accumulate array.
+struct VectorWork {
+  std::string function;  // what it computes (the ONNX op, lower case), for the reader
+  int64_t elements = 1;  // output elements written
+  int64_t reads = 1;     // input elements read, of all operands
+  int64_t ops = 1;       // vector operations per output element
+  [[nodiscard]] int64_t total_ops() const { return elements * ops; }
+};
+
 struct Layer {
   std::string name;
   Op op = Op::conv;
@@ -79,14 +89,16 @@ struct Layer {
   SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
   int line = 0;                  // line of the layer in its trace file, for error messages
   std::shared_ptr<const SparseOperands> sparse;  // spmspm and spmm: the operand matrices
+  std::optional<VectorWork> vector;              // pool, eltwise, softmax, norm
 
   // The GEMM of one group (of the whole layer when groups == 1).
   [[nodiscard]] GemmExtents gemm() const {
     return {shape.batch * shape.out_h * shape.out_w, shape.filters / shape.groups,
             shape.channels / shape.groups * shape.filter_h * shape.filter_w};
   }
-  // Of all groups.
+  // Of all groups; none on the vector unit.
   [[nodiscard]] int64_t macs() const {
+    if (vector) return 0;
     const GemmExtents g = gemm();
     return shape.groups * g[0] * g[1] * g[2];
   }

@@ -15,6 +15,14 @@ namespace {
 // Sizes beyond this are rejected: they would overflow the GEMM view's 64-bit products.
 constexpr int64_t kMaxExtent = int64_t{1} << 24;
 
+// The vector unit's ops by name.
+std::optional<Op> vector_op(const std::string& op) {
+  for (Op o : {Op::pool, Op::eltwise, Op::softmax, Op::norm}) {
+    if (op == to_string(o)) return o;
+  }
+  return std::nullopt;
+}
+
 struct Reader {
   const yaml::Source& src;
 
@@ -207,6 +215,18 @@ struct Reader {
     s.channels = required(n, "k", ctx) * s.groups;
   }
 
+  // pool, eltwise, softmax, norm: the vector unit's element counts.
+  void vector_layer(const YAML::Node& n, Layer& l, const std::string& ctx) const {
+    yaml::require_known_keys(n, {"name", "op", "function", "elements", "reads", "ops", "precision"},
+                             src, ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
+    VectorWork w;
+    if (n["function"]) w.function = yaml::to_string(n["function"], src, ctx + "function");
+    w.elements = required(n, "elements", ctx);
+    w.reads = required(n, "reads", ctx);
+    if (n["ops"]) w.ops = extent(n["ops"], ctx + "ops");
+    l.vector = w;
+  }
+
   Layer layer(const YAML::Node& n, size_t index) const {
     const std::string ctx = "layers[" + std::to_string(index) + "].";
     if (!n.IsMap()) fail(n, ctx, "expected a map describing a layer");
@@ -225,8 +245,13 @@ struct Reader {
       gemm(n, l, ctx);
     } else if (op == "spmspm" || op == "spmm") {
       read_sparse_layer(n, l, src, ctx);
+    } else if (const auto v = vector_op(op)) {
+      l.op = *v;
+      vector_layer(n, l, ctx);
     } else {
-      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm, spmspm, spmm)");
+      fail(n["op"], ctx + "op",
+           "unknown op '" + op +
+               "' (known: conv, gemm, spmspm, spmm, pool, eltwise, softmax, norm)");
     }
     if (n["precision"]) {
       const int64_t bits = yaml::to_int(n["precision"], src, ctx + "precision", 1);

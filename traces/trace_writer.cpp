@@ -83,7 +83,13 @@ void emit_layer(YAML::Emitter& out, const Layer& layer) {
   if (needs_quotes(layer.name)) out << YAML::DoubleQuoted;
   out << layer.name;
   out << YAML::Key << "op" << YAML::Value << to_string(layer.op);
-  if (layer.op == Op::gemm) {
+  if (layer.vector) {
+    const VectorWork& w = *layer.vector;
+    if (!w.function.empty()) out << YAML::Key << "function" << YAML::Value << w.function;
+    out << YAML::Key << "elements" << YAML::Value << w.elements;
+    out << YAML::Key << "reads" << YAML::Value << w.reads;
+    out << YAML::Key << "ops" << YAML::Value << w.ops;
+  } else if (layer.op == Op::gemm) {
     const GemmExtents g = layer.gemm();
     if (s.groups != 1) out << YAML::Key << "batch" << YAML::Value << s.groups;
     out << YAML::Key << "m" << YAML::Value << g[0];

@@ -57,6 +57,7 @@ StepPipelineController::Timeline StepPipelineController::replay_steps(const Laye
   uint64_t compute_done = start;
   Timeline t{start, 0, {}};
   macs_ = 0;
+  vector_ops_ = 0;
   for (uint64_t i = 0; i <= steps; ++i) {
     std::optional<Step> next;
     const bool more = i < steps;
@@ -86,10 +87,11 @@ StepPipelineController::Timeline StepPipelineController::replay_steps(const Laye
     pending = next;
   }
   // The array's streaming cycles so far stand under `compute`: the part a fully used array
-  // would need stays there, the rest is under-use.
+  // would need stays there, the rest is under-use. A vector-unit layer's lanes are its compute.
   const uint64_t streaming = t.causes[CycleCause::compute];
   const auto pes = static_cast<uint64_t>(workload_.facts.array.rows * workload_.facts.array.cols);
-  const uint64_t ideal = std::min(streaming, pes == 0 ? streaming : macs_ / pes);
+  const uint64_t ideal =
+      vector_ops_ > 0 ? streaming : std::min(streaming, pes == 0 ? streaming : macs_ / pes);
   t.causes[CycleCause::compute] = ideal;
   t.causes[CycleCause::array_underuse] = streaming - ideal;
   t.causes[CycleCause::layer_end] = t.end - compute_done;
@@ -100,6 +102,7 @@ void StepPipelineController::attribute_step(Timeline& t, const Step& step, uint6
                                             bool first) {
   const ComputeTime& c = answer_.compute;
   macs_ += c.macs;
+  vector_ops_ += c.vector_ops;
   t.causes[CycleCause::compute] += c.streaming;
   t.causes[CycleCause::fill_drain] += c.fill_drain;
   t.causes[CycleCause::sparse_imbalance] += c.imbalance;
@@ -128,6 +131,7 @@ StepPipelineController::Step StepPipelineController::request(
   step.index = index;
   step.ready = start;
   for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+    if (!moves(tensor)) continue;
     Residency& r = residency[tensor_index(tensor)];
     const TileKey key = tile_key(index, tensor);
     const bool resident = r.key && *r.key == key;

@@ -10,6 +10,10 @@
 // A grouped convolution (or batched GEMM) is its groups' GEMMs one after another: the group is
 // the outermost loop, and each group walks the plan of one group (Layer::group_slice) over its
 // own inputs, weights and outputs, stored group after group in DRAM (plan/tile_geometry.h).
+//
+// A vector-unit layer (pool, eltwise, softmax, norm) streams its elements in chunks as large as
+// one buffer slot holds: each chunk's inputs are fetched, computed by the vector unit, and its
+// outputs written back, double-buffered like tiles.
 #include <algorithm>
 #include <array>
 #include <map>
@@ -36,7 +40,12 @@ class TiledController : public StepPipelineController {
     workload_ = std::move(w);
     plans_.clear();
     std::map<PlanKey, TilePlan> planned;
+    check_vector_unit();
     for (const Layer& layer : workload_.trace->layers) {
+      if (layer.vector) {
+        plans_.push_back(vector_plan(layer));
+        continue;
+      }
       if (layer.sparse) {
         throw InputError({workload_.trace->file, layer.line, "op"},
                          "layer '" + layer.name + "' is " + to_string(layer.op) +
@@ -60,8 +69,62 @@ class TiledController : public StepPipelineController {
   }
 
  private:
+  // Every layer that needs a vector unit, named in one error when the architecture has none (or
+  // when the functional check, which covers the array's layers only, is asked for).
+  void check_vector_unit() const {
+    const bool functional = workload_.functional;
+    if (workload_.facts.vector_ops_per_cycle > 0 && !functional) return;
+    std::vector<const Layer*> need;
+    for (const Layer& layer : workload_.trace->layers) {
+      if (layer.vector) need.push_back(&layer);
+    }
+    if (need.empty()) return;
+    std::string names;
+    for (size_t i = 0; i < need.size() && i < 5; ++i) {
+      names += (i == 0 ? "'" : ", '") + need[i]->name + "'";
+    }
+    if (need.size() > 5) names += " and " + std::to_string(need.size() - 5) + " more";
+    throw InputError({workload_.trace->file, need.front()->line, "op"},
+                     functional ? std::to_string(need.size()) +
+                                      " layers run on the vector unit, which the functional "
+                                      "check does not cover: " +
+                                      names
+                                : "the architecture has no vector unit (vector: impl: none), so "
+                                  "it cannot run " +
+                                      std::to_string(need.size()) +
+                                      " layers (pool, eltwise, softmax, norm): " + names +
+                                      "; add `vector: {impl: simd}`");
+  }
+
+  // Chunks of output elements whose inputs and outputs fill one buffer slot.
+  [[nodiscard]] TilePlan vector_plan(const Layer& layer) const {
+    const VectorWork& w = *layer.vector;
+    const ArchitectureFacts& f = workload_.facts;
+    const int64_t slot = f.buffer_capacity_bytes / (f.double_buffered ? 2 : 1);
+    const auto fits = [&](int64_t c) {
+      const GemmRange r{0, c, 0, 1, 0, 1};
+      return box_bytes(vector_box(layer, Tensor::inputs, r), layer.precision_bits) +
+                 box_bytes(vector_box(layer, Tensor::outputs, r), layer.precision_bits) <=
+             slot;
+    };
+    int64_t chunk = std::clamp<int64_t>(
+        slot * 8 / (layer.precision_bits * ceil_div(w.reads + w.elements, w.elements)), 1,
+        w.elements);
+    while (chunk > 1 && !fits(chunk)) chunk = chunk * 7 / 8;
+    if (!fits(chunk)) {
+      throw InputError(
+          {workload_.trace->file, layer.line, "reads"},
+          "layer '" + layer.name + "': not even one element's operands fit a buffer slot");
+    }
+    TilePlan plan;
+    plan.tile = {chunk, 1, 1};
+    plan.order = {GemmDim::n, GemmDim::k, GemmDim::m};
+    return plan;
+  }
+
   // The layer being replayed: its plan, one group of it, GEMM extents and walk (of one group).
   struct Current {
+    bool vector = false;
     const TilePlan* plan = nullptr;
     Layer slice;
     int64_t groups = 1;
@@ -78,7 +141,8 @@ class TiledController : public StepPipelineController {
     current_.plan = &plan;
     current_.slice = layer.group_slice();
     current_.groups = layer.shape.groups;
-    current_.g = layer.gemm();
+    current_.vector = layer.vector.has_value();
+    current_.g = layer.vector ? GemmExtents{layer.vector->elements, 1, 1} : layer.gemm();
     current_.walk = LoopWalk(plan.order, tile_counts(current_.g, plan.tile));
     current_.streamed = fold_dims(plan.dataflow).streamed;
     current_.chunked_stream =
@@ -110,6 +174,10 @@ class TiledController : public StepPipelineController {
     // Another group's tiles are other data: the group is part of the key.
     const TileKey key = current_.walk.tile_key(in_group(step), tensor);
     return {key.first * current_.groups + group_of(step), key.second};
+  }
+
+  [[nodiscard]] bool moves(Tensor tensor) const override {
+    return !current_.vector || tensor != Tensor::weights;
   }
 
   // A resident output tile is never at k index 0, so the walk's rule covers it.
@@ -160,6 +228,16 @@ class TiledController : public StepPipelineController {
 
   uint64_t compute(const Layer& /*whole*/, const Step& step, uint64_t begin) override {
     const Layer& layer = current_.slice;
+    if (current_.vector) {
+      Transaction tr;
+      tr.ext.command = Command::compute;
+      tr.ext.layer = &layer;
+      tr.ext.range = range_of(step.index);
+      tr.ext.input_slot = step.slots[tensor_index(Tensor::inputs)];
+      tr.ext.output_slot = step.slots[tensor_index(Tensor::outputs)];
+      tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
+      return timed_call(to_vector, tr, begin);
+    }
     const TilePlan& plan = *current_.plan;
     const int64_t chunk = tile_index(step.index)[dim_index(current_.streamed)];
     const bool chunked = current_.chunked_stream;
