@@ -198,6 +198,7 @@ void write_json_report(const RunResult& r, const TextSink& out) {
     ordered_json breakdown = ordered_json::object();
     for (const auto& c : l.components) breakdown[c.name] = c.energy_pj;
     const ordered_json layer = {{"name", l.name},
+                                {"op", l.op},
                                 {"cycles", l.cycles},
                                 {"stall_cycles", l.stall_cycles},
                                 {"cycles_by_cause", causes_json(l.cycles_by_cause)},

@@ -44,6 +44,7 @@ struct ComponentEnergy {
 
 struct LayerResult {
   std::string name;
+  std::string op;  // the layer's op (conv, gemm, pool, ...)
   uint64_t cycles = 0;
   uint64_t stall_cycles = 0;  // cycles the PE array waited for data
   uint64_t macs = 0;

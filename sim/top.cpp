@@ -140,6 +140,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
     }
     LayerResult l;
     l.name = layer.name;
+    l.op = to_string(layer.op);
     l.cycles = cycles;
     l.stall_cycles = stalls;
     l.tiles = tiles;
