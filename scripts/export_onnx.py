@@ -121,8 +121,9 @@ def count_macs(model, example):
 
 
 def strip_weights(model_proto, keep_elements=64):
-    """Drops the values of every float tensor larger than `keep_elements`, keeping its dims and
-    type; integer tensors (shapes, indices) keep their values, shape inference needs them."""
+    """Drops the values of every float or boolean tensor (weights, masks) larger than
+    `keep_elements`, keeping its dims and type; integer tensors (shapes, indices) keep their
+    values, shape inference needs them."""
     float_types = {onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE,
                    onnx.TensorProto.BOOL}
 
