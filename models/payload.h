@@ -37,6 +37,7 @@ struct ComputeTime {
   uint64_t imbalance = 0;   // the fullest PE's work beyond the average PE's (sparse operands)
   uint64_t port_stall = 0;  // the array waiting for the buffer's PE-side ports
   uint64_t refetch = 0;     // the array waiting for data the buffer re-fetches from memory
+  uint64_t vector_ops = 0;  // operations of a vector-unit chunk (then `streaming` is its lanes')
 };
 
 // How a memory transfer's cycles divide, as the memory side answers it; the parts add up to the

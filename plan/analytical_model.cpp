@@ -132,6 +132,25 @@ int64_t transfer_cycles(int64_t bytes, double bytes_per_cycle) {
   return static_cast<int64_t>(std::ceil(q));
 }
 
+namespace {
+// `e` done `times` over, one after another.
+LayerEstimate repeated(LayerEstimate e, int64_t times) {
+  if (times == 1) return e;
+  e.tiles *= times;
+  e.cycles *= times;
+  for (LevelCycles& level : e.levels) {
+    level.cycles *= times;
+    level.bytes *= times;
+  }
+  Actions& a = e.actions;
+  for (int64_t* count : {&a.macs, &a.idle_pe_cycles, &a.buffer_read_words, &a.buffer_write_words,
+                         &a.dram_read_bytes, &a.dram_write_bytes}) {
+    *count *= times;
+  }
+  return e;
+}
+}  // namespace
+
 LayerEstimate estimate_layer(const Layer& layer, const TilePlan& plan,
                              const ArchitectureFacts& facts, const Options& options) {
   const LoopNest nest = loop_nest(layer, plan);
@@ -198,11 +217,21 @@ std::vector<LayerEstimate> estimate_trace(const Trace& trace, const Architecture
                        "layer '" + layer.name + "' is " + to_string(layer.op) +
                            "; tessera model estimates dense layers only");
     }
+    if (layer.vector) {
+      throw InputError({trace.file, layer.line, "op"},
+                       "layer '" + layer.name + "' is " + to_string(layer.op) +
+                           ", a vector-unit layer; tessera model estimates the array's layers "
+                           "only (tessera run simulates it)");
+    }
     PlanKey key = plan_key(layer);
     auto it = done.find(key);
     if (it == done.end()) {
-      const TilePlan plan = plan_layer(layer, facts, trace.file);
-      it = done.emplace(std::move(key), estimate_layer(layer, plan, facts, options)).first;
+      // A grouped layer is its groups one after another, each the same dense GEMM.
+      const Layer slice = layer.group_slice();
+      const TilePlan plan = plan_layer(slice, facts, trace.file);
+      it = done.emplace(std::move(key),
+                        repeated(estimate_layer(slice, plan, facts, options), layer.shape.groups))
+               .first;
     }
     out.push_back(it->second);
     out.back().name = layer.name;

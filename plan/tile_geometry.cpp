@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/numbers.h"
+
 namespace tessera {
 
 const char* to_string(Tensor t) {
@@ -42,10 +44,21 @@ Box whole_tensor(const Layer& layer, Tensor t) {
   const ConvShape& s = layer.shape;
   const GemmExtents g = layer.gemm();
   Box b;
+  if (layer.vector) {
+    const int64_t elements[] = {layer.vector->reads, 0, layer.vector->elements};
+    b.shape = {1, 1, 1, elements[tensor_index(t)]};
+    b.hi = b.shape;
+    return b;
+  }
   switch (t) {
-    case Tensor::inputs: b.shape = {s.batch, s.in_h, s.in_w, s.channels}; break;
-    case Tensor::weights: b.shape = {s.channels, s.filter_h, s.filter_w, s.filters}; break;
-    case Tensor::outputs: b.shape = {1, 1, g[0], g[1]}; break;
+    // Groups are stored one after another, each in the layout of one group.
+    case Tensor::inputs:
+      b.shape = {s.groups * s.batch, s.in_h, s.in_w, s.channels / s.groups};
+      break;
+    case Tensor::weights:
+      b.shape = {s.channels, s.filter_h, s.filter_w, s.filters / s.groups};
+      break;
+    case Tensor::outputs: b.shape = {1, s.groups, g[0], g[1]}; break;
   }
   b.hi = b.shape;
   return b;
@@ -119,12 +132,26 @@ Box output_box(const Layer& layer, const GemmRange& r) {
 }
 
 Box tensor_box(const Layer& layer, Tensor t, const GemmRange& r) {
+  if (layer.vector) return vector_box(layer, t, r);
   switch (t) {
     case Tensor::inputs: return input_box(layer, r);
     case Tensor::weights: return weight_box(layer, r);
     case Tensor::outputs: return output_box(layer, r);
   }
   return {};
+}
+
+Box vector_box(const Layer& layer, Tensor t, const GemmRange& r) {
+  const VectorWork& w = *layer.vector;
+  Box b = whole_tensor(layer, t);
+  if (t == Tensor::outputs) {
+    b.lo[3] = r.m0;
+    b.hi[3] = r.m1;
+  } else if (t == Tensor::inputs) {
+    b.lo[3] = r.m0 * w.reads / w.elements;
+    b.hi[3] = ceil_div(r.m1 * w.reads, w.elements);
+  }
+  return b;
 }
 
 int64_t box_bytes(const Box& box, int bits) {

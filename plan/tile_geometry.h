@@ -6,6 +6,10 @@
 //   outputs  [1][1][m][n]                                (m flattened as batch,out_h,out_w)
 // A tile's inputs are the bounding box of the input pixels and channels its m and k ranges
 // reach (padding rows outside the input are zeros that are never stored or fetched).
+// A grouped layer's tensors hold its groups one after another, each in the layout above of one
+// group (Layer::group_slice): inputs [groups * batch][in_h][in_w][channels / groups], weights
+// [channels][filter_h][filter_w][filters / groups], outputs [1][groups][m][filters / groups].
+// The boxes below are of a dense layer; a grouped one is cut into its groups first.
 #pragma once
 
 #include <array>
@@ -54,6 +58,10 @@ struct GemmRange {
 [[nodiscard]] Box weight_box(const Layer& layer, const GemmRange& r);
 [[nodiscard]] Box output_box(const Layer& layer, const GemmRange& r);
 [[nodiscard]] Box tensor_box(const Layer& layer, Tensor t, const GemmRange& r);
+// A vector-unit layer's tensors are flat: inputs [1][1][1][reads] (all operands one after
+// another), outputs [1][1][1][elements], no weights. A chunk is the output range [m0, m1) and the
+// inputs in proportion.
+[[nodiscard]] Box vector_box(const Layer& layer, Tensor t, const GemmRange& r);
 
 // Bytes a box occupies at `bits` per element (rounded up to whole bytes).
 [[nodiscard]] int64_t box_bytes(const Box& box, int bits);

@@ -270,7 +270,8 @@ PlanKey plan_key(const Layer& layer) {
               s.pad_w,
               s.out_h,
               s.out_w,
-              layer.precision_bits};
+              layer.precision_bits,
+              s.groups};
   key.push_back(m.buffer_tile ? 1 : 0);
   if (m.buffer_tile) key.insert(key.end(), m.buffer_tile->begin(), m.buffer_tile->end());
   key.push_back(m.loop_order ? 1 : 0);

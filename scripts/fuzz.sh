@@ -14,7 +14,7 @@ seconds=${1:-60}
 shift || true
 all_targets=(trace_yaml arch_yaml energy_table scalesim_conv scalesim_gemm scalesim_cfg matrix_market
   dram_ini dram_trace sparsity_spec attack_spec timeloop_stats predictions_csv candidates_csv
-  scalesim_compute_report timeloop_yaml run_report sweep_spec)
+  scalesim_compute_report timeloop_yaml run_report sweep_spec onnx_model)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
@@ -31,6 +31,8 @@ real_files() {
     # The small matrices only: libFuzzer's inputs stay within a few kilobytes.
     matrix_market) ls data/matrices/{karate,west0067,lp_afiro}.mtx ;;
     dram_ini) ls data/dram/*.ini ;;
+    # The fixture models (weights stripped, each a few tens of kilobytes).
+    onnx_model) ls tests/data/onnx/{resnet50,mobilenet_v2,gpt2_block}.onnx ;;
     timeloop_stats) ls tests/data/timeloop/*/timeloop-model.stats.txt ;;
     # No trace files ship: the seeds are hand-written traces.
     dram_trace | sparsity_spec | attack_spec | predictions_csv | candidates_csv | scalesim_compute_report | run_report) ;;

@@ -10,6 +10,7 @@ packages=(
   libssl-dev                # OpenSSL EVP (AES-GCM)
   libgtest-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev
+  libonnx-dev libprotobuf-dev  # ONNX protobuf classes and shape inference (import onnx)
   clang-format clang-tidy
   gnuplot-nox               # plots (PNG) of the experiment scripts
   jq                        # reading JSON reports in the experiment scripts

@@ -10,6 +10,7 @@
 #include "models/dram/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/sparse/interface.h"
+#include "models/vector/interface.h"
 #include "sim/embedded_files.h"
 #include "sim/registry.h"
 #include "traces/yaml_util.h"
@@ -56,7 +57,8 @@ const std::vector<Family>& families() {
                                         {"buffer", "buffet", lookup<Buffer>},
                                         {"sparse", "dense", lookup<SparseDecoder>},
                                         {"dram", "ideal", lookup<Dram>},
-                                        {"crypto", "none", lookup<CryptoEngine>}};
+                                        {"crypto", "none", lookup<CryptoEngine>},
+                                        {"vector", "none", lookup<VectorUnit>}};
   return list;
 }
 

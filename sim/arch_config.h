@@ -17,7 +17,7 @@
 namespace tessera {
 
 struct ModuleConfig {
-  std::string family;  // controller, pe_array, buffer, sparse, dram, crypto
+  std::string family;  // controller, pe_array, buffer, sparse, dram, crypto, vector
   std::string impl;
   std::string impl_description;
   ParamValues params;

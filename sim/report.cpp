@@ -162,6 +162,7 @@ void write_json_report(const RunResult& r, const TextSink& out) {
                  {"energy_pj", t.energy_pj},
                  {"edp", t.energy_pj * static_cast<double>(t.cycles)},
                  {"macs", t.macs},
+                 {"vector_ops", r.vector_ops()},
                  {"utilization", t.utilization},
                  {"dram_bytes_read", t.dram_read},
                  {"dram_bytes_written", t.dram_written},
@@ -197,11 +198,13 @@ void write_json_report(const RunResult& r, const TextSink& out) {
     ordered_json breakdown = ordered_json::object();
     for (const auto& c : l.components) breakdown[c.name] = c.energy_pj;
     const ordered_json layer = {{"name", l.name},
+                                {"op", l.op},
                                 {"cycles", l.cycles},
                                 {"stall_cycles", l.stall_cycles},
                                 {"cycles_by_cause", causes_json(l.cycles_by_cause)},
                                 {"energy_pj", l.energy_pj()},
                                 {"macs", l.macs},
+                                {"vector_ops", l.vector_ops},
                                 {"utilization", l.utilization},
                                 {"dram_bytes_read", l.dram_bytes_read},
                                 {"dram_bytes_written", l.dram_bytes_written},

@@ -44,10 +44,12 @@ struct ComponentEnergy {
 
 struct LayerResult {
   std::string name;
+  std::string op;  // the layer's op (conv, gemm, pool, ...)
   uint64_t cycles = 0;
   uint64_t stall_cycles = 0;  // cycles the PE array waited for data
   uint64_t macs = 0;
-  double utilization = 0;  // macs / (cycles * number of PEs)
+  uint64_t vector_ops = 0;  // operations of the vector unit
+  double utilization = 0;   // macs / (cycles * number of PEs)
   uint64_t dram_bytes_read = 0;
   uint64_t dram_bytes_written = 0;
   uint64_t tiles = 0;
@@ -80,6 +82,11 @@ struct RunResult {
   [[nodiscard]] uint64_t macs() const {
     uint64_t s = 0;
     for (const auto& l : layers) s += l.macs;
+    return s;
+  }
+  [[nodiscard]] uint64_t vector_ops() const {
+    uint64_t s = 0;
+    for (const auto& l : layers) s += l.vector_ops;
     return s;
   }
   [[nodiscard]] double energy_pj() const {

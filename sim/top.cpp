@@ -9,6 +9,7 @@
 #include "models/dram/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/sparse/interface.h"
+#include "models/vector/interface.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"
 
@@ -29,6 +30,7 @@ struct Accelerator {
   std::unique_ptr<Buffer> buffer;
   std::unique_ptr<CryptoEngine> crypto;
   std::unique_ptr<Dram> dram;
+  std::unique_ptr<VectorUnit> vector;
 
   explicit Accelerator(const ArchConfig& arch)
       : controller(build<Controller>(arch)),
@@ -36,8 +38,11 @@ struct Accelerator {
         sparse(build<SparseDecoder>(arch)),
         buffer(build<Buffer>(arch)),
         crypto(build<CryptoEngine>(arch)),
-        dram(build<Dram>(arch)) {
+        dram(build<Dram>(arch)),
+        vector(build<VectorUnit>(arch)) {
     controller->to_buffer.bind(buffer->from_controller);
+    controller->to_vector.bind(vector->compute);
+    vector->operands.bind(buffer->from_vector);
     controller->to_pe_array.bind(pe_array->compute);
     pe_array->operands.bind(sparse->from_pe);
     sparse->to_buffer.bind(buffer->from_pe);
@@ -56,6 +61,7 @@ struct Accelerator {
     f.crypto_bytes_per_cycle = crypto->peak_bytes_per_cycle();
     f.tile_policy = buffer->tile_policy();
     f.overbook_target = buffer->overbook_target();
+    f.vector_ops_per_cycle = vector->ops_per_cycle();
     return f;
   }
 
@@ -66,7 +72,8 @@ struct Accelerator {
             {sparse.get(), arch.module("sparse").impl},
             {buffer.get(), arch.module("buffer").impl},
             {crypto.get(), arch.module("crypto").impl},
-            {dram.get(), arch.module("dram").impl}};
+            {dram.get(), arch.module("dram").impl},
+            {vector.get(), arch.module("vector").impl}};
   }
 };
 
@@ -161,6 +168,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
     ++layer_index;
     LayerResult l;
     l.name = layer.name;
+    l.op = to_string(layer.op);
     l.cycles = cycles;
     l.stall_cycles = stalls;
     l.tiles = tiles;
@@ -173,6 +181,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
       c.counters = difference(parts[i].first->stats().snapshot(), at_start[i]);
       apply_energy(energy, c);
       if (c.name == "pe_array") l.macs = counter(c, "mac");
+      if (c.name == "vector") l.vector_ops = counter(c, "op");
       if (c.name == "dram") {
         l.dram_bytes_read = counter(c, "read_byte");
         l.dram_bytes_written = counter(c, "write_byte");

@@ -8,6 +8,10 @@ const char* to_string(Op op) {
     case Op::gemm: return "gemm";
     case Op::spmspm: return "spmspm";
     case Op::spmm: return "spmm";
+    case Op::pool: return "pool";
+    case Op::eltwise: return "eltwise";
+    case Op::softmax: return "softmax";
+    case Op::norm: return "norm";
   }
   return "?";
 }

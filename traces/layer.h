@@ -8,6 +8,13 @@
 //   k = channels * filter_h * filter_w  reduction, flattened with the channel outermost
 // A GEMM layer "M x K times K x N" is the same with batch = 1, out_h = M, out_w = 1,
 // filter 1x1, channels = K, filters = N.
+//
+// A grouped convolution (groups > 1; depthwise when groups == channels) is `groups` independent
+// GEMMs, one per group, each with its own input channels, weights and output channels. gemm()
+// is the GEMM of one group (k = channels/groups * filter_h * filter_w, n = filters/groups);
+// group_slice() is that group as a dense layer, the unit the tiler plans and the controller
+// replays `groups` times. A batched GEMM (`op: gemm` with `batch`, attention's heads) is stored
+// the same way: groups = batch, channels = batch * k, filters = batch * n.
 #pragma once
 
 #include <array>
@@ -22,7 +29,7 @@
 
 namespace tessera {
 
-enum class Op { conv, gemm, spmspm, spmm };
+enum class Op { conv, gemm, spmspm, spmm, pool, eltwise, softmax, norm };
 enum class Dataflow { ws, os, is };
 
 // The three GEMM dimensions a mapping tiles.
@@ -56,9 +63,20 @@ struct ConvShape {
   int64_t stride_h = 1, stride_w = 1;
   int64_t pad_h = 0, pad_w = 0;
   int64_t out_h = 1, out_w = 1;  // derived, or given explicitly in the trace
+  int64_t groups = 1;            // divides channels and filters
 };
 
 struct SparseOperands;  // traces/sparse_operands.h
+
+// The work of a layer that runs on the vector unit (ops pool, eltwise, softmax, norm): element
+// by element, with no multiply-accumulate array.
+struct VectorWork {
+  std::string function;  // what it computes (the ONNX op, lower case), for the reader
+  int64_t elements = 1;  // output elements written
+  int64_t reads = 1;     // input elements read, of all operands
+  int64_t ops = 1;       // vector operations per output element
+  [[nodiscard]] int64_t total_ops() const { return elements * ops; }
+};
 
 struct Layer {
   std::string name;
@@ -71,14 +89,26 @@ struct Layer {
   SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
   int line = 0;                  // line of the layer in its trace file, for error messages
   std::shared_ptr<const SparseOperands> sparse;  // spmspm and spmm: the operand matrices
+  std::optional<VectorWork> vector;              // pool, eltwise, softmax, norm
 
+  // The GEMM of one group (of the whole layer when groups == 1).
   [[nodiscard]] GemmExtents gemm() const {
-    return {shape.batch * shape.out_h * shape.out_w, shape.filters,
-            shape.channels * shape.filter_h * shape.filter_w};
+    return {shape.batch * shape.out_h * shape.out_w, shape.filters / shape.groups,
+            shape.channels / shape.groups * shape.filter_h * shape.filter_w};
   }
+  // Of all groups; none on the vector unit.
   [[nodiscard]] int64_t macs() const {
+    if (vector) return 0;
     const GemmExtents g = gemm();
-    return g[0] * g[1] * g[2];
+    return shape.groups * g[0] * g[1] * g[2];
+  }
+  // One group as a dense layer (the layer itself when groups == 1).
+  [[nodiscard]] Layer group_slice() const {
+    Layer slice = *this;
+    slice.shape.channels /= shape.groups;
+    slice.shape.filters /= shape.groups;
+    slice.shape.groups = 1;
+    return slice;
   }
 };
 

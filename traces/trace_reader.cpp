@@ -15,6 +15,14 @@ namespace {
 // Sizes beyond this are rejected: they would overflow the GEMM view's 64-bit products.
 constexpr int64_t kMaxExtent = int64_t{1} << 24;
 
+// The vector unit's ops by name.
+std::optional<Op> vector_op(const std::string& op) {
+  for (Op o : {Op::pool, Op::eltwise, Op::softmax, Op::norm}) {
+    if (op == to_string(o)) return o;
+  }
+  return std::nullopt;
+}
+
 struct Reader {
   const yaml::Source& src;
 
@@ -96,8 +104,7 @@ struct Reader {
     const ConvShape& s = l.shape;
     const GemmExtents g = l.gemm();
     const std::array<int64_t, 3> elements{s.batch * s.in_h * s.in_w * s.channels,
-                                          s.channels * s.filter_h * s.filter_w * s.filters,
-                                          g[0] * g[1]};
+                                          s.groups * g[2] * g[1], g[0] * s.filters};
     const std::array<const char*, 3> names{"inputs", "weights", "outputs"};
     Security sec;
     for (size_t t = 0; t < 3; ++t) {
@@ -156,14 +163,22 @@ struct Reader {
   void conv(const YAML::Node& n, Layer& l, const std::string& ctx) const {
     yaml::require_known_keys(
         n,
-        {"name", "op", "batch", "input", "channels", "filters", "filter", "stride", "padding",
-         "output", "precision", "mapping", "sparsity", "security"},
+        {"name", "op", "batch", "input", "channels", "filters", "groups", "filter", "stride",
+         "padding", "output", "precision", "mapping", "sparsity", "security"},
         src, ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
     ConvShape& s = l.shape;
     if (n["batch"]) s.batch = extent(n["batch"], ctx + "batch");
     std::tie(s.in_h, s.in_w) = required_pair(n, "input", ctx);
     s.channels = required(n, "channels", ctx);
     s.filters = required(n, "filters", ctx);
+    if (n["groups"]) {
+      s.groups = extent(n["groups"], ctx + "groups");
+      if (s.channels % s.groups != 0 || s.filters % s.groups != 0) {
+        fail(n["groups"], ctx + "groups",
+             std::to_string(s.groups) + " does not divide channels (" + std::to_string(s.channels) +
+                 ") and filters (" + std::to_string(s.filters) + ")");
+      }
+    }
     std::tie(s.filter_h, s.filter_w) = required_pair(n, "filter", ctx);
     if (n["stride"]) std::tie(s.stride_h, s.stride_w) = pair(n["stride"], ctx + "stride", 1);
     if (n["padding"]) std::tie(s.pad_h, s.pad_w) = pair(n["padding"], ctx + "padding", 0);
@@ -190,12 +205,26 @@ struct Reader {
 
   void gemm(const YAML::Node& n, Layer& l, const std::string& ctx) const {
     yaml::require_known_keys(
-        n, {"name", "op", "m", "n", "k", "precision", "mapping", "sparsity", "security"}, src,
-        ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
+        n, {"name", "op", "batch", "m", "n", "k", "precision", "mapping", "sparsity", "security"},
+        src, ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
     ConvShape& s = l.shape;
+    // A batch of independent GEMMs (each its own A, B and output) is stored as groups.
+    if (n["batch"]) s.groups = extent(n["batch"], ctx + "batch");
     s.in_h = s.out_h = required(n, "m", ctx);
-    s.filters = required(n, "n", ctx);
-    s.channels = required(n, "k", ctx);
+    s.filters = required(n, "n", ctx) * s.groups;
+    s.channels = required(n, "k", ctx) * s.groups;
+  }
+
+  // pool, eltwise, softmax, norm: the vector unit's element counts.
+  void vector_layer(const YAML::Node& n, Layer& l, const std::string& ctx) const {
+    yaml::require_known_keys(n, {"name", "op", "function", "elements", "reads", "ops", "precision"},
+                             src, ctx.substr(0, ctx.size() - 1));  // ctx ends with '.'
+    VectorWork w;
+    if (n["function"]) w.function = yaml::to_string(n["function"], src, ctx + "function");
+    w.elements = required(n, "elements", ctx);
+    w.reads = required(n, "reads", ctx);
+    if (n["ops"]) w.ops = extent(n["ops"], ctx + "ops");
+    l.vector = w;
   }
 
   Layer layer(const YAML::Node& n, size_t index) const {
@@ -216,8 +245,13 @@ struct Reader {
       gemm(n, l, ctx);
     } else if (op == "spmspm" || op == "spmm") {
       read_sparse_layer(n, l, src, ctx);
+    } else if (const auto v = vector_op(op)) {
+      l.op = *v;
+      vector_layer(n, l, ctx);
     } else {
-      fail(n["op"], ctx + "op", "unknown op '" + op + "' (known: conv, gemm, spmspm, spmm)");
+      fail(n["op"], ctx + "op",
+           "unknown op '" + op +
+               "' (known: conv, gemm, spmspm, spmm, pool, eltwise, softmax, norm)");
     }
     if (n["precision"]) {
       const int64_t bits = yaml::to_int(n["precision"], src, ctx + "precision", 1);

@@ -83,8 +83,15 @@ void emit_layer(YAML::Emitter& out, const Layer& layer) {
   if (needs_quotes(layer.name)) out << YAML::DoubleQuoted;
   out << layer.name;
   out << YAML::Key << "op" << YAML::Value << to_string(layer.op);
-  if (layer.op == Op::gemm) {
+  if (layer.vector) {
+    const VectorWork& w = *layer.vector;
+    if (!w.function.empty()) out << YAML::Key << "function" << YAML::Value << w.function;
+    out << YAML::Key << "elements" << YAML::Value << w.elements;
+    out << YAML::Key << "reads" << YAML::Value << w.reads;
+    out << YAML::Key << "ops" << YAML::Value << w.ops;
+  } else if (layer.op == Op::gemm) {
     const GemmExtents g = layer.gemm();
+    if (s.groups != 1) out << YAML::Key << "batch" << YAML::Value << s.groups;
     out << YAML::Key << "m" << YAML::Value << g[0];
     out << YAML::Key << "n" << YAML::Value << g[1];
     out << YAML::Key << "k" << YAML::Value << g[2];
@@ -93,6 +100,7 @@ void emit_layer(YAML::Emitter& out, const Layer& layer) {
     emit_pair(out, "input", s.in_h, s.in_w);
     out << YAML::Key << "channels" << YAML::Value << s.channels;
     out << YAML::Key << "filters" << YAML::Value << s.filters;
+    if (s.groups != 1) out << YAML::Key << "groups" << YAML::Value << s.groups;
     emit_pair(out, "filter", s.filter_h, s.filter_w);
     emit_scalar_or_pair(out, "stride", s.stride_h, s.stride_w);
     emit_scalar_or_pair(out, "padding", s.pad_h, s.pad_w);

@@ -19,16 +19,20 @@ class Buffer : public Component {
 
   tlm_utils::simple_target_socket<Buffer> from_controller;
   tlm_utils::simple_target_socket<Buffer> from_pe;
+  // The vector unit's operand reads and result writes: PE-side accesses like the array's.
+  tlm_utils::simple_target_socket<Buffer> from_vector;
   tlm_utils::simple_initiator_socket<Buffer> to_memory;
 
   Buffer(const sc_core::sc_module_name& name, ParamValues params)
       : Component(name, std::move(params)),
         from_controller("from_controller"),
         from_pe("from_pe"),
+        from_vector("from_vector"),
         to_memory("to_memory") {
     from_controller.register_b_transport(this, &Buffer::controller_transport);
     from_controller.register_transport_dbg(this, &Buffer::debug_transport);
     from_pe.register_b_transport(this, &Buffer::pe_transport);
+    from_vector.register_b_transport(this, &Buffer::pe_transport);
   }
 
   [[nodiscard]] virtual int64_t capacity_bytes() const = 0;

@@ -41,9 +41,13 @@ class Controller : public Component {
 
   tlm_utils::simple_initiator_socket<Controller> to_buffer;
   tlm_utils::simple_initiator_socket<Controller> to_pe_array;
+  tlm_utils::simple_initiator_socket<Controller> to_vector;
 
   Controller(const sc_core::sc_module_name& name, ParamValues params)
-      : Component(name, std::move(params)), to_buffer("to_buffer"), to_pe_array("to_pe_array") {}
+      : Component(name, std::move(params)),
+        to_buffer("to_buffer"),
+        to_pe_array("to_pe_array"),
+        to_vector("to_vector") {}
 
   // Plans every layer; must be called before the simulation starts. Throws InputError for a
   // mapping that cannot work, so nothing is simulated.

@@ -57,6 +57,7 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
   uint64_t compute_done = start;
   LayerTime t{start, 0, {}};
   macs_ = 0;
+  vector_ops_ = 0;
   for (uint64_t i = 0; i <= steps; ++i) {
     std::optional<Step> next;
     const bool more = i < steps;
@@ -93,10 +94,11 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
     pending = next;
   }
   // The array's streaming cycles so far stand under `compute`: the part a fully used array
-  // would need stays there, the rest is under-use.
+  // would need stays there, the rest is under-use. A vector-unit layer's lanes are its compute.
   const uint64_t streaming = t.causes[CycleCause::compute];
   const auto pes = static_cast<uint64_t>(workload_.facts.array.rows * workload_.facts.array.cols);
-  const uint64_t ideal = std::min(streaming, pes == 0 ? streaming : macs_ / pes);
+  const uint64_t ideal =
+      vector_ops_ > 0 ? streaming : std::min(streaming, pes == 0 ? streaming : macs_ / pes);
   t.causes[CycleCause::compute] = ideal;
   t.causes[CycleCause::array_underuse] = streaming - ideal;
   t.causes[CycleCause::layer_end] = t.end - compute_done;
@@ -107,6 +109,7 @@ void StepPipelineController::attribute_step(LayerTime& t, const Step& step, uint
                                             bool first) {
   const ComputeTime& c = answer_.compute;
   macs_ += c.macs;
+  vector_ops_ += c.vector_ops;
   t.causes[CycleCause::compute] += c.streaming;
   t.causes[CycleCause::fill_drain] += c.fill_drain;
   t.causes[CycleCause::sparse_imbalance] += c.imbalance;
@@ -135,6 +138,7 @@ StepPipelineController::Step StepPipelineController::request(
   step.index = index;
   step.ready = start;
   for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+    if (!moves(tensor)) continue;
     Residency& r = residency[tensor_index(tensor)];
     const TileKey key = tile_key(index, tensor);
     const bool resident = r.key && *r.key == key;

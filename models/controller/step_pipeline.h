@@ -41,6 +41,8 @@ class StepPipelineController : public Controller {
   [[nodiscard]] virtual TileKey tile_key(uint64_t step, Tensor tensor) const = 0;
   // Whether the step adds to partial sums, given whether its output tile is still resident.
   [[nodiscard]] virtual bool accumulates(uint64_t step, bool output_resident) const = 0;
+  // Whether the layer being replayed has tiles of `tensor` (a vector-unit layer has no weights).
+  [[nodiscard]] virtual bool moves(Tensor /*tensor*/) const { return true; }
   // Whether the step's output tile has anything to write back when the loop leaves it.
   [[nodiscard]] virtual bool writes_back(uint64_t /*step*/) const { return true; }
   // Fetches (for outputs: reads back the partial sums of) the step's tile of `tensor` into
@@ -91,7 +93,8 @@ class StepPipelineController : public Controller {
   void release_all(const Layer& layer);
 
   Answer answer_;
-  uint64_t macs_ = 0;  // of the layer being replayed
+  uint64_t macs_ = 0;        // of the layer being replayed
+  uint64_t vector_ops_ = 0;  // of the layer being replayed
   uint64_t& tiles_;
   uint64_t& fetches_;
   uint64_t& writebacks_;

@@ -6,6 +6,14 @@
 // next tile's data arrive while the current tile computes; the array stalls when they are late.
 // Loosely timed: every target annotates its latency, the controller keeps the timeline in cycles
 // and synchronises with the kernel once per layer.
+//
+// A grouped convolution (or batched GEMM) is its groups' GEMMs one after another: the group is
+// the outermost loop, and each group walks the plan of one group (Layer::group_slice) over its
+// own inputs, weights and outputs, stored group after group in DRAM (plan/tile_geometry.h).
+//
+// A vector-unit layer (pool, eltwise, softmax, norm) streams its elements in chunks as large as
+// one buffer slot holds: each chunk's inputs are fetched, computed by the vector unit, and its
+// outputs written back, double-buffered like tiles.
 #include <algorithm>
 #include <array>
 #include <map>
@@ -32,17 +40,28 @@ class TiledController : public StepPipelineController {
     workload_ = std::move(w);
     plans_.clear();
     std::map<PlanKey, TilePlan> planned;
+    check_vector_unit();
     for (const Layer& layer : workload_.trace->layers) {
+      if (layer.vector) {
+        plans_.push_back(vector_plan(layer));
+        continue;
+      }
       if (layer.sparse) {
         throw InputError({workload_.trace->file, layer.line, "op"},
                          "layer '" + layer.name + "' is " + to_string(layer.op) +
                              "; it needs controller 'sparse_tiled'");
       }
-      PlanKey key = plan_key(layer);
+      if (workload_.functional && layer.shape.groups > 1) {
+        throw InputError({workload_.trace->file, layer.line, "groups"},
+                         "layer '" + layer.name +
+                             "': the functional check covers dense layers only, not grouped ones");
+      }
+      const Layer slice = layer.group_slice();
+      PlanKey key = plan_key(slice);
       auto it = planned.find(key);
       if (it == planned.end()) {
         it = planned
-                 .emplace(std::move(key), plan_layer(layer, workload_.facts, workload_.trace->file))
+                 .emplace(std::move(key), plan_layer(slice, workload_.facts, workload_.trace->file))
                  .first;
       }
       plans_.push_back(it->second);
@@ -50,9 +69,65 @@ class TiledController : public StepPipelineController {
   }
 
  private:
-  // The layer being replayed: its plan, GEMM extents and walk.
+  // Every layer that needs a vector unit, named in one error when the architecture has none (or
+  // when the functional check, which covers the array's layers only, is asked for).
+  void check_vector_unit() const {
+    const bool functional = workload_.functional;
+    if (workload_.facts.vector_ops_per_cycle > 0 && !functional) return;
+    std::vector<const Layer*> need;
+    for (const Layer& layer : workload_.trace->layers) {
+      if (layer.vector) need.push_back(&layer);
+    }
+    if (need.empty()) return;
+    std::string names;
+    for (size_t i = 0; i < need.size() && i < 5; ++i) {
+      names += (i == 0 ? "'" : ", '") + need[i]->name + "'";
+    }
+    if (need.size() > 5) names += " and " + std::to_string(need.size() - 5) + " more";
+    throw InputError({workload_.trace->file, need.front()->line, "op"},
+                     functional ? std::to_string(need.size()) +
+                                      " layers run on the vector unit, which the functional "
+                                      "check does not cover: " +
+                                      names
+                                : "the architecture has no vector unit (vector: impl: none), so "
+                                  "it cannot run " +
+                                      std::to_string(need.size()) +
+                                      " layers (pool, eltwise, softmax, norm): " + names +
+                                      "; add `vector: {impl: simd}`");
+  }
+
+  // Chunks of output elements whose inputs and outputs fill one buffer slot.
+  [[nodiscard]] TilePlan vector_plan(const Layer& layer) const {
+    const VectorWork& w = *layer.vector;
+    const ArchitectureFacts& f = workload_.facts;
+    const int64_t slot = f.buffer_capacity_bytes / (f.double_buffered ? 2 : 1);
+    const auto fits = [&](int64_t c) {
+      const GemmRange r{0, c, 0, 1, 0, 1};
+      return box_bytes(vector_box(layer, Tensor::inputs, r), layer.precision_bits) +
+                 box_bytes(vector_box(layer, Tensor::outputs, r), layer.precision_bits) <=
+             slot;
+    };
+    int64_t chunk = std::clamp<int64_t>(
+        slot * 8 / (layer.precision_bits * ceil_div(w.reads + w.elements, w.elements)), 1,
+        w.elements);
+    while (chunk > 1 && !fits(chunk)) chunk = chunk * 7 / 8;
+    if (!fits(chunk)) {
+      throw InputError(
+          {workload_.trace->file, layer.line, "reads"},
+          "layer '" + layer.name + "': not even one element's operands fit a buffer slot");
+    }
+    TilePlan plan;
+    plan.tile = {chunk, 1, 1};
+    plan.order = {GemmDim::n, GemmDim::k, GemmDim::m};
+    return plan;
+  }
+
+  // The layer being replayed: its plan, one group of it, GEMM extents and walk (of one group).
   struct Current {
+    bool vector = false;
     const TilePlan* plan = nullptr;
+    Layer slice;
+    int64_t groups = 1;
     GemmExtents g{};
     LoopWalk walk;
     GemmDim streamed = GemmDim::m;
@@ -64,12 +139,23 @@ class TiledController : public StepPipelineController {
     buffer_tile_ = plan.tile;
     if (workload_.functional) load_tensors(layer, index);
     current_.plan = &plan;
-    current_.g = layer.gemm();
+    current_.slice = layer.group_slice();
+    current_.groups = layer.shape.groups;
+    current_.vector = layer.vector.has_value();
+    current_.g = layer.vector ? GemmExtents{layer.vector->elements, 1, 1} : layer.gemm();
     current_.walk = LoopWalk(plan.order, tile_counts(current_.g, plan.tile));
     current_.streamed = fold_dims(plan.dataflow).streamed;
     current_.chunked_stream =
         streams_across_tiles(plan.order, current_.walk.tiles(), plan.dataflow);
-    return static_cast<uint64_t>(current_.walk.steps());
+    return static_cast<uint64_t>(current_.groups * current_.walk.steps());
+  }
+
+  // A step of the layer as its group and its step in that group's walk.
+  [[nodiscard]] int64_t group_of(uint64_t step) const {
+    return static_cast<int64_t>(step) / current_.walk.steps();
+  }
+  [[nodiscard]] int64_t in_group(uint64_t step) const {
+    return static_cast<int64_t>(step) % current_.walk.steps();
   }
 
   [[nodiscard]] int64_t stream_chunks() const {
@@ -77,7 +163,7 @@ class TiledController : public StepPipelineController {
   }
 
   [[nodiscard]] TileIndex tile_index(uint64_t step) const {
-    return current_.walk.tile_index(static_cast<int64_t>(step));
+    return current_.walk.tile_index(in_group(step));
   }
 
   [[nodiscard]] GemmRange range_of(uint64_t step) const {
@@ -85,29 +171,38 @@ class TiledController : public StepPipelineController {
   }
 
   [[nodiscard]] TileKey tile_key(uint64_t step, Tensor tensor) const override {
-    return current_.walk.tile_key(static_cast<int64_t>(step), tensor);
+    // Another group's tiles are other data: the group is part of the key.
+    const TileKey key = current_.walk.tile_key(in_group(step), tensor);
+    return {key.first * current_.groups + group_of(step), key.second};
+  }
+
+  [[nodiscard]] bool moves(Tensor tensor) const override {
+    return !current_.vector || tensor != Tensor::weights;
   }
 
   // A resident output tile is never at k index 0, so the walk's rule covers it.
   [[nodiscard]] bool accumulates(uint64_t step, bool /*output_resident*/) const override {
-    return current_.walk.accumulates(static_cast<int64_t>(step));
+    return current_.walk.accumulates(in_group(step));
   }
 
   uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
                  uint64_t issue) override {
-    return transfer(Command::fetch, layer, tensor, range_of(step), slot, issue);
+    return transfer(Command::fetch, layer, tensor, step, slot, issue);
   }
 
   uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) override {
-    return transfer(Command::writeback, layer, Tensor::outputs, range_of(step.index),
+    return transfer(Command::writeback, layer, Tensor::outputs, step.index,
                     step.slots[tensor_index(Tensor::outputs)], issue);
   }
 
   void check_layer(const Layer& layer, size_t /*index*/) override { check_outputs(layer); }
 
-  // A fetch or writeback issued at cycle `issue`; returns the cycle it completes.
-  uint64_t transfer(Command cmd, const Layer& layer, Tensor tensor, const GemmRange& r, int s,
+  // A fetch or writeback of step `step`'s tile of `tensor`, issued at cycle `issue`; returns the
+  // cycle it completes. The modules see the step's group as the layer.
+  uint64_t transfer(Command cmd, const Layer& whole, Tensor tensor, uint64_t step, int s,
                     uint64_t issue) {
+    const Layer& layer = current_.slice;
+    const GemmRange r = range_of(step);
     Transaction tr;
     tr.ext.command = cmd;
     tr.ext.layer = &layer;
@@ -121,12 +216,28 @@ class TiledController : public StepPipelineController {
     }
     tr.ext.slot = s;
     tr.ext.functional = workload_.functional;
-    tr.prepare(cmd == Command::fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND,
-               address_of(layer, tensor, tr.ext.box));
+    const uint64_t group_base =
+        dram_base(whole, tensor) +
+        static_cast<uint64_t>(group_of(step) *
+                              box_bytes(whole_tensor(layer, tensor), layer.precision_bits));
+    tr.prepare(
+        cmd == Command::fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND,
+        group_base + static_cast<uint64_t>(tr.ext.box.first_element() * layer.precision_bits / 8));
     return timed_call(to_buffer, tr, issue);
   }
 
-  uint64_t compute(const Layer& layer, const Step& step, uint64_t begin) override {
+  uint64_t compute(const Layer& /*whole*/, const Step& step, uint64_t begin) override {
+    const Layer& layer = current_.slice;
+    if (current_.vector) {
+      Transaction tr;
+      tr.ext.command = Command::compute;
+      tr.ext.layer = &layer;
+      tr.ext.range = range_of(step.index);
+      tr.ext.input_slot = step.slots[tensor_index(Tensor::inputs)];
+      tr.ext.output_slot = step.slots[tensor_index(Tensor::outputs)];
+      tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
+      return timed_call(to_vector, tr, begin);
+    }
     const TilePlan& plan = *current_.plan;
     const int64_t chunk = tile_index(step.index)[dim_index(current_.streamed)];
     const bool chunked = current_.chunked_stream;
@@ -149,10 +260,6 @@ class TiledController : public StepPipelineController {
   }
 
   static uint64_t base_of(const Layer& layer, Tensor t) { return dram_base(layer, t); }
-  static uint64_t address_of(const Layer& layer, Tensor t, const Box& box) {
-    return base_of(layer, t) +
-           static_cast<uint64_t>(box.first_element() * layer.precision_bits / 8);
-  }
 
   void debug_access(tlm::tlm_command cmd, const Layer& layer, Tensor t,
                     std::vector<int32_t>& values) {

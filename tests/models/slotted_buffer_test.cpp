@@ -63,12 +63,13 @@ Box words(int64_t first, int64_t n) {
   return b;
 }
 
-// One buffer of the built-in architecture with `overrides`, between a controller, a PE array and
-// a memory.
+// One buffer of the built-in architecture with `overrides`, between a controller, a PE array (and
+// a vector unit) and a memory.
 struct Bench {
   std::unique_ptr<Buffer> buffer;
   Initiator controller{"controller"};
   Initiator pe{"pe"};
+  Initiator vector{"vector"};
   Memory memory{"memory"};
   Layer layer;  // 8-bit values
 
@@ -81,6 +82,7 @@ struct Bench {
         Registry<Buffer>::instance().find(impl, {}).create("buffer", arch.module("buffer").params);
     controller.socket.bind(buffer->from_controller);
     pe.socket.bind(buffer->from_pe);
+    vector.socket.bind(buffer->from_vector);
     buffer->to_memory.bind(memory.socket);
     sc_core::sc_start(sc_core::SC_ZERO_TIME);  // ends elaboration
   }

@@ -134,7 +134,7 @@ TEST(CliBadInput, RepeatedLayerKey) {
 }
 
 TEST(CliBadInput, UnknownOp) {
-  expect_bad_trace(with_line(5, "    op: pool"), 5, "layers[0].op");
+  expect_bad_trace(with_line(5, "    op: upsample"), 5, "layers[0].op");
 }
 
 TEST(CliBadInput, MissingRequiredField) {

@@ -1,0 +1,38 @@
+// The vector-unit family: runs the layers between the GEMMs (ops pool, eltwise, softmax, norm)
+// element by element. Receives `compute` transactions from the controller, one per chunk of a
+// layer's elements held in the buffer, reads the chunk's inputs from the buffer and writes its
+// outputs there, and answers with the cycles the chunk takes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/component.h"
+#include "models/payload.h"
+#include "traces/layer.h"
+
+namespace tessera {
+
+class VectorUnit : public Component {
+ public:
+  static constexpr const char* kFamily = "vector";
+
+  tlm_utils::simple_target_socket<VectorUnit> compute;
+  tlm_utils::simple_initiator_socket<VectorUnit> operands;  // to the buffer
+
+  VectorUnit(const sc_core::sc_module_name& name, ParamValues params)
+      : Component(name, std::move(params)), compute("compute"), operands("operands") {
+    compute.register_b_transport(this, &VectorUnit::b_transport);
+  }
+
+  // Vector operations per cycle at full use; 0: there is no vector unit.
+  [[nodiscard]] virtual int64_t ops_per_cycle() const = 0;
+
+ protected:
+  virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
+};
+
+}  // namespace tessera
