@@ -173,13 +173,15 @@ class SparseTiledController : public StepPipelineController {
   }
 
   void debug_access(tlm::tlm_command cmd, const Layer& layer, const SparseLayout& layout, Tensor t,
-                    std::vector<int32_t>& words) {
+                    std::vector<int32_t>& words,
+                    const std::vector<int64_t>* tile_starts = nullptr) {
     if (words.empty()) return;  // an operand without nonzeros has no image
     Transaction tr;
     tr.ext.layer = &layer;
     tr.ext.tensor = t;
     tr.ext.box = layout.whole(t);
     tr.ext.functional = true;
+    tr.ext.tile_starts = tile_starts;
     tr.prepare(cmd, layout.base[tensor_index(t)], words.data(), words.size());
     to_buffer->transport_dbg(tr.payload);
     check_response(tr.payload, name());
@@ -197,16 +199,19 @@ class SparseTiledController : public StepPipelineController {
       const auto& [m, grid] = operands[o];
       const std::vector<int32_t>& values = o == 0 ? a_values_ : b_values_;
       std::vector<int32_t> image;
+      std::vector<int64_t> starts;  // each tile's first word: an authentication block's
       image.reserve(static_cast<size_t>(grid->total_words));
       for (int64_t ti = 0; ti < grid->row_tiles; ++ti) {
         for (const auto& [tj, stats] : grid->by_row[static_cast<size_t>(ti)]) {
           const auto words =
               encode_tile(*m, values, ti * grid->tile_rows, (ti + 1) * grid->tile_rows,
                           tj * grid->tile_cols, (tj + 1) * grid->tile_cols);
+          starts.push_back(static_cast<int64_t>(image.size()));
           image.insert(image.end(), words.begin(), words.end());
         }
       }
-      debug_access(tlm::TLM_WRITE_COMMAND, layer, lp.layout, static_cast<Tensor>(o), image);
+      debug_access(tlm::TLM_WRITE_COMMAND, layer, lp.layout, static_cast<Tensor>(o), image,
+                   &starts);
     }
     std::vector<int32_t> z(static_cast<size_t>(lp.plan.z_words), 0);
     debug_access(tlm::TLM_WRITE_COMMAND, layer, lp.layout, Tensor::outputs, z);
