@@ -31,8 +31,6 @@ class SparseTiledController : public StepPipelineController {
   void set_workload(Workload w) override {
     workload_ = std::move(w);
     plans_.clear();
-    const ArchitectureFacts& f = workload_.facts;
-    const OperandRegions regions = operand_regions(f.buffer_capacity_bytes, f.double_buffered);
     for (const Layer& layer : workload_.trace->layers) {
       if (!layer.sparse) {
         throw InputError({workload_.trace->file, layer.line, "op"},
@@ -40,35 +38,8 @@ class SparseTiledController : public StepPipelineController {
                              "; controller 'sparse_tiled' runs only spmspm and spmm layers (use "
                              "'tiled')");
       }
-      const SparseMatrix& a = *layer.sparse->a;
-      const SparseMatrix& b = *layer.sparse->b;
-      const SourceLocation at{workload_.trace->file, layer.line, "mapping.buffer_tile"};
-      std::optional<TileShape> shape;
-      if (layer.mapping.buffer_tile) {
-        const GemmExtents& t = *layer.mapping.buffer_tile;
-        shape =
-            TileShape{t[dim_index(GemmDim::m)], t[dim_index(GemmDim::k)], t[dim_index(GemmDim::n)]};
-        // Only tailors may overbook; for the other buffers a tile that does not fit is bad input.
-        if (f.tile_policy != TilePolicy::swiftiles && !tiles_fit(a, b, *shape, regions)) {
-          throw InputError(at, "layer '" + layer.name +
-                                   "': some A, B or output tile of this size does not fit its "
-                                   "buffer region (only the tailors buffer overbooks)");
-        }
-      } else {
-        shape = choose_tile(a, b, f.tile_policy, regions, f.overbook_target);
-      }
-      if (!shape) {
-        throw InputError({workload_.trace->file, layer.line, "buffer.capacity_kib"},
-                         "layer '" + layer.name + "': the buffer (" +
-                             std::to_string(f.buffer_capacity_bytes) +
-                             " bytes) cannot hold even a 1 x 1 tile of each operand");
-      }
       auto plan = std::make_unique<LayerPlan>();
-      try {
-        plan->plan = plan_spmspm(a, b, *shape);
-      } catch (const std::invalid_argument&) {
-        throw InputError(at, "layer '" + layer.name + "': tiles too small for this matrix");
-      }
+      plan->plan = plan_sparse_layer(layer, workload_.facts, workload_.trace->file);
       plan->layout = sparse_layout(plan->plan);
       plans_.push_back(std::move(plan));
     }
