@@ -296,12 +296,9 @@ class AesGcmEngine : public CryptoEngine {
       w.blocks = 1;
       w.bytes = ext.bytes;
       w.aes_blocks = w.full_message = w.last_message = aes_blocks_of(ext.box.volume(), bits);
-      // Each tile's tag has its own slot. Transfers without the layer's dense tile grid (sparse
-      // operand tiles) take the box's first element, distinct for distinct tiles.
-      const bool grid = ext.buffer_tile[0] > 0 && ext.buffer_tile[1] > 0 && ext.buffer_tile[2] > 0;
-      w.first_block = grid ? static_cast<int64_t>(tile_block_number(*ext.layer, ext.tensor,
-                                                                    ext.buffer_tile, ext.range))
-                           : ext.box.first_element();
+      // Each tile's tag has its own slot (compressed streams take stream_work instead).
+      w.first_block = static_cast<int64_t>(
+          tile_block_number(*ext.layer, ext.tensor, ext.buffer_tile, ext.range));
       return w;
     }
     const BlockCount c = count_auth_blocks(ext.box, words);
