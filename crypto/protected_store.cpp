@@ -392,7 +392,8 @@ void ProtectedStore::attack(uint64_t base, const Attack& a) {
       }
       offset -= static_cast<int64_t>(b.cipher.size());
     }
-  } else {
+  } else if (a.byte < static_cast<int64_t>(t.cipher.size())) {
+    // (A dense tensor's bytes were checked before the run; a compressed stream's only now.)
     const int64_t block_bytes = t.words * 4;
     number = static_cast<uint64_t>(a.byte / block_bytes);
     offset = a.byte % block_bytes;
