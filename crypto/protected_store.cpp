@@ -145,10 +145,8 @@ void ProtectedStore::load_stream(uint64_t base, const Layer& layer, Tensor t, co
   } else {
     fresh.stream = true;
     const uint32_t version = fresh_version();
-    const int64_t total = whole.volume();
-    for (size_t i = 0; i < tile_starts.size(); ++i) {
-      const StreamBlock b{tile_starts[i], i + 1 < tile_starts.size() ? tile_starts[i + 1] : total};
-      fresh.extents.add(b);
+    fresh.extents = StreamBlocks::of_tiles(tile_starts, whole.volume());
+    for (const StreamBlock& b : fresh.extents.overlapping(0, whole.volume())) {
       SealedBlock& s = fresh.sealed[b.begin];
       s.version = version;
       s.cipher.resize(static_cast<size_t>(b.words()) * sizeof(int32_t));

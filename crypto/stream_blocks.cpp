@@ -5,6 +5,14 @@
 
 namespace tessera {
 
+StreamBlocks StreamBlocks::of_tiles(const std::vector<int64_t>& tile_starts, int64_t words) {
+  StreamBlocks out;
+  for (size_t i = 0; i < tile_starts.size(); ++i) {
+    out.add({tile_starts[i], i + 1 < tile_starts.size() ? tile_starts[i + 1] : words});
+  }
+  return out;
+}
+
 void StreamBlocks::add(StreamBlock b) {
   if (b.words() <= 0 || !overlapping(b.begin, b.end).empty()) {
     throw std::logic_error("aes_gcm: overlapping or empty stream block");

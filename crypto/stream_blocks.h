@@ -25,6 +25,10 @@ struct StreamBlock {
 
 class StreamBlocks {
  public:
+  // A loaded stream of `words` words: one block per compressed tile, each from its first word
+  // (`tile_starts`, increasing) to the next one's.
+  [[nodiscard]] static StreamBlocks of_tiles(const std::vector<int64_t>& tile_starts,
+                                             int64_t words);
   // Adds a block (a compressed tile, as loaded); it must not overlap any other.
   void add(StreamBlock b);
   // The blocks words [lo, hi) overlap, in stream order.
