@@ -11,6 +11,7 @@
 // In functional mode the data are real: DRAM holds AES-GCM ciphertext and tags (ProtectedStore),
 // and a block that fails verification stops the simulation.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -18,6 +19,7 @@
 #include "crypto/engine_timing.h"
 #include "crypto/interface.h"
 #include "crypto/protected_store.h"
+#include "crypto/stream_blocks.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"
@@ -36,6 +38,10 @@ struct BlockWork {
   uint64_t last_message = 0;          // of the last block (the tensor's tail may be shorter)
   uint64_t last_partial_message = 0;  // of the last partly covered block
   int64_t first_block = 0;
+  // Tile blocks of a compressed stream differ in size: each block's 128-bit data blocks, and
+  // the first word of the blocks moved.
+  std::vector<uint64_t> messages, partial_messages;
+  int64_t first_word = 0;
 };
 
 class AesGcmEngine : public CryptoEngine {
@@ -97,9 +103,11 @@ class AesGcmEngine : public CryptoEngine {
     const int bits = ext.layer->precision_bits;
     const uint64_t base = base_of(p, ext);
     const int64_t words = words_of(ext);
-    const BlockWork work = block_work(ext, words);
+    const bool stream = words == Security::kTileBlocks && ext.layer->sparse;
+    const BlockWork work = stream ? stream_work(ext, p.is_read()) : block_work(ext, words);
     const uint64_t data_address =
-        words == Security::kTileBlocks
+        stream ? base + static_cast<uint64_t>(work.first_word * bits / 8)
+        : words == Security::kTileBlocks
             ? p.get_address()
             : base + static_cast<uint64_t>(work.first_block * words * bits / 8);
     const uint64_t tag_address =
@@ -115,8 +123,7 @@ class AesGcmEngine : public CryptoEngine {
       const Fetched fetched = blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes,
                                               tag_address, tags, arrival);
       in_dram = fetched.time;
-      done = run_engines(pool, fetched.done, work.blocks, work.full_message, work.last_message,
-                         "verify");
+      done = run_engines(pool, fetched.done, work, false, "verify");
       count(work.blocks, work.aes_blocks);
       verified_ += static_cast<uint64_t>(work.blocks);
       redundant_read_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -130,15 +137,13 @@ class AesGcmEngine : public CryptoEngine {
             blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.partial_bytes,
                             tag_address, partial_tags, arrival);
         in_dram = back.time;
-        ready = run_engines(pool, back.done, work.partial_blocks, work.full_message,
-                            work.last_partial_message, "verify (read-modify-write)");
+        ready = run_engines(pool, back.done, work, true, "verify (read-modify-write)");
         count(work.partial_blocks, work.partial_aes_blocks);
         verified_ += static_cast<uint64_t>(work.partial_blocks);
         rmw_ += static_cast<uint64_t>(work.partial_bytes);
         tag_read_ += static_cast<uint64_t>(partial_tags);
       }
-      const uint64_t sealed =
-          run_engines(pool, ready, work.blocks, work.full_message, work.last_message, "encrypt");
+      const uint64_t sealed = run_engines(pool, ready, work, false, "encrypt");
       count(work.blocks, work.aes_blocks);
       encrypted_ += static_cast<uint64_t>(work.blocks);
       redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -161,12 +166,22 @@ class AesGcmEngine : public CryptoEngine {
     TileExtension& ext = extension_of(p);
     const uint64_t base = base_of(p, ext);
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
-    const Box whole = whole_tensor(*ext.layer, ext.tensor);
-    if (p.is_write() && ext.box == whole) {
-      store_->load(base, *ext.layer, ext.tensor, words_of(ext), ext.buffer_tile, data);
-      for (const Attack& a : attacks_) {
-        if (a.layer == ext.layer->name && a.tensor == ext.tensor) store_->attack(base, a);
+    const Box whole = stored_whole(ext);
+    if (p.is_write() && ext.box == whole && ext.layer->sparse) {
+      store_->load_stream(base, *ext.layer, ext.tensor, whole, words_of(ext),
+                          ext.tile_starts != nullptr ? *ext.tile_starts : std::vector<int64_t>{},
+                          data);
+      // The engine's extents follow the new image (timing without values finds the same tiles
+      // on their first fetches).
+      streams_.erase({ext.layer, ext.tensor});
+      if (words_of(ext) == Security::kTileBlocks && ext.tile_starts != nullptr) {
+        streams_[{ext.layer, ext.tensor}] =
+            StreamBlocks::of_tiles(*ext.tile_starts, whole.volume());
       }
+      apply_attacks(base, ext);
+    } else if (p.is_write() && ext.box == whole) {
+      store_->load(base, *ext.layer, ext.tensor, words_of(ext), ext.buffer_tile, data);
+      apply_attacks(base, ext);
     } else if (p.is_write()) {
       store_->write(base, ext, data);
     } else {
@@ -177,19 +192,84 @@ class AesGcmEngine : public CryptoEngine {
   }
 
  private:
+  void apply_attacks(uint64_t base, const TileExtension& ext) {
+    for (const Attack& a : attacks_) {
+      if (a.layer == ext.layer->name && a.tensor == ext.tensor) store_->attack(base, a);
+    }
+  }
+
+  // The whole tensor a transfer's box lies in: a sparse layer's compressed stream, or the dense
+  // tensor.
+  static Box stored_whole(const TileExtension& ext) {
+    if (!ext.layer->sparse) return whole_tensor(*ext.layer, ext.tensor);
+    Box b = ext.box;
+    b.lo = {0, 0, 0, 0};
+    b.hi = b.shape;
+    return b;
+  }
+
+  // Tile blocks of a compressed stream (crypto/stream_blocks.h): a read fetches every block it
+  // overlaps whole; a write seals one block, reading back the blocks it covers only in part.
+  BlockWork stream_work(const TileExtension& ext, bool read) {
+    StreamBlocks& extents = streams_[{ext.layer, ext.tensor}];
+    const int64_t lo = ext.box.lo[3], hi = ext.box.hi[3];
+    const int bits = ext.layer->precision_bits;
+    BlockWork w;
+    auto words = [](const std::vector<StreamBlock>& blocks) {
+      int64_t n = 0;
+      for (const StreamBlock& b : blocks) n += b.words();
+      return n;
+    };
+    std::vector<StreamBlock> moved;
+    if (read) {
+      moved = extents.read(lo, hi);
+    } else {
+      const StreamBlocks::Write written = extents.write(lo, hi);
+      moved = {written.sealed};
+      w.partial_blocks = static_cast<int64_t>(written.partial.size());
+      w.partial_bytes = ceil_div(words(written.partial) * bits, 8);
+      for (const StreamBlock& b : written.partial) {
+        w.partial_messages.push_back(aes_blocks_of(b.words(), bits));
+        w.partial_aes_blocks += w.partial_messages.back();
+      }
+    }
+    w.blocks = static_cast<int64_t>(moved.size());
+    w.bytes = ceil_div(words(moved) * bits, 8);
+    for (const StreamBlock& b : moved) {
+      w.messages.push_back(aes_blocks_of(b.words(), bits));
+      w.aes_blocks += w.messages.back();
+    }
+    w.first_word = w.first_block = moved.empty() ? lo : moved.front().begin;
+    return w;
+  }
+
   // Tags live right after the layer's tensors, one area per tensor sized for the worst case: one
   // block per element, or one tile block per element of the tensor's GEMM view (an input element
-  // is in several tiles when filters overlap), so areas never overlap.
+  // is in several tiles when filters overlap), so areas never overlap. A compressed stream holds
+  // at most 5 words per nonzero (a tile's 1 + 2R + 2 nnz words, R <= nnz), so 5 per element of
+  // its matrix bound both its image and its blocks (numbered by their first word).
   [[nodiscard]] uint64_t tag_base(const Layer& layer, Tensor t) const {
+    auto page = [](uint64_t bytes) { return (bytes + 4095) / 4096 * 4096; };
     uint64_t base = dram_data_end(layer);
+    if (layer.sparse) {
+      base = 0;
+      for (int i = 0; i < kNumTensors; ++i) {
+        base += page(static_cast<uint64_t>(stream_bound(layer, static_cast<Tensor>(i)) * 4));
+      }
+    }
     for (int i = 0; i < static_cast<int>(t); ++i) {
       const auto tensor = static_cast<Tensor>(i);
-      const auto slots = static_cast<uint64_t>(
-          std::max(whole_tensor(layer, tensor).volume(), max_tile_blocks(layer, tensor)));
-      const uint64_t area = slots * tag_bytes_;
-      base += (area + 4095) / 4096 * 4096;
+      const auto slots =
+          static_cast<uint64_t>(layer.sparse ? stream_bound(layer, tensor)
+                                             : std::max(whole_tensor(layer, tensor).volume(),
+                                                        max_tile_blocks(layer, tensor)));
+      base += page(slots * tag_bytes_);
     }
     return base;
+  }
+
+  static int64_t stream_bound(const Layer& layer, Tensor t) {
+    return 5 * whole_tensor(layer, t).volume();
   }
 
   static uint64_t base_of(const tlm::tlm_generic_payload& p, const TileExtension& ext) {
@@ -214,12 +294,9 @@ class AesGcmEngine : public CryptoEngine {
       w.blocks = 1;
       w.bytes = ext.bytes;
       w.aes_blocks = w.full_message = w.last_message = aes_blocks_of(ext.box.volume(), bits);
-      // Each tile's tag has its own slot. Transfers without the layer's dense tile grid (sparse
-      // operand tiles) take the box's first element, distinct for distinct tiles.
-      const bool grid = ext.buffer_tile[0] > 0 && ext.buffer_tile[1] > 0 && ext.buffer_tile[2] > 0;
-      w.first_block = grid ? static_cast<int64_t>(tile_block_number(*ext.layer, ext.tensor,
-                                                                    ext.buffer_tile, ext.range))
-                           : ext.box.first_element();
+      // Each tile's tag has its own slot (compressed streams take stream_work instead).
+      w.first_block = static_cast<int64_t>(
+          tile_block_number(*ext.layer, ext.tensor, ext.buffer_tile, ext.range));
       return w;
     }
     const BlockCount c = count_auth_blocks(ext.box, words);
@@ -250,8 +327,29 @@ class AesGcmEngine : public CryptoEngine {
   uint64_t run_engines(size_t pool, uint64_t ready, int64_t messages, uint64_t blocks,
                        uint64_t last_blocks, const char* what) {
     if (messages == 0) return ready;
+    return occupy(pool, ready, messages,
+                  pool_cycles(kind_, engines_[pool], messages, blocks, last_blocks), what);
+  }
+
+  // A transfer's blocks (`partial`: only those it covers in part) on the engines of `pool`: of
+  // uniform sizes, or of the sizes `w` lists (tile blocks of a compressed stream).
+  uint64_t run_engines(size_t pool, uint64_t ready, const BlockWork& w, bool partial,
+                       const char* what) {
+    if (!w.messages.empty()) {
+      const std::vector<uint64_t>& sizes = partial ? w.partial_messages : w.messages;
+      if (sizes.empty()) return ready;
+      return occupy(pool, ready, static_cast<int64_t>(sizes.size()),
+                    pool_cycles(kind_, engines_[pool], sizes), what);
+    }
+    return partial ? run_engines(pool, ready, w.partial_blocks, w.full_message,
+                                 w.last_partial_message, what)
+                   : run_engines(pool, ready, w.blocks, w.full_message, w.last_message, what);
+  }
+
+  // The engines of `pool` busy for `work` cycles from when both the data (`ready`) and the
+  // engines are there. Returns the cycle they are done.
+  uint64_t occupy(size_t pool, uint64_t ready, int64_t messages, uint64_t work, const char* what) {
     const uint64_t start = std::max(ready, pool_free_[pool]);
-    const uint64_t work = pool_cycles(kind_, engines_[pool], messages, blocks, last_blocks);
     waits_ += start - ready;
     busy_ += work;
     if (Timeline* t = timeline()) {
@@ -309,6 +407,8 @@ class AesGcmEngine : public CryptoEngine {
   std::vector<uint64_t> pool_free_;  // cycle each pool is free again
   std::unique_ptr<ProtectedStore> store_;
   std::vector<Attack> attacks_;
+  // Tile-block extents of compressed streams, per layer and tensor (the engine's timing).
+  std::map<std::pair<const Layer*, Tensor>, StreamBlocks> streams_;
   uint64_t& aes_;
   uint64_t& gf_;
   uint64_t& verified_;

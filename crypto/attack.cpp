@@ -5,6 +5,14 @@
 
 namespace tessera {
 
+namespace {
+constexpr const char* kSparseNames[] = {"A", "B", "Z"};
+}  // namespace
+
+const char* tensor_name(const Layer& layer, Tensor t) {
+  return layer.sparse ? kSparseNames[static_cast<size_t>(t)] : to_string(t);
+}
+
 const char* to_string(Attack::Kind k) {
   switch (k) {
     case Attack::Kind::data: return "--tamper";
@@ -23,9 +31,10 @@ Attack parse_attack(Attack::Kind kind, const std::string& text, const std::strin
   Attack a;
   a.kind = kind;
   a.spec = text;
-  auto tensor_of = [](const std::string& s, Tensor& t) {
+  auto tensor_of = [&a](const std::string& s, Tensor& t) {
     for (Tensor c : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-      if (s == to_string(c)) {
+      a.sparse_name = s == kSparseNames[static_cast<size_t>(c)];
+      if (s == to_string(c) || a.sparse_name) {
         t = c;
         return true;
       }
@@ -47,7 +56,9 @@ Attack parse_attack(Attack::Kind kind, const std::string& text, const std::strin
   const size_t want_min = kind == Attack::Kind::replay ? 0 : 1;
   const size_t want_max = kind == Attack::Kind::replay ? 0 : 2;
   if (tail.size() < want_min || tail.size() > want_max) {
-    throw InputError(where, "expected " + shape + " with TENSOR one of inputs, weights, outputs");
+    throw InputError(where, "expected " + shape +
+                                " with TENSOR one of inputs, weights, outputs (A, B, Z for a "
+                                "sparse layer)");
   }
   if (!tail.empty()) {
     const auto byte = parse_int(tail.back());
@@ -72,6 +83,13 @@ void check_attacks(const std::vector<Attack>& attacks, const Trace& trace) {
     if (layer == nullptr) {
       throw InputError(where, "the trace " + trace.file + " has no layer '" + a.layer + "'");
     }
+    if (a.sparse_name != static_cast<bool>(layer->sparse)) {
+      throw InputError(where, "layer '" + a.layer + "' is " +
+                                  (layer->sparse ? "sparse: its tensors are A, B and Z"
+                                                 : "dense: its tensors are inputs, weights and "
+                                                   "outputs"));
+    }
+    if (layer->sparse) continue;
     const int64_t bytes = whole_tensor(*layer, a.tensor).volume() * 4;
     if (a.byte >= bytes) {
       throw InputError(where, "byte " + std::to_string(a.byte) + " is beyond the " +

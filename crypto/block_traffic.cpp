@@ -15,6 +15,18 @@ namespace {
 int64_t bytes_of(int64_t elements, int bits) {
   return ceil_div(elements * bits, 8);
 }
+
+// One more read or write of `box`, counted under its entry (one entry per distinct box).
+void add_move(TensorTransfers& t, std::map<std::array<int64_t, 8>, size_t>& index, const Box& box,
+              int64_t reads, int64_t writes) {
+  std::array<int64_t, 8> key{};
+  std::copy(box.lo.begin(), box.lo.end(), key.begin());
+  std::copy(box.hi.begin(), box.hi.end(), key.begin() + 4);
+  const auto [it, fresh] = index.emplace(key, t.boxes.size());
+  if (fresh) t.boxes.push_back({box, 0, 0});
+  t.boxes[it->second].reads += reads;
+  t.boxes[it->second].writes += writes;
+}
 }  // namespace
 
 std::vector<TensorTransfers> layer_transfers(const Layer& layer, const TilePlan& plan) {
@@ -33,17 +45,46 @@ std::vector<TensorTransfers> layer_transfers(const Layer& layer, const TilePlan&
       idx[dim_index(a)] = i;
       for (int64_t j = 0; j < tiles[dim_index(b)]; ++j) {
         idx[dim_index(b)] = j;
-        const Box box = tensor_box(layer, t, tile_range(idx, plan.tile, g));
-        std::array<int64_t, 8> key{};
-        std::copy(box.lo.begin(), box.lo.end(), key.begin());
-        std::copy(box.hi.begin(), box.hi.end(), key.begin() + 4);
-        const auto [it, fresh] = index.emplace(key, transfers.boxes.size());
-        if (fresh) transfers.boxes.push_back({box, 0, 0});
-        transfers.boxes[it->second].reads += moves.fetched + moves.read_back;
-        transfers.boxes[it->second].writes += moves.written;
+        add_move(transfers, index, tensor_box(layer, t, tile_range(idx, plan.tile, g)),
+                 moves.fetched + moves.read_back, moves.written);
       }
     }
     out.push_back(std::move(transfers));
+  }
+  return out;
+}
+
+std::vector<TensorTransfers> sparse_layer_transfers(const SpmspmPlan& plan,
+                                                    const SparseLayout& layout) {
+  std::vector<TensorTransfers> out(kNumTensors);
+  std::array<std::map<std::array<int64_t, 8>, size_t>, kNumTensors> index;
+  for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs})
+    out[tensor_index(t)].tensor = t;
+  using Key = std::pair<int64_t, int64_t>;
+  auto key = [](const SpmspmStep& s, Tensor t) {
+    return t == Tensor::inputs    ? Key{s.mt, s.kt}
+           : t == Tensor::weights ? Key{s.kt, s.nt}
+                                  : Key{s.mt, s.nt};
+  };
+  const std::vector<SpmspmStep>& steps = plan.steps;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const SpmspmStep& s = steps[i];
+    for (Tensor t : {Tensor::inputs, Tensor::weights}) {
+      if (i > 0 && key(steps[i - 1], t) == key(s, t)) continue;  // still resident
+      const TileStats& tile = t == Tensor::inputs ? s.a : s.b;
+      add_move(out[tensor_index(t)], index[tensor_index(t)],
+               layout.box(t, tile.offset, tile.words()), 1, 0);
+    }
+    const size_t z = tensor_index(Tensor::outputs);
+    const bool entered = i == 0 || key(steps[i - 1], Tensor::outputs) != key(s, Tensor::outputs);
+    if (entered && s.z_in_words > 0) {
+      add_move(out[z], index[z], layout.box(Tensor::outputs, s.z_offset, s.z_in_words), 1, 0);
+    }
+    const bool leaves =
+        i + 1 == steps.size() || key(steps[i + 1], Tensor::outputs) != key(s, Tensor::outputs);
+    if (leaves && s.z_out_words > 0) {
+      add_move(out[z], index[z], layout.box(Tensor::outputs, s.z_offset, s.z_out_words), 0, 1);
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/sparse_tile.h"
 #include "plan/tile_geometry.h"
 #include "plan/tiler.h"
 
@@ -36,6 +37,13 @@ struct TensorTransfers {
 // Every box of the layer's tiles under `plan`, the first one the tile at the origin.
 [[nodiscard]] std::vector<TensorTransfers> layer_transfers(const Layer& layer,
                                                            const TilePlan& plan);
+
+// The same for a sparse layer: the boxes of its compressed streams (A, B, Z) the sparse controller
+// moves on this plan (the tiles that change from one step to the next; a revisited output tile's
+// partial sums read back, and written back when the loop leaves it). The tailors buffer's
+// re-fetched bumped tails and spilled output tails are not among them.
+[[nodiscard]] std::vector<TensorTransfers> sparse_layer_transfers(const SpmspmPlan& plan,
+                                                                  const SparseLayout& layout);
 
 // Traffic of one tensor's transfers with blocks of `words` elements (Security::kTileBlocks: one
 // block per tile) and tags of `tag_bytes`.

@@ -35,4 +35,13 @@ uint64_t pool_cycles(const EngineKind& k, int64_t engines, int64_t messages, uin
   return longest;
 }
 
+uint64_t pool_cycles(const EngineKind& k, int64_t engines,
+                     const std::vector<uint64_t>& message_blocks) {
+  std::vector<uint64_t> busy(static_cast<size_t>(engines), 0);
+  for (size_t i = 0; i < message_blocks.size(); ++i) {
+    busy[i % busy.size()] += message_cycles(k, message_blocks[i]);
+  }
+  return message_blocks.empty() ? 0 : *std::max_element(busy.begin(), busy.end());
+}
+
 }  // namespace tessera

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tessera {
 
@@ -32,5 +33,8 @@ struct EngineKind {
 // the last, which has `last_blocks`.
 [[nodiscard]] uint64_t pool_cycles(const EngineKind& k, int64_t engines, int64_t messages,
                                    uint64_t blocks, uint64_t last_blocks);
+// The same for messages of any sizes (`message_blocks`: data blocks of each, in order).
+[[nodiscard]] uint64_t pool_cycles(const EngineKind& k, int64_t engines,
+                                   const std::vector<uint64_t>& message_blocks);
 
 }  // namespace tessera

@@ -29,6 +29,14 @@ int64_t start_of(const GemmRange& r, GemmDim d) {
   return d == GemmDim::m ? r.m0 : d == GemmDim::n ? r.n0 : r.k0;
 }
 
+// A block of a compressed stream as a box of the stream (for the address in messages).
+Box stream_box(const Box& whole, const StreamBlock& b) {
+  Box box = whole;
+  box.lo[3] = b.begin;
+  box.hi[3] = b.end;
+  return box;
+}
+
 std::string hex_address(uint64_t a) {
   std::ostringstream s;
   s << "0x" << std::hex << a;
@@ -104,10 +112,50 @@ void ProtectedStore::open(const Tensor_& t, uint64_t base, uint64_t block, uint3
   const uint64_t address =
       base + static_cast<uint64_t>(where.first_element() * t.layer->precision_bits / 8);
   throw SimulationError("integrity violation in layer '" + t.layer->name + "', tensor " +
-                        to_string(t.tensor) + ": authentication block " + std::to_string(block) +
-                        " at DRAM address " + hex_address(address) +
+                        tensor_name(*t.layer, t.tensor) + ": authentication block " +
+                        std::to_string(block) + " at DRAM address " + hex_address(address) +
                         " failed AES-GCM verification (its ciphertext or tag was changed, "
                         "moved or replayed); stopping on unverified data");
+}
+
+void ProtectedStore::load_elements(uint64_t base, Tensor_& t, const int32_t* values) {
+  const uint32_t version = fresh_version();
+  const int64_t total = t.whole.volume(), words = t.words;
+  const int64_t blocks = ceil_div(total, words);
+  t.cipher.resize(static_cast<size_t>(total) * sizeof(int32_t));
+  t.tags.resize(static_cast<size_t>(blocks) * tag_bytes_);
+  t.versions.assign(static_cast<size_t>(blocks), version);
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t first = b * words, n = std::min(total, first + words) - first;
+    seal(base, static_cast<uint64_t>(b), version, values + first, n, t.cipher.data() + first * 4,
+         t.tags.data() + b * static_cast<int64_t>(tag_bytes_));
+  }
+}
+
+void ProtectedStore::load_stream(uint64_t base, const Layer& layer, Tensor t, const Box& whole,
+                                 int64_t words, const std::vector<int64_t>& tile_starts,
+                                 const int32_t* values) {
+  Tensor_ fresh;
+  fresh.layer = &layer;
+  fresh.tensor = t;
+  fresh.whole = whole;
+  fresh.words = words;
+  if (words != Security::kTileBlocks) {
+    load_elements(base, fresh, values);
+  } else {
+    fresh.stream = true;
+    const uint32_t version = fresh_version();
+    fresh.extents = StreamBlocks::of_tiles(tile_starts, whole.volume());
+    for (const StreamBlock& b : fresh.extents.overlapping(0, whole.volume())) {
+      SealedBlock& s = fresh.sealed[b.begin];
+      s.version = version;
+      s.cipher.resize(static_cast<size_t>(b.words()) * sizeof(int32_t));
+      s.tag.resize(tag_bytes_);
+      seal(base, static_cast<uint64_t>(b.begin), version, values + b.begin, b.words(),
+           s.cipher.data(), s.tag.data());
+    }
+  }
+  tensors_[base] = std::move(fresh);
 }
 
 void ProtectedStore::load(uint64_t base, const Layer& layer, Tensor t, int64_t words,
@@ -117,20 +165,11 @@ void ProtectedStore::load(uint64_t base, const Layer& layer, Tensor t, int64_t w
   fresh.tensor = t;
   fresh.whole = whole_tensor(layer, t);
   fresh.words = words;
-  const uint32_t version = fresh_version();
-  const int64_t total = fresh.whole.volume();
   if (words != Security::kTileBlocks) {
-    const int64_t blocks = ceil_div(total, words);
-    fresh.cipher.resize(static_cast<size_t>(total) * sizeof(int32_t));
-    fresh.tags.resize(static_cast<size_t>(blocks) * tag_bytes_);
-    fresh.versions.assign(static_cast<size_t>(blocks), version);
-    for (int64_t b = 0; b < blocks; ++b) {
-      const int64_t first = b * words, n = std::min(total, first + words) - first;
-      seal(base, static_cast<uint64_t>(b), version, values + first, n,
-           fresh.cipher.data() + first * 4,
-           fresh.tags.data() + b * static_cast<int64_t>(tag_bytes_));
-    }
+    load_elements(base, fresh, values);
   } else {
+    const uint32_t version = fresh_version();
+    const int64_t total = fresh.whole.volume();
     // One block per tile of the layer's grid, each the tile's box of this tensor.
     const GemmExtents g = layer.gemm();
     const auto [da, db] = tile_dims(t);
@@ -166,6 +205,10 @@ void ProtectedStore::load(uint64_t base, const Layer& layer, Tensor t, int64_t w
 
 void ProtectedStore::read(uint64_t base, const TileExtension& ext, int32_t* out) {
   Tensor_& t = tensor_at(base);
+  if (t.stream) {
+    read_stream(base, t, ext.box, out);
+    return;
+  }
   if (t.words == Security::kTileBlocks && ext.box == t.whole) {  // e.g. reading results back
     std::vector<int32_t> whole(static_cast<size_t>(t.whole.volume())), plain;
     for (const auto& [key, b] : t.tiles) {
@@ -180,7 +223,8 @@ void ProtectedStore::read(uint64_t base, const TileExtension& ext, int32_t* out)
   if (t.words == Security::kTileBlocks) {
     const auto it = t.tiles.find(tile_key(ext.tensor, ext.range));
     if (it == t.tiles.end() || !(it->second.box == ext.box)) {
-      throw SimulationError("aes_gcm: a read of " + std::string(to_string(ext.tensor)) +
+      throw SimulationError("aes_gcm: a read of " +
+                            std::string(tensor_name(*ext.layer, ext.tensor)) +
                             " that is not one of the layer's tile blocks");
     }
     const TileBlock& b = it->second;
@@ -210,12 +254,17 @@ void ProtectedStore::read(uint64_t base, const TileExtension& ext, int32_t* out)
 
 void ProtectedStore::write(uint64_t base, const TileExtension& ext, const int32_t* in) {
   Tensor_& t = tensor_at(base);
+  if (t.stream) {
+    write_stream(base, t, ext.box, in);
+    return;
+  }
   // Every write takes a version above all used so far, so an IV never repeats.
   auto bump = [&](uint32_t& version) { version = fresh_version(); };
   if (t.words == Security::kTileBlocks) {
     const auto it = t.tiles.find(tile_key(ext.tensor, ext.range));
     if (it == t.tiles.end() || !(it->second.box == ext.box)) {
-      throw SimulationError("aes_gcm: a write of " + std::string(to_string(ext.tensor)) +
+      throw SimulationError("aes_gcm: a write of " +
+                            std::string(tensor_name(*ext.layer, ext.tensor)) +
                             " that is not one of the layer's tile blocks");
     }
     TileBlock& b = it->second;  // the whole block is written: no read needed
@@ -269,6 +318,47 @@ void ProtectedStore::write(uint64_t base, const TileExtension& ext, const int32_
   flush();
 }
 
+void ProtectedStore::read_stream(uint64_t base, Tensor_& t, const Box& box, int32_t* out) {
+  const int64_t lo = box.lo[3], hi = box.hi[3];
+  int64_t at = lo;
+  std::vector<int32_t> plain;
+  for (const StreamBlock& b : t.extents.overlapping(lo, hi)) {
+    if (b.begin > at) break;  // a gap: words never written
+    const SealedBlock& s = t.sealed.at(b.begin);
+    plain.resize(static_cast<size_t>(b.words()));
+    open(t, base, static_cast<uint64_t>(b.begin), s.version, s.cipher.data(), b.words(),
+         s.tag.data(), plain.data(), stream_box(t.whole, b));
+    const int64_t from = std::max(lo, b.begin), to = std::min(hi, b.end);
+    std::copy(plain.begin() + (from - b.begin), plain.begin() + (to - b.begin), out + (from - lo));
+    at = to;
+  }
+  if (at < hi) {
+    throw SimulationError("aes_gcm: a read of words " + std::to_string(at) + ".. of " +
+                          tensor_name(*t.layer, t.tensor) + " in layer '" + t.layer->name +
+                          "', which no block in DRAM holds");
+  }
+}
+
+void ProtectedStore::write_stream(uint64_t base, Tensor_& t, const Box& box, const int32_t* in) {
+  const int64_t lo = box.lo[3], hi = box.hi[3];
+  const StreamBlocks::Write w = t.extents.write(lo, hi);
+  std::vector<int32_t> plain(static_cast<size_t>(w.sealed.words()));
+  // Blocks covered only in part are verified and merged first (read-modify-write).
+  for (const StreamBlock& b : w.partial) {
+    const SealedBlock& s = t.sealed.at(b.begin);
+    open(t, base, static_cast<uint64_t>(b.begin), s.version, s.cipher.data(), b.words(),
+         s.tag.data(), plain.data() + (b.begin - w.sealed.begin), stream_box(t.whole, b));
+  }
+  std::copy(in, in + (hi - lo), plain.begin() + (lo - w.sealed.begin));
+  for (const StreamBlock& b : w.replaced) t.sealed.erase(b.begin);
+  SealedBlock& s = t.sealed[w.sealed.begin];
+  s.version = fresh_version();
+  s.cipher.resize(plain.size() * sizeof(int32_t));
+  s.tag.resize(tag_bytes_);
+  seal(base, static_cast<uint64_t>(w.sealed.begin), s.version, plain.data(), w.sealed.words(),
+       s.cipher.data(), s.tag.data());
+}
+
 void ProtectedStore::attack(uint64_t base, const Attack& a) {
   Tensor_& t = tensor_at(base);
   // The block holding ciphertext byte a.byte: its ciphertext, tag, version and number.
@@ -277,7 +367,18 @@ void ProtectedStore::attack(uint64_t base, const Attack& a) {
   uint32_t* version = nullptr;
   int64_t offset = a.byte, size = 0;
   uint64_t number = 0;
-  if (t.words == Security::kTileBlocks) {
+  if (t.stream) {
+    const auto found = t.extents.overlapping(a.byte / 4, a.byte / 4 + 1);
+    if (!found.empty()) {
+      SealedBlock& s = t.sealed.at(found.front().begin);
+      cipher = s.cipher.data();
+      tag = s.tag.data();
+      version = &s.version;
+      number = static_cast<uint64_t>(found.front().begin);
+      offset = a.byte - found.front().begin * 4;
+      size = static_cast<int64_t>(s.cipher.size());
+    }
+  } else if (t.words == Security::kTileBlocks) {
     for (auto& [key, b] : t.tiles) {
       if (offset < static_cast<int64_t>(b.cipher.size())) {
         cipher = b.cipher.data();
@@ -289,7 +390,8 @@ void ProtectedStore::attack(uint64_t base, const Attack& a) {
       }
       offset -= static_cast<int64_t>(b.cipher.size());
     }
-  } else {
+  } else if (a.byte < static_cast<int64_t>(t.cipher.size())) {
+    // (A dense tensor's bytes were checked before the run; a compressed stream's only now.)
     const int64_t block_bytes = t.words * 4;
     number = static_cast<uint64_t>(a.byte / block_bytes);
     offset = a.byte % block_bytes;
@@ -299,7 +401,21 @@ void ProtectedStore::attack(uint64_t base, const Attack& a) {
     size = std::min<int64_t>(block_bytes, static_cast<int64_t>(t.cipher.size()) -
                                               static_cast<int64_t>(number) * block_bytes);
   }
-  if (cipher == nullptr) throw SimulationError("aes_gcm: " + a.spec + " is beyond the tensor");
+  if (cipher == nullptr && t.stream && a.byte < t.whole.volume() * 4) {
+    throw InputError({to_string(a.kind), 0, a.spec},
+                     std::string("no ciphertext holds byte ") + std::to_string(a.byte) + " of " +
+                         tensor_name(*t.layer, t.tensor) + " in layer '" + t.layer->name +
+                         "' when it is loaded: its tile blocks are written by the layer (give it "
+                         "blocks in bytes under the layer's security key to seal it from the "
+                         "start)");
+  }
+  if (cipher == nullptr || offset >= size) {
+    throw InputError({to_string(a.kind), 0, a.spec},
+                     "byte " + std::to_string(a.byte) + " is beyond the " +
+                         tensor_name(*t.layer, t.tensor) + " ciphertext of layer '" +
+                         t.layer->name + "' in DRAM (" + std::to_string(t.whole.volume() * 4) +
+                         " bytes when loaded)");
+  }
   const auto flip = static_cast<uint8_t>(1u << a.bit);
   switch (a.kind) {
     case Attack::Kind::data: cipher[offset] ^= flip; break;

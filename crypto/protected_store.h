@@ -18,6 +18,7 @@
 
 #include "crypto/aes_gcm_cipher.h"
 #include "crypto/attack.h"
+#include "crypto/stream_blocks.h"
 #include "models/payload.h"
 
 namespace tessera {
@@ -39,6 +40,11 @@ class ProtectedStore {
   // words == Security::kTileBlocks, one block per tile of the layer's tile grid `tile`.
   void load(uint64_t base, const Layer& layer, Tensor t, int64_t words, const GemmExtents& tile,
             const int32_t* values);
+  // The same for a sparse layer's compressed tensor, the stream of 32-bit words `whole`: in
+  // blocks of `words` words, or with tile blocks one block per compressed tile (`tile_starts`:
+  // where each tile begins; none for an output not yet written). See crypto/stream_blocks.h.
+  void load_stream(uint64_t base, const Layer& layer, Tensor t, const Box& whole, int64_t words,
+                   const std::vector<int64_t>& tile_starts, const int32_t* values);
   // Verifies and decrypts every block the box of `ext` overlaps; copies the box's values out.
   void read(uint64_t base, const TileExtension& ext, int32_t* out);
   // Writes the box's values: blocks it covers entirely are encrypted anew, blocks it covers in
@@ -54,6 +60,10 @@ class ProtectedStore {
     uint32_t version = 0;
     Bytes cipher, tag;
   };
+  struct SealedBlock {
+    uint32_t version = 0;
+    Bytes cipher, tag;
+  };
   struct Tensor_ {
     const Layer* layer = nullptr;
     Tensor tensor = Tensor::inputs;
@@ -64,6 +74,11 @@ class ProtectedStore {
     std::vector<uint32_t> versions;
     // Tile blocks, by the tile's first GEMM indices in the tensor's two dims:
     std::map<std::pair<int64_t, int64_t>, TileBlock> tiles;
+    // Tile blocks of a compressed stream: their extents, and each one's ciphertext by its first
+    // word (which numbers its IV).
+    bool stream = false;
+    StreamBlocks extents;
+    std::map<int64_t, SealedBlock> sealed;
   };
 
   Tensor_& tensor_at(uint64_t base);
@@ -76,6 +91,9 @@ class ProtectedStore {
             const uint8_t* cipher, int64_t n, const uint8_t* tag, int32_t* plain,
             const Box& where) const;
   [[nodiscard]] static std::pair<int64_t, int64_t> tile_key(Tensor t, const GemmRange& r);
+  void load_elements(uint64_t base, Tensor_& t, const int32_t* values);
+  void read_stream(uint64_t base, Tensor_& t, const Box& box, int32_t* out);
+  void write_stream(uint64_t base, Tensor_& t, const Box& box, const int32_t* in);
 
   AesGcmCipher cipher_;
   size_t tag_bytes_;

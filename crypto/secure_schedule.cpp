@@ -10,15 +10,22 @@ namespace tessera {
 namespace {
 
 // Sizes worth trying for a tensor: powers of two, the length of the rows its tiles read and their
-// power-of-two multiples (blocks aligned with rows), and the whole tensor; tile blocks first.
+// power-of-two multiples (blocks aligned with rows), and the whole tensor; tile blocks first. A
+// compressed stream's transfers are single rows of different lengths: its row is their median.
 std::vector<int64_t> candidate_sizes(const Layer& layer, const TensorTransfers& transfers) {
-  const int64_t elements = whole_tensor(layer, transfers.tensor).volume();
+  const int64_t elements = layer.sparse ? tensor_elements(transfers.boxes.front().box)
+                                        : whole_tensor(layer, transfers.tensor).volume();
   std::vector<int64_t> sizes;
-  for (int64_t w = 8; w < elements; w *= 2) sizes.push_back(w);
-  if (!transfers.boxes.empty()) {
-    const RowLayout rows = row_layout(transfers.boxes.front().box);
-    for (int64_t w = rows.length; w > 0 && w < elements; w *= 2) sizes.push_back(w);
+  for (int64_t w = layer.sparse ? 2 : 8; w < elements; w *= 2) sizes.push_back(w);
+  int64_t row = row_layout(transfers.boxes.front().box).length;
+  if (layer.sparse) {
+    std::vector<int64_t> lengths;
+    for (const auto& m : transfers.boxes) lengths.push_back(m.box.volume());
+    std::nth_element(lengths.begin(), lengths.begin() + static_cast<ptrdiff_t>(lengths.size() / 2),
+                     lengths.end());
+    row = lengths[lengths.size() / 2];
   }
+  for (int64_t w = row; w > 0 && w < elements; w *= 2) sizes.push_back(w);
   sizes.push_back(elements);
   std::sort(sizes.begin(), sizes.end());
   sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
@@ -36,6 +43,7 @@ size_t cheapest(const TensorBlocks& t, size_t first) {
 }
 
 bool consumes(const Layer& producer, const Layer& consumer) {
+  if (producer.sparse || consumer.sparse) return false;  // compressed tensors are not passed on
   const GemmExtents g = producer.gemm();
   const ConvShape& s = consumer.shape;
   return s.batch * s.in_h * s.in_w == g[0] && s.channels == g[1];
@@ -86,12 +94,23 @@ SecureSchedule plan_secure_schedule(const Trace& trace, const ArchitectureFacts&
   s.tag_bytes = tag_bytes;
   std::vector<std::vector<TensorTransfers>> transfers;
   for (const Layer& layer : trace.layers) {
-    transfers.push_back(layer_transfers(layer, plan_layer(layer, facts, trace.file)));
+    if (layer.sparse) {
+      const SpmspmPlan plan = plan_sparse_layer(layer, facts, trace.file);
+      transfers.push_back(sparse_layer_transfers(plan, sparse_layout(plan)));
+    } else {
+      transfers.push_back(layer_transfers(layer, plan_layer(layer, facts, trace.file)));
+    }
     LayerBlocks l;
     l.name = layer.name;
+    l.sparse = static_cast<bool>(layer.sparse);
     for (const TensorTransfers& t : transfers.back()) {
       TensorBlocks b;
       b.tensor = t.tensor;
+      if (t.boxes.empty()) {  // an empty operand or product moves nothing
+        b.candidates.push_back({Security::kTileBlocks, {}});
+        l.tensors.push_back(std::move(b));
+        continue;
+      }
       for (int64_t w : candidate_sizes(layer, t)) {
         b.candidates.push_back({w, block_traffic(layer, t, w, tag_bytes)});
       }

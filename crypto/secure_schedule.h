@@ -44,6 +44,7 @@ struct TensorBlocks {
 
 struct LayerBlocks {
   std::string name;
+  bool sparse = false;  // tensors A, B, Z: compressed streams, sizes in words of 4 bytes
   std::vector<TensorBlocks> tensors;  // inputs, weights, outputs
   bool consumes_previous = false;
   int64_t reencryption_bytes = 0;  // re-encrypting its inputs from the producer's blocks

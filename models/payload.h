@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include <tlm>
 
@@ -58,6 +59,9 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   int slot = 0;       // buffer half (double buffering) the box belongs to
   // The layer's buffer tile (for engines whose authentication blocks follow the tiles).
   GemmExtents buffer_tile{};
+  // Loads of a sparse layer's compressed tensor: the word each of its tiles starts at (for
+  // engines whose authentication blocks follow the tiles); null or empty for an output.
+  const std::vector<int64_t>* tile_starts = nullptr;
 
   GemmRange range;  // the tile in the layer's GEMM view (compute, fetch and writeback)
   // compute only

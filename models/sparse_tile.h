@@ -6,7 +6,9 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
+#include "plan/architecture_facts.h"
 #include "plan/tile_geometry.h"
 #include "sparse/spmspm_plan.h"
 
@@ -23,6 +25,12 @@ struct SparseLayout {
 };
 
 [[nodiscard]] SparseLayout sparse_layout(const SpmspmPlan& plan);
+
+// The loop nest the sparse controller replays for a sparse layer of the trace `file`: tiles of
+// the mapping's buffer_tile, or sized by the buffer's tile policy. InputError when a given tile
+// does not fit a buffer that cannot overbook, or no tile fits at all.
+[[nodiscard]] SpmspmPlan plan_sparse_layer(const Layer& layer, const ArchitectureFacts& facts,
+                                           const std::string& file);
 
 // One step of the loop nest as the PE array sees it.
 struct SparseTile {

@@ -174,7 +174,7 @@ Layer spmspm_layer(std::string name, std::shared_ptr<const SparseMatrix> a,
 
 void read_sparse_layer(const YAML::Node& n, Layer& l, const yaml::Source& src,
                        const std::string& ctx) {
-  yaml::require_known_keys(n, {"name", "op", "operands", "mapping"}, src,
+  yaml::require_known_keys(n, {"name", "op", "operands", "mapping", "security"}, src,
                            ctx.substr(0, ctx.size() - 1));
   const OperandReader r{src};
   const std::string field = ctx + "operands";

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "sim/numbers.h"
+#include "sparse/tiling.h"
 #include "traces/sparse_operands.h"
 #include "traces/text_file.h"
 #include "traces/yaml_split.h"
@@ -97,35 +98,58 @@ struct Reader {
     return m;
   }
 
-  // security: {inputs: {auth_block: 64}, weights: {auth_block: tile}, ...}
+  // security: {inputs: {auth_block: 64}, weights: {auth_block: tile}, ...}; a sparse layer's
+  // compressed tensors are A, B and Z, their blocks given in bytes of the stream.
   Security security(const YAML::Node& n, const Layer& l, const std::string& ctx) const {
-    if (!n.IsMap()) fail(n, ctx, "expected a map of tensors (inputs, weights, outputs)");
-    yaml::require_known_keys(n, {"inputs", "weights", "outputs"}, src, ctx);
+    const bool sparse = static_cast<bool>(l.sparse);
+    const std::array<const char*, 3> names =
+        sparse ? std::array<const char*, 3>{"A", "B", "Z"}
+               : std::array<const char*, 3>{"inputs", "weights", "outputs"};
+    if (!n.IsMap()) {
+      fail(n, ctx,
+           std::string("expected a map of tensors (") + names[0] + ", " + names[1] + ", " +
+               names[2] + ")");
+    }
+    yaml::require_known_keys(n, {names[0], names[1], names[2]}, src, ctx);
     const ConvShape& s = l.shape;
     const GemmExtents g = l.gemm();
     const std::array<int64_t, 3> elements{s.batch * s.in_h * s.in_w * s.channels,
                                           s.groups * g[2] * g[1], g[0] * s.filters};
-    const std::array<const char*, 3> names{"inputs", "weights", "outputs"};
+    const std::string unit = sparse ? "bytes" : "words";
     Security sec;
     for (size_t t = 0; t < 3; ++t) {
       const YAML::Node tensor = n[names[t]];
       if (!tensor) continue;
       const std::string f = ctx + "." + names[t];
-      if (!tensor.IsMap()) fail(tensor, f, "expected {auth_block: tile} or {auth_block: WORDS}");
+      if (!tensor.IsMap()) {
+        fail(tensor, f, "expected {auth_block: tile} or {auth_block: " + unit + "}");
+      }
       yaml::require_known_keys(tensor, {"auth_block"}, src, f);
       const YAML::Node block = tensor["auth_block"];
       if (!block) fail(tensor, f + ".auth_block", "missing");
       if (block.IsScalar() && block.Scalar() == "tile") continue;
       if (!block.IsScalar() || !parse_int(block.Scalar())) {
-        fail(block, f + ".auth_block", "expected tile or a block size in words");
+        fail(block, f + ".auth_block", "expected tile or a block size in " + unit);
       }
-      const int64_t words = yaml::to_int(block, src, f + ".auth_block", 1);
-      if (words > elements[t]) {
+      const int64_t size = yaml::to_int(block, src, f + ".auth_block", 1);
+      if (sparse) {
+        // A compressed stream is 32-bit words; a block must not split one (both halves would
+        // need their blocks to verify). Its length is known only once tiled, so no upper bound.
+        if (size % kWordBytes != 0) {
+          fail(block, f + ".auth_block",
+               "block of " + std::to_string(size) +
+                   " bytes does not hold whole 32-bit words of "
+                   "the compressed stream (use a multiple of 4)");
+        }
+        sec.auth_block_words[t] = size / kWordBytes;
+        continue;
+      }
+      if (size > elements[t]) {
         fail(block, f + ".auth_block",
-             "block of " + std::to_string(words) + " words is larger than the tensor (" +
+             "block of " + std::to_string(size) + " words is larger than the tensor (" +
                  std::to_string(elements[t]) + " words)");
       }
-      sec.auth_block_words[t] = words;
+      sec.auth_block_words[t] = size;
     }
     return sec;
   }

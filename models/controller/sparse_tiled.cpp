@@ -31,8 +31,6 @@ class SparseTiledController : public StepPipelineController {
   void set_workload(Workload w) override {
     workload_ = std::move(w);
     plans_.clear();
-    const ArchitectureFacts& f = workload_.facts;
-    const OperandRegions regions = operand_regions(f.buffer_capacity_bytes, f.double_buffered);
     for (const Layer& layer : workload_.trace->layers) {
       if (!layer.sparse) {
         throw InputError({workload_.trace->file, layer.line, "op"},
@@ -40,35 +38,8 @@ class SparseTiledController : public StepPipelineController {
                              "; controller 'sparse_tiled' runs only spmspm and spmm layers (use "
                              "'tiled')");
       }
-      const SparseMatrix& a = *layer.sparse->a;
-      const SparseMatrix& b = *layer.sparse->b;
-      const SourceLocation at{workload_.trace->file, layer.line, "mapping.buffer_tile"};
-      std::optional<TileShape> shape;
-      if (layer.mapping.buffer_tile) {
-        const GemmExtents& t = *layer.mapping.buffer_tile;
-        shape =
-            TileShape{t[dim_index(GemmDim::m)], t[dim_index(GemmDim::k)], t[dim_index(GemmDim::n)]};
-        // Only tailors may overbook; for the other buffers a tile that does not fit is bad input.
-        if (f.tile_policy != TilePolicy::swiftiles && !tiles_fit(a, b, *shape, regions)) {
-          throw InputError(at, "layer '" + layer.name +
-                                   "': some A, B or output tile of this size does not fit its "
-                                   "buffer region (only the tailors buffer overbooks)");
-        }
-      } else {
-        shape = choose_tile(a, b, f.tile_policy, regions, f.overbook_target);
-      }
-      if (!shape) {
-        throw InputError({workload_.trace->file, layer.line, "buffer.capacity_kib"},
-                         "layer '" + layer.name + "': the buffer (" +
-                             std::to_string(f.buffer_capacity_bytes) +
-                             " bytes) cannot hold even a 1 x 1 tile of each operand");
-      }
       auto plan = std::make_unique<LayerPlan>();
-      try {
-        plan->plan = plan_spmspm(a, b, *shape);
-      } catch (const std::invalid_argument&) {
-        throw InputError(at, "layer '" + layer.name + "': tiles too small for this matrix");
-      }
+      plan->plan = plan_sparse_layer(layer, workload_.facts, workload_.trace->file);
       plan->layout = sparse_layout(plan->plan);
       plans_.push_back(std::move(plan));
     }
@@ -173,13 +144,15 @@ class SparseTiledController : public StepPipelineController {
   }
 
   void debug_access(tlm::tlm_command cmd, const Layer& layer, const SparseLayout& layout, Tensor t,
-                    std::vector<int32_t>& words) {
+                    std::vector<int32_t>& words,
+                    const std::vector<int64_t>* tile_starts = nullptr) {
     if (words.empty()) return;  // an operand without nonzeros has no image
     Transaction tr;
     tr.ext.layer = &layer;
     tr.ext.tensor = t;
     tr.ext.box = layout.whole(t);
     tr.ext.functional = true;
+    tr.ext.tile_starts = tile_starts;
     tr.prepare(cmd, layout.base[tensor_index(t)], words.data(), words.size());
     to_buffer->transport_dbg(tr.payload);
     check_response(tr.payload, name());
@@ -197,16 +170,19 @@ class SparseTiledController : public StepPipelineController {
       const auto& [m, grid] = operands[o];
       const std::vector<int32_t>& values = o == 0 ? a_values_ : b_values_;
       std::vector<int32_t> image;
+      std::vector<int64_t> starts;  // each tile's first word: an authentication block's
       image.reserve(static_cast<size_t>(grid->total_words));
       for (int64_t ti = 0; ti < grid->row_tiles; ++ti) {
         for (const auto& [tj, stats] : grid->by_row[static_cast<size_t>(ti)]) {
           const auto words =
               encode_tile(*m, values, ti * grid->tile_rows, (ti + 1) * grid->tile_rows,
                           tj * grid->tile_cols, (tj + 1) * grid->tile_cols);
+          starts.push_back(static_cast<int64_t>(image.size()));
           image.insert(image.end(), words.begin(), words.end());
         }
       }
-      debug_access(tlm::TLM_WRITE_COMMAND, layer, lp.layout, static_cast<Tensor>(o), image);
+      debug_access(tlm::TLM_WRITE_COMMAND, layer, lp.layout, static_cast<Tensor>(o), image,
+                   &starts);
     }
     std::vector<int32_t> z(static_cast<size_t>(lp.plan.z_words), 0);
     debug_access(tlm::TLM_WRITE_COMMAND, layer, lp.layout, Tensor::outputs, z);

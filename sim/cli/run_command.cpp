@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "crypto/attack.h"
+#include "sim/cli/attack_options.h"
 #include "sim/cli/command.h"
 #include "sim/cli/timeline_options.h"
 #include "sim/embedded_files.h"
@@ -19,7 +19,6 @@ int run(const Args& args) {
   ArchOptions arch;
   std::string trace_path, energy_path, json_path, csv_path, sparsify;
   uint64_t seed = 1;
-  std::vector<std::string> tamper, tamper_tag, replay;
   po::options_description d("run options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
       "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
@@ -28,16 +27,11 @@ int run(const Args& args) {
       "functional", "carry real values and check every output against a reference")(
       "seed", po::value(&seed), "seed of the functional-mode tensors (default 1)")(
       "quiet,q", "print no summary and no progress line")(
-      "tamper", po::value(&tamper)->composing(),
-      "LAYER:TENSOR:BYTE[:BIT]: flip a bit of that tensor's ciphertext in DRAM (implies "
-      "--functional; needs crypto: aes_gcm)")(
-      "tamper-tag", po::value(&tamper_tag)->composing(),
-      "LAYER:TENSOR:BYTE[:BIT]: flip a bit of the tag of the block holding that byte")(
-      "replay", po::value(&replay)->composing(),
-      "LAYER:TENSOR: roll the tensor's first block back to an older ciphertext and tag")(
       "sparsify", po::value(&sparsify),
       "weights=SPEC: every layer's weight sparsity (dense, hss:G:H[,G:H...], nm:G:H, density:X)");
   add_arch_options(d, arch);
+  AttackOptions attacks;
+  add_attack_options(d, attacks);
   TimelineOptions timeline;
   add_timeline_options(d, timeline);
   po::positional_options_description pos;
@@ -62,16 +56,7 @@ int run(const Args& args) {
   RunOptions options;
   options.functional = vm.count("functional") > 0;
   options.seed = seed;
-  for (const auto& [kind, specs] :
-       {std::pair{Attack::Kind::data, &tamper}, std::pair{Attack::Kind::tag, &tamper_tag},
-        std::pair{Attack::Kind::replay, &replay}}) {
-    for (const std::string& spec : *specs) {
-      options.attacks.push_back(parse_attack(kind, spec, to_string(kind)));
-    }
-  }
-  check_attacks(options.attacks, trace);
-  // Attacks need real ciphertext in DRAM.
-  if (!options.attacks.empty()) options.functional = true;
+  apply_attack_options(attacks, trace, options);
   apply_timeline_options(timeline, trace, options);
   ProgressLine progress("layers", trace.layers.size(), vm.count("quiet") > 0);
   show_progress(progress, options);

@@ -1,5 +1,6 @@
 // tessera secure-schedule: picks authentication blocks per layer and tensor (see
 // crypto/secure_schedule.h), prints what each choice costs, and writes the trace with them.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,8 +18,16 @@ namespace po = boost::program_options;
 namespace tessera::cli {
 namespace {
 
-std::string block_name(int64_t words) {
-  return words == Security::kTileBlocks ? "tile" : std::to_string(words);
+// As the trace's security key gives it: elements, or bytes of a sparse layer's stream.
+std::string block_name(const LayerBlocks& l, int64_t words) {
+  if (words == Security::kTileBlocks) return "tile";
+  return l.sparse ? std::to_string(words * 4) + "B" : std::to_string(words);
+}
+
+// inputs, weights, outputs; A, B, Z for a sparse layer.
+const char* tensor_label(const LayerBlocks& l, Tensor t) {
+  static constexpr const char* kSparse[] = {"A", "B", "Z"};
+  return l.sparse ? kSparse[tensor_index(t)] : to_string(t);
 }
 
 std::string report_text(const Trace& trace, const SecureSchedule& s) {
@@ -32,9 +41,9 @@ std::string report_text(const Trace& trace, const SecureSchedule& s) {
   for (const LayerBlocks& l : s.layers) {
     for (const TensorBlocks& t : l.tensors) {
       const BlockTraffic& c = t.choice().traffic;
-      o << std::left << std::setw(16) << l.name << std::setw(9) << to_string(t.tensor) << std::right
-        << std::setw(14) << t.candidates[0].traffic.extra() << std::setw(10)
-        << block_name(t.choice().words) << std::setw(14) << c.redundant() << std::setw(12)
+      o << std::left << std::setw(16) << l.name << std::setw(9) << tensor_label(l, t.tensor)
+        << std::right << std::setw(14) << t.candidates[0].traffic.extra() << std::setw(10)
+        << block_name(l, t.choice().words) << std::setw(14) << c.redundant() << std::setw(12)
         << c.tags() << std::setw(14) << (t.tensor == Tensor::inputs ? l.reencryption_bytes : 0)
         << "\n";
     }
@@ -67,14 +76,14 @@ std::string report_json(const Trace& trace, const SecureSchedule& s) {
     layer["reencryption_bytes"] = l.reencryption_bytes;
     for (const TensorBlocks& t : l.tensors) {
       nlohmann::ordered_json tensor;
-      tensor["auth_block"] = block_name(t.choice().words);
+      tensor["auth_block"] = block_name(l, t.choice().words);
       tensor["candidates"] = nlohmann::ordered_json::array();
       for (const BlockCandidate& c : t.candidates) {
-        tensor["candidates"].push_back({{"auth_block", block_name(c.words)},
+        tensor["candidates"].push_back({{"auth_block", block_name(l, c.words)},
                                         {"redundant_bytes", c.traffic.redundant()},
                                         {"tag_bytes", c.traffic.tags()}});
       }
-      layer[to_string(t.tensor)] = tensor;
+      layer[tensor_label(l, t.tensor)] = tensor;
     }
     j["layers"].push_back(layer);
   }
@@ -107,13 +116,22 @@ int run(const Args& args) {
     throw InputError({"--matching", 0, matching_name}, "expected tile, per-layer or cross-layer");
   }
   const Trace trace = read_trace_file(trace_path);
+  for (const Layer& layer : trace.layers) {
+    if (layer.sparse && !out_path.empty()) {
+      throw InputError({"-o", 0, out_path},
+                       "layer '" + layer.name +
+                           "' is sparse, and the trace writer does not write sparse layers (their "
+                           "operands); copy the chosen blocks (printed, in bytes) under its "
+                           "security key by hand");
+    }
+  }
   const ArchConfig config = load_arch_options(arch);
   const ModuleConfig& crypto = config.module("crypto");
   // The engine's tag length when it is aes_gcm; SecureLoop's 64-bit tags otherwise.
   const int64_t tag_bytes =
       crypto.impl == "aes_gcm" ? std::stoi(crypto.params.get_string("tag_bits")) / 8 : 8;
-  const SecureSchedule s =
-      plan_secure_schedule(trace, architecture_facts(config), tag_bytes, matching);
+  const ArchitectureFacts facts = architecture_facts(config);
+  const SecureSchedule s = plan_secure_schedule(trace, facts, tag_bytes, matching);
   if (!out_path.empty()) {
     write_file_atomically(
         out_path, write_trace_yaml(with_auth_blocks(trace, s),
@@ -122,6 +140,12 @@ int run(const Args& args) {
   }
   if (!json_path.empty()) write_file_atomically(json_path, report_json(trace, s));
   std::cout << report_text(trace, s);
+  const bool sparse = std::any_of(trace.layers.begin(), trace.layers.end(),
+                                  [](const Layer& l) { return static_cast<bool>(l.sparse); });
+  if (sparse && facts.tile_policy == TilePolicy::swiftiles) {
+    std::cerr << "tessera: note: the tailors buffer's re-fetched bumped tails and spilled output "
+                 "tails are not priced here (only the sparse controller's tile transfers)\n";
+  }
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/atomic_file.h"
+#include "sim/cli/attack_options.h"
 #include "sim/cli/sparse_arch.h"
 #include "sim/cli/timeline_options.h"
 #include "sim/energy_table.h"
@@ -45,6 +46,8 @@ int run(const Args& args) {
       "seed", po::value(&seed), "seed of the functional-mode values (default 1)")(
       "quiet,q", "print no summary and no progress line");
   add_arch_options(d, arch);
+  AttackOptions attacks;
+  add_attack_options(d, attacks);
   TimelineOptions timeline;
   add_timeline_options(d, timeline);
   po::positional_options_description pos;
@@ -94,6 +97,7 @@ int run(const Args& args) {
   RunOptions options;
   options.functional = vm.count("functional") > 0;
   options.seed = seed;
+  apply_attack_options(attacks, trace, options);
   apply_timeline_options(timeline, trace, options);
   ProgressLine progress("tiles", 0, vm.count("quiet") > 0);
   options.on_step = [&progress](uint64_t done, uint64_t steps) {
@@ -132,6 +136,7 @@ const Command spmspm_command{
     "tessera spmspm A.mtx [B.mtx | --transpose] --buffer buffet|prescient|tailors\n"
     "                     [--target F] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
     "                     [--functional] [--seed N] [--json FILE] [--quiet]\n"
+    "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n"
     "                     [--timeline FILE.json|FILE.vcd] [--timeline-limit N]\n",
     run};
 

@@ -43,5 +43,22 @@ TEST(EngineTiming, RandomEnginesAndPoolsMatchThePerCycleModel) {
   }
 }
 
+// Messages of different sizes (tile blocks of a compressed stream).
+TEST(EngineTiming, MessagesOfAnySizeMatchThePerCycleModel) {
+  std::mt19937_64 rng(12);
+  auto between = [&](uint64_t lo, uint64_t hi) {
+    return std::uniform_int_distribution<uint64_t>(lo, hi)(rng);
+  };
+  for (int c = 0; c < 3000; ++c) {
+    const EngineKind k{"random", between(1, 40), between(1, 40)};
+    const auto engines = static_cast<int64_t>(between(1, 5));
+    std::vector<uint64_t> sizes(static_cast<size_t>(between(0, 12)));
+    for (uint64_t& s : sizes) s = between(0, 30);
+    ASSERT_EQ(pool_cycles(k, engines, sizes),
+              reference::pool_cycles(k.aes_cycles, k.gf_cycles, engines, sizes))
+        << "case " << c;
+  }
+}
+
 }  // namespace
 }  // namespace tessera
