@@ -23,6 +23,9 @@ cmake -S . -B "$build_dir" -G Ninja "${config[@]}" "$@"
 cmake --build "$build_dir"
 status=0
 ctest --test-dir "$build_dir" -j"$(nproc)" --output-on-failure || status=$?
+# The example plugins built outside the tree, against the installed package (not sanitized: the
+# installed package does not carry the sanitizer flags).
+if [[ -z ${asan_logs:-} ]]; then scripts/test_plugins.sh "$build_dir" || status=$?; fi
 if [[ -n ${asan_logs:-} ]] && grep -l "ERROR: AddressSanitizer" "$asan_logs"/* 2>/dev/null; then
   cat $(grep -l "ERROR: AddressSanitizer" "$asan_logs"/*)
   status=1

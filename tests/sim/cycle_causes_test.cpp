@@ -84,7 +84,9 @@ TEST(SplitInProportion, PartsAddUpAndFollowTheWeights) {
     const auto parts = split_in_proportion<3>(total, w);
     EXPECT_EQ(parts[0] + parts[1] + parts[2], total);
     for (size_t j = 0; j < 3; ++j) {
-      if (w[j] == 0 && (w[0] + w[1] + w[2]) > 0) EXPECT_EQ(parts[j], 0U);
+      if (w[j] == 0 && (w[0] + w[1] + w[2]) > 0) {
+        EXPECT_EQ(parts[j], 0U);
+      }
     }
   }
 }
