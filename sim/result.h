@@ -69,7 +69,7 @@ struct RunResult {
   double clock_mhz = 0;
   uint64_t pes = 0;
   double dram_peak_bytes_per_cycle = 0;  // 0: unlimited
-  std::string timeline_note;  // why the timeline is incomplete; empty when it is whole
+  std::string timeline_note;             // why the timeline is incomplete; empty when it is whole
   bool functional_checked = false;       // --functional ran and every output matched the reference
   std::vector<LayerResult> layers;
   std::vector<ComponentResult> components;  // whole-run totals per component
