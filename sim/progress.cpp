@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -28,7 +29,7 @@ ProgressLine::Options stderr_options(bool quiet) {
 
 // "3 s", "2 min 05 s", "1 h 04 min": a time left, as precise as is useful.
 std::string duration_text(double s) {
-  const auto whole = static_cast<uint64_t>(s + 0.5);
+  const auto whole = static_cast<uint64_t>(std::llround(s));
   if (whole < 60) return std::to_string(whole) + " s";
   if (whole < 3600) {
     const uint64_t sec = whole % 60;

@@ -153,7 +153,7 @@ class SparseBuffet : public SlottedBuffer {
                    int64_t bytes) const {
     Timeline* t = timeline();
     if (t == nullptr) return;
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const sc_core::sc_time& now = sc_core::sc_time_stamp();
     t->span(timeline_track(*t), what, to_cycles(now + issue), to_cycles(now + done),
             {{"bytes", bytes}});
   }

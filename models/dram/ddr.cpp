@@ -166,7 +166,7 @@ class DdrDram : public Dram {
     const ddr::Device& d = memory_.device();
     const int per_rank = d.banks_per_rank();
     const int per_channel = d.ranks * per_rank;
-    open_.resize(static_cast<size_t>(d.channels * per_channel));
+    open_.resize(static_cast<size_t>(d.channels) * static_cast<size_t>(per_channel));
     bank_tracks_.resize(open_.size());
     for (size_t c = 0; c < logs_.size(); ++c) {
       for (const ddr::IssuedCommand& cmd : logs_[c]) {

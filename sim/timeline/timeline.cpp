@@ -128,10 +128,10 @@ void Timeline::flush() {
 
 std::string Timeline::finish() {
   flush();
-  const std::string note =
-      limited_ ? "the timeline stopped after its limit of " + std::to_string(limit_) +
-                     " events; later events are not in it (raise --timeline-limit)"
-               : "";
+  std::string note = limited_
+                         ? "the timeline stopped after its limit of " + std::to_string(limit_) +
+                               " events; later events are not in it (raise --timeline-limit)"
+                         : "";
   writer_->finish(note);
   return note;
 }

@@ -62,7 +62,7 @@ class BroadcastArray : public tessera::PeArrayBase {
                             int64_t elements, bool carry, std::vector<int32_t>& values,
                             sc_core::sc_time& port) {
       sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-      const tessera::TileExtension fed =
+      tessera::TileExtension fed =
           access_operand(cmd, ext, t, slot, box, ceil_div(elements * bits, 8), 0, carry, values, d);
       port += d;
       refetch_wait += fed.refetch_wait;
