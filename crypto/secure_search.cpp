@@ -20,6 +20,9 @@ namespace {
 
 constexpr int64_t kAesBytes = 16;  // one AES operation's data
 constexpr size_t kIn = 0, kWeights = 1, kOut = 2;
+// Energy breaks ties of cycles in the cross-layer step: a microjoule weighs 1e-4 cycles, so a
+// layer's few hundred microjoules never outweigh one cycle.
+constexpr double kCyclesPerMicrojoule = 1e-4;
 
 // One block size of one tensor under one candidate: its traffic and the engines' work for it.
 struct TensorOption {
@@ -256,7 +259,10 @@ struct Layout {
 Candidate counted_candidate(const LayerSpace& s, const TilePlan& plan, const Pricer& pricer) {
   Candidate c;
   c.plan = plan;
-  const model::LayerEstimate e = model::estimate_layer(s.slice, plan, pricer.facts(), {});
+  // Each fold's fill and drain counted: the array does spend them.
+  model::Options options;
+  options.fill_drain = true;
+  const model::LayerEstimate e = model::estimate_layer(s.slice, plan, pricer.facts(), options);
   for (const model::LevelCycles& l : e.levels) {
     if (l.level == "compute" || l.level == "buffer") c.compute = std::max(c.compute, l.cycles);
   }
@@ -577,6 +583,16 @@ SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts&
     }
     s.candidates.clear();
     for (auto& k : kept) s.candidates.push_back(std::move(k.second));
+    // The tiler's own pick stays a candidate, so the cross-layer step can always fall back on
+    // the baseline's tiling (it may be best across layers while not among the best alone).
+    const TilePlan pick = ranked_plans(s.slice, facts, trace.file, 1).front().plan;
+    const bool kept_pick = std::any_of(
+        s.candidates.begin(), s.candidates.end(),
+        [&](const Candidate& c) { return c.plan.tile == pick.tile && c.plan.order == pick.order; });
+    if (!kept_pick) {
+      s.candidates.push_back(counted_candidate(s, pick, pricer));
+      price_blocks(s, s.candidates.back(), crypto, boxes);
+    }
   }
 
   // The choice problem: per layer, every (candidate, input block, output block) state, priced
@@ -608,7 +624,9 @@ SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts&
         for (size_t out = 0; out < cand.options[kOut].size(); ++out) {
           const State st{k, in, out};
           states[i].push_back(st);
-          c.cost.push_back(static_cast<double>(crypto_pricer.costs(s, st).cycles));
+          const Costs costs = crypto_pricer.costs(s, st);
+          c.cost.push_back(static_cast<double>(costs.cycles) +
+                           kCyclesPerMicrojoule * costs.energy_pj * 1e-6);
           c.in_key.push_back(key_of(in_keys, in_layouts[i], {cand.options[kIn][in].words, k}));
           c.out_key.push_back(key_of(out_keys, out_layouts[i], {cand.options[kOut][out].words, k}));
         }

@@ -4,19 +4,22 @@
 // Per layer, the tiler's fitting tiles (its `kPoolTiles` best by its own estimate) under every
 // loop order are priced with the crypto costs:
 //   layer cycles = max(compute, buffer, DRAM, crypto)
+// (compute with each fold's fill and drain, as plan/analytical_model.h counts it)
 // where DRAM moves the loop nest's bytes plus each tensor's redundant block bytes and tags (the
 // closed-form block counts, crypto/block_traffic.h), and crypto is the engines' time for the
 // messages those blocks make (crypto/engine_timing.h), per tensor on its own engines or over one
-// shared pool. The `top_k` cheapest candidates per layer are kept, each with every block size
-// for its inputs and outputs and the cheapest for its weights.
+// shared pool. The `top_k` cheapest candidates per layer are kept, and the tiler's own pick
+// besides, each with every block size for its inputs and outputs and the cheapest for its
+// weights.
 //
 // Layers are linked where a layer's input tensor is an earlier layer's output (the latest earlier
 // layer whose output has that shape). A linked pair whose blocks differ pays re-encryption: the
 // tensor read and verified with one block size, written back with the other, priced as
 // max(DRAM time, engine time) and charged to the consumer. The cross-layer step minimises the
-// sum of layer and re-encryption cycles over all layers' choices at once: by dynamic programming
-// when every tensor has at most one consumer (the links form chains; the optimum is exact), else
-// by simulated annealing from the per-layer optimum (seeded and deterministic).
+// sum of layer and re-encryption cycles (energy breaking ties) over all layers' choices at once: by
+// dynamic programming when every tensor has at most one consumer (the links form chains; the
+// optimum is exact), else by simulated annealing from the per-layer optimum (seeded and
+// deterministic).
 //
 // The baseline ranks candidates without crypto (max(compute, buffer, DRAM) as the tiler does),
 // keeps its best, and only then chooses blocks (the same cross-layer step over blocks alone).

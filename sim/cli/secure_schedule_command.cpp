@@ -125,8 +125,15 @@ std::string search_text(const Trace& trace, const SearchResult& r) {
       << l.reencryption_cycles << std::setw(14) << std::fixed << std::setprecision(2)
       << (l.energy_pj + l.reencryption_energy_pj) / 1e6 << "\n";
   }
-  o << "\npredicted: " << r.total_cycles() << " cycles (re-encryption included), " << std::fixed
-    << std::setprecision(2) << r.total_energy_pj() / 1e6 << " uJ\n";
+  int64_t reencryption = 0;
+  double reencryption_pj = 0;
+  for (const LayerSchedule& l : r.layers) {
+    reencryption += l.reencryption_cycles;
+    reencryption_pj += l.reencryption_energy_pj;
+  }
+  o << "\npredicted: " << r.total_cycles() << " cycles, " << std::fixed << std::setprecision(2)
+    << r.total_energy_pj() / 1e6 << " uJ; of which re-encryption between layers: " << reencryption
+    << " cycles, " << reencryption_pj / 1e6 << " uJ\n";
   return o.str();
 }
 
