@@ -114,8 +114,9 @@ awk -F, 'NR > 1 {
 } > "$out/causes.md"
 
 # Speedup over the baseline, predicted and simulated, per net and engine.
-awk -F, 'NR > 1 { key = $1 "/" $2; if ($3 == "baseline") { pc[key] = $5; sc[key] = $7 }
-  else if ($3 == "cross-layer") print key, 100 * (pc[key] / $5 - 1), 100 * (sc[key] / $7 - 1) }' \
+awk -F, 'NR > 1 { key = $1 "/" $2; if ($3 == "baseline") { pc[key] = $5; sc[key] = $7; sl[key] = $7 - $9 }
+  else if ($3 == "cross-layer")
+    print key, 100 * (pc[key] / $5 - 1), 100 * (sc[key] / $7 - 1), 100 * (sl[key] / ($7 - $9) - 1) }' \
   "$csv" > "$work/plot.dat"
 gnuplot <<GNUPLOT
 set terminal pngcairo size 900,450 noenhanced
@@ -126,7 +127,10 @@ set style fill solid 0.8 border -1
 set grid y
 set ylabel "cross-layer speedup over baseline (%)"
 set xtics rotate by -20
-plot "$work/plot.dat" using 2:xtic(1) title "predicted", "" using 3 title "simulated"
+set key top left
+set yrange [-5:45]
+plot "$work/plot.dat" using 2:xtic(1) title "predicted", "" using 3 title "simulated", \
+  "" using 4 title "simulated, layers only (no re-encryption)"
 GNUPLOT
 cat "$out/results.md"
 echo
