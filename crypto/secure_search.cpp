@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <unordered_map>
 #include <utility>
 
 #include "crypto/block_traffic.h"
@@ -20,9 +21,9 @@ namespace {
 
 constexpr int64_t kAesBytes = 16;  // one AES operation's data
 constexpr size_t kIn = 0, kWeights = 1, kOut = 2;
-// Energy breaks ties of cycles in the cross-layer step: a microjoule weighs 1e-4 cycles, so a
-// layer's few hundred microjoules never outweigh one cycle.
-constexpr double kCyclesPerMicrojoule = 1e-4;
+// Under the latency objective energy only breaks ties of cycles: a microjoule weighs 1e-4
+// cycles, so a layer's few hundred microjoules never outweigh one cycle.
+constexpr double kTieBreakCyclesPerPicojoule = 1e-4 * 1e-6;
 
 // One block size of one tensor under one candidate: its traffic and the engines' work for it.
 struct TensorOption {
@@ -122,7 +123,15 @@ class BoxTraffic {
     sum.tag_read += k * x.tag_read;
     sum.tag_write += k * x.tag_write;
   }
-  std::map<std::array<int64_t, 14>, BlockTraffic> cache_;  // box, size, written
+  using Key = std::array<int64_t, 14>;  // box shape, lo, hi; size; written
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      uint64_t h = 1469598103934665603ULL;  // FNV-1a over the words
+      for (const int64_t v : k) h = (h ^ static_cast<uint64_t>(v)) * 1099511628211ULL;
+      return static_cast<size_t>(h);
+    }
+  };
+  std::unordered_map<Key, BlockTraffic, KeyHash> cache_;
 };
 
 // What the search knows of one layer.
@@ -148,6 +157,12 @@ class Pricer {
   Pricer(const ArchitectureFacts& facts, const CryptoSetup& crypto, const EnergyPrices& prices,
          bool with_crypto)
       : facts_(facts), crypto_(crypto), prices_(prices), with_crypto_(with_crypto) {}
+
+  // Cycles one picojoule weighs in the objective.
+  void set_energy_weight(double cycles_per_pj) { energy_weight_ = cycles_per_pj; }
+  [[nodiscard]] double objective(int64_t cycles, double energy_pj) const {
+    return static_cast<double>(cycles) + energy_weight_ * energy_pj;
+  }
 
   Costs costs(const LayerSpace& s, const State& st) const {
     const Candidate& c = s.candidates[st.candidate];
@@ -185,13 +200,17 @@ class Pricer {
     return r;
   }
 
-  // What ranks candidates: with crypto, the layer's cycles; without, max(compute, DRAM) of the
-  // loop nest's bytes alone.
-  [[nodiscard]] int64_t rank_cost(const LayerSpace& s, const State& st) const {
-    if (with_crypto_) return costs(s, st).cycles;
+  // What ranks candidates: with crypto, the objective of the layer's cycles and energy;
+  // without, max(compute, DRAM) of the loop nest's bytes alone.
+  [[nodiscard]] double rank_cost(const LayerSpace& s, const State& st) const {
+    if (with_crypto_) {
+      const Costs c = costs(s, st);
+      return objective(c.cycles, c.energy_pj);
+    }
     const Candidate& c = s.candidates[st.candidate];
-    return std::max(s.groups * c.compute,
-                    model::transfer_cycles(s.groups * c.dram_bytes, facts_.dram_bytes_per_cycle));
+    return static_cast<double>(
+        std::max(s.groups * c.compute,
+                 model::transfer_cycles(s.groups * c.dram_bytes, facts_.dram_bytes_per_cycle)));
   }
 
   // Re-encrypting a tensor of `elements` from one layout to another (blocks: how many each
@@ -239,6 +258,7 @@ class Pricer {
   const CryptoSetup& crypto_;
   const EnergyPrices& prices_;
   bool with_crypto_;
+  double energy_weight_ = kTieBreakCyclesPerPicojoule;
 };
 
 int64_t data_bytes(int64_t elements, int bits) {
@@ -311,12 +331,12 @@ std::vector<TilePlan> tilings(const LayerSpace& s, const ArchitectureFacts& fact
 // The state of a candidate that is best for the layer alone.
 State best_state(const LayerSpace& s, size_t candidate, const Pricer& pricer) {
   State best{candidate, 0, 0};
-  int64_t best_cost = std::numeric_limits<int64_t>::max();
+  double best_cost = std::numeric_limits<double>::infinity();
   const Candidate& c = s.candidates[candidate];
   for (size_t in = 0; in < c.options[kIn].size(); ++in) {
     for (size_t out = 0; out < c.options[kOut].size(); ++out) {
       const State st{candidate, in, out};
-      const int64_t cost = pricer.rank_cost(s, st);
+      const double cost = pricer.rank_cost(s, st);
       if (cost < best_cost) best_cost = cost, best = st;
     }
   }
@@ -328,6 +348,10 @@ bool is_dense_array_layer(const Layer& l) {
 }
 
 }  // namespace
+
+const char* to_string(Objective o) {
+  return o == Objective::edp ? "edp" : "latency";
+}
 
 const char* to_string(SearchMode m) {
   switch (m) {
@@ -493,12 +517,48 @@ std::vector<size_t> anneal(const ChoiceProblem& p, std::vector<size_t> start, ui
   return best;
 }
 
+namespace {
+
+// The EDP objective's weight: minimising cycles + w * energy with w = C / E, the cycles and
+// energy of the tiler's own schedule (each layer's pick with its best blocks), is minimising
+// the first-order change of EDP = C * E around that schedule (dEDP / EDP = dC / C + dE / E).
+double edp_weight(const Trace& trace, const Pricer& pricer) {
+  double cycles = 0, energy = 0;
+  std::map<PlanKey, std::pair<int64_t, double>> done;
+  for (const Layer& layer : trace.layers) {
+    if (layer.sparse || layer.vector) continue;
+    PlanKey key = plan_key(layer);
+    auto it = done.find(key);
+    if (it == done.end()) {
+      LayerSpace s;
+      s.slice = layer.group_slice();
+      s.groups = layer.shape.groups;
+      BoxTraffic boxes;
+      s.candidates.push_back(counted_candidate(
+          s, ranked_plans(s.slice, pricer.facts(), trace.file, 1).front().plan, pricer));
+      price_blocks(s, s.candidates.back(), pricer.crypto(), boxes);
+      const Costs c = pricer.costs(s, best_state(s, 0, pricer));
+      it = done.emplace(std::move(key), std::pair{c.cycles, c.energy_pj}).first;
+    }
+    cycles += static_cast<double>(it->second.first);
+    energy += it->second.second;
+  }
+  return energy > 0 ? cycles / energy : kTieBreakCyclesPerPicojoule;
+}
+
+}  // namespace
+
 SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts& facts,
                                     const CryptoSetup& crypto, const EnergyPrices& prices,
                                     const SearchOptions& options) {
   const bool with_crypto = options.mode != SearchMode::baseline;
-  const Pricer pricer(facts, crypto, prices, with_crypto);
-  const Pricer crypto_pricer(facts, crypto, prices, true);
+  Pricer pricer(facts, crypto, prices, with_crypto);
+  Pricer crypto_pricer(facts, crypto, prices, true);
+  if (options.objective == Objective::edp) {
+    const double weight = edp_weight(trace, crypto_pricer);
+    pricer.set_energy_weight(weight);
+    crypto_pricer.set_energy_weight(weight);
+  }
   const size_t keep = options.mode == SearchMode::baseline ? 1 : std::max<size_t>(1, options.top_k);
   const std::vector<int> producer = tensor_producers(trace);
 
@@ -528,7 +588,7 @@ SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts&
     // block overhead, so tilings are priced in the order of that bound until the bound
     // reaches the keep-th best found (ties keep the tiler's order).
     struct Bounded {
-      int64_t bound;
+      double bound;
       Candidate c;
     };
     std::vector<Bounded> bounded;
@@ -536,19 +596,21 @@ SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts&
          tilings(s, facts, trace.file, options.mode == SearchMode::baseline)) {
       Candidate c = counted_candidate(s, plan, pricer);
       const int64_t bytes = s.groups * c.dram_bytes;
-      // Each tensor's requested bytes through its engines (all engines when shared), at the
-      // engine's streaming pace.
+      // Each tensor's requested bytes through its engines (all engines when shared).
       std::array<double, kNumTensors> engine{};
       const auto pace =
           static_cast<double>(std::max(crypto.kind->aes_cycles, crypto.kind->gf_cycles));
       for (const TensorTransfers& t : layer_transfers(s.slice, plan)) {
-        int64_t moved = 0;
+        // A move of a box is at least one message of at least its bytes, and a message of n
+        // data blocks takes at least (n + 1) times the slower unit's time (its tag mask too,
+        // engine_timing.h). Whole 128-bit blocks only, rounded down: a lower bound however the
+        // priced messages split the bytes.
+        int64_t operations = 0;
         for (const TensorTransfers::Moves& m : t.boxes) {
-          moved += (m.reads + m.writes) * data_bytes(m.box.volume(), s.slice.precision_bits);
+          const int64_t bytes = data_bytes(m.box.volume(), s.slice.precision_bits);
+          operations += (m.reads + m.writes) * (bytes / kAesBytes + 1);
         }
-        // Whole 128-bit blocks only: a lower bound.
-        const int64_t blocks = s.groups * moved / kAesBytes;
-        engine[tensor_index(t.tensor)] = static_cast<double>(blocks) * pace;
+        engine[tensor_index(t.tensor)] = static_cast<double>(s.groups * operations) * pace;
       }
       const int64_t all_engines = crypto.engines[0] + crypto.engines[1] + crypto.engines[2];
       double engine_bound = 0;
@@ -562,22 +624,24 @@ SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts&
                        engine[t] / static_cast<double>(std::max<int64_t>(1, crypto.engines[t])));
         }
       }
-      const int64_t bound =
+      // Energy without block overhead or engines is a lower bound too.
+      const double bound = pricer.objective(
           std::max({s.groups * c.compute, model::transfer_cycles(bytes, facts.dram_bytes_per_cycle),
-                    static_cast<int64_t>(engine_bound)});
+                    static_cast<int64_t>(engine_bound)}),
+          static_cast<double>(s.groups) * c.energy_pj);
       bounded.push_back({bound, std::move(c)});
     }
     std::stable_sort(bounded.begin(), bounded.end(),
                      [](const Bounded& a, const Bounded& b) { return a.bound < b.bound; });
-    std::vector<std::pair<int64_t, Candidate>> kept;  // sorted by cost
+    std::vector<std::pair<double, Candidate>> kept;  // sorted by cost
     BoxTraffic boxes;
     for (Bounded& b : bounded) {
       if (kept.size() == keep && b.bound >= kept.back().first) break;
       price_blocks(s, b.c, crypto, boxes);
       s.candidates = {b.c};
-      const int64_t cost = pricer.rank_cost(s, best_state(s, 0, pricer));
+      const double cost = pricer.rank_cost(s, best_state(s, 0, pricer));
       auto at = std::upper_bound(kept.begin(), kept.end(), cost,
-                                 [](int64_t v, const auto& k) { return v < k.first; });
+                                 [](double v, const auto& k) { return v < k.first; });
       kept.insert(at, {cost, std::move(b.c)});
       if (kept.size() > keep) kept.pop_back();
     }
@@ -625,8 +689,7 @@ SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts&
           const State st{k, in, out};
           states[i].push_back(st);
           const Costs costs = crypto_pricer.costs(s, st);
-          c.cost.push_back(static_cast<double>(costs.cycles) +
-                           kCyclesPerMicrojoule * costs.energy_pj * 1e-6);
+          c.cost.push_back(crypto_pricer.objective(costs.cycles, costs.energy_pj));
           c.in_key.push_back(key_of(in_keys, in_layouts[i], {cand.options[kIn][in].words, k}));
           c.out_key.push_back(key_of(out_keys, out_layouts[i], {cand.options[kOut][out].words, k}));
         }
@@ -660,14 +723,23 @@ SearchResult search_secure_schedule(const Trace& trace, const ArchitectureFacts&
     c.link.assign(out_layouts[pr].size(), std::vector<double>(in_layouts[i].size(), 0));
     for (size_t a = 0; a < out_layouts[pr].size(); ++a) {
       for (size_t b = 0; b < in_layouts[i].size(); ++b) {
-        c.link[a][b] =
-            static_cast<double>(reencryption_of(i, out_layouts[pr][a], in_layouts[i][b]).second);
+        const Layout& from = out_layouts[pr][a];
+        const Layout& to = in_layouts[i][b];
+        const auto [bytes, cycles] = reencryption_of(i, from, to);
+        double energy = 0;
+        if (bytes > 0) {
+          const auto [elements, data] = tensor_bytes(i);
+          energy = crypto_pricer.reencryption_energy(data, blocks_of(pr, from, kOut, elements),
+                                                     blocks_of(i, to, kIn, elements));
+        }
+        c.link[a][b] = crypto_pricer.objective(cycles, energy);
       }
     }
   }
 
   SearchResult result;
   result.mode = options.mode;
+  result.objective = options.objective;
   result.seed = options.seed;
   result.top_k = keep;
   // Each layer's best state for itself (the per-layer schedule, and annealing's start).

@@ -16,7 +16,7 @@
 // layer whose output has that shape). A linked pair whose blocks differ pays re-encryption: the
 // tensor read and verified with one block size, written back with the other, priced as
 // max(DRAM time, engine time) and charged to the consumer. The cross-layer step minimises the
-// sum of layer and re-encryption cycles (energy breaking ties) over all layers' choices at once: by
+// objective (below) over all layers' choices and re-encryptions at once: by
 // dynamic programming when every tensor has at most one consumer (the links form chains; the
 // optimum is exact), else by simulated annealing from the per-layer optimum (seeded and
 // deterministic).
@@ -60,8 +60,15 @@ enum class SearchMode {
 };
 [[nodiscard]] const char* to_string(SearchMode m);
 
+// What the search minimises, summed over layers and re-encryptions: cycles (energy breaking
+// ties), or cycles + (C/E) * energy with C and E the tiler's own schedule's cycles and energy,
+// the first-order change of the network's energy-delay product around that schedule.
+enum class Objective { latency, edp };
+[[nodiscard]] const char* to_string(Objective o);
+
 struct SearchOptions {
   SearchMode mode = SearchMode::cross_layer;
+  Objective objective = Objective::latency;
   size_t top_k = 6;
   uint64_t seed = 1;
   int64_t anneal_steps_per_layer = 4000;
@@ -90,6 +97,7 @@ struct LayerSchedule {
 
 struct SearchResult {
   SearchMode mode = SearchMode::cross_layer;
+  Objective objective = Objective::latency;
   std::string method;  // "chain-dp", "annealing" or "per-layer"
   uint64_t seed = 0;
   size_t top_k = 0;

@@ -8,7 +8,8 @@
 #   schedules baseline     tessera secure-schedule --search --baseline (the tiler's pick, blocks
 #                          chosen afterwards)
 #             per-layer    --search --per-layer (each layer's best tiling and blocks for itself)
-#             cross-layer  --search (tilings and blocks chosen across layers)
+#             cross-layer  --search (tilings and blocks chosen across layers, for latency)
+#             cross-layer-edp  --search --objective edp (the same, for energy-delay product)
 # Each schedule's predictions are checked: `tessera validate --against csv` simulates the trace
 # the search wrote and compares per layer (bench/secureloop/search/validate/*.json keep the
 # attribution of every layer's gap to its causes). Re-encryptions between layers are not
@@ -46,10 +47,11 @@ csv=$out/results.csv
 echo "net,engine,schedule,method,predicted_cycles,predicted_energy_pj,simulated_cycles,simulated_energy_pj,reencryption_cycles,reencryption_energy_pj,mape,bias,layers_changed" > "$csv"
 for net in alexnet Resnet18 MobileNetV2; do
   for engine in pipelined parallel; do
-    for schedule in baseline per-layer cross-layer; do
+    for schedule in baseline per-layer cross-layer cross-layer-edp; do
       flag=""
       [[ $schedule == baseline ]] && flag=--baseline
       [[ $schedule == per-layer ]] && flag=--per-layer
+      [[ $schedule == cross-layer-edp ]] && flag="--objective edp"
       base=$work/$net.$engine.$schedule
       "$bin" secure-schedule "$work/$net.yaml" --arch "$arch" -p crypto.engine="$engine" --search \
         $flag -o "$base.yaml" --predictions "$base.csv" > "$base.txt"

@@ -98,8 +98,9 @@ std::string block_words(int64_t words) {
 
 std::string search_text(const Trace& trace, const SearchResult& r) {
   std::ostringstream o;
-  o << "tessera secure-schedule --search: " << trace.name << " (" << to_string(r.mode) << ", top-"
-    << r.top_k << " per layer, cross-layer step: " << r.method;
+  o << "tessera secure-schedule --search: " << trace.name << " (" << to_string(r.mode)
+    << ", objective " << to_string(r.objective) << ", top-" << r.top_k
+    << " per layer, cross-layer step: " << r.method;
   if (r.method == "annealing") o << ", seed " << r.seed;
   o << ")\n\n";
   o << std::left << std::setw(14) << "layer" << std::right << std::setw(16) << "tile m,n,k"
@@ -192,7 +193,7 @@ EnergyPrices energy_prices(const EnergyTable& table, const EngineKind& kind) {
 int run(const Args& args) {
   ArchOptions arch;
   std::string trace_path, out_path, json_path, matching_name = "cross-layer", energy_path,
-                                               predictions_path;
+                                               predictions_path, objective = "latency";
   bool search = false, baseline = false, per_layer = false;
   size_t top_k = 6;
   uint64_t seed = 1;
@@ -210,6 +211,8 @@ int run(const Args& args) {
       "with --search: each layer's best for itself, no cross-layer step")(
       "top-k", po::value(&top_k), "with --search: candidates kept per layer (default 6)")(
       "seed", po::value(&seed), "with --search: the annealing's seed (default 1)")(
+      "objective", po::value(&objective),
+      "with --search: latency (default) or edp, what the search minimises")(
       "predictions", po::value(&predictions_path),
       "with --search: write each layer's predicted cycles and energy as CSV to FILE")(
       "energy", po::value(&energy_path),
@@ -223,10 +226,11 @@ int run(const Args& args) {
     return vm.count("help") ? 0 : kUsage;
   }
   if (!search && (baseline || per_layer || vm.count("top-k") || vm.count("seed") ||
-                  !predictions_path.empty() || !energy_path.empty())) {
-    throw InputError({"--search", 0, ""},
-                     "--baseline, --per-layer, --top-k, --seed, --predictions and --energy go "
-                     "with --search");
+                  vm.count("objective") || !predictions_path.empty() || !energy_path.empty())) {
+    throw InputError(
+        {"--search", 0, ""},
+        "--baseline, --per-layer, --top-k, --seed, --objective, --predictions and --energy go "
+        "with --search");
   }
   if (search) {
     if (baseline && per_layer) {
@@ -237,6 +241,9 @@ int run(const Args& args) {
                        "--search chooses blocks itself (no --matching or --json)");
     }
     if (top_k < 1) throw InputError({"--top-k", 0, std::to_string(top_k)}, "must be at least 1");
+    if (objective != "latency" && objective != "edp") {
+      throw InputError({"--objective", 0, objective}, "expected latency or edp");
+    }
     const Trace trace = read_trace_file(trace_path);
     const ArchConfig config = load_arch_options(arch);
     const CryptoSetup crypto = crypto_setup(config);
@@ -248,6 +255,7 @@ int run(const Args& args) {
                    : per_layer ? SearchMode::per_layer
                                : SearchMode::cross_layer;
     options.top_k = top_k;
+    options.objective = objective == "edp" ? Objective::edp : Objective::latency;
     options.seed = seed;
     const SearchResult r =
         search_secure_schedule(trace, architecture_facts(config), crypto, prices, options);
@@ -314,7 +322,8 @@ const Command secure_schedule_command{
     "tessera secure-schedule TRACE [--arch FILE] [-p module.param=value]... [-o OUT]\n"
     "                     [--json FILE] [--matching tile|per-layer|cross-layer]\n"
     "       tessera secure-schedule TRACE --search [--baseline|--per-layer] [--top-k N]\n"
-    "                     [--seed S] [--arch FILE] [-o OUT] [--predictions CSV] [--energy FILE]\n",
+    "                     [--seed S] [--objective latency|edp] [--arch FILE] [-o OUT]\n"
+    "                     [--predictions CSV] [--energy FILE]\n",
     run};
 
 }  // namespace tessera::cli

@@ -130,10 +130,26 @@ CryptoSetup engines(const char* kind) {
   return c;
 }
 
-SearchResult search(const Trace& t, const CryptoSetup& c, SearchMode mode) {
+// The built-in table's figures (sim/energy/default.yaml), parallel engine.
+EnergyPrices prices() {
+  EnergyPrices p;
+  p.mac = 0.208;
+  p.idle_pe_cycle = 0.00624;
+  p.buffer_read_word = 18.18;
+  p.buffer_write_word = 14.14;
+  p.dram_read_byte = p.dram_write_byte = 64;
+  p.aes_block = 194.56;
+  p.gf_multiply = 82.4;
+  return p;
+}
+
+SearchResult search(const Trace& t, const CryptoSetup& c, SearchMode mode,
+                    Objective objective = Objective::latency, size_t top_k = 6) {
   SearchOptions o;
   o.mode = mode;
-  return search_secure_schedule(t, small_facts(), c, EnergyPrices{}, o);
+  o.objective = objective;
+  o.top_k = top_k;
+  return search_secure_schedule(t, small_facts(), c, prices(), o);
 }
 
 TEST(SecureSearch, ProducersFollowTensorShapes) {
@@ -172,6 +188,37 @@ TEST(SecureSearch, CryptoAwareIsNeverPredictedSlowerAndCrossLayerBeatsPerLayer) 
   }
   // Slow engines make some other tiling best (SecureLoop's point).
   EXPECT_TRUE(changed);
+}
+
+// With every candidate kept, on a chain both objectives are exact optima over the same choices:
+// the EDP objective (cycles + w * energy) cannot take fewer cycles than the latency one, nor
+// more energy. (With top-k the kept candidates differ between objectives.)
+TEST(SecureSearch, EdpObjectiveTradesCyclesForEnergy) {
+  const Trace t = parse_trace(kChain, "chain.yaml");
+  constexpr size_t kAll = 1000;
+  for (const char* kind : {"pipelined", "parallel"}) {
+    const SearchResult latency =
+        search(t, engines(kind), SearchMode::cross_layer, Objective::latency, kAll);
+    const SearchResult edp =
+        search(t, engines(kind), SearchMode::cross_layer, Objective::edp, kAll);
+    EXPECT_EQ(edp.method, "chain-dp");
+    EXPECT_GE(edp.total_cycles(), latency.total_cycles()) << kind;
+    EXPECT_LE(edp.total_energy_pj(), latency.total_energy_pj() * (1 + 1e-9)) << kind;
+  }
+}
+
+// The branch and bound that keeps the top-k prices candidates only while their lower bound can
+// still win: its best per layer is the best of pricing every candidate.
+TEST(SecureSearch, BoundedTopKFindsTheBestOfAllCandidates) {
+  const Trace t = parse_trace(kChain, "chain.yaml");
+  for (const char* kind : {"pipelined", "parallel", "serial"}) {
+    const SearchResult one = search(t, engines(kind), SearchMode::per_layer, Objective::latency, 1);
+    const SearchResult all =
+        search(t, engines(kind), SearchMode::per_layer, Objective::latency, 1000);
+    for (size_t i = 0; i < t.layers.size(); ++i) {
+      EXPECT_EQ(one.layers[i].cycles, all.layers[i].cycles) << kind << " " << t.layers[i].name;
+    }
+  }
 }
 
 TEST(SecureSearch, WrittenTraceCarriesMappingsAndBlocks) {
