@@ -271,6 +271,13 @@ int run(const Args& args) {
     }
     if (!predictions_path.empty()) write_file_atomically(predictions_path, search_csv(r));
     std::cout << text;
+    const bool vector = std::any_of(trace.layers.begin(), trace.layers.end(),
+                                    [](const Layer& l) { return l.vector.has_value(); });
+    if (vector && !predictions_path.empty()) {
+      std::cerr << "tessera: note: vector-unit layers are not searched and have no predictions; "
+                   "tessera validate --against csv needs a prediction for every layer, so "
+                   "validate a trace without them\n";
+    }
     return 0;
   }
   Matching matching = Matching::cross_layer;
