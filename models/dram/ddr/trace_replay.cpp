@@ -1,6 +1,9 @@
 #include "models/dram/ddr/trace_replay.h"
 
+#include <algorithm>
 #include <charconv>
+
+#include "models/dram/ddr/controller.h"
 
 #include "sim/error.h"
 
@@ -94,6 +97,72 @@ ReplayResult replay(MemorySystem& memory, const std::vector<TraceRequest>& trace
   out.cycles = memory.drain();
   out.totals = memory.totals(out.cycles);
   out.channels = memory.channel_stats(out.cycles);
+  return out;
+}
+
+}  // namespace tessera::ddr
+
+namespace tessera::ddr {
+
+ReplayResult replay_controllers(const Device& device, const AddressMap& map,
+                                const std::vector<TraceRequest>& trace) {
+  std::vector<Controller> controllers(static_cast<size_t>(device.channels), Controller(device));
+  uint64_t cycle = 0;
+  size_t next = 0;
+  const auto all_done = [&] {
+    return std::all_of(controllers.begin(), controllers.end(),
+                       [](const Controller& c) { return c.done(); });
+  };
+  while (next < trace.size() || !all_done()) {
+    // Skip to the first cycle where a controller has work or the next request may enter.
+    uint64_t event = next < trace.size() ? std::max(cycle, trace[next].arrival) : UINT64_MAX;
+    for (const Controller& c : controllers) event = std::min(event, c.next_event());
+    if (event > cycle) {
+      for (Controller& c : controllers) c.run_until(event);
+      cycle = event;
+    }
+    for (Controller& c : controllers) c.tick();
+    if (next < trace.size() && trace[next].arrival <= cycle) {
+      const TraceRequest& r = trace[next];
+      const Location at = map.decode(r.address);
+      Controller& c = controllers[static_cast<size_t>(at.channel)];
+      if (c.will_accept(r.write)) {
+        c.add(r.address, at, r.write);
+        if (++next == trace.size()) {
+          for (Controller& each : controllers) each.flush();
+        }
+      }
+    }
+    ++cycle;
+  }
+  ReplayResult out;
+  for (const Controller& c : controllers) {
+    out.cycles = std::max(out.cycles, c.stats(0).last_completion);
+  }
+  ChannelStats& t = out.totals;
+  for (const Controller& c : controllers) {
+    const ChannelStats s = c.stats(out.cycles);
+    out.channels.push_back(s);
+    t.reads += s.reads;
+    t.writes += s.writes;
+    t.read_row_hits += s.read_row_hits;
+    t.write_row_hits += s.write_row_hits;
+    t.row_misses += s.row_misses;
+    t.row_conflicts += s.row_conflicts;
+    t.activates += s.activates;
+    t.precharges += s.precharges;
+    t.refreshes += s.refreshes;
+    t.read_latency_sum += s.read_latency_sum;
+    t.read_latency_max = std::max(t.read_latency_max, s.read_latency_max);
+    t.queue_occupancy_sum += s.queue_occupancy_sum;
+    t.last_completion = std::max(t.last_completion, s.last_completion);
+    t.act_pj += s.act_pj;
+    t.pre_pj += s.pre_pj;
+    t.rd_pj += s.rd_pj;
+    t.wr_pj += s.wr_pj;
+    t.ref_pj += s.ref_pj;
+    t.background_pj += s.background_pj;
+  }
   return out;
 }
 

@@ -1,0 +1,460 @@
+#include "models/dram/ddr/controller.h"
+
+#include <algorithm>
+
+namespace tessera::ddr {
+namespace {
+
+constexpr uint64_t kNever = UINT64_MAX;
+// DRAMSim3 starts draining writes when more than this many are buffered and nothing else is
+// queued for the device (a constant of its controller, not a key of the file).
+constexpr size_t kWriteDrainThreshold = 8;
+// A row that has served this many column commands may be closed for an older request to another
+// row even while queued requests still hit it (DRAMSim3's starvation cap).
+constexpr int kRowHitCap = 4;
+
+void at_least(uint64_t& ready, uint64_t t, int gap) {
+  ready = std::max(ready, t + static_cast<uint64_t>(std::max(0, gap)));
+}
+
+}  // namespace
+
+Controller::Controller(const Device& device)
+    : d_(device),
+      open_page_(device.open_page),
+      burst_(device.burst_cycles()),
+      banks_per_rank_(device.banks_per_rank()),
+      num_queues_(device.queue_structure == Device::QueueStructure::per_bank
+                      ? device.ranks * device.banks_per_rank()
+                      : device.ranks) {
+  const int rl = d_.read_latency(), wl = d_.write_latency();
+  read_delay_ = rl + burst_;
+  const int write_delay = wl + burst_;
+  const bool groups = d_.bankgroups > 1;  // without bank groups the short figures apply
+  rr_s_ = std::max(burst_, d_.tCCD_S);
+  rr_l_ = groups ? std::max(burst_, d_.tCCD_L) : rr_s_;
+  rr_o_ = burst_ + d_.tRTRS;
+  rw_ = rl + burst_ - wl + d_.tRTRS;
+  rw_o_ = read_delay_ + burst_ + d_.tRTRS - write_delay;
+  wr_s_ = write_delay + d_.tWTR_S;
+  wr_l_ = groups ? write_delay + d_.tWTR_L : wr_s_;
+  wr_o_ = write_delay + burst_ + d_.tRTRS - read_delay_;
+  ww_s_ = rr_s_;
+  ww_l_ = rr_l_;
+  ww_o_ = burst_;
+  read_to_pre_ = d_.AL + d_.tRTP;
+  write_to_pre_ = wl + burst_ + d_.tWR;
+  refresh_interval_ = static_cast<uint64_t>(
+      d_.refresh_policy == Device::RefreshPolicy::rank_staggered ? d_.tREFI / d_.ranks : d_.tREFI);
+  refresh_interval_ = std::max<uint64_t>(refresh_interval_, 1);
+
+  const double scale = d_.VDD * d_.tck_ns * d_.devices_per_rank();
+  act_pj_ = (d_.IDD0 - d_.IDD3N) * d_.tRAS * scale;
+  pre_pj_ = (d_.IDD0 - d_.IDD2N) * d_.tRP * scale;
+  rd_pj_ = (d_.IDD4R - d_.IDD3N) * burst_ * scale;
+  wr_pj_ = (d_.IDD4W - d_.IDD3N) * burst_ * scale;
+  ref_pj_ = (d_.IDD5AB - d_.IDD3N) * d_.tRFC * scale;
+  active_pj_per_cycle_ = d_.IDD3N * scale;
+  idle_pj_per_cycle_ = d_.IDD2N * scale;
+
+  banks_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(banks_per_rank_));
+  ranks_.resize(static_cast<size_t>(d_.ranks));
+  queues_.resize(static_cast<size_t>(num_queues_));
+  const auto capacity = static_cast<size_t>(d_.queue_size);
+  read_queue_.reserve(capacity);
+  write_buffer_.reserve(capacity);
+}
+
+bool Controller::will_accept(bool write) const {
+  const auto capacity = static_cast<size_t>(d_.queue_size);
+  if (d_.unified_queue) return read_queue_.size() < capacity;
+  return write ? write_buffer_.size() < capacity : read_queue_.size() < capacity;
+}
+
+void Controller::add(uint64_t address, const Location& at, bool write) {
+  const int group = at.rank * d_.bankgroups + at.bankgroup;
+  const Request r{address, clk_, group * d_.banks_per_group + at.bank, at.rank, group, at.row,
+                  at.column, write};
+  if (write) {
+    // A write to an address already buffered replaces its data: nothing more reaches the device.
+    if (pending_writes_.count(address)) {
+      ++stats_.writes;
+      return;
+    }
+    ++pending_writes_[address];
+    (d_.unified_queue ? read_queue_ : write_buffer_).push_back(r);
+    return;
+  }
+  if (pending_writes_.count(address)) {  // the buffered write's data answers the read
+    ++stats_.reads;
+    stats_.read_latency_sum += 1;
+    stats_.read_latency_max = std::max<uint64_t>(stats_.read_latency_max, 1);
+    stats_.last_completion = std::max(stats_.last_completion, clk_ + 1);
+    return;
+  }
+  auto& waiting = pending_reads_[address];
+  waiting.push_back(clk_);
+  if (waiting.size() == 1) read_queue_.push_back(r);  // later reads return with the first
+}
+
+bool Controller::done() const {
+  return read_queue_.empty() && write_buffer_.empty() && queued_commands_ == 0 &&
+         pending_reads_.empty() && !std::any_of(ranks_.begin(), ranks_.end(), [](const Rank& r) {
+           return r.refresh_waiting;
+         });
+}
+
+uint64_t Controller::next_event() const {
+  if (!read_queue_.empty() || !write_buffer_.empty() || queued_commands_ > 0 ||
+      !refresh_order_.empty()) {
+    return clk_;
+  }
+  // The next refresh: the first multiple of the interval from now on, never cycle 0.
+  const uint64_t k = std::max<uint64_t>(1, (clk_ + refresh_interval_ - 1) / refresh_interval_);
+  return k * refresh_interval_;
+}
+
+void Controller::run_until(uint64_t cycle) {
+  while (clk_ < cycle) {
+    const uint64_t e = next_event();
+    if (e > clk_) {
+      clk_ = std::min(e, cycle);
+      continue;
+    }
+    tick();
+  }
+}
+
+int Controller::queue_of(const Request& r) const {
+  return d_.queue_structure == Device::QueueStructure::per_bank ? r.bank : r.rank;
+}
+
+Controller::Cmd Controller::needed(const Request& r) const {
+  const Bank& b = banks_[static_cast<size_t>(r.bank)];
+  if (b.open_row < 0) return kAct;
+  if (b.open_row != r.row) return kPre;
+  return r.write ? kWrite : kRead;
+}
+
+bool Controller::ready(Cmd c, const Request& r) const {
+  const Bank& b = banks_[static_cast<size_t>(r.bank)];
+  if (clk_ < b.ready[c]) return false;
+  if (c != kAct) return true;
+  const std::vector<uint64_t>& faw = ranks_[static_cast<size_t>(r.rank)].faw;
+  return faw.size() < 4 || faw[faw.size() - 4] + static_cast<uint64_t>(d_.tFAW) <= clk_;
+}
+
+bool Controller::precharge_allowed(const std::vector<Request>& q, size_t i) const {
+  const Request& r = q[i];
+  for (size_t j = 0; j < i; ++j) {
+    if (q[j].bank == r.bank) return false;  // only the bank's oldest command may close its row
+  }
+  const Bank& b = banks_[static_cast<size_t>(r.bank)];
+  if (b.column_commands >= kRowHitCap) return true;
+  for (size_t j = i; j < q.size(); ++j) {
+    if (q[j].bank == r.bank && q[j].row == b.open_row) return false;
+  }
+  return true;
+}
+
+int Controller::first_ready(const std::vector<Request>& q, Cmd& cmd) const {
+  for (size_t i = 0; i < q.size(); ++i) {
+    const Cmd c = needed(q[i]);
+    if (!ready(c, q[i])) continue;
+    if (c == kPre && !precharge_allowed(q, i)) continue;
+    if (c == kWrite) {  // a write stays behind an older read of the same location
+      bool behind_read = false;
+      for (size_t j = 0; j < i && !behind_read; ++j) {
+        behind_read = !q[j].write && q[j].bank == q[i].bank && q[j].row == q[i].row &&
+                      q[j].column == q[i].column;
+      }
+      if (behind_read) continue;
+    }
+    cmd = c;
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool Controller::pick(int& queue, int& index, Cmd& cmd) {
+  const int refreshing = refresh_order_.empty() ? -1 : refresh_order_.front();
+  for (int i = 0; i < num_queues_; ++i) {
+    queue_index_ = (queue_index_ + 1) % num_queues_;
+    const int rank = d_.queue_structure == Device::QueueStructure::per_bank
+                         ? queue_index_ / banks_per_rank_
+                         : queue_index_;
+    if (rank == refreshing) continue;
+    index = first_ready(queues_[static_cast<size_t>(queue_index_)], cmd);
+    if (index >= 0) {
+      queue = queue_index_;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Controller::open_bank(int bank, int64_t row) {
+  Bank& b = banks_[static_cast<size_t>(bank)];
+  b.open_row = row;
+  b.column_commands = 0;
+  Rank& r = ranks_[static_cast<size_t>(bank / banks_per_rank_)];
+  if (r.open_banks++ == 0) r.open_since = clk_;
+}
+
+void Controller::close_bank(int bank) {
+  Bank& b = banks_[static_cast<size_t>(bank)];
+  if (b.open_row < 0) return;
+  b.open_row = -1;
+  b.column_commands = 0;
+  Rank& r = ranks_[static_cast<size_t>(bank / banks_per_rank_)];
+  if (--r.open_banks == 0) r.active_cycles += clk_ - r.open_since;
+}
+
+void Controller::update_timing(Cmd c, const Request& r) {
+  const uint64_t t = clk_;
+  for (size_t i = 0; i < banks_.size(); ++i) {
+    Bank& b = banks_[i];
+    const int bank = static_cast<int>(i);
+    const int rank = bank / banks_per_rank_;
+    const int group = bank / d_.banks_per_group;
+    const bool same_bank = bank == r.bank, same_group = group == r.group,
+               same_rank = rank == r.rank;
+    switch (c) {
+      case kRead:
+        if (!same_rank) {
+          at_least(b.ready[kRead], t, rr_o_);
+          at_least(b.ready[kWrite], t, rw_o_);
+          break;
+        }
+        at_least(b.ready[kRead], t, same_group ? rr_l_ : rr_s_);
+        at_least(b.ready[kWrite], t, rw_);
+        if (same_bank) {
+          at_least(b.ready[kPre], t, read_to_pre_);
+          if (!open_page_) {  // the read precharges the bank itself
+            at_least(b.ready[kAct], t, d_.AL + burst_ + d_.tRTP + d_.tRP);
+            at_least(b.ready[kRef], t, read_to_pre_ + d_.tRP);
+          }
+        }
+        break;
+      case kWrite:
+        if (!same_rank) {
+          at_least(b.ready[kRead], t, wr_o_);
+          at_least(b.ready[kWrite], t, ww_o_);
+          break;
+        }
+        at_least(b.ready[kRead], t, same_group ? wr_l_ : wr_s_);
+        at_least(b.ready[kWrite], t, same_group ? ww_l_ : ww_s_);
+        if (same_bank) {
+          at_least(b.ready[kPre], t, write_to_pre_);
+          if (!open_page_) {
+            at_least(b.ready[kAct], t, write_to_pre_ + d_.tRP);
+            at_least(b.ready[kRef], t, write_to_pre_ + d_.tRP);
+          }
+        }
+        break;
+      case kAct:
+        if (!same_rank) break;
+        if (same_bank) {
+          at_least(b.ready[kAct], t, d_.tRC);
+          at_least(b.ready[kRead], t, d_.tRCD_read - d_.AL);
+          at_least(b.ready[kWrite], t, d_.tRCD_write - d_.AL);
+          at_least(b.ready[kPre], t, d_.tRAS);
+        } else {
+          at_least(b.ready[kAct], t, same_group && d_.bankgroups > 1 ? d_.tRRD_L : d_.tRRD_S);
+        }
+        break;
+      case kPre:
+        if (same_bank) {
+          at_least(b.ready[kAct], t, d_.tRP);
+          at_least(b.ready[kRef], t, d_.tRP);
+        } else if (same_rank && d_.tPPD > 0) {
+          at_least(b.ready[kPre], t, d_.tPPD);
+        }
+        break;
+      case kRef:
+        if (same_rank) {
+          at_least(b.ready[kAct], t, d_.tRFC);
+          at_least(b.ready[kRef], t, d_.tRFC);
+        }
+        break;
+      case kCmds:
+        break;
+    }
+  }
+}
+
+void Controller::issue(int queue, int index, Cmd cmd) {
+  std::vector<Request>& q = queues_[static_cast<size_t>(queue)];
+  const Request r = q[static_cast<size_t>(index)];
+  Bank& b = banks_[static_cast<size_t>(r.bank)];
+  update_timing(cmd, r);
+  switch (cmd) {
+    case kAct: {
+      ++stats_.activates;
+      stats_.act_pj += act_pj_;
+      open_bank(r.bank, r.row);
+      std::vector<uint64_t>& faw = ranks_[static_cast<size_t>(r.rank)].faw;
+      faw.push_back(clk_);
+      if (faw.size() > 4) faw.erase(faw.begin());
+      return;
+    }
+    case kPre:
+      ++stats_.precharges;
+      ++stats_.row_conflicts;
+      stats_.pre_pj += pre_pj_;
+      close_bank(r.bank);
+      return;
+    case kRead:
+    case kWrite:
+      break;
+    default:
+      return;
+  }
+  const bool hit = b.column_commands > 0;
+  ++b.column_commands;
+  if (cmd == kRead) {
+    if (hit) ++stats_.read_row_hits;
+    stats_.rd_pj += rd_pj_;
+    const uint64_t complete = clk_ + static_cast<uint64_t>(read_delay_);
+    const auto it = pending_reads_.find(r.address);
+    for (const uint64_t added : it->second) {
+      ++stats_.reads;
+      stats_.read_latency_sum += complete - added;
+      stats_.read_latency_max = std::max(stats_.read_latency_max, complete - added);
+    }
+    pending_reads_.erase(it);
+    stats_.last_completion = std::max(stats_.last_completion, complete);
+  } else {
+    if (hit) ++stats_.write_row_hits;
+    ++stats_.writes;
+    stats_.wr_pj += wr_pj_;
+    const auto it = pending_writes_.find(r.address);
+    if (--it->second == 0) pending_writes_.erase(it);
+    stats_.last_completion = std::max(
+        stats_.last_completion, clk_ + static_cast<uint64_t>(d_.write_latency() + burst_));
+  }
+  if (!hit) ++stats_.row_misses;
+  if (!open_page_) {  // RDA / WRA
+    ++stats_.precharges;
+    stats_.pre_pj += pre_pj_;
+    close_bank(r.bank);
+  }
+  q.erase(q.begin() + index);
+  --queued_commands_;
+}
+
+bool Controller::finish_refresh() {
+  const int rank = refresh_order_.front();
+  int ready_banks = 0;
+  for (int i = 0; i < banks_per_rank_; ++i) {
+    const int bank = rank * banks_per_rank_ + i;
+    Bank& b = banks_[static_cast<size_t>(bank)];
+    if (b.open_row >= 0) {
+      if (clk_ >= b.ready[kPre]) {
+        Request r{};
+        r.bank = bank;
+        r.rank = rank;
+        r.group = bank / d_.banks_per_group;
+        update_timing(kPre, r);
+        ++stats_.precharges;
+        stats_.pre_pj += pre_pj_;
+        close_bank(bank);
+        return true;
+      }
+      continue;
+    }
+    if (clk_ >= b.ready[kRef]) ++ready_banks;
+  }
+  if (ready_banks < banks_per_rank_) return false;
+  Request r{};
+  r.rank = rank;
+  r.bank = -1;
+  r.group = -1;
+  update_timing(kRef, r);
+  ++stats_.refreshes;
+  stats_.ref_pj += ref_pj_;
+  ranks_[static_cast<size_t>(rank)].refresh_waiting = false;
+  refresh_order_.erase(refresh_order_.begin());
+  return true;
+}
+
+void Controller::refresh_tick() {
+  if (clk_ == 0 || clk_ % refresh_interval_ != 0) return;
+  const auto due = [&](int rank) {
+    Rank& r = ranks_[static_cast<size_t>(rank)];
+    if (r.refresh_waiting) return;  // not postponed twice: the one waiting covers it
+    r.refresh_waiting = true;
+    refresh_order_.push_back(rank);
+  };
+  if (d_.refresh_policy == Device::RefreshPolicy::rank_staggered) {
+    due(next_refresh_rank_);
+    next_refresh_rank_ = (next_refresh_rank_ + 1) % d_.ranks;
+  } else {
+    for (int rank = 0; rank < d_.ranks; ++rank) due(rank);
+  }
+}
+
+void Controller::schedule_transaction() {
+  if (!d_.unified_queue && write_draining_ == 0 && !write_buffer_.empty()) {
+    const bool full = write_buffer_.size() >= static_cast<size_t>(d_.queue_size);
+    const bool quiet = queued_commands_ == 0;
+    if (full || (quiet && write_buffer_.size() > kWriteDrainThreshold) ||
+        (quiet && flushing_ && read_queue_.empty())) {
+      write_draining_ = static_cast<int>(write_buffer_.size());
+    }
+  }
+  std::vector<Request>& from =
+      d_.unified_queue || write_draining_ == 0 ? read_queue_ : write_buffer_;
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    std::vector<Request>& q = queues_[static_cast<size_t>(queue_of(*it))];
+    if (q.size() >= static_cast<size_t>(d_.cmd_queue_size)) continue;
+    if (!d_.unified_queue && it->write) {
+      if (pending_reads_.count(it->address)) {  // the read must see the old data first
+        write_draining_ = 0;
+        return;
+      }
+      --write_draining_;
+    }
+    q.push_back(*it);
+    from.erase(it);
+    ++queued_commands_;
+    return;
+  }
+}
+
+void Controller::tick() {
+  refresh_tick();
+  int queue = -1, index = -1;
+  Cmd cmd = kCmds;
+  bool issued = !refresh_order_.empty() && finish_refresh();
+  bool column = false;
+  if (!issued && pick(queue, index, cmd)) {
+    column = cmd == kRead || cmd == kWrite;
+    issue(queue, index, cmd);
+    issued = true;
+  }
+  // HBM: a second command in the same cycle when exactly one of the two is a column command.
+  if (issued && d_.dual_command && pick(queue, index, cmd) &&
+      (cmd == kRead || cmd == kWrite) != column) {
+    issue(queue, index, cmd);
+  }
+  schedule_transaction();
+  stats_.queue_occupancy_sum += read_queue_.size() + write_buffer_.size() + queued_commands_;
+  ++clk_;
+}
+
+ChannelStats Controller::stats(uint64_t until) const {
+  ChannelStats s = stats_;
+  until = std::max(until, clk_);
+  s.background_pj = 0;
+  for (const Rank& r : ranks_) {
+    uint64_t active = r.active_cycles;
+    if (r.open_banks > 0) active += until - r.open_since;
+    const uint64_t idle = until - std::min(until, active);
+    s.background_pj += static_cast<double>(active) * active_pj_per_cycle_ +
+                       static_cast<double>(idle) * idle_pj_per_cycle_;
+  }
+  return s;
+}
+
+}  // namespace tessera::ddr
