@@ -154,7 +154,8 @@ int dram(const Args& args) {
 
 const Command dram_command{
     "dram",
-    "tessera dram --preset NAME|--ini FILE --trace FILE [--json FILE] [--controller ini|single-queue]\n"
+    "tessera dram --preset NAME|--ini FILE --trace FILE [--json FILE] [--controller "
+    "ini|single-queue]\n"
     "                     [--scheduler fcfs|frfcfs] [--page-policy open|closed]\n"
     "                     [--address-mapping FIELDS]\n",
     dram};

@@ -169,7 +169,8 @@ class DramSim3Case : public ::testing::TestWithParam<std::string> {};
 TEST_P(DramSim3Case, RowHitsActivatesAndLatencyMatch) {
   const nlohmann::json all = reference();
   const nlohmann::json& c = all.at(GetParam());
-  const LoadedDevice loaded = load_device_ini(kSourceDir + "/data/dram/" + c["ini"].get<std::string>());
+  const LoadedDevice loaded =
+      load_device_ini(kSourceDir + "/data/dram/" + c["ini"].get<std::string>());
   const Device& d = loaded.device;
   const AddressMap map(d, d.address_mapping);
   const std::vector<TraceRequest> trace = generate(c["trace_args"]);
@@ -195,13 +196,14 @@ TEST_P(DramSim3Case, RowHitsActivatesAndLatencyMatch) {
       << ours_latency << " cycles average read latency against " << latency;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Reference, DramSim3Case,
-    ::testing::Values("ddr4_seq_read_light", "ddr4_seq_read_sat", "ddr4_rand_rw_light",
-                      "ddr4_rand_rw_sat", "ddr4_streams2_w30", "ddr4_streams8_w30",
-                      "ddr4_row_conflict", "ddr4_write_heavy", "ddr4_strided_4k",
-                      "ddr4_tiled_accel", "lpddr4_seq_read_light", "lpddr4_rand_rw_light",
-                      "hbm2_streams8_w30", "hbm2_tiled_accel"));
+INSTANTIATE_TEST_SUITE_P(Reference, DramSim3Case,
+                         ::testing::Values("ddr4_seq_read_light", "ddr4_seq_read_sat",
+                                           "ddr4_rand_rw_light", "ddr4_rand_rw_sat",
+                                           "ddr4_streams2_w30", "ddr4_streams8_w30",
+                                           "ddr4_row_conflict", "ddr4_write_heavy",
+                                           "ddr4_strided_4k", "ddr4_tiled_accel",
+                                           "lpddr4_seq_read_light", "lpddr4_rand_rw_light",
+                                           "hbm2_streams8_w30", "hbm2_tiled_accel"));
 
 TEST(DramSim3Reference, EveryCaseIsTested) {
   EXPECT_EQ(reference().size(), 14U);

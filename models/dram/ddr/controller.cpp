@@ -73,7 +73,7 @@ bool Controller::will_accept(bool write) const {
 
 void Controller::add(uint64_t address, const Location& at, bool write) {
   const int group = at.rank * d_.bankgroups + at.bankgroup;
-  const Request r{address, clk_, group * d_.banks_per_group + at.bank, at.rank, group, at.row,
+  const Request r{address,   clk_, group * d_.banks_per_group + at.bank, at.rank, group, at.row,
                   at.column, write};
   if (write) {
     // A write to an address already buffered replaces its data: nothing more reaches the device.
@@ -277,8 +277,7 @@ void Controller::update_timing(Cmd c, const Request& r) {
           at_least(b.ready[kRef], t, d_.tRFC);
         }
         break;
-      case kCmds:
-        break;
+      case kCmds: break;
     }
   }
 }
@@ -305,10 +304,8 @@ void Controller::issue(int queue, int index, Cmd cmd) {
       close_bank(r.bank);
       return;
     case kRead:
-    case kWrite:
-      break;
-    default:
-      return;
+    case kWrite: break;
+    default: return;
   }
   const bool hit = b.column_commands > 0;
   ++b.column_commands;
@@ -330,8 +327,8 @@ void Controller::issue(int queue, int index, Cmd cmd) {
     stats_.wr_pj += wr_pj_;
     const auto it = pending_writes_.find(r.address);
     if (--it->second == 0) pending_writes_.erase(it);
-    stats_.last_completion = std::max(
-        stats_.last_completion, clk_ + static_cast<uint64_t>(d_.write_latency() + burst_));
+    stats_.last_completion =
+        std::max(stats_.last_completion, clk_ + static_cast<uint64_t>(d_.write_latency() + burst_));
   }
   if (!hit) ++stats_.row_misses;
   if (!open_page_) {  // RDA / WRA

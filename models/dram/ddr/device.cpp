@@ -187,6 +187,9 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
   }
   require(is_power_of_two(d.burst_length) && d.burst_length >= 2, ini, "dram_structure.BL",
           "must be a power of two of at least 2");
+  // DRAMSim3 reads an HBM file's columns as twice the figure given, so that an HBM2 channel of
+  // its files is one rank of 2 KiB rows; tessera reads the files as DRAMSim3 does.
+  if (d.protocol.rfind("HBM", 0) == 0) d.columns *= 2;
   require(d.columns >= d.burst_length, ini, "dram_structure.columns",
           "must be at least BL (" + std::to_string(d.burst_length) + ")");
 
@@ -350,7 +353,8 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
     require(r == "RANK_LEVEL_STAGGERED" || r == "RANK_LEVEL_SIMULTANEOUS", ini,
             "system.refresh_policy",
             "expected RANK_LEVEL_STAGGERED or RANK_LEVEL_SIMULTANEOUS (per-bank refresh is not "
-            "modelled), got '" + r + "'");
+            "modelled), got '" +
+                r + "'");
     d.refresh_policy = r == "RANK_LEVEL_STAGGERED" ? Device::RefreshPolicy::rank_staggered
                                                    : Device::RefreshPolicy::rank_simultaneous;
   }
