@@ -447,10 +447,14 @@ ChannelStats Controller::stats(uint64_t until) const {
   for (const Rank& r : ranks_) {
     uint64_t active = r.active_cycles;
     if (r.open_banks > 0) active += until - r.open_since;
-    const uint64_t idle = until - std::min(until, active);
-    s.background_pj += static_cast<double>(active) * active_pj_per_cycle_ +
-                       static_cast<double>(idle) * idle_pj_per_cycle_;
+    active = std::min(until, active);
+    const uint64_t idle = until - active;
+    s.active_standby_cycles += active;
+    s.precharge_standby_cycles += idle;
+    s.active_standby_pj += static_cast<double>(active) * active_pj_per_cycle_;
+    s.precharge_standby_pj += static_cast<double>(idle) * idle_pj_per_cycle_;
   }
+  s.background_pj = s.active_standby_pj + s.precharge_standby_pj;
   return s;
 }
 

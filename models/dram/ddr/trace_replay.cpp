@@ -143,25 +143,7 @@ ReplayResult replay_controllers(const Device& device, const AddressMap& map,
   for (const Controller& c : controllers) {
     const ChannelStats s = c.stats(out.cycles);
     out.channels.push_back(s);
-    t.reads += s.reads;
-    t.writes += s.writes;
-    t.read_row_hits += s.read_row_hits;
-    t.write_row_hits += s.write_row_hits;
-    t.row_misses += s.row_misses;
-    t.row_conflicts += s.row_conflicts;
-    t.activates += s.activates;
-    t.precharges += s.precharges;
-    t.refreshes += s.refreshes;
-    t.read_latency_sum += s.read_latency_sum;
-    t.read_latency_max = std::max(t.read_latency_max, s.read_latency_max);
-    t.queue_occupancy_sum += s.queue_occupancy_sum;
-    t.last_completion = std::max(t.last_completion, s.last_completion);
-    t.act_pj += s.act_pj;
-    t.pre_pj += s.pre_pj;
-    t.rd_pj += s.rd_pj;
-    t.wr_pj += s.wr_pj;
-    t.ref_pj += s.ref_pj;
-    t.background_pj += s.background_pj;
+    accumulate(t, s);
   }
   return out;
 }
