@@ -184,7 +184,7 @@ TEST_P(DramSim3Case, RowHitsActivatesAndLatencyMatch) {
 
   const double bound = c["saturated"].get<bool>() ? 0.10 : 0.05;
   const double hits = c["num_read_row_hits"].get<double>() + c["num_write_row_hits"].get<double>();
-  const double ours_hits = static_cast<double>(r.totals.read_row_hits + r.totals.write_row_hits);
+  const auto ours_hits = static_cast<double>(r.totals.read_row_hits + r.totals.write_row_hits);
   EXPECT_LE(relative(ours_hits, hits), bound) << ours_hits << " row hits against " << hits;
   const double acts = c["num_act_cmds"].get<double>();
   EXPECT_LE(relative(static_cast<double>(r.totals.activates), acts), bound)

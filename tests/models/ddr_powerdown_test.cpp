@@ -22,6 +22,10 @@ Location bank0_row(int64_t row) {
   return at;
 }
 
+uint64_t cycles(int v) {
+  return static_cast<uint64_t>(v);
+}
+
 // pJ per rank-cycle at a current of `ma`.
 double pj(const Device& d, double ma) {
   return ma * d.VDD * d.tck_ns * d.devices_per_rank();
@@ -43,9 +47,9 @@ TEST(DdrPowerDown, AnIdleGapSavesExactlyTheStandbyItReplaces) {
   // The first read: ACT at 0, RD at tRCD, data until tRCD + CL + burst. The row stays open, so
   // the rank sleeps in active power-down from then + the threshold until the second arrives,
   // and again after the second read's data until the end.
-  const uint64_t first_done = static_cast<uint64_t>(d.tRCD_read + d.CL + d.burst_cycles());
+  const uint64_t first_done = cycles(d.tRCD_read + d.CL + d.burst_cycles());
   const uint64_t second_done =
-      gap + static_cast<uint64_t>(d.tXP + d.CL + d.burst_cycles());  // woken: tXP, then a hit
+      gap + cycles(d.tXP + d.CL + d.burst_cycles());  // woken: tXP, then a hit
   const uint64_t asleep = (gap - first_done - kPowerDown) + (kUntil - second_done - kPowerDown);
   const ChannelStats s = on.stats(kUntil), base = off.stats(kUntil);
   EXPECT_EQ(s.active_powerdown_cycles, asleep);
@@ -88,7 +92,7 @@ TEST(DdrPowerDown, ALongGapIsSpentInSelfRefreshWithBanksClosed) {
   const uint64_t gap = 5000;
   c.add(bank0_row(5), false, gap);
   c.drain();
-  const uint64_t first_done = static_cast<uint64_t>(d.tRCD_read + d.CL + d.burst_cycles());
+  const uint64_t first_done = cycles(d.tRCD_read + d.CL + d.burst_cycles());
   const ChannelStats s = c.stats(gap);
   // Active power-down from the threshold to self-refresh entry, which closes the row: the
   // second read wakes the rank (tXS) and must open its row again.
@@ -96,7 +100,7 @@ TEST(DdrPowerDown, ALongGapIsSpentInSelfRefreshWithBanksClosed) {
   EXPECT_EQ(s.self_refresh_cycles, gap - first_done - kSelfRefresh);
   EXPECT_EQ(s.self_refresh_exits, 1U);
   EXPECT_EQ(s.activates, 2U);
-  const uint64_t second = static_cast<uint64_t>(d.tXS + d.tRCD_read + d.CL + d.burst_cycles());
+  const uint64_t second = cycles(d.tXS + d.tRCD_read + d.CL + d.burst_cycles());
   EXPECT_EQ(s.read_latency_sum, first_done + second);
   EXPECT_NEAR(s.self_refresh_pj, static_cast<double>(s.self_refresh_cycles) * pj(d, d.IDD6), 1e-6);
 }

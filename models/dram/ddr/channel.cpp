@@ -205,7 +205,8 @@ void Channel::wake(int rank, uint64_t t) {
   const uint64_t ready = t + exit;
   const int per_rank = d_.banks_per_rank();
   for (int i = 0; i < per_rank; ++i) {
-    Bank& b = banks_[static_cast<size_t>(rank * per_rank + i)];
+    Bank& b =
+        banks_[static_cast<size_t>(rank) * static_cast<size_t>(per_rank) + static_cast<size_t>(i)];
     for (uint64_t* x : {&b.act_ready, &b.pre_ready, &b.rd_ready, &b.wr_ready}) {
       *x = std::max(*x, ready);
     }
