@@ -72,6 +72,7 @@ bool Controller::will_accept(bool write) const {
 }
 
 void Controller::add(uint64_t address, const Location& at, bool write) {
+  stalled_until_ = 0;
   const int group = at.rank * d_.bankgroups + at.bankgroup;
   const Request r{address,   clk_, group * d_.banks_per_group + at.bank, at.rank, group, at.row,
                   at.column, write};
@@ -107,18 +108,36 @@ bool Controller::done() const {
 uint64_t Controller::next_event() const {
   if (!read_queue_.empty() || !write_buffer_.empty() || queued_commands_ > 0 ||
       !refresh_order_.empty()) {
-    return clk_;
+    return std::max(clk_, stalled_until_);
   }
   // The next refresh: the first multiple of the interval from now on, never cycle 0.
   const uint64_t k = std::max<uint64_t>(1, (clk_ + refresh_interval_ - 1) / refresh_interval_);
   return k * refresh_interval_;
 }
 
+uint64_t Controller::next_change() const {
+  // The commands looked at by the last pick (every queue but a refreshing rank's, which waits
+  // for the refresh), the refresh waiting, and the next one's due time.
+  uint64_t next = std::min(soonest_, (clk_ / refresh_interval_ + 1) * refresh_interval_);
+  if (!refresh_order_.empty()) {
+    const int rank = refresh_order_.front();
+    for (int i = 0; i < banks_per_rank_; ++i) {
+      const Bank& b = banks_[static_cast<size_t>(rank * banks_per_rank_ + i)];
+      const uint64_t t = b.ready[b.open_row >= 0 ? kPre : kRef];
+      if (t > clk_) next = std::min(next, t);
+    }
+  }
+  return next;
+}
+
 void Controller::run_until(uint64_t cycle) {
   while (clk_ < cycle) {
     const uint64_t e = next_event();
     if (e > clk_) {
-      clk_ = std::min(e, cycle);
+      const uint64_t to = std::min(e, cycle);
+      stats_.queue_occupancy_sum +=
+          (read_queue_.size() + write_buffer_.size() + queued_commands_) * (to - clk_);
+      clk_ = to;
       continue;
     }
     tick();
@@ -138,10 +157,14 @@ Controller::Cmd Controller::needed(const Request& r) const {
 
 bool Controller::ready(Cmd c, const Request& r) const {
   const Bank& b = banks_[static_cast<size_t>(r.bank)];
-  if (clk_ < b.ready[c]) return false;
-  if (c != kAct) return true;
-  const std::vector<uint64_t>& faw = ranks_[static_cast<size_t>(r.rank)].faw;
-  return faw.size() < 4 || faw[faw.size() - 4] + static_cast<uint64_t>(d_.tFAW) <= clk_;
+  uint64_t at = b.ready[c];
+  if (c == kAct) {
+    const std::vector<uint64_t>& faw = ranks_[static_cast<size_t>(r.rank)].faw;
+    if (faw.size() >= 4) at = std::max(at, faw[faw.size() - 4] + static_cast<uint64_t>(d_.tFAW));
+  }
+  if (at <= clk_) return true;
+  soonest_ = std::min(soonest_, at);
+  return false;
 }
 
 bool Controller::precharge_allowed(const std::vector<Request>& q, size_t i) const {
@@ -177,6 +200,7 @@ int Controller::first_ready(const std::vector<Request>& q, Cmd& cmd) const {
 }
 
 bool Controller::pick(int& queue, int& index, Cmd& cmd) {
+  soonest_ = UINT64_MAX;
   const int refreshing = refresh_order_.empty() ? -1 : refresh_order_.front();
   for (int i = 0; i < num_queues_; ++i) {
     queue_index_ = (queue_index_ + 1) % num_queues_;
@@ -391,7 +415,7 @@ void Controller::refresh_tick() {
   }
 }
 
-void Controller::schedule_transaction() {
+bool Controller::schedule_transaction() {
   if (!d_.unified_queue && write_draining_ == 0 && !write_buffer_.empty()) {
     const bool full = write_buffer_.size() >= static_cast<size_t>(d_.queue_size);
     const bool quiet = queued_commands_ == 0;
@@ -408,18 +432,21 @@ void Controller::schedule_transaction() {
     if (!d_.unified_queue && it->write) {
       if (pending_reads_.count(it->address)) {  // the read must see the old data first
         write_draining_ = 0;
-        return;
+        return true;
       }
       --write_draining_;
     }
     q.push_back(*it);
     from.erase(it);
     ++queued_commands_;
-    return;
+    return true;
   }
+  return false;
 }
 
 void Controller::tick() {
+  const size_t refreshes_waiting = refresh_order_.size();
+  const int draining = write_draining_;
   refresh_tick();
   int queue = -1, index = -1;
   Cmd cmd = kCmds;
@@ -435,8 +462,11 @@ void Controller::tick() {
       (cmd == kRead || cmd == kWrite) != column) {
     issue(queue, index, cmd);
   }
-  schedule_transaction();
+  const bool moved = schedule_transaction();
   stats_.queue_occupancy_sum += read_queue_.size() + write_buffer_.size() + queued_commands_;
+  const bool quiet = !issued && !moved && refresh_order_.size() == refreshes_waiting &&
+                     write_draining_ == draining;
+  stalled_until_ = quiet ? next_change() : 0;
   ++clk_;
 }
 

@@ -14,7 +14,8 @@
 // - refresh of each rank every tREFI (staggered over the ranks or all at once): its queues stop,
 //   its open banks are precharged, then REF, and the rank waits tRFC;
 // - read latency is counted from acceptance to the last data beat (RL + burst after the RD).
-// Cycles where nothing can change are skipped, so idle time costs nothing.
+// Cycles where nothing can change are skipped (idle ones, and those where every queued command
+// waits for a timing constraint), so waiting costs nothing.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +44,10 @@ class Controller {
   void run_until(uint64_t cycle);
   // From now on the write buffer is emptied whenever nothing else is queued: no more requests
   // will come, and every write must reach the device.
-  void flush() { flushing_ = true; }
+  void flush() {
+    flushing_ = true;
+    stalled_until_ = 0;
+  }
 
   [[nodiscard]] uint64_t now() const { return clk_; }
   // No request is queued or waiting for its data.
@@ -86,7 +90,10 @@ class Controller {
   void issue(int queue, int index, Cmd cmd);
   bool finish_refresh();  // a PRE or REF for the waiting refresh, if one is ready
   void refresh_tick();
-  void schedule_transaction();
+  bool schedule_transaction();  // false when no request could move
+  // After a cycle where nothing happened: the first cycle at which a queued command's timing, a
+  // refresh's or the next refresh's due time can change that (nothing else moves meanwhile).
+  [[nodiscard]] uint64_t next_change() const;
   void update_timing(Cmd c, const Request& r);
   void open_bank(int bank, int64_t row);
   void close_bank(int bank);
@@ -114,6 +121,9 @@ class Controller {
   std::unordered_map<uint64_t, std::vector<uint64_t>> pending_reads_;
   std::unordered_map<uint64_t, int> pending_writes_;
   uint64_t clk_ = 0;
+  uint64_t stalled_until_ = 0;  // no tick before this can change anything
+  // While picking: the soonest cycle after now at which a command looked at becomes ready.
+  mutable uint64_t soonest_ = 0;
   ChannelStats stats_;
   double act_pj_, pre_pj_, rd_pj_, wr_pj_, ref_pj_, active_pj_per_cycle_, idle_pj_per_cycle_;
 };

@@ -113,18 +113,23 @@ ReplayResult replay_controllers(const Device& device, const AddressMap& map,
     return std::all_of(controllers.begin(), controllers.end(),
                        [](const Controller& c) { return c.done(); });
   };
+  Location at;
   while (next < trace.size() || !all_done()) {
-    // Skip to the first cycle where a controller has work or the next request may enter.
-    uint64_t event = next < trace.size() ? std::max(cycle, trace[next].arrival) : UINT64_MAX;
-    for (const Controller& c : controllers) event = std::min(event, c.next_event());
-    if (event > cycle) {
-      for (Controller& c : controllers) c.run_until(event);
-      cycle = event;
+    // Skip to the first cycle where a controller can change anything or the next request may
+    // enter (a request refused by a full queue waits for its controller's next change).
+    uint64_t event = UINT64_MAX;
+    if (next < trace.size()) {
+      at = map.decode(trace[next].address);
+      if (trace[next].arrival > cycle ||
+          controllers[static_cast<size_t>(at.channel)].will_accept(trace[next].write)) {
+        event = std::max(cycle, trace[next].arrival);
+      }
     }
-    for (Controller& c : controllers) c.tick();
+    for (const Controller& c : controllers) event = std::min(event, c.next_event());
+    cycle = std::max(cycle, event);
+    for (Controller& c : controllers) c.run_until(cycle + 1);
     if (next < trace.size() && trace[next].arrival <= cycle) {
       const TraceRequest& r = trace[next];
-      const Location at = map.decode(r.address);
       Controller& c = controllers[static_cast<size_t>(at.channel)];
       if (c.will_accept(r.write)) {
         c.add(r.address, at, r.write);
