@@ -122,7 +122,8 @@ uint64_t Controller::next_change() const {
   if (!refresh_order_.empty()) {
     const int rank = refresh_order_.front();
     for (int i = 0; i < banks_per_rank_; ++i) {
-      const Bank& b = banks_[static_cast<size_t>(rank * banks_per_rank_ + i)];
+      const int bank = rank * banks_per_rank_ + i;
+      const Bank& b = banks_[static_cast<size_t>(bank)];
       const uint64_t t = b.ready[b.open_row >= 0 ? kPre : kRef];
       if (t > clk_) next = std::min(next, t);
     }
