@@ -60,6 +60,7 @@ Controller::Controller(const Device& device)
   banks_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(banks_per_rank_));
   ranks_.resize(static_cast<size_t>(d_.ranks));
   queues_.resize(static_cast<size_t>(num_queues_));
+  queue_wait_.assign(static_cast<size_t>(num_queues_), 0);
   const auto capacity = static_cast<size_t>(d_.queue_size);
   read_queue_.reserve(capacity);
   write_buffer_.reserve(capacity);
@@ -209,7 +210,16 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
                          ? queue_index_ / banks_per_rank_
                          : queue_index_;
     if (rank == refreshing) continue;
+    uint64_t& wait = queue_wait_[static_cast<size_t>(queue_index_)];
+    if (wait > clk_) {
+      soonest_ = std::min(soonest_, wait);
+      continue;
+    }
+    const uint64_t others = soonest_;
+    soonest_ = UINT64_MAX;
     index = first_ready(queues_[static_cast<size_t>(queue_index_)], cmd);
+    wait = index >= 0 ? 0 : soonest_;
+    soonest_ = std::min(soonest_, others);
     if (index >= 0) {
       queue = queue_index_;
       return true;
@@ -236,14 +246,23 @@ void Controller::close_bank(int bank) {
 }
 
 void Controller::update_timing(Cmd c, const Request& r) {
+  // Column commands constrain every rank (the shared data bus); the others only their own.
+  const bool all_ranks = c == kRead || c == kWrite;
+  const int first_group = all_ranks ? 0 : r.rank * d_.bankgroups;
+  const int last_group = all_ranks ? d_.ranks * d_.bankgroups : first_group + d_.bankgroups;
+  for (int group = first_group; group < last_group; ++group) {
+    const int rank = group / d_.bankgroups;
+    const bool same_group = group == r.group, same_rank = rank == r.rank;
+    for (int k = 0; k < d_.banks_per_group; ++k) {
+      const int bank = group * d_.banks_per_group + k;
+      update_bank(c, banks_[static_cast<size_t>(bank)], bank == r.bank, same_group, same_rank);
+    }
+  }
+}
+
+void Controller::update_bank(Cmd c, Bank& b, bool same_bank, bool same_group, bool same_rank) {
   const uint64_t t = clk_;
-  for (size_t i = 0; i < banks_.size(); ++i) {
-    Bank& b = banks_[i];
-    const int bank = static_cast<int>(i);
-    const int rank = bank / banks_per_rank_;
-    const int group = bank / d_.banks_per_group;
-    const bool same_bank = bank == r.bank, same_group = group == r.group,
-               same_rank = rank == r.rank;
+  {
     switch (c) {
       case kRead:
         if (!same_rank) {
@@ -308,6 +327,7 @@ void Controller::update_timing(Cmd c, const Request& r) {
 }
 
 void Controller::issue(int queue, int index, Cmd cmd) {
+  queue_wait_[static_cast<size_t>(queue)] = 0;  // its rows or its commands change
   std::vector<Request>& q = queues_[static_cast<size_t>(queue)];
   const Request r = q[static_cast<size_t>(index)];
   Bank& b = banks_[static_cast<size_t>(r.bank)];
@@ -381,6 +401,7 @@ bool Controller::finish_refresh() {
         ++stats_.precharges;
         stats_.pre_pj += pre_pj_;
         close_bank(bank);
+        queue_wait_[static_cast<size_t>(queue_of(r))] = 0;
         return true;
       }
       continue;
@@ -438,6 +459,7 @@ bool Controller::schedule_transaction() {
       --write_draining_;
     }
     q.push_back(*it);
+    queue_wait_[static_cast<size_t>(queue_of(*it))] = 0;
     from.erase(it);
     ++queued_commands_;
     return true;

@@ -95,6 +95,7 @@ class Controller {
   // refresh's or the next refresh's due time can change that (nothing else moves meanwhile).
   [[nodiscard]] uint64_t next_change() const;
   void update_timing(Cmd c, const Request& r);
+  void update_bank(Cmd c, Bank& b, bool same_bank, bool same_group, bool same_rank);
   void open_bank(int bank, int64_t row);
   void close_bank(int bank);
 
@@ -110,6 +111,9 @@ class Controller {
   std::vector<Rank> ranks_;
   std::vector<Request> read_queue_, write_buffer_;  // write_buffer_ unused when unified
   std::vector<std::vector<Request>> queues_;
+  // Per queue: no command of it can issue before this cycle. Timing constraints only ever move
+  // later, so this holds until the queue or its banks' rows change (which reset it to 0).
+  std::vector<uint64_t> queue_wait_;
   int queue_index_ = 0;
   // Ranks with a refresh due, in order; the first one's queues are skipped until its REF.
   std::vector<int> refresh_order_;
