@@ -61,6 +61,10 @@ Controller::Controller(const Device& device)
   ranks_.resize(static_cast<size_t>(d_.ranks));
   queues_.resize(static_cast<size_t>(num_queues_));
   queue_wait_.assign(static_cast<size_t>(num_queues_), 0);
+  for (int q = 0; q < num_queues_; ++q) {
+    queue_rank_.push_back(
+        device.queue_structure == Device::QueueStructure::per_bank ? q / banks_per_rank_ : q);
+  }
   const auto capacity = static_cast<size_t>(d_.queue_size);
   read_queue_.reserve(capacity);
   write_buffer_.reserve(capacity);
@@ -205,11 +209,8 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
   soonest_ = UINT64_MAX;
   const int refreshing = refresh_order_.empty() ? -1 : refresh_order_.front();
   for (int i = 0; i < num_queues_; ++i) {
-    queue_index_ = (queue_index_ + 1) % num_queues_;
-    const int rank = d_.queue_structure == Device::QueueStructure::per_bank
-                         ? queue_index_ / banks_per_rank_
-                         : queue_index_;
-    if (rank == refreshing) continue;
+    if (++queue_index_ == num_queues_) queue_index_ = 0;
+    if (queue_rank_[static_cast<size_t>(queue_index_)] == refreshing) continue;
     uint64_t& wait = queue_wait_[static_cast<size_t>(queue_index_)];
     if (wait > clk_) {
       soonest_ = std::min(soonest_, wait);

@@ -114,6 +114,7 @@ class Controller {
   // Per queue: no command of it can issue before this cycle. Timing constraints only ever move
   // later, so this holds until the queue or its banks' rows change (which reset it to 0).
   std::vector<uint64_t> queue_wait_;
+  std::vector<int> queue_rank_;  // the rank each queue serves
   int queue_index_ = 0;
   // Ranks with a refresh due, in order; the first one's queues are skipped until its REF.
   std::vector<int> refresh_order_;
