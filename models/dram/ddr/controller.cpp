@@ -208,23 +208,39 @@ int Controller::first_ready(const std::vector<Request>& q, Cmd& cmd) const {
 bool Controller::pick(int& queue, int& index, Cmd& cmd) {
   soonest_ = UINT64_MAX;
   const int refreshing = refresh_order_.empty() ? -1 : refresh_order_.front();
-  for (int i = 0; i < num_queues_; ++i) {
-    if (++queue_index_ == num_queues_) queue_index_ = 0;
-    if (queue_rank_[static_cast<size_t>(queue_index_)] == refreshing) continue;
-    uint64_t& wait = queue_wait_[static_cast<size_t>(queue_index_)];
+  // Looks at one queue; true when it has a command ready (which then wins).
+  const auto visit = [&](int q) {
+    if (queue_rank_[static_cast<size_t>(q)] == refreshing) return false;
+    uint64_t& wait = queue_wait_[static_cast<size_t>(q)];
     if (wait > clk_) {
       soonest_ = std::min(soonest_, wait);
-      continue;
+      return false;
     }
     const uint64_t others = soonest_;
     soonest_ = UINT64_MAX;
-    index = first_ready(queues_[static_cast<size_t>(queue_index_)], cmd);
+    index = first_ready(queues_[static_cast<size_t>(q)], cmd);
     wait = index >= 0 ? 0 : soonest_;
     soonest_ = std::min(soonest_, others);
-    if (index >= 0) {
-      queue = queue_index_;
-      return true;
+    if (index < 0) return false;
+    queue = queue_index_ = q;
+    return true;
+  };
+  if (num_queues_ <= 64) {
+    // Round robin over the non-empty queues only, starting after the last one picked: an empty
+    // queue has nothing to give, and a full circle leaves the position where it was.
+    const int start = queue_index_ + 1 == num_queues_ ? 0 : queue_index_ + 1;
+    const uint64_t from_start = nonempty_ & (~uint64_t{0} << start);
+    for (uint64_t part : {from_start, nonempty_ & ~from_start}) {
+      while (part != 0) {
+        if (visit(__builtin_ctzll(part))) return true;
+        part &= part - 1;
+      }
     }
+    return false;
+  }
+  for (int i = 0; i < num_queues_; ++i) {
+    const int q = queue_index_ + 1 + i;
+    if (visit(q % num_queues_)) return true;
   }
   return false;
 }
@@ -383,6 +399,7 @@ void Controller::issue(int queue, int index, Cmd cmd) {
     close_bank(r.bank);
   }
   q.erase(q.begin() + index);
+  if (q.empty() && num_queues_ <= 64) nonempty_ &= ~(uint64_t{1} << queue);
   --queued_commands_;
 }
 
@@ -461,6 +478,7 @@ bool Controller::schedule_transaction() {
     }
     q.push_back(*it);
     queue_wait_[static_cast<size_t>(queue_of(*it))] = 0;
+    if (num_queues_ <= 64) nonempty_ |= uint64_t{1} << queue_of(*it);
     from.erase(it);
     ++queued_commands_;
     return true;

@@ -115,6 +115,7 @@ class Controller {
   // later, so this holds until the queue or its banks' rows change (which reset it to 0).
   std::vector<uint64_t> queue_wait_;
   std::vector<int> queue_rank_;  // the rank each queue serves
+  uint64_t nonempty_ = 0;        // a bit per non-empty queue, when there are at most 64
   int queue_index_ = 0;
   // Ranks with a refresh due, in order; the first one's queues are skipped until its REF.
   std::vector<int> refresh_order_;
