@@ -58,6 +58,7 @@ Controller::Controller(const Device& device)
   idle_pj_per_cycle_ = d_.IDD2N * scale;
 
   banks_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(banks_per_rank_));
+  groups_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.bankgroups));
   ranks_.resize(static_cast<size_t>(d_.ranks));
   queues_.resize(static_cast<size_t>(num_queues_));
   queue_wait_.assign(static_cast<size_t>(num_queues_), 0);
@@ -129,7 +130,7 @@ uint64_t Controller::next_change() const {
     for (int i = 0; i < banks_per_rank_; ++i) {
       const int bank = rank * banks_per_rank_ + i;
       const Bank& b = banks_[static_cast<size_t>(bank)];
-      const uint64_t t = b.ready[b.open_row >= 0 ? kPre : kRef];
+      const uint64_t t = ready_at(b.open_row >= 0 ? kPre : kRef, bank);
       if (t > clk_) next = std::min(next, t);
     }
   }
@@ -162,8 +163,7 @@ Controller::Cmd Controller::needed(const Request& r) const {
 }
 
 bool Controller::ready(Cmd c, const Request& r) const {
-  const Bank& b = banks_[static_cast<size_t>(r.bank)];
-  uint64_t at = b.ready[c];
+  uint64_t at = ready_at(c, r.bank);
   if (c == kAct) {
     const std::vector<uint64_t>& faw = ranks_[static_cast<size_t>(r.rank)].faw;
     if (faw.size() >= 4) at = std::max(at, faw[faw.size() - 4] + static_cast<uint64_t>(d_.tFAW));
@@ -262,84 +262,66 @@ void Controller::close_bank(int bank) {
   if (--r.open_banks == 0) r.active_cycles += clk_ - r.open_since;
 }
 
-void Controller::update_timing(Cmd c, const Request& r) {
-  // Column commands constrain every rank (the shared data bus); the others only their own.
-  const bool all_ranks = c == kRead || c == kWrite;
-  const int first_group = all_ranks ? 0 : r.rank * d_.bankgroups;
-  const int last_group = all_ranks ? d_.ranks * d_.bankgroups : first_group + d_.bankgroups;
-  for (int group = first_group; group < last_group; ++group) {
-    const int rank = group / d_.bankgroups;
-    const bool same_group = group == r.group, same_rank = rank == r.rank;
-    for (int k = 0; k < d_.banks_per_group; ++k) {
-      const int bank = group * d_.banks_per_group + k;
-      update_bank(c, banks_[static_cast<size_t>(bank)], bank == r.bank, same_group, same_rank);
-    }
-  }
+// Each constraint is kept at the widest scope it applies to (a bank, its bank group, its rank,
+// or the other ranks); a command's earliest cycle is the latest of its bank's scopes. Where a
+// narrower scope gets a constraint at least as long at the same time (tRC over tRRD_L, tCCD_L
+// over tCCD_S), applying the wider one to it as well changes nothing.
+uint64_t Controller::ready_at(Cmd c, int bank) const {
+  const int group = bank / d_.banks_per_group;
+  const Rank& r = ranks_[static_cast<size_t>(group / d_.bankgroups)];
+  return std::max({banks_[static_cast<size_t>(bank)].ready[c],
+                   groups_[static_cast<size_t>(group)][c], r.ready[c], r.from_others[c]});
 }
 
-void Controller::update_bank(Cmd c, Bank& b, bool same_bank, bool same_group, bool same_rank) {
+void Controller::update_timing(Cmd c, const Request& r) {
   const uint64_t t = clk_;
-  {
-    switch (c) {
-      case kRead:
-        if (!same_rank) {
-          at_least(b.ready[kRead], t, rr_o_);
-          at_least(b.ready[kWrite], t, rw_o_);
-          break;
-        }
-        at_least(b.ready[kRead], t, same_group ? rr_l_ : rr_s_);
-        at_least(b.ready[kWrite], t, rw_);
-        if (same_bank) {
-          at_least(b.ready[kPre], t, read_to_pre_);
-          if (!open_page_) {  // the read precharges the bank itself
-            at_least(b.ready[kAct], t, d_.AL + burst_ + d_.tRTP + d_.tRP);
-            at_least(b.ready[kRef], t, read_to_pre_ + d_.tRP);
-          }
-        }
-        break;
-      case kWrite:
-        if (!same_rank) {
-          at_least(b.ready[kRead], t, wr_o_);
-          at_least(b.ready[kWrite], t, ww_o_);
-          break;
-        }
-        at_least(b.ready[kRead], t, same_group ? wr_l_ : wr_s_);
-        at_least(b.ready[kWrite], t, same_group ? ww_l_ : ww_s_);
-        if (same_bank) {
-          at_least(b.ready[kPre], t, write_to_pre_);
-          if (!open_page_) {
-            at_least(b.ready[kAct], t, write_to_pre_ + d_.tRP);
-            at_least(b.ready[kRef], t, write_to_pre_ + d_.tRP);
-          }
-        }
-        break;
-      case kAct:
-        if (!same_rank) break;
-        if (same_bank) {
-          at_least(b.ready[kAct], t, d_.tRC);
-          at_least(b.ready[kRead], t, d_.tRCD_read - d_.AL);
-          at_least(b.ready[kWrite], t, d_.tRCD_write - d_.AL);
-          at_least(b.ready[kPre], t, d_.tRAS);
-        } else {
-          at_least(b.ready[kAct], t, same_group && d_.bankgroups > 1 ? d_.tRRD_L : d_.tRRD_S);
-        }
-        break;
-      case kPre:
-        if (same_bank) {
-          at_least(b.ready[kAct], t, d_.tRP);
-          at_least(b.ready[kRef], t, d_.tRP);
-        } else if (same_rank && d_.tPPD > 0) {
-          at_least(b.ready[kPre], t, d_.tPPD);
-        }
-        break;
-      case kRef:
-        if (same_rank) {
-          at_least(b.ready[kAct], t, d_.tRFC);
-          at_least(b.ready[kRef], t, d_.tRFC);
-        }
-        break;
-      case kCmds: break;
+  Rank& rank = ranks_[static_cast<size_t>(r.rank)];
+  switch (c) {
+    case kRead:
+    case kWrite: {
+      const bool read = c == kRead;
+      uint64_t* group = groups_[static_cast<size_t>(r.group)].data();
+      at_least(group[kRead], t, read ? rr_l_ : wr_l_);
+      at_least(group[kWrite], t, read ? rw_ : ww_l_);
+      at_least(rank.ready[kRead], t, read ? rr_s_ : wr_s_);
+      at_least(rank.ready[kWrite], t, read ? rw_ : ww_s_);
+      for (size_t o = 0; o < ranks_.size(); ++o) {
+        if (static_cast<int>(o) == r.rank) continue;
+        at_least(ranks_[o].from_others[kRead], t, read ? rr_o_ : wr_o_);
+        at_least(ranks_[o].from_others[kWrite], t, read ? rw_o_ : ww_o_);
+      }
+      Bank& b = banks_[static_cast<size_t>(r.bank)];
+      at_least(b.ready[kPre], t, read ? read_to_pre_ : write_to_pre_);
+      if (!open_page_) {  // the column command precharges the bank itself
+        at_least(b.ready[kAct], t,
+                 read ? d_.AL + burst_ + d_.tRTP + d_.tRP : write_to_pre_ + d_.tRP);
+        at_least(b.ready[kRef], t, (read ? read_to_pre_ : write_to_pre_) + d_.tRP);
+      }
+      break;
     }
+    case kAct: {
+      Bank& b = banks_[static_cast<size_t>(r.bank)];
+      at_least(b.ready[kAct], t, d_.tRC);
+      at_least(b.ready[kRead], t, d_.tRCD_read - d_.AL);
+      at_least(b.ready[kWrite], t, d_.tRCD_write - d_.AL);
+      at_least(b.ready[kPre], t, d_.tRAS);
+      at_least(groups_[static_cast<size_t>(r.group)][kAct], t,
+               d_.bankgroups > 1 ? d_.tRRD_L : d_.tRRD_S);
+      at_least(rank.ready[kAct], t, d_.tRRD_S);
+      break;
+    }
+    case kPre: {
+      Bank& b = banks_[static_cast<size_t>(r.bank)];
+      at_least(b.ready[kAct], t, d_.tRP);
+      at_least(b.ready[kRef], t, d_.tRP);
+      if (d_.tPPD > 0) at_least(rank.ready[kPre], t, d_.tPPD);
+      break;
+    }
+    case kRef:
+      at_least(rank.ready[kAct], t, d_.tRFC);
+      at_least(rank.ready[kRef], t, d_.tRFC);
+      break;
+    case kCmds: break;
   }
 }
 
@@ -410,7 +392,7 @@ bool Controller::finish_refresh() {
     const int bank = rank * banks_per_rank_ + i;
     Bank& b = banks_[static_cast<size_t>(bank)];
     if (b.open_row >= 0) {
-      if (clk_ >= b.ready[kPre]) {
+      if (clk_ >= ready_at(kPre, bank)) {
         Request r{};
         r.bank = bank;
         r.rank = rank;
@@ -424,7 +406,7 @@ bool Controller::finish_refresh() {
       }
       continue;
     }
-    if (clk_ >= b.ready[kRef]) ++ready_banks;
+    if (clk_ >= ready_at(kRef, bank)) ++ready_banks;
   }
   if (ready_banks < banks_per_rank_) return false;
   Request r{};

@@ -18,6 +18,7 @@
 // waits for a timing constraint), so waiting costs nothing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -72,7 +73,9 @@ class Controller {
     uint64_t ready[kCmds] = {};
   };
   struct Rank {
-    std::vector<uint64_t> faw;  // cycles of recent ACTs, for tFAW
+    uint64_t ready[kCmds] = {};        // constraints on every bank of the rank
+    uint64_t from_others[kCmds] = {};  // what the other ranks' column commands impose
+    std::vector<uint64_t> faw;         // cycles of recent ACTs, for tFAW
     bool refresh_waiting = false;
     int open_banks = 0;
     uint64_t open_since = 0, active_cycles = 0;
@@ -95,7 +98,7 @@ class Controller {
   // refresh's or the next refresh's due time can change that (nothing else moves meanwhile).
   [[nodiscard]] uint64_t next_change() const;
   void update_timing(Cmd c, const Request& r);
-  void update_bank(Cmd c, Bank& b, bool same_bank, bool same_group, bool same_rank);
+  [[nodiscard]] uint64_t ready_at(Cmd c, int bank) const;
   void open_bank(int bank, int64_t row);
   void close_bank(int bank);
 
@@ -108,6 +111,7 @@ class Controller {
   int next_refresh_rank_ = 0;
 
   std::vector<Bank> banks_;
+  std::vector<std::array<uint64_t, kCmds>> groups_;  // constraints on every bank of a group
   std::vector<Rank> ranks_;
   std::vector<Request> read_queue_, write_buffer_;  // write_buffer_ unused when unified
   std::vector<std::vector<Request>> queues_;
