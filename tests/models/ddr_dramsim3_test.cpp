@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/dram/ddr/controller.h"
 #include "models/dram/ddr/device.h"
 #include "models/dram/ddr/trace_replay.h"
 
@@ -204,6 +205,31 @@ INSTANTIATE_TEST_SUITE_P(Reference, DramSim3Case,
                                            "ddr4_strided_4k", "ddr4_tiled_accel",
                                            "lpddr4_seq_read_light", "lpddr4_rand_rw_light",
                                            "hbm2_streams8_w30", "hbm2_tiled_accel"));
+
+// The structures no reference case uses: every request is still served, and a full queue
+// refuses more (the requester's backpressure).
+TEST(DramSim3Reference, PerRankQueuesAndAUnifiedQueueServeEveryRequest) {
+  const nlohmann::json all = reference();
+  const nlohmann::json& c = all.at("ddr4_streams8_w30");
+  Device d = load_device_ini(kSourceDir + "/data/dram/DDR4_8Gb_x8_3200.ini").device;
+  const std::vector<TraceRequest> trace = generate(c["trace_args"]);
+  for (const bool unified : {false, true}) {
+    d.queue_structure = Device::QueueStructure::per_rank;
+    d.unified_queue = unified;
+    const AddressMap map(d, d.address_mapping);
+    const ReplayResult r = replay_controllers(d, map, trace);
+    EXPECT_EQ(r.totals.reads, c["reads"].get<uint64_t>()) << unified;
+    EXPECT_EQ(r.totals.writes, c["writes"].get<uint64_t>()) << unified;
+  }
+  Controller full(d);
+  const AddressMap map(d, d.address_mapping);
+  for (int i = 0; i < d.queue_size; ++i) {
+    ASSERT_TRUE(full.will_accept(false));
+    full.add(static_cast<uint64_t>(i) * 64, map.decode(static_cast<uint64_t>(i) * 64), false);
+  }
+  EXPECT_FALSE(full.will_accept(false));
+  EXPECT_FALSE(full.will_accept(true));  // unified: one queue for both
+}
 
 TEST(DramSim3Reference, EveryCaseIsTested) {
   EXPECT_EQ(reference().size(), 14U);

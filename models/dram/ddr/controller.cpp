@@ -59,6 +59,10 @@ Controller::Controller(const Device& device)
 
   banks_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(banks_per_rank_));
   groups_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.bankgroups));
+  for (size_t i = 0; i < banks_.size(); ++i) {
+    banks_[i].group = static_cast<int>(i) / d_.banks_per_group;
+    banks_[i].rank = static_cast<int>(i) / banks_per_rank_;
+  }
   ranks_.resize(static_cast<size_t>(d_.ranks));
   queues_.resize(static_cast<size_t>(num_queues_));
   queue_wait_.assign(static_cast<size_t>(num_queues_), 0);
@@ -205,13 +209,25 @@ int Controller::first_ready(const std::vector<Request>& q, Cmd& cmd) const {
   return -1;
 }
 
+void Controller::set_wait(int queue, uint64_t until) {
+  queue_wait_[static_cast<size_t>(queue)] = until;
+  if (num_queues_ > 64) return;
+  const uint64_t bit = uint64_t{1} << queue;
+  if (until > clk_) {
+    waiting_ |= bit;
+    min_wait_ = std::min(min_wait_, until);
+  } else {
+    waiting_ &= ~bit;
+  }
+}
+
 bool Controller::pick(int& queue, int& index, Cmd& cmd) {
   soonest_ = UINT64_MAX;
   const int refreshing = refresh_order_.empty() ? -1 : refresh_order_.front();
   // Looks at one queue; true when it has a command ready (which then wins).
   const auto visit = [&](int q) {
     if (queue_rank_[static_cast<size_t>(q)] == refreshing) return false;
-    uint64_t& wait = queue_wait_[static_cast<size_t>(q)];
+    const uint64_t wait = queue_wait_[static_cast<size_t>(q)];
     if (wait > clk_) {
       soonest_ = std::min(soonest_, wait);
       return false;
@@ -219,21 +235,34 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
     const uint64_t others = soonest_;
     soonest_ = UINT64_MAX;
     index = first_ready(queues_[static_cast<size_t>(q)], cmd);
-    wait = index >= 0 ? 0 : soonest_;
+    set_wait(q, index >= 0 ? 0 : soonest_);
     soonest_ = std::min(soonest_, others);
     if (index < 0) return false;
     queue = queue_index_ = q;
     return true;
   };
   if (num_queues_ <= 64) {
+    // The queues still waiting are skipped without a look (the soonest of their waits stands for
+    // them; counting a refreshing rank's too only makes the next look earlier).
+    if (clk_ >= min_wait_) {
+      uint64_t was = waiting_;
+      waiting_ = 0;
+      min_wait_ = UINT64_MAX;
+      for (; was != 0; was &= was - 1) {
+        const int q = __builtin_ctzll(was);
+        if (queue_wait_[static_cast<size_t>(q)] > clk_)
+          set_wait(q, queue_wait_[static_cast<size_t>(q)]);
+      }
+    }
+    soonest_ = min_wait_;
     // Round robin over the non-empty queues only, starting after the last one picked: an empty
     // queue has nothing to give, and a full circle leaves the position where it was.
+    const uint64_t candidates = nonempty_ & ~waiting_;
     const int start = queue_index_ + 1 == num_queues_ ? 0 : queue_index_ + 1;
-    const uint64_t from_start = nonempty_ & (~uint64_t{0} << start);
-    for (uint64_t part : {from_start, nonempty_ & ~from_start}) {
-      while (part != 0) {
+    const uint64_t from_start = candidates & (~uint64_t{0} << start);
+    for (uint64_t part : {from_start, candidates & ~from_start}) {
+      for (; part != 0; part &= part - 1) {
         if (visit(__builtin_ctzll(part))) return true;
-        part &= part - 1;
       }
     }
     return false;
@@ -267,10 +296,10 @@ void Controller::close_bank(int bank) {
 // narrower scope gets a constraint at least as long at the same time (tRC over tRRD_L, tCCD_L
 // over tCCD_S), applying the wider one to it as well changes nothing.
 uint64_t Controller::ready_at(Cmd c, int bank) const {
-  const int group = bank / d_.banks_per_group;
-  const Rank& r = ranks_[static_cast<size_t>(group / d_.bankgroups)];
-  return std::max({banks_[static_cast<size_t>(bank)].ready[c],
-                   groups_[static_cast<size_t>(group)][c], r.ready[c], r.from_others[c]});
+  const Bank& b = banks_[static_cast<size_t>(bank)];
+  const Rank& r = ranks_[static_cast<size_t>(b.rank)];
+  return std::max(
+      {b.ready[c], groups_[static_cast<size_t>(b.group)][c], r.ready[c], r.from_others[c]});
 }
 
 void Controller::update_timing(Cmd c, const Request& r) {
@@ -326,7 +355,7 @@ void Controller::update_timing(Cmd c, const Request& r) {
 }
 
 void Controller::issue(int queue, int index, Cmd cmd) {
-  queue_wait_[static_cast<size_t>(queue)] = 0;  // its rows or its commands change
+  set_wait(queue, 0);  // its rows or its commands change
   std::vector<Request>& q = queues_[static_cast<size_t>(queue)];
   const Request r = q[static_cast<size_t>(index)];
   Bank& b = banks_[static_cast<size_t>(r.bank)];
@@ -401,7 +430,7 @@ bool Controller::finish_refresh() {
         ++stats_.precharges;
         stats_.pre_pj += pre_pj_;
         close_bank(bank);
-        queue_wait_[static_cast<size_t>(queue_of(r))] = 0;
+        set_wait(queue_of(r), 0);
         return true;
       }
       continue;
@@ -459,7 +488,7 @@ bool Controller::schedule_transaction() {
       --write_draining_;
     }
     q.push_back(*it);
-    queue_wait_[static_cast<size_t>(queue_of(*it))] = 0;
+    set_wait(queue_of(*it), 0);
     if (num_queues_ <= 64) nonempty_ |= uint64_t{1} << queue_of(*it);
     from.erase(it);
     ++queued_commands_;

@@ -71,6 +71,7 @@ class Controller {
     int64_t open_row = -1;
     int column_commands = 0;  // since the ACT: a column command with this > 0 is a row hit
     uint64_t ready[kCmds] = {};
+    int group = 0, rank = 0;  // flat indices of its bank group and rank
   };
   struct Rank {
     uint64_t ready[kCmds] = {};        // constraints on every bank of the rank
@@ -120,6 +121,9 @@ class Controller {
   std::vector<uint64_t> queue_wait_;
   std::vector<int> queue_rank_;  // the rank each queue serves
   uint64_t nonempty_ = 0;        // a bit per non-empty queue, when there are at most 64
+  uint64_t waiting_ = 0;         // a bit per queue whose wait is after now, and the soonest
+  uint64_t min_wait_ = UINT64_MAX;
+  void set_wait(int queue, uint64_t until);
   int queue_index_ = 0;
   // Ranks with a refresh due, in order; the first one's queues are skipped until its REF.
   std::vector<int> refresh_order_;
