@@ -424,18 +424,18 @@ class AesGcmEngine : public CryptoEngine {
 
 }  // namespace
 
-TESSERA_REGISTER(CryptoEngine, aes_gcm, AesGcmEngine,
-                 "AES-GCM authenticated encryption with authentication blocks and tags in DRAM",
-                 {choice_param("engine", "pipelined", {"pipelined", "parallel", "serial"},
-                               "AES-GCM engine kind (latency and energy per 128-bit block, 40 nm)"),
-                  choice_param("key_bits", "128", {"128", "256"}, "AES key size"),
-                  choice_param("tag_bits", "64", {"32", "64", "96", "104", "112", "120", "128"},
-                               "tag length (GCM tags may be truncated to these)"),
-                  int_param("inputs_engines", 1, "engines", "engines serving input tensors"),
-                  int_param("weights_engines", 1, "engines", "engines serving weight tensors"),
-                  int_param("outputs_engines", 1, "engines", "engines serving output tensors"),
-                  bool_param("shared_engines", false,
-                             "all engines form one pool serving every tensor"),
-                  int_param("key_seed", 1, "", "seed the on-chip key is drawn from", 0)});
+TESSERA_REGISTER_WITH_FACTS(
+    CryptoEngine, aes_gcm, AesGcmEngine, CryptoEngine::Facts{true},
+    "AES-GCM authenticated encryption with authentication blocks and tags in DRAM",
+    {choice_param("engine", "pipelined", {"pipelined", "parallel", "serial"},
+                  "AES-GCM engine kind (latency and energy per 128-bit block, 40 nm)"),
+     choice_param("key_bits", "128", {"128", "256"}, "AES key size"),
+     choice_param("tag_bits", "64", {"32", "64", "96", "104", "112", "120", "128"},
+                  "tag length (GCM tags may be truncated to these)"),
+     int_param("inputs_engines", 1, "engines", "engines serving input tensors"),
+     int_param("weights_engines", 1, "engines", "engines serving weight tensors"),
+     int_param("outputs_engines", 1, "engines", "engines serving output tensors"),
+     bool_param("shared_engines", false, "all engines form one pool serving every tensor"),
+     int_param("key_seed", 1, "", "seed the on-chip key is drawn from", 0)});
 
 }  // namespace tessera

@@ -16,6 +16,12 @@ class CryptoEngine : public Component {
  public:
   static constexpr const char* kFamily = "crypto";
 
+  struct Facts {
+    // Whether the engine authenticates what it protects (tags in DRAM, attacks detected). An
+    // authenticating engine declares the parameter `tag_bits`, the length of its tags.
+    bool authenticates = false;
+  };
+
   tlm_utils::simple_target_socket<CryptoEngine> from_buffer;
   tlm_utils::simple_initiator_socket<CryptoEngine> to_dram;
 

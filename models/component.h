@@ -18,6 +18,11 @@ class Component : public sc_core::sc_module {
   Component(const sc_core::sc_module_name& name, ParamValues params)
       : sc_core::sc_module(name), params_(std::move(params)) {}
 
+  // What tools know of an implementation before it is built: declared with its registration
+  // (TESSERA_REGISTER_WITH_FACTS, sim/registry.h). A family whose tools need facts declares its
+  // own Facts; the others have none.
+  struct Facts {};
+
   [[nodiscard]] const ParamValues& params() const { return params_; }
   [[nodiscard]] StatGroup& stats() { return stats_; }
   [[nodiscard]] const StatGroup& stats() const { return stats_; }

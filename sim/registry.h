@@ -1,12 +1,15 @@
 // Self-registering implementations, picked by name with `impl:` in the architecture config.
 //
-// Each module family (controller, pe_array, buffer, sparse, dram, crypto) has an abstract SystemC
-// module. An implementation registers itself from its own .cpp file:
+// Each module family (controller, pe_array, buffer, sparse, dram, crypto, vector) has an abstract
+// SystemC module. An implementation registers itself from its own .cpp file:
 //
 //   TESSERA_REGISTER(Buffer, buffet, BuffetBuffer, "double-buffered global buffer",
 //                    {int_param("capacity_kib", 512, "KiB", "capacity"), ...});
 //
-// and is then available to every architecture file; nothing in the core changes.
+// and is then available to every architecture file; nothing in the core changes. What the tools
+// must know before building it (a buffer's tile policy, whether an engine authenticates) is its
+// family's Facts, given with TESSERA_REGISTER_WITH_FACTS: the tools ask the registry, never the
+// implementation's name.
 #pragma once
 
 #include <functional>
@@ -40,6 +43,7 @@ class Registry {
     std::string description;
     std::vector<ParamSpec> params;
     Factory create;
+    typename Family::Facts facts;  // what tools know of it before it is built
   };
 
   static Registry& instance() {
@@ -76,8 +80,14 @@ class Registry {
 
 // Registers `Class` (constructible from (sc_module_name, const ParamValues&)) as implementation
 // `name` of `Family`. Use once, at namespace scope, in the implementation's .cpp file.
-#define TESSERA_REGISTER(Family, name, Class, description, ...)                              \
+#define TESSERA_REGISTER(Family, name, Class, description, ...) \
+  TESSERA_REGISTER_WITH_FACTS(Family, name, Class, Family::Facts{}, description, __VA_ARGS__)
+
+// The same with the facts tools read before the module is built (`Family::Facts`: a buffer's tile
+// policy, whether a crypto engine authenticates), e.g. Buffer::Facts{TilePolicy::swiftiles}.
+#define TESSERA_REGISTER_WITH_FACTS(Family, name, Class, facts, description, ...)            \
   static const bool tessera_registered_##name = ::tessera::Registry<Family>::instance().add( \
       {#name, description, std::vector<::tessera::ParamSpec> __VA_ARGS__,                    \
        [](const sc_core::sc_module_name& n, const ::tessera::ParamValues& p)                 \
-           -> std::unique_ptr<Family> { return std::make_unique<Class>(n, p); }})
+           -> std::unique_ptr<Family> { return std::make_unique<Class>(n, p); },             \
+       facts})

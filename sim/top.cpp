@@ -23,6 +23,12 @@ std::unique_ptr<Family> build(const ArchConfig& arch) {
   return entry.create(m.family.c_str(), m.params);
 }
 
+template <typename Family>
+const typename Family::Facts& facts_of(const ArchConfig& arch) {
+  const ModuleConfig& m = arch.module(Family::kFamily);
+  return Registry<Family>::instance().find(m.impl, {arch.file, 0, m.family}).facts;
+}
+
 struct Accelerator {
   std::unique_ptr<Controller> controller;
   std::unique_ptr<PeArray> pe_array;
@@ -50,7 +56,7 @@ struct Accelerator {
     crypto->to_dram.bind(dram->port);
   }
 
-  [[nodiscard]] ArchitectureFacts facts() const {
+  [[nodiscard]] ArchitectureFacts facts(const ArchConfig& arch) const {
     ArchitectureFacts f;
     f.array = pe_array->shape();
     f.dataflow = pe_array->dataflow();
@@ -59,7 +65,7 @@ struct Accelerator {
     f.buffer_port_bytes_per_cycle = buffer->port_bytes_per_cycle();
     f.dram_bytes_per_cycle = dram->peak_bytes_per_cycle();
     f.crypto_bytes_per_cycle = crypto->peak_bytes_per_cycle();
-    f.tile_policy = buffer->tile_policy();
+    f.tile_policy = facts_of<Buffer>(arch).tile_policy;
     f.overbook_target = buffer->overbook_target();
     f.vector_ops_per_cycle = vector->ops_per_cycle();
     return f;
@@ -89,7 +95,7 @@ uint64_t counter(const ComponentResult& c, const std::string& name) {
 ArchitectureFacts architecture_facts(const ArchConfig& arch) {
   Component::set_clock_mhz(arch.system.get_real("clock_mhz"));
   const Accelerator acc(arch);
-  return acc.facts();
+  return acc.facts(arch);
 }
 
 RunResult simulate(const Trace& trace, const ArchConfig& arch, const EnergyTable& energy,
@@ -104,7 +110,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
   Accelerator acc(arch);
   const auto parts = acc.components(arch);
   Workload w;
-  w.facts = acc.facts();
+  w.facts = acc.facts(arch);
   const SparseDecoder& decoder = *acc.sparse;
   w.facts.compressed_weights = [&decoder](const Layer& layer,
                                           const GemmRange& r) -> std::optional<CompressedWeights> {

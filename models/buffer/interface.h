@@ -17,6 +17,12 @@ class Buffer : public Component {
  public:
   static constexpr const char* kFamily = "buffer";
 
+  struct Facts {
+    // How sparse layers' tiles are sized for this buffer (sparse/tile_choice.h); for swiftiles,
+    // the fraction of tiles allowed to overbook is the buffer's overbook_target().
+    TilePolicy tile_policy = TilePolicy::worst_case;
+  };
+
   tlm_utils::simple_target_socket<Buffer> from_controller;
   tlm_utils::simple_target_socket<Buffer> from_pe;
   // The vector unit's operand reads and result writes: PE-side accesses like the array's.
@@ -39,9 +45,7 @@ class Buffer : public Component {
   [[nodiscard]] virtual bool double_buffered() const = 0;
   // Bytes per cycle each PE-side port (read, write) moves.
   [[nodiscard]] virtual int64_t port_bytes_per_cycle() const = 0;
-  // How sparse layers' tiles are sized for this buffer (sparse/tile_choice.h), and for
-  // swiftiles the fraction of tiles allowed to overbook.
-  [[nodiscard]] virtual TilePolicy tile_policy() const { return TilePolicy::worst_case; }
+  // For a buffer whose tile policy is swiftiles: the fraction of tiles allowed to overbook.
   [[nodiscard]] virtual double overbook_target() const { return 0; }
 
  protected:

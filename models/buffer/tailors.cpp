@@ -183,7 +183,6 @@ class TailorsBuffer : public SparseBuffet {
                        "must be a fraction in (0, 1), is " + p.text("overbook_target"));
     }
   }
-  [[nodiscard]] TilePolicy tile_policy() const override { return TilePolicy::swiftiles; }
   [[nodiscard]] double overbook_target() const override { return target_; }
 
  private:
@@ -194,19 +193,20 @@ class PrescientBuffer : public SparseBuffet {
  public:
   PrescientBuffer(const sc_core::sc_module_name& name, const ParamValues& p)
       : SparseBuffet(name, p, false) {}
-  [[nodiscard]] TilePolicy tile_policy() const override { return TilePolicy::prescient; }
 };
 
 }  // namespace
 
-TESSERA_REGISTER(Buffer, tailors, TailorsBuffer,
-                 "buffet whose sparse tiles may overbook it: bumped tails re-streamed on reuse",
-                 (slotted_buffer_params(
-                     {real_param("overbook_target", 0.1, "fraction",
-                                 "fraction of B's tiles Swiftiles lets overbook, in (0, 1)")})));
+TESSERA_REGISTER_WITH_FACTS(
+    Buffer, tailors, TailorsBuffer, Buffer::Facts{TilePolicy::swiftiles},
+    "buffet whose sparse tiles may overbook it: bumped tails re-streamed on reuse",
+    (slotted_buffer_params(
+        {real_param("overbook_target", 0.1, "fraction",
+                    "fraction of B's tiles Swiftiles lets overbook, in (0, 1)")})));
 
-TESSERA_REGISTER(Buffer, prescient, PrescientBuffer,
-                 "buffet whose sparse tiles are sized with full knowledge so that all fit",
-                 (slotted_buffer_params()));
+TESSERA_REGISTER_WITH_FACTS(
+    Buffer, prescient, PrescientBuffer, Buffer::Facts{TilePolicy::prescient},
+    "buffet whose sparse tiles are sized with full knowledge so that all fit",
+    (slotted_buffer_params()));
 
 }  // namespace tessera

@@ -6,11 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "crypto/interface.h"
 #include "crypto/secure_schedule.h"
 #include "crypto/secure_search.h"
 #include "sim/atomic_file.h"
 #include "sim/cli/command.h"
 #include "sim/energy_table.h"
+#include "sim/registry.h"
 #include "sim/top.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
@@ -153,7 +155,11 @@ std::string search_csv(const SearchResult& r) {
 
 CryptoSetup crypto_setup(const ArchConfig& config) {
   const ModuleConfig& crypto = config.module("crypto");
-  if (crypto.impl != "aes_gcm") {
+  // An authenticating engine whose kind is one of the AES-GCM engine kinds it prices.
+  if (!Registry<CryptoEngine>::instance()
+           .find(crypto.impl, {config.file, 0, "crypto.impl"})
+           .facts.authenticates ||
+      !crypto.params.declares("engine")) {
     throw InputError({config.file, 0, "crypto.impl"},
                      "--search prices AES-GCM engines, but this architecture's crypto is '" +
                          crypto.impl + "' (set crypto.impl: aes_gcm)");
@@ -300,9 +306,11 @@ int run(const Args& args) {
   }
   const ArchConfig config = load_arch_options(arch);
   const ModuleConfig& crypto = config.module("crypto");
-  // The engine's tag length when it is aes_gcm; SecureLoop's 64-bit tags otherwise.
-  const int64_t tag_bytes =
-      crypto.impl == "aes_gcm" ? std::stoi(crypto.params.get_string("tag_bits")) / 8 : 8;
+  // The engine's tag length when it authenticates; SecureLoop's 64-bit tags otherwise.
+  const bool authenticates = Registry<CryptoEngine>::instance()
+                                 .find(crypto.impl, {config.file, 0, "crypto.impl"})
+                                 .facts.authenticates;
+  const int64_t tag_bytes = authenticates ? std::stoi(crypto.params.get_string("tag_bits")) / 8 : 8;
   const ArchitectureFacts facts = architecture_facts(config);
   const SecureSchedule s = plan_secure_schedule(trace, facts, tag_bytes, matching);
   if (!out_path.empty()) {

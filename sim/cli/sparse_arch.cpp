@@ -1,8 +1,10 @@
 #include "sim/cli/sparse_arch.h"
 
+#include "models/buffer/interface.h"
 #include "sim/embedded_files.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
+#include "sim/registry.h"
 #include "traces/text_file.h"
 
 namespace tessera::cli {
@@ -18,21 +20,15 @@ ArchConfig load_sparse_arch(const ArchOptions& a, const std::vector<std::string>
 SparseTiling sparse_tiling_of(const ArchConfig& arch) {
   const ModuleConfig& buffer = arch.module("buffer");
   SparseTiling t;
-  if (buffer.impl == "buffet") {
-    t.policy = TilePolicy::worst_case;
-  } else if (buffer.impl == "prescient") {
-    t.policy = TilePolicy::prescient;
-  } else if (buffer.impl == "tailors") {
-    t.policy = TilePolicy::swiftiles;
+  t.policy = Registry<Buffer>::instance()
+                 .find(buffer.impl, {arch.file, 0, "buffer.impl"})
+                 .facts.tile_policy;
+  if (t.policy == TilePolicy::swiftiles) {
     t.target = buffer.params.get_real("overbook_target");
     if (t.target <= 0 || t.target >= 1) {
       throw InputError({arch.file, 0, "buffer.overbook_target"},
                        "must be a fraction in (0, 1), is " + buffer.params.text("overbook_target"));
     }
-  } else {
-    throw InputError(
-        {arch.file, 0, "buffer.impl"},
-        "'" + buffer.impl + "' does not size sparse tiles (buffet, prescient, tailors)");
   }
   t.regions = operand_regions(buffer.params.get_int("capacity_kib") * 1024,
                               buffer.params.get_bool("double_buffered"));

@@ -5,12 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/buffer/interface.h"
 #include "sim/atomic_file.h"
 #include "sim/cli/attack_options.h"
 #include "sim/cli/sparse_arch.h"
 #include "sim/cli/timeline_options.h"
 #include "sim/energy_table.h"
 #include "sim/progress.h"
+#include "sim/registry.h"
 #include "sim/report.h"
 #include "sim/top.h"
 #include "traces/sparse_operands.h"
@@ -38,7 +40,8 @@ int run(const Args& args) {
   d.add_options()("help,h", "show this help")("a", po::value(&a_path), "A (Matrix Market)")(
       "b", po::value(&b_path), "B (Matrix Market; default: A, or A^T with --transpose)")(
       "transpose", "B is the transpose of A")("buffer", po::value(&buffer),
-                                              "buffet | prescient | tailors")(
+                                              "buffer implementation: buffet, prescient, "
+                                              "tailors or any other registered one")(
       "target", po::value(&target_text), "fraction of tiles Swiftiles lets overbook (tailors)")(
       "energy", po::value(&energy_path), "energy table YAML (default: the built-in table)")(
       "json", po::value(&json_path), "write the JSON report to FILE")(
@@ -57,18 +60,20 @@ int run(const Args& args) {
     std::cout << usage_text() << "\n" << d;
     return 0;
   }
-  if (a_path.empty() || (buffer != "buffet" && buffer != "prescient" && buffer != "tailors") ||
-      (!b_path.empty() && vm.count("transpose"))) {
-    std::cerr << "tessera spmspm: give A, at most one of B and --transpose, and --buffer "
-                 "buffet|prescient|tailors\n"
+  if (a_path.empty() || buffer.empty() || (!b_path.empty() && vm.count("transpose"))) {
+    std::cerr << "tessera spmspm: give A, at most one of B and --transpose, and --buffer\n"
               << usage_text();
     return kUsage;
   }
+  // The buffer's registration says how it sizes sparse tiles.
+  const TilePolicy policy =
+      Registry<Buffer>::instance().find(buffer, {"--buffer", 0, "--buffer"}).facts.tile_policy;
   std::vector<std::string> extra{"buffer.impl=" + buffer};
   if (!target_text.empty()) {
     (void)overbook_fraction(target_text, "--target");
-    if (buffer != "tailors") {
-      throw InputError({"--target", 0, "--target"}, "applies only to --buffer tailors");
+    if (policy != TilePolicy::swiftiles) {
+      throw InputError({"--target", 0, "--target"},
+                       "applies only to a buffer whose tiles Swiftiles sizes (tailors)");
     }
     extra.push_back("buffer.overbook_target=" + target_text);
   }
@@ -133,7 +138,7 @@ int run(const Args& args) {
 
 const Command spmspm_command{
     "spmspm",
-    "tessera spmspm A.mtx [B.mtx | --transpose] --buffer buffet|prescient|tailors\n"
+    "tessera spmspm A.mtx [B.mtx | --transpose] --buffer buffet|prescient|tailors|IMPL\n"
     "                     [--target F] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
     "                     [--functional] [--seed N] [--json FILE] [--quiet]\n"
     "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n"

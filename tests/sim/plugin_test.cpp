@@ -152,6 +152,18 @@ TEST(Plugins, AModuleOfEachFamilyIsOneFile) {
   }
 }
 
+TEST(Plugins, SpmspmTakesAnyRegisteredBuffer) {
+  // The LRU buffer registers no tile policy: its sparse tiles are sized for the worst case, as the
+  // buffet's are, and it runs the same tiles.
+  const std::string options =
+      " spmspm " + quote(kSourceDir + "/data/matrices/karate.mtx") + " --transpose --functional";
+  const json lru = report(options + plugin("lru_buffer") + " --buffer lru");
+  const json buffet = report(options + " --buffer buffet");
+  EXPECT_TRUE(lru["functional_checked"].get<bool>());
+  EXPECT_EQ(lru["totals"]["macs"], buffet["totals"]["macs"]);
+  EXPECT_EQ(counter(lru, "controller", "tiles"), counter(buffet, "controller", "tiles"));
+}
+
 TEST(Plugins, ThroughputCryptoMovesEveryByteAtItsRate) {
   const std::string options = " " + quote(kSmall) + " -p dram.impl=ideal";
   const json none = report("run" + options);
