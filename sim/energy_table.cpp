@@ -194,21 +194,28 @@ SourceLocation EnergyTable::where(const std::string& component, const std::strin
   return at;
 }
 
-void apply_energy(const EnergyTable& table, ComponentResult& component) {
+void check_energy_actions(const EnergyTable& table, const ComponentResult& component) {
   for (const auto& counter : component.counters) {
-    if (counter.measured_energy) {
-      component.energy_pj[counter.name] = static_cast<double>(counter.value) / 1e3;
-      continue;
-    }
-    if (!counter.energy_action) continue;
-    const auto pj = table.pj(component.name, counter.name);
-    if (!pj) {
+    if (counter.energy_action && !counter.measured_energy &&
+        !table.pj(component.name, counter.name)) {
       throw InputError(table.where(component.name, counter.name),
                        "energy table '" + table.name() + "' has no entry for action '" +
                            counter.name + "' of component '" + component.name + "' (" +
                            component.impl + "), which the simulation counts");
     }
-    component.energy_pj[counter.name] = static_cast<double>(counter.value) * *pj;
+  }
+}
+
+void apply_energy(const EnergyTable& table, ComponentResult& component) {
+  // A counter declared during the run, after the check the top level made.
+  check_energy_actions(table, component);
+  for (const auto& counter : component.counters) {
+    if (counter.measured_energy) {
+      component.energy_pj[counter.name] = static_cast<double>(counter.value) / 1e3;
+    } else if (counter.energy_action) {
+      component.energy_pj[counter.name] =
+          static_cast<double>(counter.value) * *table.pj(component.name, counter.name);
+    }
   }
 }
 

@@ -51,6 +51,11 @@ class EnergyTable {
   std::map<std::string, Component> components_;
 };
 
+// Throws InputError naming the table, the component and the action when the table has no entry
+// for one of `component`'s energy actions. The top level calls it once the modules are built and
+// have declared their counters, before anything runs.
+void check_energy_actions(const EnergyTable& table, const ComponentResult& component);
+
 // Sets energy_pj[action] = count * pJ for every counter of `component` that is an energy action,
 // and energy_pj[name] = value / 1000 for every energy the component measured itself (in fJ).
 // Throws InputError naming the table, the component and the action when the table has no entry.

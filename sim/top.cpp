@@ -109,6 +109,14 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
   Component::set_clock_mhz(arch.system.get_real("clock_mhz"));
   Accelerator acc(arch);
   const auto parts = acc.components(arch);
+  // A missing energy-table row is an input error before anything runs, not after a layer.
+  for (const auto& [module, impl] : parts) {
+    ComponentResult declared;
+    declared.name = module->basename();
+    declared.impl = impl;
+    declared.counters = module->stats().snapshot();
+    check_energy_actions(energy, declared);
+  }
   Workload w;
   w.facts = acc.facts(arch);
   const SparseDecoder& decoder = *acc.sparse;

@@ -281,6 +281,31 @@ TEST(CliBadInput, MissingEnergyFile) {
   expect_bad_input(dir, quote(trace) + " --energy " + quote(missing), {missing, 0, "", ""});
 }
 
+// A table without a row for an action a module declares is refused once the modules are built,
+// before anything runs: no report is written.
+TEST(CliBadInput, EnergyTableWithoutAnActionsRow) {
+  TempDir dir;
+  const std::string trace = dir.write("trace.yaml", join(kGoodTrace));
+  std::string table =
+      tessera::test::read_file(std::string(TESSERA_SOURCE_DIR) + "/sim/energy/default.yaml");
+  const size_t at = table.find("    write_word:");
+  ASSERT_NE(at, std::string::npos);
+  table.replace(at, std::string("    write_word:").size(), "    write_wrd:");
+  const std::string energy = dir.write("energy.yaml", table);
+  const std::string json = dir.path() + "/out.json";
+  std::string err;
+  EXPECT_EQ(run_stderr(kBinary + " run " + quote(trace) + " -q --energy " + quote(energy) +
+                           " --json " + quote(json),
+                       err),
+            2)
+      << err;
+  EXPECT_NE(err.find("field 'components.buffer.write_word': energy table 'default-65nm' has no "
+                     "entry for action 'write_word' of component 'buffer'"),
+            std::string::npos)
+      << err;
+  EXPECT_FALSE(fs::exists(json));
+}
+
 TEST(CliBadInput, JsonInMissingFolder) {
   TempDir dir;
   const std::string trace = dir.write("trace.yaml", join(kGoodTrace));
