@@ -7,6 +7,7 @@
 
 #include "sim/error.h"
 #include "sim/numbers.h"
+#include "sim/text_format.h"
 #include "traces/yaml_util.h"
 
 namespace tessera {
@@ -189,11 +190,12 @@ BudgetSplit buffer_for_budget(const ArchConfig& arch, const AreaFigures& figures
   // A hair of slack: a budget computed as the exact sum must give its own capacity back.
   s.buffer_kib = left > 0 ? static_cast<int64_t>(std::floor(left / per_kib * (1 + 1e-12))) : 0;
   if (s.buffer_kib < 1) {
-    throw InputError({option, 0, shortest_text(budget_mm2)},
-                     "the budget does not cover the fixed parts (" + shortest_text(s.fixed_mm2) +
-                         " mm^2, of which " + std::to_string(crypto_engine_count(arch)) +
-                         " engines " + shortest_text(s.engines_mm2) +
-                         " mm^2) and 1 KiB of buffer (" + shortest_text(per_kib) + " mm^2)");
+    throw InputError({option, 0, ""},
+                     shortest_text(budget_mm2) + " mm^2 does not cover the fixed parts (" +
+                         fixed(s.fixed_mm2, 4) + " mm^2, of which " +
+                         std::to_string(crypto_engine_count(arch)) + " AES-GCM engines " +
+                         fixed(s.engines_mm2, 4) + " mm^2) and 1 KiB of buffer (" +
+                         fixed(per_kib, 4) + " mm^2)");
   }
   s.buffer_mm2 = static_cast<double>(s.buffer_kib) * per_kib;
   return s;
