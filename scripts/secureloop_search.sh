@@ -15,11 +15,21 @@
 # attribution of every layer's gap to its causes). Re-encryptions between layers are not
 # simulated: the search's predicted re-encryption cycles and energy are added to the simulated
 # totals too.
-# Usage: scripts/secureloop_search.sh [OUT_DIR]   (default bench/secureloop/search)
-# Writes results.csv, results.md, causes.md and search.png in OUT_DIR.
+# The iso-area sweep (step iso-area): at a fixed chip area, the budget of this architecture with
+# one pipelined engine per datatype (sim/area.h, data/area/area_40nm.yaml), N engines per datatype
+# of each kind and the buffer that the rest of the budget buys (`--search --area-budget`);
+# ResNet-18 and MobileNetV2; crypto on: the cross-layer search's predicted cycles and energy, the
+# best point of each kind simulated as above; crypto off: `tessera model` with the same buffer
+# and no engines (the security-unaware design the same area allows).
+# Usage: scripts/secureloop_search.sh [OUT_DIR] [all|search|iso-area]
+#   (default bench/secureloop/search, all)
+# Writes results.csv, results.md, causes.md and search.png in OUT_DIR, and iso_area.csv,
+# iso_area.md and iso_area.png in OUT_DIR/iso-area.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bench/secureloop/search}
+step=${2:-all}
+[[ $step == all || $step == search || $step == iso-area ]] || { echo "step: all, search or iso-area" >&2; exit 2; }
 bin=build/tessera
 arch=scripts/secureloop/eyeriss_lpddr4.yaml
 [[ -x $bin ]] || { echo "build first: scripts/build_and_test.sh" >&2; exit 1; }
@@ -43,6 +53,7 @@ done
 "$bin" import onnx tests/data/onnx/mobilenet_v2.onnx -o "$work/mv2" > /dev/null
 drop_vector_layers "$work/mv2/trace.yaml" | sed 's/^name: .*/name: MobileNetV2/' > "$work/MobileNetV2.yaml"
 
+search_step() {
 csv=$out/results.csv
 echo "net,engine,schedule,method,predicted_cycles,predicted_energy_pj,simulated_cycles,simulated_energy_pj,reencryption_cycles,reencryption_energy_pj,mape,bias,layers_changed" > "$csv"
 for net in alexnet Resnet18 MobileNetV2; do
@@ -138,3 +149,101 @@ cat "$out/results.md"
 echo
 cat "$out/causes.md"
 echo "wrote $csv, $out/results.md, $out/causes.md and $out/search.png"
+}
+
+iso_area_step() {
+  local dir=$out/iso-area csv=$out/iso-area/iso_area.csv
+  mkdir -p "$dir/validate"
+  local budget
+  budget=$("$bin" model "$work/Resnet18.yaml" --arch "$arch" | awk '/^area:/ {print $2}')
+  echo "net,engine,engines_per_datatype,budget_mm2,engines_mm2,buffer_kib,on_predicted_cycles,on_predicted_energy_pj,off_predicted_cycles,off_predicted_energy_pj" > "$csv"
+  for net in Resnet18 MobileNetV2; do
+    for engine in pipelined parallel; do
+      for n in 1 2 3 4 5 6 7 8 9 10; do
+        local base=$work/iso.$net.$engine.$n
+        # An impossible budget (the engines leave no KiB of buffer) ends the row of points.
+        "$bin" secure-schedule "$work/$net.yaml" --arch "$arch" -p crypto.engine="$engine" \
+          -p crypto.inputs_engines="$n" -p crypto.weights_engines="$n" -p crypto.outputs_engines="$n" \
+          --search --area-budget "$budget" -o "$base.yaml" --predictions "$base.csv" > "$base.txt" 2> /dev/null || break
+        # area budget B mm^2: 3N engines E mm^2, other fixed parts F mm^2, buffer K KiB A mm^2
+        read -r em kib < <(awk '/^area budget/ {print $7, $15}' "$base.txt")
+        read -r pc pe < <(awk '/^predicted:/ {print $2, $4}' "$base.txt")
+        read -r oc oe < <("$bin" model "$work/$net.yaml" --arch "$arch" -p crypto.impl=none \
+          -p buffer.capacity_kib="$kib" | awk '$1 == "total" {print $2, $3}')
+        echo "$net,$engine,$n,$budget,$em,$kib,$pc,$(awk -v e="$pe" 'BEGIN {printf "%.1f", e * 1e6}'),$oc,$(awk -v e="$oe" 'BEGIN {printf "%.1f", e * 1e6}')" >> "$csv"
+      done
+    done
+  done
+  # The best point with crypto on, per net and kind, and the point crypto off prefers (the most
+  # buffer: one engine per datatype), simulated: tessera validate runs the searched trace.
+  echo "net,engine,engines_per_datatype,buffer_kib,why,predicted_cycles,simulated_cycles,simulated_energy_pj" > "$dir/simulated.csv"
+  for net in Resnet18 MobileNetV2; do
+    for engine in pipelined parallel; do
+      local best
+      best=$(awk -F, -v net="$net" -v e="$engine" '$1 == net && $2 == e && (min == "" || $7 < min) {min = $7; n = $3} END {print n}' "$csv")
+      local picks="1 $best"
+      [[ $best == 1 ]] && picks=1
+      for pick in $picks; do
+        local why=most-buffer
+        [[ $pick == "$best" ]] && why=best-with-crypto
+        [[ $best == 1 ]] && why=both
+        local base=$work/iso.$net.$engine.$pick kib
+        kib=$(awk -F, -v net="$net" -v e="$engine" -v n="$pick" '$1 == net && $2 == e && $3 == n {print $6}' "$csv")
+        "$bin" validate "$base.yaml" --against csv "$base.csv" --arch "$arch" -p crypto.engine="$engine" \
+          -p crypto.inputs_engines="$pick" -p crypto.weights_engines="$pick" -p crypto.outputs_engines="$pick" \
+          -p buffer.capacity_kib="$kib" -q --json "$dir/validate/$net.$engine.$pick.json" > /dev/null
+        jq -r --arg net "$net" --arg e "$engine" --arg n "$pick" --arg kib "$kib" --arg why "$why" \
+          '[$net, $e, $n, $kib, $why, ([.layers[].predicted_cycles] | add), ([.layers[].simulated_cycles] | add), ([.layers[].simulated_energy_pj] | add)] | @csv' \
+          "$dir/validate/$net.$engine.$pick.json" | tr -d '"' >> "$dir/simulated.csv"
+      done
+    done
+  done
+  # The table: each point's cycles relative to the best point of its net and engine kind, crypto
+  # on and crypto off (the security-unaware design of the same area), and where each optimum is.
+  awk -F, 'NR > 1 { k = $1 "," $2; row[NR] = $0; if (!(k in on) || $7 < on[k]) on[k] = $7; if (!(k in off) || $9 < off[k]) off[k] = $9 }
+    END {
+      print "| net | engine | engines per datatype | engines mm^2 | buffer KiB | crypto on: predicted cycles | vs best on | crypto off: predicted cycles | vs best off | optimum |"
+      print "|---|---|---|---|---|---|---|---|---|---|"
+      for (i = 2; i <= NR; ++i) {
+        split(row[i], f, ","); k = f[1] "," f[2]; mark = ""
+        if (f[7] == on[k]) mark = "crypto on"
+        if (f[9] == off[k]) mark = mark (mark == "" ? "" : ", ") "crypto off"
+        printf "| %s | %s | %d | %.4f | %d | %d | %+.1f %% | %d | %+.1f %% | %s |\n", f[1], f[2], f[3], f[5], f[6], f[7], 100 * (f[7] / on[k] - 1), f[9], 100 * (f[9] / off[k] - 1), mark
+      }
+    }' "$csv" > "$dir/iso_area.md"
+  {
+    echo
+    echo "Simulated (tessera validate on the searched trace; re-encryption between layers not simulated):"
+    echo
+    echo "| net | engine | engines per datatype | buffer KiB | point | predicted cycles | simulated cycles | simulated energy uJ |"
+    echo "|---|---|---|---|---|---|---|---|"
+    awk -F, 'NR > 1 {printf "| %s | %s | %d | %d | %s | %d | %d | %.1f |\n", $1, $2, $3, $4, $5, $6, $7, $8 / 1e6}' "$dir/simulated.csv"
+    echo
+    echo "Budget: $budget mm^2 (the architecture with one pipelined engine per datatype, 40 nm, DRAM off chip)."
+  } >> "$dir/iso_area.md"
+  # Plot: cycles against buffer KiB (engines take the rest of the area), per net and kind.
+  local i=0 plots=""
+  for net in Resnet18 MobileNetV2; do
+    for engine in pipelined parallel; do
+      awk -F, -v net="$net" -v e="$engine" '$1 == net && $2 == e {print $6, $7 / 1e6, $9 / 1e6, $3}' "$csv" > "$work/iso.$i.dat"
+      plots+="\"$work/iso.$i.dat\" using 1:2 with linespoints title \"$net $engine, crypto on\", "
+      plots+="\"$work/iso.$i.dat\" using 1:3 with linespoints dashtype 2 title \"$net $engine, crypto off\", "
+      i=$((i + 1))
+    done
+  done
+  gnuplot <<GNUPLOT
+set terminal pngcairo size 900,550 noenhanced
+set output "$dir/iso_area.png"
+set grid
+set xlabel "buffer KiB at $budget mm^2 (fewer KiB: more AES-GCM engines)"
+set ylabel "predicted cycles (millions)"
+set key outside right
+set logscale y
+plot ${plots%, }
+GNUPLOT
+  cat "$dir/iso_area.md"
+  echo "wrote $csv, $dir/simulated.csv, $dir/iso_area.md and $dir/iso_area.png"
+}
+
+[[ $step == iso-area ]] || search_step
+[[ $step == search ]] || iso_area_step
