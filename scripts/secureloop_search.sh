@@ -221,13 +221,14 @@ iso_area_step() {
     plots+="\"$work/iso.$((i - 1)).dat\" using 1:3 with linespoints linecolor black dashtype 2 title \"$net, crypto off, simulated\", "
   done
   gnuplot <<GNUPLOT
-set terminal pngcairo size 1000,550 noenhanced
+set terminal pngcairo size 1000,700 noenhanced
 set output "$dir/iso_area.png"
 set grid
-set xlabel "buffer KiB at $budget mm^2 (fewer KiB: more AES-GCM engines per datatype)"
+set xlabel "buffer KiB at $(printf %.4f "$budget") mm^2 (fewer KiB: more AES-GCM engines per datatype)"
 set ylabel "cycles (millions)"
-set key outside right
+set key below maxrows 5
 set logscale y
+set yrange [4:30]
 plot ${plots%, }
 GNUPLOT
   cat "$dir/iso_area.md"
