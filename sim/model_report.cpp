@@ -1,11 +1,14 @@
 #include "sim/model_report.h"
 
+#include "sim/area.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/area.h"
 #include "sim/atomic_file.h"
 #include "sim/numbers.h"
 #include "sim/text_format.h"
@@ -81,6 +84,7 @@ std::string model_summary_text(const ModelReport& r) {
   }
   s += pad("total", 24) + pad(std::to_string(cycles), 14) + pad("", 10) +
        pad(microjoules(energy), 16) + pad(std::to_string(bytes), 14) + "\n";
+  s += "area: " + fixed(total_area_mm2(r.area_mm2), 4) + " mm^2 (40 nm; DRAM off chip)\n";
   return s;
 }
 
@@ -133,11 +137,12 @@ std::string model_json(const ModelReport& r) {
   j["layers"] = layers;
   ordered_json levels = ordered_json::object();
   for (const std::string& name : level_names(r)) levels[name] = by_level[name];
-  j["totals"] = {{"cycles", cycles},
-                 {"cycles_by_level", levels},
-                 {"energy_pj", energy},
-                 {"dram_bytes", bytes},
-                 {"macs", macs}};
+  j["totals"] = {{"cycles", cycles},    {"cycles_by_level", levels},
+                 {"energy_pj", energy}, {"dram_bytes", bytes},
+                 {"macs", macs},        {"area_mm2", total_area_mm2(r.area_mm2)}};
+  ordered_json areas = ordered_json::object();
+  for (const auto& [family, mm2] : r.area_mm2) areas[family] = mm2;
+  j["area_mm2_by_component"] = areas;
   return j.dump(2) + "\n";
 }
 

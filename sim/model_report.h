@@ -2,6 +2,7 @@
 // summary table, JSON and CSV (schema in sim/REPORTS.md, "tessera model").
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,8 @@ struct ModelReport {
   model::Accounting accounting = model::Accounting::tessera;
   bool fill_drain = false;
   std::vector<model::LayerEstimate> layers;
-  std::vector<double> energy_pj;  // per layer
+  std::vector<double> energy_pj;           // per layer
+  std::map<std::string, double> area_mm2;  // per module family (sim/area.h)
 };
 
 // Prices every layer's actions. Throws InputError, naming the table, for a missing entry.

@@ -118,18 +118,20 @@ std::string summary_text(const RunResult& r) {
   out += table({{"cycles", std::to_string(t.cycles) + " (" + time + ")"},
                 {"energy", microjoules(t.energy_pj) + " uJ"},
                 {"EDP", scientific(t.energy_pj * static_cast<double>(t.cycles), 4) + " pJ*cycles"},
+                {"area", fixed(r.area_mm2(), 4) + " mm^2 (40 nm; DRAM off chip)"},
                 {"MACs", std::to_string(t.macs)},
                 {"utilization", fixed(t.utilization * 100, 1) + " %"},
                 {"DRAM read", std::to_string(t.dram_read) + " B"},
                 {"DRAM written", std::to_string(t.dram_written) + " B"}},
                {2, false, "  "});
 
-  out += "\nenergy by component\n";
+  out += "\nenergy and area by component\n";
   std::vector<std::vector<std::string>> comps;
   for (const auto& c : r.components) {
     const double pj = c.total_energy_pj();
     comps.push_back({c.name + " (" + c.impl + ")", microjoules(pj) + " uJ",
-                     fixed(ratio(pj, t.energy_pj) * 100, 1) + " %"});
+                     fixed(ratio(pj, t.energy_pj) * 100, 1) + " %",
+                     fixed(c.area_mm2, 4) + " mm^2"});
   }
   out += comps.empty() ? "  (no component counted energy)\n" : table(comps, {1, false, "  "});
 
@@ -161,6 +163,7 @@ void write_json_report(const RunResult& r, const TextSink& out) {
   j["totals"] = {{"cycles", t.cycles},
                  {"energy_pj", t.energy_pj},
                  {"edp", t.energy_pj * static_cast<double>(t.cycles)},
+                 {"area_mm2", r.area_mm2()},
                  {"macs", t.macs},
                  {"vector_ops", r.vector_ops()},
                  {"utilization", t.utilization},
@@ -185,8 +188,11 @@ void write_json_report(const RunResult& r, const TextSink& out) {
       if (!energy.contains(action)) energy[action] = pj;
     }
     energy["total"] = c.total_energy_pj();
-    j["components"].push_back(
-        {{"name", c.name}, {"impl", c.impl}, {"counters", counters}, {"energy_pj", energy}});
+    j["components"].push_back({{"name", c.name},
+                               {"impl", c.impl},
+                               {"counters", counters},
+                               {"energy_pj", energy},
+                               {"area_mm2", c.area_mm2}});
   }
   // Only the key can read so: a trace name's quotes and line breaks are escaped.
   const std::string head = dump(j), no_layers = "\n  \"layers\": []";

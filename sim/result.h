@@ -28,6 +28,7 @@ struct ComponentResult {
   std::string impl;                         // implementation: "systolic", "buffet", ...
   std::vector<CounterValue> counters;       // in declaration order
   std::map<std::string, double> energy_pj;  // per energy action; absent actions cost nothing
+  double area_mm2 = 0;                      // sim/area.h; 0 where not modelled or off chip
   [[nodiscard]] double total_energy_pj() const {
     double sum = 0;
     for (const auto& [action, pj] : energy_pj) sum += pj;
@@ -92,6 +93,11 @@ struct RunResult {
   [[nodiscard]] double energy_pj() const {
     double s = 0;
     for (const auto& c : components) s += c.total_energy_pj();
+    return s;
+  }
+  [[nodiscard]] double area_mm2() const {
+    double s = 0;
+    for (const auto& c : components) s += c.area_mm2;
     return s;
   }
 };

@@ -10,6 +10,7 @@
 #include "models/pe_array/interface.h"
 #include "models/sparse/interface.h"
 #include "models/vector/interface.h"
+#include "sim/area.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"
 
@@ -220,12 +221,15 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
   if (result.layers.size() != trace.layers.size()) {
     throw SimulationError("the simulation stopped before every layer finished");
   }
+  const std::map<std::string, double> areas = component_area_mm2(arch, AreaFigures::builtin());
   for (const auto& [component, impl] : parts) {
     ComponentResult c;
     c.name = component->basename();
     c.impl = impl;
     c.counters = component->stats().snapshot();
     apply_energy(energy, c);
+    const auto area = areas.find(c.name);
+    c.area_mm2 = area == areas.end() ? 0 : area->second;
     result.components.push_back(std::move(c));
   }
   result.functional_checked = options.functional;

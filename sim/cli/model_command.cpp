@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "plan/analytical_model.h"
+#include "sim/area.h"
 #include "sim/cli/command.h"
 #include "sim/energy_table.h"
 #include "sim/model_report.h"
@@ -58,6 +59,7 @@ int run(const Args& args) {
   report.arch_file = config.file;
   report.accounting = options.accounting;
   report.fill_drain = options.fill_drain;
+  report.area_mm2 = component_area_mm2(config, AreaFigures::builtin());
   const ArchitectureFacts facts = architecture_facts(config);
   const auto start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();

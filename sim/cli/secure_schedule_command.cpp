@@ -9,10 +9,12 @@
 #include "crypto/interface.h"
 #include "crypto/secure_schedule.h"
 #include "crypto/secure_search.h"
+#include "sim/area.h"
 #include "sim/atomic_file.h"
 #include "sim/cli/command.h"
 #include "sim/energy_table.h"
 #include "sim/registry.h"
+#include "sim/text_format.h"
 #include "sim/top.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
@@ -203,6 +205,7 @@ int run(const Args& args) {
   bool search = false, baseline = false, per_layer = false;
   size_t top_k = 6;
   uint64_t seed = 1;
+  double area_budget = 0;
   po::options_description d("secure-schedule options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
       "output,o", po::value(&out_path), "write the trace with the chosen blocks to FILE")(
@@ -222,7 +225,10 @@ int run(const Args& args) {
       "predictions", po::value(&predictions_path),
       "with --search: write each layer's predicted cycles and energy as CSV to FILE")(
       "energy", po::value(&energy_path),
-      "with --search: energy table YAML (default: the built-in table)");
+      "with --search: energy table YAML (default: the built-in table)")(
+      "area-budget", po::value(&area_budget),
+      "with --search: total chip area in mm^2; the buffer gets what the other parts (engines "
+      "included) leave");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -231,12 +237,12 @@ int run(const Args& args) {
     std::cout << usage_text() << "\n" << d;
     return vm.count("help") ? 0 : kUsage;
   }
-  if (!search && (baseline || per_layer || vm.count("top-k") || vm.count("seed") ||
-                  vm.count("objective") || !predictions_path.empty() || !energy_path.empty())) {
-    throw InputError(
-        {"--search", 0, ""},
-        "--baseline, --per-layer, --top-k, --seed, --objective, --predictions and --energy go "
-        "with --search");
+  if (!search &&
+      (baseline || per_layer || vm.count("top-k") || vm.count("seed") || vm.count("objective") ||
+       !predictions_path.empty() || !energy_path.empty() || vm.count("area-budget"))) {
+    throw InputError({"--search", 0, ""},
+                     "--baseline, --per-layer, --top-k, --seed, --objective, --predictions, "
+                     "--energy and --area-budget go with --search");
   }
   if (search) {
     if (baseline && per_layer) {
@@ -250,9 +256,28 @@ int run(const Args& args) {
     if (objective != "latency" && objective != "edp") {
       throw InputError({"--objective", 0, objective}, "expected latency or edp");
     }
+    if (vm.count("area-budget") && !(area_budget > 0)) {
+      throw InputError({"--area-budget", 0, std::to_string(area_budget)},
+                       "expected a positive area in mm^2");
+    }
     const Trace trace = read_trace_file(trace_path);
-    const ArchConfig config = load_arch_options(arch);
+    ArchConfig config = load_arch_options(arch);
     const CryptoSetup crypto = crypto_setup(config);
+    std::string area_line;
+    if (vm.count("area-budget")) {
+      const BudgetSplit split =
+          buffer_for_budget(config, AreaFigures::builtin(), area_budget, "--area-budget");
+      ArchOptions sized = arch;
+      sized.overrides.push_back("buffer.capacity_kib=" + std::to_string(split.buffer_kib));
+      config = load_arch_options(sized);
+      area_line = "area budget " + fixed(split.budget_mm2, 4) +
+                  " mm^2: " + std::to_string(crypto_engine_count(config)) + " engines " +
+                  fixed(split.engines_mm2, 4) + " mm^2, other fixed parts " +
+                  fixed(split.fixed_mm2 - split.engines_mm2, 4) + " mm^2, buffer " +
+                  std::to_string(split.buffer_kib) + " KiB " + fixed(split.buffer_mm2, 4) +
+                  " mm^2\n";
+    }
+    const double area = total_area_mm2(component_area_mm2(config, AreaFigures::builtin()));
     const EnergyTable table =
         energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
     const EnergyPrices prices = energy_prices(table, *crypto.kind);
@@ -265,7 +290,8 @@ int run(const Args& args) {
     options.seed = seed;
     const SearchResult r =
         search_secure_schedule(trace, architecture_facts(config), crypto, prices, options);
-    const std::string text = search_text(trace, r);
+    const std::string text = search_text(trace, r) + area_line + "area: " + fixed(area, 4) +
+                             " mm^2 (40 nm; DRAM off chip)\n";
     if (!out_path.empty()) {
       std::string note =
           "tilings and authentication blocks chosen by tessera secure-schedule "
@@ -338,7 +364,7 @@ const Command secure_schedule_command{
     "                     [--json FILE] [--matching tile|per-layer|cross-layer]\n"
     "       tessera secure-schedule TRACE --search [--baseline|--per-layer] [--top-k N]\n"
     "                     [--seed S] [--objective latency|edp] [--arch FILE] [-o OUT]\n"
-    "                     [--predictions CSV] [--energy FILE]\n",
+    "                     [--predictions CSV] [--energy FILE] [--area-budget MM2]\n",
     run};
 
 }  // namespace tessera::cli

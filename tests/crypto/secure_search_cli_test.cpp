@@ -55,6 +55,27 @@ TEST(SecureSearchCli, CryptoLessArchitectureIsALocatedError) {
   EXPECT_EQ(run(kBinary + " secure-schedule " + quote(trace) + " --baseline", out), 2) << out;
 }
 
+TEST(SecureSearchCli, AreaBudgetSizesTheBufferAndAnImpossibleOneIsAnError) {
+  TempDir dir;
+  const std::string trace = dir.write("t.yaml", kResidual);
+  const std::string search = kBinary + " secure-schedule " + quote(trace) +
+                             " --search -p crypto.impl=aes_gcm -p buffer.capacity_kib=64";
+  std::string out;
+  ASSERT_EQ(run(search, out), 0) << out;
+  // The architecture's own area as the budget gives its own buffer back.
+  const size_t at = out.find("area: ");
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string area = out.substr(at + 6, out.find(' ', at + 6) - at - 6);
+  ASSERT_EQ(run(search + " --area-budget " + std::to_string(std::stod(area) + 0.0001), out), 0)
+      << out;
+  EXPECT_NE(out.find("buffer 64 KiB"), std::string::npos) << out;
+  EXPECT_EQ(run(search + " --area-budget 0.3", out), 2) << out;
+  EXPECT_NE(out.find("--area-budget"), std::string::npos) << out;
+  EXPECT_NE(out.find("fixed parts"), std::string::npos) << out;
+  EXPECT_EQ(run(search + " --area-budget -1", out), 2) << out;
+  EXPECT_EQ(run(kBinary + " secure-schedule " + quote(trace) + " --area-budget 2", out), 2) << out;
+}
+
 TEST(SecureSearchCli, SearchedTraceRunsAndValidatesAgainstItsPredictions) {
   TempDir dir;
   const std::string trace = dir.write("t.yaml", kResidual);
