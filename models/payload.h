@@ -77,6 +77,7 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   bool weights_compressed = false;
   int64_t weight_rows = 0;        // reduction values the slowest output column steps through
   int64_t effectual_weights = 0;  // weights multiplied, summed over the tile's columns
+  int64_t effectual_macs = 0;     // multiplies for the whole tile, zero inputs skipped or not
   // Operand accesses, answered by the buffer: cycles the access waited for memory beyond its
   // port time (a bumped tail re-fetched).
   uint64_t refetch_wait = 0;

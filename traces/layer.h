@@ -87,6 +87,7 @@ struct Layer {
   // Absent: one authentication block per tile for every tensor.
   std::optional<Security> security;
   SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
+  SparsitySpec input_sparsity;   // of each input row along k (`--sparsify inputs=SPEC`)
   int line = 0;                  // line of the layer in its trace file, for error messages
   std::shared_ptr<const SparseOperands> sparse;  // spmspm and spmm: the operand matrices
   std::optional<VectorWork> vector;              // pool, eltwise, softmax, norm

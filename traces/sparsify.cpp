@@ -1,27 +1,80 @@
 #include "traces/sparsify.h"
 
 namespace tessera {
+namespace {
 
-SparsitySpec parse_sparsify_option(const std::string& text) {
-  const SourceLocation where{"<command line>", 0, "--sparsify"};
-  const std::string prefix = "weights=";
-  if (text.rfind(prefix, 0) != 0) {
-    throw InputError(where,
-                     "expected weights=SPEC (only the weights can be sparse), got '" + text + "'");
-  }
-  return parse_sparsity_spec(text.substr(prefix.size()), where);
-}
+const SourceLocation kWhere{"<command line>", 0, "--sparsify"};
 
-std::vector<std::string> sparsify_weights(Trace& trace, const SparsitySpec& spec) {
+std::vector<std::string> sparsify(Trace& trace, const SparsitySpec& spec,
+                                  SparsitySpec Layer::*operand, const char* what) {
   std::vector<std::string> notes;
   for (Layer& layer : trace.layers) {
     const std::string problem = sparsity_fit_problem(spec, layer.gemm()[2]);
     if (problem.empty()) {
-      layer.weight_sparsity = spec;
+      layer.*operand = spec;
     } else {
-      layer.weight_sparsity = SparsitySpec{};
-      notes.push_back("layer '" + layer.name + "' keeps dense weights: " + problem);
+      layer.*operand = SparsitySpec{};
+      notes.push_back("layer '" + layer.name + "' keeps dense " + what + ": " + problem);
     }
+  }
+  return notes;
+}
+
+}  // namespace
+
+SparsifyOption parse_sparsify_option(const std::string& text) {
+  SparsifyOption out;
+  std::string spec;
+  if (text.rfind("weights=", 0) == 0) {
+    spec = text.substr(8);
+  } else if (text.rfind("inputs=", 0) == 0) {
+    out.operand = SparsifyOption::Operand::inputs;
+    spec = text.substr(7);
+    if (spec == "relu") {
+      out.relu = true;
+      return out;
+    }
+  } else {
+    throw InputError(kWhere, "expected weights=SPEC or inputs=SPEC, got '" + text + "'");
+  }
+  out.spec = parse_sparsity_spec(spec, kWhere);
+  return out;
+}
+
+std::vector<std::string> sparsify_weights(Trace& trace, const SparsitySpec& spec) {
+  return sparsify(trace, spec, &Layer::weight_sparsity, "weights");
+}
+
+std::vector<std::string> sparsify_inputs(Trace& trace, const SparsitySpec& spec) {
+  return sparsify(trace, spec, &Layer::input_sparsity, "inputs");
+}
+
+std::vector<std::string> apply_sparsify_options(Trace& trace,
+                                                const std::vector<SparsifyOption>& options,
+                                                bool functional) {
+  std::vector<std::string> notes;
+  for (const SparsifyOption& o : options) {
+    if (o.relu) {
+      if (!functional) {
+        throw InputError(kWhere,
+                         "inputs=relu uses the zeros of real values: it needs --functional "
+                         "(or give a spec, e.g. inputs=density:0.5)");
+      }
+      throw InputError(kWhere,
+                       "inputs=relu: no layer of '" + trace.file +
+                           "' is fed its producer's outputs in functional runs (every layer's "
+                           "inputs are seeded on their own), so there are no ReLU zeros to "
+                           "use; give a spec instead, e.g. inputs=density:0.5");
+    }
+    if (functional && o.operand == SparsifyOption::Operand::inputs && !o.spec.is_dense()) {
+      notes.push_back("inputs=" + o.spec.text() +
+                      " sets the timing and energy; the functional check multiplies the seeded "
+                      "dense inputs");
+    }
+    std::vector<std::string> more = o.operand == SparsifyOption::Operand::weights
+                                        ? sparsify_weights(trace, o.spec)
+                                        : sparsify_inputs(trace, o.spec);
+    notes.insert(notes.end(), more.begin(), more.end());
   }
   return notes;
 }
