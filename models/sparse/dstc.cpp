@@ -33,7 +33,7 @@ class DstcDecoder : public CompressedDecoder {
 
   void skip_inputs(const Layer& layer, const GemmRange& r, WeightWork& w) const override {
     const DualWork d =
-        skip_input_values(w.rows, w.effectual, layer.input_sparsity.density(), r.m(), r.n());
+        skip_input_values(w.rows, w.effectual, layer.input_sparsity.density(), r.m());
     w.rows = d.rows;
     w.macs = d.macs;
   }

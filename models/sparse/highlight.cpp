@@ -132,8 +132,11 @@ class HighLightDecoder : public CompressedDecoder {
     // A kept weight block is stepped through when its input block is kept: with probability
     // the share of rank-0 blocks rank 1 keeps, independently of the weights' positions.
     const double kept_blocks = input_blocks_kept(layer);
+    // Structured inputs keep exactly that share of the range's blocks.
+    const int64_t blocks =
+        in.kind == SparsitySpec::Kind::hss ? r.k() / in.block_span(0) : int64_t{0};
     const DualWork d = skip_input_blocks(w.rows, w.effectual, layer.weight_sparsity.ranks[0].g,
-                                         kept_blocks, r.m(), r.n());
+                                         kept_blocks, blocks, r.m());
     w.rows = d.rows;
     w.macs = d.macs;
   }

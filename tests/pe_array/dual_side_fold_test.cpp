@@ -3,8 +3,9 @@
 // - a lane-by-lane stepping of every output of a tile, cycle by cycle, over real weight and input
 //   masks: its products are the dense product, and its multiplies and slowest lane are what the
 //   decoders' closed forms (models/sparse/input_skipping.h) charge, which draw on the densities
-//   only (the masks differ from row to row, so the closed forms are exact on average, checked
-//   over many tiles, and bounded on every one);
+//   only (the masks differ from row to row, so the closed forms agree on average, checked over
+//   many tiles within 3 % for multiplies and 8 % for the slowest lane, and are bounded on
+//   every tile);
 // - the register-level systolic array fed only the reduction positions both operands keep
 //   (inputs whose zeros all rows share): the dense product in exactly the cycles of the closed
 //   form over those rows.
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -89,6 +91,14 @@ Matrix sparse_matrix(const SparsitySpec& s, int64_t k, int64_t cols, bool transp
 
 struct Totals {
   double ref_macs = 0, model_macs = 0, ref_cycles = 0, model_rows = 0;
+
+  // The closed forms against the reference over all tiles; printed, as the README quotes them.
+  void check(const char* what) const {
+    std::cout << what << ": multiplies " << model_macs / ref_macs << ", slowest lane "
+              << model_rows / ref_cycles << " of the reference's\n";
+    EXPECT_NEAR(model_macs / ref_macs, 1.0, 0.03);
+    EXPECT_NEAR(model_rows / ref_cycles, 1.0, 0.08);
+  }
 };
 
 TEST(DualSideLanes, HighlightBlockSkippingMatchesTheClosedForm) {
@@ -101,8 +111,9 @@ TEST(DualSideLanes, HighlightBlockSkippingMatchesTheClosedForm) {
     const SparsitySpec ws = spec(weights[rng() % weights.size()]);
     const SparsitySpec in = spec(inputs[rng() % inputs.size()]);
     const int64_t span = std::max(ws.top_span(), in.top_span());
-    const int64_t k = span * static_cast<int64_t>(1 + rng() % 3);
-    const int64_t m = 1 + static_cast<int64_t>(rng() % 6), n = 1 + static_cast<int64_t>(rng() % 6);
+    const int64_t k = span * static_cast<int64_t>(1 + rng() % 8);
+    const int64_t m = 1 + static_cast<int64_t>(rng() % 12),
+                  n = 1 + static_cast<int64_t>(rng() % 12);
     const Matrix w = sparse_matrix(ws, k, n, false, rng);
     const Matrix a = sparse_matrix(in, k, m, true, rng);
     // An input block is skipped when all its values are zero: rank 1 pruned it, or, for a
@@ -123,7 +134,8 @@ TEST(DualSideLanes, HighlightBlockSkippingMatchesTheClosedForm) {
     const double kept_blocks =
         structured ? static_cast<double>(in.ranks[1].g) / static_cast<double>(in.ranks[1].h)
                    : 1 - std::pow(1 - in.kept, static_cast<double>(block));
-    const DualWork d = skip_input_blocks(rows, effectual, ws.ranks[0].g, kept_blocks, m, n);
+    const DualWork d = skip_input_blocks(rows, effectual, ws.ranks[0].g, kept_blocks,
+                                         structured ? k / block : 0, m);
     // Bounds on every tile: never more than the weights alone.
     ASSERT_LE(run.cycles, rows);
     ASSERT_LE(d.rows, rows);
@@ -133,8 +145,7 @@ TEST(DualSideLanes, HighlightBlockSkippingMatchesTheClosedForm) {
     t.ref_cycles += static_cast<double>(run.cycles);
     t.model_rows += static_cast<double>(d.rows);
   }
-  EXPECT_NEAR(t.model_macs / t.ref_macs, 1.0, 0.03);
-  EXPECT_NEAR(t.model_rows / t.ref_cycles, 1.0, 0.12);
+  t.check("highlight");
 }
 
 TEST(DualSideLanes, DstcValueSkippingMatchesTheClosedForm) {
@@ -147,8 +158,9 @@ TEST(DualSideLanes, DstcValueSkippingMatchesTheClosedForm) {
     const SparsitySpec ws = spec(weights[rng() % weights.size()]);
     const double p = densities[rng() % densities.size()];
     const SparsitySpec in = spec("density:" + std::to_string(p));
-    const int64_t k = ws.top_span() * static_cast<int64_t>(4 + rng() % 8);
-    const int64_t m = 1 + static_cast<int64_t>(rng() % 6), n = 1 + static_cast<int64_t>(rng() % 6);
+    const int64_t k = ws.top_span() * static_cast<int64_t>(4 + rng() % 32);
+    const int64_t m = 1 + static_cast<int64_t>(rng() % 12),
+                  n = 1 + static_cast<int64_t>(rng() % 12);
     const Matrix w = sparse_matrix(ws, k, n, false, rng);
     const Matrix a = sparse_matrix(in, k, m, true, rng);
     const LaneRun run = step_lanes(a, w, [&](int64_t i, int64_t x) { return a(i, x) == 0; });
@@ -161,7 +173,7 @@ TEST(DualSideLanes, DstcValueSkippingMatchesTheClosedForm) {
       rows = std::max(rows, column);
       effectual += column;
     }
-    const DualWork d = skip_input_values(rows, effectual, p, m, n);
+    const DualWork d = skip_input_values(rows, effectual, p, m);
     ASSERT_LE(run.cycles, rows);
     ASSERT_LE(d.rows, rows);
     t.ref_macs += static_cast<double>(run.macs);
@@ -169,15 +181,14 @@ TEST(DualSideLanes, DstcValueSkippingMatchesTheClosedForm) {
     t.ref_cycles += static_cast<double>(run.cycles);
     t.model_rows += static_cast<double>(d.rows);
   }
-  EXPECT_NEAR(t.model_macs / t.ref_macs, 1.0, 0.03);
-  EXPECT_NEAR(t.model_rows / t.ref_cycles, 1.0, 0.12);
+  t.check("dstc");
 }
 
 TEST(DualSideLanes, DenseInputsLeaveTheWeightsWorkExactly) {
   for (const int64_t rows : {0, 1, 7, 64}) {
     for (const int64_t m : {1, 5, 32}) {
-      const DualWork b = skip_input_blocks(rows, rows * 3, 1, 1.0, m, 3);
-      const DualWork v = skip_input_values(rows, rows * 3, 1.0, m, 3);
+      const DualWork b = skip_input_blocks(rows, rows * 3, 1, 1.0, 0, m);
+      const DualWork v = skip_input_values(rows, rows * 3, 1.0, m);
       EXPECT_EQ(b.rows, rows);
       EXPECT_EQ(v.rows, rows);
       EXPECT_EQ(b.macs, m * rows * 3);

@@ -102,7 +102,7 @@ TEST(SparseInputsRun, SpecsADecoderCannotUseAndReluAreLocatedErrors) {
   expect_refused("-p sparse.impl=highlight --sparsify weights=hss:2:4 --sparsify inputs=hss:2:4",
                  "needs two-rank");
   expect_refused(
-      "-p sparse.impl=highlight --sparsify weights=hss:2:8 --sparsify inputs=hss:4:4,1:2",
+      "-p sparse.impl=highlight --sparsify weights=hss:2:4 --sparsify inputs=hss:2:2,1:2",
       "not a whole number of the weights' rank-0 blocks");
   expect_refused(
       "-p sparse.impl=highlight -p sparse.rank1_patterns=1:4 --sparsify "
