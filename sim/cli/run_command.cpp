@@ -48,6 +48,7 @@ int run(const Args& args) {
                     ? parse_trace(std::string(embedded_trace_yaml()), "<built-in resnet50 trace>")
                     : read_trace_file(trace_path);
   std::vector<SparsifyOption> sparsify_options;
+  sparsify_options.reserve(sparsify.size());
   for (const std::string& text : sparsify) sparsify_options.push_back(parse_sparsify_option(text));
   for (const std::string& note :
        apply_sparsify_options(trace, sparsify_options, vm.count("functional") > 0)) {
