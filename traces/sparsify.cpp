@@ -68,8 +68,9 @@ std::vector<std::string> apply_sparsify_options(Trace& trace,
     }
     if (functional && o.operand == SparsifyOption::Operand::inputs && !o.spec.is_dense()) {
       notes.push_back("inputs=" + o.spec.text() +
-                      " sets the timing and energy; the functional check multiplies the seeded "
-                      "dense inputs");
+                      ": the functional check prunes the seeded inputs of layers with 1x1 "
+                      "filters, stride 1 and no padding (GEMMs too); other layers' inputs stay "
+                      "dense, and the spec sets their timing and energy only");
     }
     std::vector<std::string> more = o.operand == SparsifyOption::Operand::weights
                                         ? sparsify_weights(trace, o.spec)

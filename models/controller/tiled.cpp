@@ -285,12 +285,37 @@ class TiledController : public StepPipelineController {
       if (t == Tensor::weights) {  // sparse weights are the dense ones pruned by magnitude
         prune_weights(layer.weight_sparsity, v, layer.gemm()[2], layer.gemm()[1]);
       }
+      if (t == Tensor::inputs) prune_inputs(layer, v);
       debug_access(tlm::TLM_WRITE_COMMAND, layer, t, v);
       if (t == Tensor::inputs) {
         inputs_ = std::move(v);
       } else if (t == Tensor::weights) {
         weights_ = std::move(v);
       }
+    }
+  }
+
+  // Sparse inputs, where every input value is one GEMM input (m, k) (1x1 filters, stride 1, no
+  // padding): the seeded ones pruned by magnitude along k, row by row, as the weights are along
+  // k column by column. Other layers' im2col rows share values, so their inputs stay dense.
+  static void prune_inputs(const Layer& layer, std::vector<int32_t>& v) {
+    const ConvShape& s = layer.shape;
+    if (layer.input_sparsity.is_dense() || s.filter_h != 1 || s.filter_w != 1 || s.stride_h != 1 ||
+        s.stride_w != 1 || s.pad_h != 0 || s.pad_w != 0 || s.groups != 1 || s.out_h != s.in_h ||
+        s.out_w != s.in_w) {
+      return;
+    }
+    const GemmExtents g = layer.gemm();
+    const int64_t m = g[0], k = g[2];
+    std::vector<int32_t> by_k(v.size());  // k x m: each input row a column, as prune_weights reads
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t x = 0; x < k; ++x)
+        by_k[static_cast<size_t>(x * m + i)] = v[static_cast<size_t>(i * k + x)];
+    }
+    prune_weights(layer.input_sparsity, by_k, k, m);
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t x = 0; x < k; ++x)
+        v[static_cast<size_t>(i * k + x)] = by_k[static_cast<size_t>(x * m + i)];
     }
   }
 
