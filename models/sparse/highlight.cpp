@@ -63,6 +63,7 @@ class HighLightDecoder : public CompressedDecoder {
         skipped_blocks_(stats().counter("skipped_block", "blocks",
                                         "rank-0 weight blocks pruned at rank 1: never read")) {}
 
+ protected:
   void check_weights(const Layer& layer, const std::string& trace_file) const override {
     const SparsitySpec& s = layer.weight_sparsity;
     const SourceLocation where{trace_file, layer.line, "sparsity.weights"};
@@ -106,20 +107,6 @@ class HighLightDecoder : public CompressedDecoder {
     }
   }
 
-  void check_ranks(const SparsitySpec& s, const SourceLocation& where,
-                   const std::string& who) const {
-    for (size_t r = 0; r < s.ranks.size(); ++r) {
-      const auto& ok = ranks_[r];
-      if (std::find(ok.begin(), ok.end(), s.ranks[r]) == ok.end()) {
-        throw InputError(where, who + "pattern " + std::to_string(s.ranks[r].g) + ":" +
-                                    std::to_string(s.ranks[r].h) + " at rank " + std::to_string(r) +
-                                    " is not supported by the configured " +
-                                    "highlight (sparse.rank" + std::to_string(r) + "_patterns)");
-      }
-    }
-  }
-
- protected:
   [[nodiscard]] std::optional<WeightFormat> format_for(const Layer& layer) const override {
     if (layer.weight_sparsity.kind != SparsitySpec::Kind::hss) return std::nullopt;
     return WeightFormat{WeightFormat::Kind::blocks, &layer.weight_sparsity};
@@ -175,6 +162,19 @@ class HighLightDecoder : public CompressedDecoder {
   }
 
  private:
+  void check_ranks(const SparsitySpec& s, const SourceLocation& where,
+                   const std::string& who) const {
+    for (size_t r = 0; r < s.ranks.size(); ++r) {
+      const auto& ok = ranks_[r];
+      if (std::find(ok.begin(), ok.end(), s.ranks[r]) == ok.end()) {
+        throw InputError(where, who + "pattern " + std::to_string(s.ranks[r].g) + ":" +
+                                    std::to_string(s.ranks[r].h) + " at rank " + std::to_string(r) +
+                                    " is not supported by the configured " +
+                                    "highlight (sparse.rank" + std::to_string(r) + "_patterns)");
+      }
+    }
+  }
+
   // The share of input blocks stepped through: those rank 1 keeps, or, for zeros anywhere (a
   // density), those of a weight block's size not all zero.
   [[nodiscard]] static double input_blocks_kept(const Layer& layer) {

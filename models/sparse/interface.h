@@ -4,17 +4,18 @@
 // A decoder that stores a layer's weights compressed says so per tile with weight_work(): the
 // bits held in the buffer and DRAM (values and metadata), and what the PEs do with them. The
 // controller sizes weight fetches with it; on the PE array's weight reads the decoder sets the
-// read's size and TileExtension::weight_rows / effectual_weights, from which the array times the
-// tile. A decoder that feeds a layer dense returns nothing, and the layer runs exactly as without
-// a decoder.
+// read's size and TileExtension::weights_compressed, weight_rows, effectual_weights and
+// effectual_macs (m x effectual_weights when the inputs are fed dense), from which the array
+// times the tile and counts its MACs. A decoder that feeds a layer dense returns nothing, and the
+// layer runs exactly as without a decoder.
 //
 // Activations: a layer's input_sparsity (each input row, k values of the GEMM view, follows the
 // spec along k) reaches the decoder with the layer. check_layer refuses a spec the hardware cannot
 // use (every decoder but highlight and dstc runs dense inputs only). A decoder that skips zero
 // inputs answers, in weight_work, the work on both sides: `rows` becomes the reduction steps of
 // the slowest output (weights kept and inputs kept meeting), `macs` the multiplies performed for
-// the tile's m input rows; it also sets TileExtension::effectual_macs, from which the array counts
-// MACs (and their energy). On the array's input reads it resizes the read to the compressed inputs
+// the tile's m input rows, which it passes on as TileExtension::effectual_macs (MACs and their
+// energy follow). On the array's input reads it resizes the read to the compressed inputs
 // (values and metadata, input_work) and counts the metadata it decodes. Inputs stay dense in DRAM:
 // the decoder compresses them on the way from the buffer to the PEs.
 #pragma once
@@ -41,7 +42,8 @@ struct WeightWork {
                               // inputs are fed dense; fewer when zero inputs are skipped)
 };
 
-// One tile's inputs (an m-range x k-range) as a decoder feeds them, per pass over them.
+// One tile's inputs (an m-range x k-range) as a decoder that skips zero inputs feeds them, per
+// pass over them.
 struct InputWork {
   int64_t stored_bits = 0;    // values and metadata read from the buffer
   int64_t metadata_bits = 0;  // of which metadata
