@@ -190,7 +190,9 @@ elapsed=$(($(date +%s) - started))
                  printf "| %s | %s | %.2fx | %.3f | %.2fx |\n", p[1], p[2],
                         exp(s[k] / n[k]), exp(e[k] / n[k]), exp(g[k] / n[k]) } }' "$dnn"
   echo
-  echo "The whole script (both halves) ran in ${elapsed} s on $(nproc) cores of $(uname -m)."
+  cpu=$(grep -m1 "model name" /proc/cpuinfo | sed 's/.*: *//')
+  echo "The whole script (both halves) ran in ${elapsed} s on $(nproc) cores ($cpu), with"
+  echo "whatever else the machine ran at the time."
 } >"$out/dnn_results.md"
 
 awk -F, 'NR > 1 { print $1 "/" $2, $3, $9 }' "$dnn" >"$work/dnn.dat"
@@ -206,8 +208,9 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set logscale y 2
 set ylabel "EDP gain (x, log scale)"
+set yrange [0.5:16]
 set grid ytics
-set key top left
+set key outside bottom center horizontal
 plot "$work/dnn.dense.dat" using 2:xtic(1) title "dense", \
      "$work/dnn.nm.dat" using 2 title "nm (2:4 weights)", \
      "$work/dnn.dstc.dat" using 2 title "dstc", \
