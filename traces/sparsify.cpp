@@ -9,6 +9,15 @@ std::vector<std::string> sparsify(Trace& trace, const SparsitySpec& spec,
                                   SparsitySpec Layer::*operand, const char* what) {
   std::vector<std::string> notes;
   for (Layer& layer : trace.layers) {
+    if (operand == &Layer::input_sparsity && (layer.sparse != nullptr || layer.vector)) {
+      // Their inputs are real sparse matrices, or are not multiplied at all.
+      if (!spec.is_dense()) {
+        notes.push_back(
+            "layer '" + layer.name + "' keeps its inputs as they are: " +
+            (layer.vector ? "it runs on the vector unit" : "its operands are sparse matrices"));
+      }
+      continue;
+    }
     const std::string problem = sparsity_fit_problem(spec, layer.gemm()[2]);
     if (problem.empty()) {
       layer.*operand = spec;

@@ -82,6 +82,19 @@ TEST(SparseInputsRun, FunctionalRunsPassWithSparseInputs) {
   }
 }
 
+TEST(SparseInputsRun, SparseMatrixLayersKeepTheirInputs) {
+  const std::string src = TESSERA_SOURCE_DIR;
+  std::string err;
+  EXPECT_EQ(run_stderr(kBinary + " run " + quote(src + "/traces/sparse/suitesparse.yaml") +
+                           " --arch " + quote(src + "/traces/arch/sparse.yaml") +
+                           " -q -p sparse.impl=dstc --sparsify inputs=density:0.5",
+                       err),
+            0);
+  EXPECT_NE(err.find("keeps its inputs as they are: its operands are sparse matrices"),
+            std::string::npos)
+      << err;
+}
+
 void expect_refused(const std::string& args, const std::string& says) {
   TempDir dir;
   const std::string trace = dir.write("t.yaml", kGemms);
