@@ -88,7 +88,10 @@ struct Layer {
   std::optional<Security> security;
   SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
   SparsitySpec input_sparsity;   // of each input row along k (`--sparsify inputs=SPEC`)
-  int line = 0;                  // line of the layer in its trace file, for error messages
+  // Functional runs (`--sparsify inputs=relu`): the inputs are the previous layer's outputs after
+  // a ReLU, and the decoder skips their real zeros.
+  bool input_relu = false;
+  int line = 0;  // line of the layer in its trace file, for error messages
   std::shared_ptr<const SparseOperands> sparse;  // spmspm and spmm: the operand matrices
   std::optional<VectorWork> vector;              // pool, eltwise, softmax, norm
 

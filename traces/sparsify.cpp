@@ -21,10 +21,48 @@ std::vector<std::string> sparsify(Trace& trace, const SparsitySpec& spec,
     const std::string problem = sparsity_fit_problem(spec, layer.gemm()[2]);
     if (problem.empty()) {
       layer.*operand = spec;
+      if (operand == &Layer::input_sparsity) layer.input_relu = false;
     } else {
       layer.*operand = SparsitySpec{};
       notes.push_back("layer '" + layer.name + "' keeps dense " + what + ": " + problem);
     }
+  }
+  return notes;
+}
+
+// Values of a layer's input and output tensors (the layouts of plan/tile_geometry.h).
+int64_t input_values(const Layer& l) {
+  const ConvShape& s = l.shape;
+  return s.batch * s.in_h * s.in_w * s.channels;
+}
+int64_t output_values(const Layer& l) {
+  const GemmExtents g = l.gemm();
+  return l.shape.groups * g[0] * g[1];
+}
+
+bool multiplies(const Layer& l) {
+  return l.sparse == nullptr && !l.vector;
+}
+
+std::vector<std::string> sparsify_relu(Trace& trace) {
+  std::vector<std::string> notes;
+  for (size_t i = 0; i < trace.layers.size(); ++i) {
+    Layer& layer = trace.layers[i];
+    layer.input_sparsity = SparsitySpec{};
+    layer.input_relu = false;
+    if (!multiplies(layer)) continue;
+    const Layer* producer = i > 0 ? &trace.layers[i - 1] : nullptr;
+    if (producer != nullptr && multiplies(*producer) &&
+        output_values(*producer) == input_values(layer)) {
+      layer.input_relu = true;
+      continue;
+    }
+    notes.push_back("inputs=relu: layer '" + layer.name + "' has no producer (" +
+                    (producer == nullptr
+                         ? std::string("it is the first layer")
+                         : "the outputs of '" + producer->name + "' are not its " +
+                               std::to_string(input_values(layer)) + " input values") +
+                    "): its inputs stay the seeded dense ones");
   }
   return notes;
 }
@@ -69,11 +107,9 @@ std::vector<std::string> apply_sparsify_options(Trace& trace,
                          "inputs=relu uses the zeros of real values: it needs --functional "
                          "(or give a spec, e.g. inputs=density:0.5)");
       }
-      throw InputError(kWhere,
-                       "inputs=relu: no layer of '" + trace.file +
-                           "' is fed its producer's outputs in functional runs (every layer's "
-                           "inputs are seeded on their own), so there are no ReLU zeros to "
-                           "use; give a spec instead, e.g. inputs=density:0.5");
+      std::vector<std::string> more = sparsify_relu(trace);
+      notes.insert(notes.end(), more.begin(), more.end());
+      continue;
     }
     if (functional && o.operand == SparsifyOption::Operand::inputs && !o.spec.is_dense()) {
       notes.push_back("inputs=" + o.spec.text() +

@@ -30,8 +30,10 @@ struct SparsifyOption {
 [[nodiscard]] std::vector<std::string> sparsify_inputs(Trace& trace, const SparsitySpec& spec);
 
 // Applies the parsed options in order (a later one for the same operand wins). `inputs=relu`
-// needs `functional`; it is refused, at `--sparsify`, because functional runs seed every layer's
-// inputs on their own: no layer is fed its producer's outputs, so there are no ReLU zeros to use.
+// needs `functional` (it is refused at `--sparsify` otherwise): every layer whose producer (the
+// layer before it, a conv or GEMM) writes as many values as it reads takes that producer's
+// outputs after a ReLU as its inputs (Layer::input_relu); a note names every other layer, whose
+// inputs stay seeded.
 [[nodiscard]] std::vector<std::string> apply_sparsify_options(
     Trace& trace, const std::vector<SparsifyOption>& options, bool functional);
 

@@ -45,7 +45,8 @@ CompressedDecoder::CompressedDecoder(const sc_core::sc_module_name& name, const 
                                      "multiplies of kept weights skipped for a zero input")) {}
 
 std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const GemmRange& r,
-                                                  bool imbalance) const {
+                                                  bool imbalance,
+                                                  const TileExtension* measured) const {
   const std::optional<WeightFormat> f = format_for(layer);
   if (!f) return std::nullopt;
   const int64_t bits = layer.precision_bits, n = r.n();
@@ -81,7 +82,7 @@ std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const Gemm
     w.metadata_bits = r.k() * n;
   }
   w.stored_bits = w.effectual * bits + w.metadata_bits;
-  skip_inputs(layer, r, w);
+  skip_inputs(layer, r, measured, w);
   return w;
 }
 
@@ -95,7 +96,7 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
     return;
   }
   const GemmRange& r = ext.range;
-  const WeightWork w = *weight_work(*ext.layer, r);
+  const WeightWork w = *work(*ext.layer, r, true, ext.inputs_nonzero >= 0 ? &ext : nullptr);
   // The array asked for the dense weights (possibly several times, once per fold it streams
   // them); it receives the compressed ones as often.
   const int64_t dense_bits = r.k() * r.n() * ext.layer->precision_bits;
@@ -118,9 +119,10 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
 }
 
 void CompressedDecoder::feed_inputs(TileExtension& ext) {
-  if (ext.layer == nullptr || ext.layer->input_sparsity.is_dense()) return;
+  const bool measured = ext.inputs_nonzero >= 0;
+  if (ext.layer == nullptr || (ext.layer->input_sparsity.is_dense() && !measured)) return;
   const GemmRange& r = ext.range;
-  const std::optional<InputWork> in = input_work(*ext.layer, r);
+  const std::optional<InputWork> in = input_work(*ext.layer, r, measured ? &ext : nullptr);
   if (!in) return;
   // The array asked for the dense inputs, once per pass it streams them.
   const int64_t dense_bits = r.m() * r.k() * ext.layer->precision_bits;

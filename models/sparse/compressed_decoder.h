@@ -44,16 +44,21 @@ class CompressedDecoder : public SparseDecoder {
                           int64_t times) = 0;
 
   // Zero inputs the decoder skips: turns the weights-only work `w` (rows, effectual) into the
-  // work on both sides (rows of the slowest output, macs). By default the inputs are fed dense.
-  virtual void skip_inputs(const Layer& layer, const GemmRange& r, WeightWork& w) const {
+  // work on both sides (rows of the slowest output, macs). `measured`: the tile's real inputs
+  // (inputs=relu, TileExtension::inputs_nonzero and input_blocks_nonzero), or null to go by the
+  // layer's input spec. By default the inputs are fed dense.
+  virtual void skip_inputs(const Layer& layer, const GemmRange& r, const TileExtension* measured,
+                           WeightWork& w) const {
     (void)layer;
+    (void)measured;
     w.macs = r.m() * w.effectual;
   }
   // How the tile's inputs are fed, per pass; nothing when they are fed dense.
-  [[nodiscard]] virtual std::optional<InputWork> input_work(const Layer& layer,
-                                                            const GemmRange& r) const {
+  [[nodiscard]] virtual std::optional<InputWork> input_work(const Layer& layer, const GemmRange& r,
+                                                            const TileExtension* measured) const {
     (void)layer;
     (void)r;
+    (void)measured;
     return std::nullopt;
   }
 
@@ -63,7 +68,8 @@ class CompressedDecoder : public SparseDecoder {
 
  private:
   [[nodiscard]] std::optional<WeightWork> work(const Layer& layer, const GemmRange& r,
-                                               bool imbalance) const;
+                                               bool imbalance,
+                                               const TileExtension* measured = nullptr) const;
   // Functional mode: the weight box's values through the compressed format and back.
   void round_trip(const Layer& layer, const WeightFormat& f, const Box& box, int32_t* values) const;
 

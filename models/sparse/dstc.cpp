@@ -27,24 +27,26 @@ class DstcDecoder : public CompressedDecoder {
   void check_inputs(const Layer&, const std::string&) const override {}
 
   [[nodiscard]] std::optional<WeightFormat> format_for(const Layer& layer) const override {
-    if (layer.weight_sparsity.is_dense() && layer.input_sparsity.is_dense()) return std::nullopt;
+    if (layer.weight_sparsity.is_dense() && layer.input_sparsity.is_dense() && !layer.input_relu) {
+      return std::nullopt;
+    }
     return WeightFormat{WeightFormat::Kind::bitmask, &layer.weight_sparsity};
   }
 
-  void skip_inputs(const Layer& layer, const GemmRange& r, WeightWork& w) const override {
-    const DualWork d =
-        skip_input_values(w.rows, w.effectual, layer.input_sparsity.density(), r.m());
+  void skip_inputs(const Layer& layer, const GemmRange& r, const TileExtension* measured,
+                   WeightWork& w) const override {
+    const DualWork d = skip_input_values(w.rows, w.effectual, nonzero(layer, measured), r.m());
     w.rows = d.rows;
     w.macs = d.macs;
   }
 
-  [[nodiscard]] std::optional<InputWork> input_work(const Layer& layer,
-                                                    const GemmRange& r) const override {
+  [[nodiscard]] std::optional<InputWork> input_work(const Layer& layer, const GemmRange& r,
+                                                    const TileExtension* measured) const override {
     if (!format_for(layer)) return std::nullopt;
     const int64_t positions = r.m() * r.k();
     InputWork w;
     w.metadata_bits = positions;
-    w.stored_bits = std::llround(static_cast<double>(positions) * layer.input_sparsity.density()) *
+    w.stored_bits = std::llround(static_cast<double>(positions) * nonzero(layer, measured)) *
                         layer.precision_bits +
                     w.metadata_bits;
     return w;
@@ -58,6 +60,11 @@ class DstcDecoder : public CompressedDecoder {
   }
 
  private:
+  // The share of the inputs that is nonzero: the tile's real one, or the spec's.
+  [[nodiscard]] static double nonzero(const Layer& layer, const TileExtension* measured) {
+    return measured != nullptr ? measured->inputs_nonzero : layer.input_sparsity.density();
+  }
+
   uint64_t& popcounts_;
 };
 

@@ -13,7 +13,8 @@
 // blocks (ceil(log2 H1) bits each), read and decoded with the inputs. Zeros anywhere (a density,
 // as a ReLU leaves them) are skipped only where a whole weight-block-sized block of an input row
 // is zero, found from one bit per block. The zeros inside a stepped block are multiplied (the
-// rank-0 multiplexers serve the weights).
+// rank-0 multiplexers serve the weights). With inputs=relu (functional runs) the share of
+// weight-block-sized input blocks not all zero is the tile's real one, measured by the controller.
 #include <algorithm>
 #include <cmath>
 
@@ -112,34 +113,37 @@ class HighLightDecoder : public CompressedDecoder {
     return WeightFormat{WeightFormat::Kind::blocks, &layer.weight_sparsity};
   }
 
-  void skip_inputs(const Layer& layer, const GemmRange& r, WeightWork& w) const override {
+  void skip_inputs(const Layer& layer, const GemmRange& r, const TileExtension* measured,
+                   WeightWork& w) const override {
     const SparsitySpec& in = layer.input_sparsity;
     w.macs = r.m() * w.effectual;
-    if (in.is_dense()) return;
+    if (in.is_dense() && measured == nullptr) return;
     // A kept weight block is stepped through when its input block is kept: with probability
-    // the share of rank-0 blocks rank 1 keeps, independently of the weights' positions.
-    const double kept_blocks = input_blocks_kept(layer);
+    // the share of input blocks kept, independently of the weights' positions.
+    const double kept_blocks = input_blocks_kept(layer, measured);
     // Structured inputs keep exactly that share of the range's blocks.
-    const int64_t blocks =
-        in.kind == SparsitySpec::Kind::hss ? r.k() / in.block_span(0) : int64_t{0};
+    const int64_t blocks = measured == nullptr && in.kind == SparsitySpec::Kind::hss
+                               ? r.k() / in.block_span(0)
+                               : int64_t{0};
     const DualWork d = skip_input_blocks(w.rows, w.effectual, layer.weight_sparsity.ranks[0].g,
                                          kept_blocks, blocks, r.m());
     w.rows = d.rows;
     w.macs = d.macs;
   }
 
-  [[nodiscard]] std::optional<InputWork> input_work(const Layer& layer,
-                                                    const GemmRange& r) const override {
+  [[nodiscard]] std::optional<InputWork> input_work(const Layer& layer, const GemmRange& r,
+                                                    const TileExtension* measured) const override {
     const SparsitySpec& in = layer.input_sparsity;
-    if (in.is_dense() || !format_for(layer)) return std::nullopt;
+    if ((in.is_dense() && measured == nullptr) || !format_for(layer)) return std::nullopt;
     InputWork w;
-    if (in.kind == SparsitySpec::Kind::density) {
+    if (measured != nullptr || in.kind == SparsitySpec::Kind::density) {
       // Per input row: one bit per weight-sized block (all zero or not), the other blocks' values.
       const int64_t blocks = ceil_div(r.k(), layer.weight_sparsity.ranks[0].h);
       w.metadata_bits = r.m() * blocks;
-      w.stored_bits = std::llround(static_cast<double>(r.m() * r.k()) * input_blocks_kept(layer)) *
-                          layer.precision_bits +
-                      w.metadata_bits;
+      w.stored_bits =
+          std::llround(static_cast<double>(r.m() * r.k()) * input_blocks_kept(layer, measured)) *
+              layer.precision_bits +
+          w.metadata_bits;
       return w;
     }
     // Per input row: the kept blocks' values and one rank-1 position per kept block.
@@ -177,7 +181,8 @@ class HighLightDecoder : public CompressedDecoder {
 
   // The share of input blocks stepped through: those rank 1 keeps, or, for zeros anywhere (a
   // density), those of a weight block's size not all zero.
-  [[nodiscard]] static double input_blocks_kept(const Layer& layer) {
+  [[nodiscard]] static double input_blocks_kept(const Layer& layer, const TileExtension* measured) {
+    if (measured != nullptr) return measured->input_blocks_nonzero;  // the tile's real zeros
     const SparsitySpec& in = layer.input_sparsity;
     if (in.kind == SparsitySpec::Kind::density) {
       const auto block = static_cast<double>(layer.weight_sparsity.ranks[0].h);

@@ -10,10 +10,12 @@
 // layer runs exactly as without a decoder.
 //
 // Activations: a layer's input_sparsity (each input row, k values of the GEMM view, follows the
-// spec along k) reaches the decoder with the layer. check_layer refuses a spec the hardware cannot
-// use (every decoder but highlight and dstc runs dense inputs only). A decoder that skips zero
-// inputs answers, in weight_work, the work on both sides: `rows` becomes the reduction steps of
-// the slowest output (weights kept and inputs kept meeting), `macs` the multiplies performed for
+// spec along k) reaches the decoder with the layer; with input_relu (functional runs), the
+// controller measures each tile's real inputs instead and hands them to the array's reads in
+// TileExtension::inputs_nonzero and input_blocks_nonzero. check_layer refuses a spec the hardware
+// cannot use (every decoder but highlight and dstc runs dense inputs only). A decoder that skips
+// zero inputs answers, in weight_work, the work on both sides: `rows` becomes the reduction steps
+// of the slowest output (weights kept and inputs kept meeting), `macs` the multiplies performed for
 // the tile's m input rows, which it passes on as TileExtension::effectual_macs (MACs and their
 // energy follow). On the array's input reads it resizes the read to the compressed inputs
 // (values and metadata, input_work) and counts the metadata it decodes. Inputs stay dense in DRAM:
@@ -89,10 +91,11 @@ class SparseDecoder : public Component {
   }
   // By default the inputs must be dense: the decoder has no way to skip their zeros.
   virtual void check_inputs(const Layer& layer, const std::string& trace_file) const {
-    if (layer.input_sparsity.is_dense()) return;
+    if (layer.input_sparsity.is_dense() && !layer.input_relu) return;
     throw InputError({trace_file, layer.line, "--sparsify inputs"},
                      "layer '" + layer.name + "': the configured sparse decoder runs dense " +
-                         "inputs only, not " + layer.input_sparsity.text() +
+                         "inputs only, not " +
+                         (layer.input_relu ? std::string("relu") : layer.input_sparsity.text()) +
                          " (sparse.impl=highlight or dstc skip zero inputs)");
   }
 

@@ -1,7 +1,7 @@
 // Sparse inputs (activations) end to end through the tessera program: `--sparsify inputs=SPEC`
 // beside `weights=SPEC`, multiplies and cycles that follow the work on both sides under highlight
-// and dstc, compressed input reads with their metadata, and the located errors for specs a
-// decoder cannot use and for inputs=relu.
+// and dstc, inputs=relu on a producer's real outputs in functional runs, and the located errors
+// for specs a decoder cannot use and for inputs=relu without --functional.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -95,6 +95,51 @@ TEST(SparseInputsRun, SparseMatrixLayersKeepTheirInputs) {
       << err;
 }
 
+// Two GEMMs, the second reading the first's 64 x 128 outputs as its inputs.
+const std::string kChain =
+    "tessera_trace: 1\nlayers:\n"
+    "  - name: L1\n    op: gemm\n    m: 64\n    n: 128\n    k: 64\n"
+    "  - name: L2\n    op: gemm\n    m: 64\n    n: 32\n    k: 128\n";
+
+TEST(SparseInputsRun, ReluFeedsALayerItsProducersRealZeros) {
+  const auto dense = run_inputs(kChain, "--functional -p sparse.impl=dense");
+  const auto d = run_inputs(kChain, "--functional -p sparse.impl=dstc --sparsify inputs=relu");
+  EXPECT_EQ(d.value("functional_checked", false), true);
+  // L1 has no producer and runs dense; L2 multiplies only L1's positive outputs: about half
+  // of them (sums of symmetric products), never all or none.
+  EXPECT_EQ(d["layers"][0]["macs"], dense["layers"][0]["macs"]);
+  const double share =
+      d["layers"][1]["macs"].get<double>() / dense["layers"][1]["macs"].get<double>();
+  EXPECT_GT(share, 0.3);
+  EXPECT_LT(share, 0.7);
+  EXPECT_LT(d["layers"][1]["cycles"].get<double>(), dense["layers"][1]["cycles"].get<double>());
+  // highlight skips only the blocks of 4 that are all zero: a few.
+  const std::string hl = "--functional -p sparse.impl=highlight --sparsify weights=hss:2:4";
+  const auto w = run_inputs(kChain, hl);
+  const auto h = run_inputs(kChain, hl + " --sparsify inputs=relu");
+  EXPECT_EQ(h.value("functional_checked", false), true);
+  EXPECT_LT(h["layers"][1]["macs"].get<double>(), w["layers"][1]["macs"].get<double>());
+  EXPECT_GT(h["layers"][1]["macs"].get<double>(), 0.8 * w["layers"][1]["macs"].get<double>());
+  // The first layer's note.
+  TempDir dir;
+  const std::string trace = dir.write("t.yaml", kChain);
+  std::string err;
+  EXPECT_EQ(run_stderr(kBinary + " run " + quote(trace) +
+                           " -q --functional -p sparse.impl=dstc --sparsify inputs=relu",
+                       err),
+            0);
+  EXPECT_NE(err.find("layer 'L1' has no producer (it is the first layer)"), std::string::npos)
+      << err;
+  // A decoder that cannot skip inputs refuses L2's.
+  EXPECT_EQ(run_stderr(kBinary + " run " + quote(trace) +
+                           " -q --functional -p sparse.impl=nm --sparsify inputs=relu",
+                       err),
+            2);
+  EXPECT_NE(err.find("layer 'L2': the configured sparse decoder runs dense inputs only, not relu"),
+            std::string::npos)
+      << err;
+}
+
 void expect_refused(const std::string& args, const std::string& says) {
   TempDir dir;
   const std::string trace = dir.write("t.yaml", kGemms);
@@ -122,7 +167,6 @@ TEST(SparseInputsRun, SpecsADecoderCannotUseAndReluAreLocatedErrors) {
       "inputs=hss:4:4,1:2",
       "at rank 1 is not supported");
   expect_refused("--sparsify inputs=relu", "needs --functional");
-  expect_refused("--functional --sparsify inputs=relu", "no ReLU zeros");
   expect_refused("--sparsify outputs=dense", "expected weights=SPEC or inputs=SPEC");
   expect_refused("--sparsify inputs=hss:5:4", "'--sparsify'");
 }
