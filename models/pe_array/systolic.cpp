@@ -68,14 +68,15 @@ class SystolicArray : public PeArrayBase {
     if (rows > 0) {
       t = systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), rows}, ext.stream);
     }
-    if (compressed) t.macs = fed.effectual_macs;
+    if (compressed)
+      t.macs = fed.effectual_macs >= 0 ? fed.effectual_macs : r.m() * fed.effectual_weights;
     ComputeTime time;
     time.streaming = static_cast<uint64_t>(t.steady);
     time.fill_drain = static_cast<uint64_t>(t.cycles - t.steady);
     if (compressed && rows > 0) {
       // Folds step through the slowest output's rows; with the multiplies spread evenly they
       // would step through the average's.
-      const int64_t even_rows = ceil_div(fed.effectual_macs, r.m() * r.n());
+      const int64_t even_rows = ceil_div(t.macs, r.m() * r.n());
       const int64_t even_steady = even_rows == 0
                                       ? 0
                                       : systolic::tile_cycles(shape_, ext.dataflow, model_,

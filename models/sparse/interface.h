@@ -4,10 +4,10 @@
 // A decoder that stores a layer's weights compressed says so per tile with weight_work(): the
 // bits held in the buffer and DRAM (values and metadata), and what the PEs do with them. The
 // controller sizes weight fetches with it; on the PE array's weight reads the decoder sets the
-// read's size and TileExtension::weights_compressed, weight_rows, effectual_weights and
-// effectual_macs (m x effectual_weights when the inputs are fed dense), from which the array
-// times the tile and counts its MACs. A decoder that feeds a layer dense returns nothing, and the
-// layer runs exactly as without a decoder.
+// read's size and TileExtension::weights_compressed, weight_rows and effectual_weights (and
+// effectual_macs when it skips zero inputs; otherwise the array counts m x effectual_weights),
+// from which the array times the tile and counts its MACs. A decoder that feeds a layer dense
+// returns nothing, and the layer runs exactly as without a decoder.
 //
 // Activations: a layer's input_sparsity (each input row, k values of the GEMM view, follows the
 // spec along k) reaches the decoder with the layer; with input_relu (functional runs), the
