@@ -4,7 +4,7 @@
 # MACs, vector-unit operations and each op kind's share of the cycles; times the import and the
 # run of each with the real binary.
 # Usage: bench/onnx_models.sh [RUNS]   (default 5 timed runs per model)
-# Writes bench/onnx_models.md and the table between the markers of README's section "From PyTorch
+# Writes bench/onnx_models.md and the table between the markers of docs/onnx.md, section "From PyTorch
 # to a trace".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,10 +71,10 @@ $speed
 machine: $machine
 EOF
 
-# The README's copy of the table, between its markers.
+# The copy in docs/onnx.md of the table, between its markers.
 awk -v table="$table" '
   /<!-- onnx-models-table:begin -->/ {print; print table; skip = 1; next}
   /<!-- onnx-models-table:end -->/ {skip = 0}
-  !skip' README.md >"$work/README.md"
-cp "$work/README.md" README.md
+  !skip' docs/onnx.md >"$work/onnx.md"
+cp "$work/onnx.md" docs/onnx.md
 cat bench/onnx_models.md

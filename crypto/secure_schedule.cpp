@@ -7,12 +7,7 @@
 
 namespace tessera {
 
-namespace {
-
-// Sizes worth trying for a tensor: powers of two, the length of the rows its tiles read and their
-// power-of-two multiples (blocks aligned with rows), and the whole tensor; tile blocks first. A
-// compressed stream's transfers are single rows of different lengths: its row is their median.
-std::vector<int64_t> candidate_sizes(const Layer& layer, const TensorTransfers& transfers) {
+std::vector<int64_t> auth_block_sizes(const Layer& layer, const TensorTransfers& transfers) {
   const int64_t elements = layer.sparse ? tensor_elements(transfers.boxes.front().box)
                                         : whole_tensor(layer, transfers.tensor).volume();
   std::vector<int64_t> sizes;
@@ -32,6 +27,8 @@ std::vector<int64_t> candidate_sizes(const Layer& layer, const TensorTransfers& 
   sizes.insert(sizes.begin(), Security::kTileBlocks);
   return sizes;
 }
+
+namespace {
 
 // The cheapest candidate from index `first` on (1 skips tile blocks).
 size_t cheapest(const TensorBlocks& t, size_t first) {
@@ -111,7 +108,7 @@ SecureSchedule plan_secure_schedule(const Trace& trace, const ArchitectureFacts&
         l.tensors.push_back(std::move(b));
         continue;
       }
-      for (int64_t w : candidate_sizes(layer, t)) {
+      for (int64_t w : auth_block_sizes(layer, t)) {
         b.candidates.push_back({w, block_traffic(layer, t, w, tag_bytes)});
       }
       b.chosen = matching == Matching::none ? 0 : cheapest(b, 0);

@@ -63,6 +63,13 @@ struct SecureSchedule {
                                                   const ArchitectureFacts& facts, int64_t tag_bytes,
                                                   Matching matching);
 
+// Block sizes worth trying for a tensor: powers of two, the length of the rows its tiles read and
+// their power-of-two multiples (blocks aligned with rows), and the whole tensor; tile blocks
+// (Security::kTileBlocks) first. A compressed stream's transfers are single rows of different
+// lengths: its row is their median.
+[[nodiscard]] std::vector<int64_t> auth_block_sizes(const Layer& layer,
+                                                    const TensorTransfers& transfers);
+
 // The trace with each layer's `security` set to the schedule's choices.
 [[nodiscard]] Trace with_auth_blocks(const Trace& trace, const SecureSchedule& schedule);
 

@@ -1,5 +1,5 @@
 // Fuzzes the DRAMSim3 trace-line reader of `tessera dram` and replays what it accepts on a DDR4
-// memory system, as the command does.
+// memory system with both controllers, as the command does.
 #include "fuzz/fuzz_input.h"
 #include "models/dram/ddr/memory_system.h"
 #include "models/dram/ddr/presets.h"
@@ -15,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto trace = tessera::ddr::parse_dram_trace(tessera::fuzz::as_text(data, size),
                                                       "fuzz.trace", memory.capacity_bytes());
     (void)tessera::ddr::replay(memory, trace);
+    (void)tessera::ddr::replay_controllers(device, memory.address_map(), trace);
   } catch (const tessera::InputError&) {
   }
   return 0;

@@ -8,8 +8,9 @@
 // The tile is cut into folds of at most R x C; folds run one after another.
 //
 // Two timing models:
-//  * physical: the hardware described in FORMAT.md / README ("Systolic array model"). A fold using
-//    r <= R rows and c <= C columns and streaming T elements takes, as fill + steady + drain:
+//  * physical: the hardware described in FORMAT.md and docs/models.md ("Systolic array model").
+//    A fold using r <= R rows and c <= C columns and streaming T elements takes, as
+//    fill + steady + drain:
 //        ws, is:  r + T + (R + c - 1)
 //        os:      0 + T + (r + c - 2 + R)
 //    Fill: the stationary operand is shifted in from the top edge, one row per cycle. Steady: one

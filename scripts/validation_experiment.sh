@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validating schedulers, the README's "Validating a scheduler" figures:
+# Validating schedulers, the figures of docs/validation.md:
 # 1. The six Timeloop reference cases (tests/data/timeloop, timeloop-model v3.0.3), end to end:
 #    each is imported (`tessera import timeloop`), simulated and validated against
 #    timeloop-model's own stats file (`tessera validate --against timeloop`), and modelled with

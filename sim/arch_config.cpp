@@ -42,6 +42,7 @@ struct Family {
   std::function<std::pair<std::vector<ParamSpec>, std::string>(const std::string&,
                                                                const SourceLocation&)>
       lookup;
+  void (*list)(std::ostringstream&);  // list_family of the family's base class
 };
 
 template <typename F>
@@ -52,13 +53,14 @@ std::pair<std::vector<ParamSpec>, std::string> lookup(const std::string& impl,
 }
 
 const std::vector<Family>& families() {
-  static const std::vector<Family> list{{"controller", "tiled", lookup<Controller>},
-                                        {"pe_array", "systolic", lookup<PeArray>},
-                                        {"buffer", "buffet", lookup<Buffer>},
-                                        {"sparse", "dense", lookup<SparseDecoder>},
-                                        {"dram", "ideal", lookup<Dram>},
-                                        {"crypto", "none", lookup<CryptoEngine>},
-                                        {"vector", "none", lookup<VectorUnit>}};
+  static const std::vector<Family> list{
+      {"controller", "tiled", lookup<Controller>, list_family<Controller>},
+      {"pe_array", "systolic", lookup<PeArray>, list_family<PeArray>},
+      {"buffer", "buffet", lookup<Buffer>, list_family<Buffer>},
+      {"sparse", "dense", lookup<SparseDecoder>, list_family<SparseDecoder>},
+      {"dram", "ideal", lookup<Dram>, list_family<Dram>},
+      {"crypto", "none", lookup<CryptoEngine>, list_family<CryptoEngine>},
+      {"vector", "none", lookup<VectorUnit>, list_family<VectorUnit>}};
   return list;
 }
 
@@ -196,12 +198,7 @@ void dump_param(std::ostringstream& out, const ParamValues& values, const ParamS
 
 std::string list_implementations() {
   std::ostringstream out;
-  list_family<Controller>(out);
-  list_family<PeArray>(out);
-  list_family<Buffer>(out);
-  list_family<SparseDecoder>(out);
-  list_family<Dram>(out);
-  list_family<CryptoEngine>(out);
+  for (const Family& f : families()) f.list(out);
   return out.str();
 }
 

@@ -77,7 +77,25 @@ class DdrDram : public Dram {
         wr_fj_(stats().measured_energy("wr", "write bursts, from IDD4W")),
         ref_fj_(stats().measured_energy("ref", "refreshes, from IDD5AB over tRFC")),
         background_fj_(stats().measured_energy(
-            "background", "standby, from IDD3N with a bank open and IDD2N with all closed")) {
+            "background", "standby, power-down and self-refresh (the five states below)")),
+        active_standby_cycles_(
+            stats().counter("active_standby_cycles", "rank-cycles", "a bank open, awake (IDD3N)")),
+        precharge_standby_cycles_(stats().counter("precharge_standby_cycles", "rank-cycles",
+                                                  "all banks closed, awake (IDD2N)")),
+        active_powerdown_cycles_(stats().counter("active_powerdown_cycles", "rank-cycles",
+                                                 "power-down with a bank open (IDD3P)")),
+        precharge_powerdown_cycles_(stats().counter("precharge_powerdown_cycles", "rank-cycles",
+                                                    "power-down, all banks closed (IDD2P)")),
+        self_refresh_cycles_(
+            stats().counter("self_refresh_cycles", "rank-cycles", "self-refresh (IDD6)")),
+        powerdown_exits_(stats().counter("powerdown_exits", "exits", "wake-ups paying tXP")),
+        self_refresh_exits_(stats().counter("self_refresh_exits", "exits", "wake-ups paying tXS")),
+        active_standby_fj_(stats().counter("active_standby_fj", "fJ", "part of background")),
+        precharge_standby_fj_(stats().counter("precharge_standby_fj", "fJ", "part of background")),
+        active_powerdown_fj_(stats().counter("active_powerdown_fj", "fJ", "part of background")),
+        precharge_powerdown_fj_(
+            stats().counter("precharge_powerdown_fj", "fJ", "part of background")),
+        self_refresh_fj_(stats().counter("self_refresh_fj", "fJ", "part of background")) {
     const ddr::Device& d = memory_.device();
     tck_ps_ = d.tck_ns * 1e3;
     period_ps_ = static_cast<double>(period().value()) /
@@ -217,12 +235,31 @@ class DdrDram : public Dram {
            std::to_string(in_rank % d.banks_per_group);
   }
 
+  // Thresholds in DRAM cycles; each must cover its exit penalty, or sleeping would cost more
+  // time than the idle gap it fills.
+  static ddr::PowerDown power_down(const ParamValues& p, const ddr::Device& d) {
+    if (p.get_string("powerdown") == "off") return {};
+    const int64_t pd = p.get_int("powerdown_cycles"), sr = p.get_int("self_refresh_cycles");
+    if (pd < d.tXP) {
+      throw InputError(p.where("powerdown_cycles"),
+                       "must be at least tXP (" + std::to_string(d.tXP) +
+                           " cycles, the power-down exit), got " + std::to_string(pd));
+    }
+    if (sr != 0 && (sr < d.tXS || sr <= pd)) {
+      throw InputError(p.where("self_refresh_cycles"),
+                       "must be 0 (no self-refresh) or at least tXS (" + std::to_string(d.tXS) +
+                           " cycles, the self-refresh exit) and above powerdown_cycles (" +
+                           std::to_string(pd) + "), got " + std::to_string(sr));
+    }
+    return {static_cast<uint64_t>(pd), static_cast<uint64_t>(sr)};
+  }
+
   static ddr::MemorySystem make_memory(const ParamValues& p) {
     const ddr::Device d = configured_device(p);
     const ddr::Scheduler scheduler =
         p.get_string("scheduler") == "fcfs" ? ddr::Scheduler::fcfs : ddr::Scheduler::frfcfs;
     try {
-      return {d, scheduler, d.open_page, d.address_mapping};
+      return {d, scheduler, d.open_page, d.address_mapping, power_down(p, d)};
     } catch (const std::invalid_argument& e) {
       throw InputError(p.where("address_mapping"), e.what());
     }
@@ -248,6 +285,18 @@ class DdrDram : public Dram {
     wr_fj_ = fj(s.wr_pj);
     ref_fj_ = fj(s.ref_pj);
     background_fj_ = fj(s.background_pj);
+    active_standby_cycles_ = s.active_standby_cycles;
+    precharge_standby_cycles_ = s.precharge_standby_cycles;
+    active_powerdown_cycles_ = s.active_powerdown_cycles;
+    precharge_powerdown_cycles_ = s.precharge_powerdown_cycles;
+    self_refresh_cycles_ = s.self_refresh_cycles;
+    powerdown_exits_ = s.powerdown_exits;
+    self_refresh_exits_ = s.self_refresh_exits;
+    active_standby_fj_ = fj(s.active_standby_pj);
+    precharge_standby_fj_ = fj(s.precharge_standby_pj);
+    active_powerdown_fj_ = fj(s.active_powerdown_pj);
+    precharge_powerdown_fj_ = fj(s.precharge_powerdown_pj);
+    self_refresh_fj_ = fj(s.self_refresh_pj);
   }
 
   ddr::MemorySystem memory_;
@@ -262,6 +311,10 @@ class DdrDram : public Dram {
   uint64_t &read_row_hits_, &write_row_hits_, &row_misses_, &row_conflicts_;
   uint64_t &activates_, &precharges_, &refreshes_, &read_latency_;
   uint64_t &act_fj_, &pre_fj_, &rd_fj_, &wr_fj_, &ref_fj_, &background_fj_;
+  uint64_t &active_standby_cycles_, &precharge_standby_cycles_, &active_powerdown_cycles_;
+  uint64_t &precharge_powerdown_cycles_, &self_refresh_cycles_, &powerdown_exits_;
+  uint64_t &self_refresh_exits_, &active_standby_fj_, &precharge_standby_fj_;
+  uint64_t &active_powerdown_fj_, &precharge_powerdown_fj_, &self_refresh_fj_;
 };
 
 }  // namespace
@@ -289,6 +342,13 @@ TESSERA_REGISTER(
                "fields most significant first, e.g. rochrababgco; device: the file's",
                {},
                0},
-     int_param("channels", 0, "channels", "number of channels; 0: the file's", 0)});
+     int_param("channels", 0, "channels", "number of channels; 0: the file's", 0),
+     choice_param("powerdown", "on", {"on", "off"},
+                  "idle ranks enter power-down and self-refresh (IDD2P, IDD3P, IDD6; exits tXP, "
+                  "tXS); off: they stay in standby"),
+     int_param("powerdown_cycles", 64, "DRAM cycles",
+               "idle cycles before a rank enters power-down (at least tXP)", 0),
+     int_param("self_refresh_cycles", 16384, "DRAM cycles",
+               "idle cycles before self-refresh (at least tXS); 0: never", 0)});
 
 }  // namespace tessera

@@ -84,14 +84,17 @@ std::string replay_text(const ddr::Device& d, const ddr::ReplayResult& r) {
 }
 
 int dram(const Args& args) {
-  std::string preset, ini, trace_path, json_path, scheduler = "frfcfs", page, mapping;
+  std::string preset, ini, trace_path, json_path, scheduler, page, mapping, controller = "ini";
   po::options_description d("dram options");
   d.add_options()("help,h", "show this help")("preset", po::value(&preset),
                                               "device preset, e.g. DDR4-3200-x8")(
       "ini", po::value(&ini), "DRAMSim3 device .ini file")(
       "trace", po::value(&trace_path), "DRAMSim3 trace: ADDRESS READ|WRITE CYCLE per line")(
       "json", po::value(&json_path), "write the statistics as JSON to FILE")(
-      "scheduler", po::value(&scheduler), "fcfs or frfcfs (default frfcfs)")(
+      "controller", po::value(&controller),
+      "ini: the controller the device file describes (queues, write draining, as DRAMSim3); "
+      "single-queue: one request queue and a next-event scheduler (the one `tessera run` uses)")(
+      "scheduler", po::value(&scheduler), "single-queue only: fcfs or frfcfs (default frfcfs)")(
       "page-policy", po::value(&page), "open or closed (default: the device file's)")(
       "address-mapping", po::value(&mapping), "e.g. rochrababgco (default: the device file's)");
   po::positional_options_description pos;
@@ -105,6 +108,16 @@ int dram(const Args& args) {
     throw po::error("tessera dram needs exactly one of --preset NAME and --ini FILE");
   }
   if (trace_path.empty()) throw po::error("tessera dram needs --trace FILE");
+  if (controller != "ini" && controller != "single-queue") {
+    throw InputError({"--controller", 0, "controller"},
+                     "expected ini or single-queue, got '" + controller + "'");
+  }
+  if (!scheduler.empty() && controller == "ini") {
+    throw InputError({"--scheduler", 0, "scheduler"},
+                     "only the single-queue controller takes a scheduler; the ini controller "
+                     "schedules as the device file's queues do");
+  }
+  if (scheduler.empty()) scheduler = "frfcfs";
   if (scheduler != "fcfs" && scheduler != "frfcfs") {
     throw InputError({"--scheduler", 0, "scheduler"},
                      "expected fcfs or frfcfs, got '" + scheduler + "'");
@@ -117,7 +130,8 @@ int dram(const Args& args) {
                                        ? ddr::load_device_ini(ini)
                                        : ddr::load_preset(preset, {"--preset", 0, "preset"});
   for (const auto& note : loaded.notes) std::cerr << "tessera dram: note: " << note << "\n";
-  const ddr::Device& device = loaded.device;
+  ddr::Device device = loaded.device;
+  if (!page.empty()) device.open_page = page == "open";
   if (mapping.empty()) mapping = device.address_mapping;
   std::optional<ddr::MemorySystem> memory;
   try {
@@ -128,7 +142,9 @@ int dram(const Args& args) {
   }
   const auto trace = ddr::parse_dram_trace(read_text_file(trace_path, "trace"), trace_path,
                                            memory->capacity_bytes());
-  const ddr::ReplayResult result = ddr::replay(*memory, trace);
+  const ddr::ReplayResult result =
+      controller == "ini" ? ddr::replay_controllers(device, memory->address_map(), trace)
+                          : ddr::replay(*memory, trace);
   if (!json_path.empty()) write_file_atomically(json_path, replay_json(device, trace_path, result));
   std::cout << replay_text(device, result);
   return 0;
@@ -138,8 +154,10 @@ int dram(const Args& args) {
 
 const Command dram_command{
     "dram",
-    "tessera dram --preset NAME|--ini FILE --trace FILE [--json FILE] [--scheduler fcfs|frfcfs]\n"
-    "                     [--page-policy open|closed] [--address-mapping FIELDS]\n",
+    "tessera dram --preset NAME|--ini FILE --trace FILE [--json FILE] [--controller "
+    "ini|single-queue]\n"
+    "                     [--scheduler fcfs|frfcfs] [--page-policy open|closed]\n"
+    "                     [--address-mapping FIELDS]\n",
     dram};
 
 }  // namespace tessera::cli

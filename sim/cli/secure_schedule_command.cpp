@@ -7,8 +7,10 @@
 #include <sstream>
 
 #include "crypto/secure_schedule.h"
+#include "crypto/secure_search.h"
 #include "sim/atomic_file.h"
 #include "sim/cli/command.h"
+#include "sim/energy_table.h"
 #include "sim/top.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
@@ -90,15 +92,131 @@ std::string report_json(const Trace& trace, const SecureSchedule& s) {
   return j.dump(2) + "\n";
 }
 
+std::string block_words(int64_t words) {
+  return words == Security::kTileBlocks ? "tile" : std::to_string(words);
+}
+
+std::string search_text(const Trace& trace, const SearchResult& r) {
+  std::ostringstream o;
+  o << "tessera secure-schedule --search: " << trace.name << " (" << to_string(r.mode)
+    << ", objective " << to_string(r.objective) << ", top-" << r.top_k
+    << " per layer, cross-layer step: " << r.method;
+  if (r.method == "annealing") o << ", seed " << r.seed;
+  o << ")\n\n";
+  o << std::left << std::setw(14) << "layer" << std::right << std::setw(16) << "tile m,n,k"
+    << std::setw(7) << "order" << std::setw(22) << "blocks in/w/out" << std::setw(11) << "compute"
+    << std::setw(11) << "dram" << std::setw(11) << "crypto" << std::setw(11) << "cycles"
+    << std::setw(9) << "bound" << std::setw(11) << "re-enc" << std::setw(14) << "energy uJ"
+    << "\n";
+  for (const LayerSchedule& l : r.layers) {
+    if (!l.searched) {
+      o << std::left << std::setw(14) << l.name << "  (vector unit: not searched)\n";
+      continue;
+    }
+    const GemmExtents& t = l.plan.tile;
+    std::string order;
+    for (const GemmDim d : l.plan.order) order += to_string(d);
+    o << std::left << std::setw(14) << l.name << std::right << std::setw(16)
+      << (std::to_string(t[0]) + "," + std::to_string(t[1]) + "," + std::to_string(t[2]))
+      << std::setw(7) << order << std::setw(22)
+      << (block_words(l.blocks[0]) + "/" + block_words(l.blocks[1]) + "/" +
+          block_words(l.blocks[2]))
+      << std::setw(11) << l.compute_cycles << std::setw(11) << l.dram_cycles << std::setw(11)
+      << l.crypto_cycles << std::setw(11) << l.cycles << std::setw(9) << l.binding << std::setw(11)
+      << l.reencryption_cycles << std::setw(14) << std::fixed << std::setprecision(2)
+      << (l.energy_pj + l.reencryption_energy_pj) / 1e6 << "\n";
+  }
+  int64_t reencryption = 0;
+  double reencryption_pj = 0;
+  for (const LayerSchedule& l : r.layers) {
+    reencryption += l.reencryption_cycles;
+    reencryption_pj += l.reencryption_energy_pj;
+  }
+  o << "\npredicted: " << r.total_cycles() << " cycles, " << std::fixed << std::setprecision(2)
+    << r.total_energy_pj() / 1e6 << " uJ; of which re-encryption between layers: " << reencryption
+    << " cycles, " << reencryption_pj / 1e6 << " uJ\n";
+  return o.str();
+}
+
+// Per layer, for `tessera validate --against csv`: the cycles, energy and DRAM bytes `tessera run`
+// simulates (re-encryptions between layers are not simulated; the text report has them).
+std::string search_csv(const SearchResult& r) {
+  std::ostringstream o;
+  o << "layer,cycles,energy_pj,dram_bytes\n";
+  for (const LayerSchedule& l : r.layers) {
+    if (!l.searched) continue;
+    o << l.name << "," << l.cycles << "," << std::fixed << std::setprecision(1) << l.energy_pj
+      << "," << l.dram_bytes << "\n";
+  }
+  return o.str();
+}
+
+CryptoSetup crypto_setup(const ArchConfig& config) {
+  const ModuleConfig& crypto = config.module("crypto");
+  if (crypto.impl != "aes_gcm") {
+    throw InputError({config.file, 0, "crypto.impl"},
+                     "--search prices AES-GCM engines, but this architecture's crypto is '" +
+                         crypto.impl + "' (set crypto.impl: aes_gcm)");
+  }
+  CryptoSetup c;
+  const std::string engine = crypto.params.get_string("engine");
+  c.kind = find_engine_kind(engine);
+  if (c.kind == nullptr) {
+    throw InputError({config.file, 0, "crypto.engine"},
+                     "unknown engine kind '" + engine + "' (pipelined, parallel or serial)");
+  }
+  c.engines = {crypto.params.get_int("inputs_engines"), crypto.params.get_int("weights_engines"),
+               crypto.params.get_int("outputs_engines")};
+  c.shared = crypto.params.get_bool("shared_engines");
+  c.tag_bytes = std::stoi(crypto.params.get_string("tag_bits")) / 8;
+  return c;
+}
+
+EnergyPrices energy_prices(const EnergyTable& table, const EngineKind& kind) {
+  auto pj = [&](const std::string& component, const std::string& action) {
+    const std::optional<double> v = table.pj(component, action);
+    if (!v) throw InputError(table.where(component, action), "the search needs this entry");
+    return *v;
+  };
+  EnergyPrices p;
+  p.mac = pj("pe_array", "mac");
+  p.idle_pe_cycle = pj("pe_array", "idle_pe_cycle");
+  p.buffer_read_word = pj("buffer", "read_word");
+  p.buffer_write_word = pj("buffer", "write_word");
+  p.dram_read_byte = pj("dram", "read_byte");
+  p.dram_write_byte = pj("dram", "write_byte");
+  p.aes_block = pj("crypto", std::string("aes_block_") + kind.name);
+  p.gf_multiply = pj("crypto", std::string("gf_multiply_") + kind.name);
+  return p;
+}
+
 int run(const Args& args) {
   ArchOptions arch;
-  std::string trace_path, out_path, json_path, matching_name = "cross-layer";
+  std::string trace_path, out_path, json_path, matching_name = "cross-layer", energy_path,
+                                               predictions_path, objective = "latency";
+  bool search = false, baseline = false, per_layer = false;
+  size_t top_k = 6;
+  uint64_t seed = 1;
   po::options_description d("secure-schedule options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
       "output,o", po::value(&out_path), "write the trace with the chosen blocks to FILE")(
       "json", po::value(&json_path), "write every candidate's traffic as JSON to FILE")(
       "matching", po::value(&matching_name),
-      "tile | per-layer | cross-layer (default): how blocks are chosen");
+      "tile | per-layer | cross-layer (default): how blocks are chosen")(
+      "search", po::bool_switch(&search),
+      "search tilings and blocks together, pricing the crypto (see crypto/secure_search.h)")(
+      "baseline", po::bool_switch(&baseline),
+      "with --search: rank tilings without crypto, choose blocks afterwards")(
+      "per-layer", po::bool_switch(&per_layer),
+      "with --search: each layer's best for itself, no cross-layer step")(
+      "top-k", po::value(&top_k), "with --search: candidates kept per layer (default 6)")(
+      "seed", po::value(&seed), "with --search: the annealing's seed (default 1)")(
+      "objective", po::value(&objective),
+      "with --search: latency (default) or edp, what the search minimises")(
+      "predictions", po::value(&predictions_path),
+      "with --search: write each layer's predicted cycles and energy as CSV to FILE")(
+      "energy", po::value(&energy_path),
+      "with --search: energy table YAML (default: the built-in table)");
   add_arch_options(d, arch);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -106,6 +224,61 @@ int run(const Args& args) {
   if (vm.count("help") || trace_path.empty()) {
     std::cout << usage_text() << "\n" << d;
     return vm.count("help") ? 0 : kUsage;
+  }
+  if (!search && (baseline || per_layer || vm.count("top-k") || vm.count("seed") ||
+                  vm.count("objective") || !predictions_path.empty() || !energy_path.empty())) {
+    throw InputError(
+        {"--search", 0, ""},
+        "--baseline, --per-layer, --top-k, --seed, --objective, --predictions and --energy go "
+        "with --search");
+  }
+  if (search) {
+    if (baseline && per_layer) {
+      throw InputError({"--baseline", 0, ""}, "--baseline and --per-layer exclude each other");
+    }
+    if (vm.count("matching") || !json_path.empty()) {
+      throw InputError({"--search", 0, ""},
+                       "--search chooses blocks itself (no --matching or --json)");
+    }
+    if (top_k < 1) throw InputError({"--top-k", 0, std::to_string(top_k)}, "must be at least 1");
+    if (objective != "latency" && objective != "edp") {
+      throw InputError({"--objective", 0, objective}, "expected latency or edp");
+    }
+    const Trace trace = read_trace_file(trace_path);
+    const ArchConfig config = load_arch_options(arch);
+    const CryptoSetup crypto = crypto_setup(config);
+    const EnergyTable table =
+        energy_path.empty() ? EnergyTable::builtin() : EnergyTable::load(energy_path);
+    const EnergyPrices prices = energy_prices(table, *crypto.kind);
+    SearchOptions options;
+    options.mode = baseline    ? SearchMode::baseline
+                   : per_layer ? SearchMode::per_layer
+                               : SearchMode::cross_layer;
+    options.top_k = top_k;
+    options.objective = objective == "edp" ? Objective::edp : Objective::latency;
+    options.seed = seed;
+    const SearchResult r =
+        search_secure_schedule(trace, architecture_facts(config), crypto, prices, options);
+    const std::string text = search_text(trace, r);
+    if (!out_path.empty()) {
+      std::string note =
+          "tilings and authentication blocks chosen by tessera secure-schedule "
+          "--search (" +
+          std::string(to_string(options.mode)) + ", " + r.method;
+      if (r.method == "annealing") note += ", seed " + std::to_string(r.seed);
+      write_file_atomically(out_path, write_trace_yaml(with_searched_schedule(trace, r),
+                                                       note + ") from " + trace.file));
+    }
+    if (!predictions_path.empty()) write_file_atomically(predictions_path, search_csv(r));
+    std::cout << text;
+    const bool vector = std::any_of(trace.layers.begin(), trace.layers.end(),
+                                    [](const Layer& l) { return l.vector.has_value(); });
+    if (vector && !predictions_path.empty()) {
+      std::cerr << "tessera: note: vector-unit layers are not searched and have no predictions; "
+                   "tessera validate --against csv needs a prediction for every layer, so "
+                   "validate a trace without them\n";
+    }
+    return 0;
   }
   Matching matching = Matching::cross_layer;
   if (matching_name == "tile") {
@@ -154,7 +327,10 @@ int run(const Args& args) {
 const Command secure_schedule_command{
     "secure-schedule",
     "tessera secure-schedule TRACE [--arch FILE] [-p module.param=value]... [-o OUT]\n"
-    "                     [--json FILE] [--matching tile|per-layer|cross-layer]\n",
+    "                     [--json FILE] [--matching tile|per-layer|cross-layer]\n"
+    "       tessera secure-schedule TRACE --search [--baseline|--per-layer] [--top-k N]\n"
+    "                     [--seed S] [--objective latency|edp] [--arch FILE] [-o OUT]\n"
+    "                     [--predictions CSV] [--energy FILE]\n",
     run};
 
 }  // namespace tessera::cli

@@ -106,6 +106,16 @@ TEST(DdrDevice, ImpossibleOrMalformedFilesNameFileLineAndField) {
   EXPECT_NE(e.find("field 'timing.tRP': missing"), std::string::npos) << e;
   e = error_of(with("IDD0", "10"));
   EXPECT_NE(e.find("field 'power.IDD0'"), std::string::npos) << e;
+  // A controller structure tessera does not model is an error, never ignored.
+  e = error_of(with("queue_structure", "PER_CHANNEL"));
+  EXPECT_NE(e.find("field 'system.queue_structure'"), std::string::npos) << e;
+  e = error_of(with("refresh_policy", "BANK_LEVEL_STAGGERED"));
+  EXPECT_NE(e.find("field 'system.refresh_policy'"), std::string::npos) << e;
+  EXPECT_NE(e.find("per-bank refresh is not modelled"), std::string::npos) << e;
+  e = error_of(with("cmd_queue_size", "0"));
+  EXPECT_NE(e.find("field 'system.cmd_queue_size'"), std::string::npos) << e;
+  e = error_of(with("IDD2P", "99"));
+  EXPECT_NE(e.find("field 'power.IDD2P'"), std::string::npos) << e;
   try {
     (void)load_preset("DDR4-2400-x16", {"arch.yaml", 3, "dram.preset"});
     FAIL();
@@ -126,9 +136,11 @@ TEST(DdrDevice, AddressMappingDecodesEveryFieldAndInverts) {
     const uint64_t a = rng() % map.capacity_bytes() / burst * burst;
     EXPECT_EQ(map.encode(map.decode(a)), a);
   }
-  // The column counts bursts just above the burst offset (64 columns / BL4 = 16, 4 bits); the
-  // channel is just above the column.
-  const Location at = map.decode(burst * 3 + burst * 16 * 5);
+  // The column counts bursts just above the burst offset (64 columns, read as DRAMSim3 reads an
+  // HBM file: 128 / BL4 = 32, 5 bits); the channel is just above the column.
+  EXPECT_EQ(d.columns, 128);
+  EXPECT_EQ(d.ranks, 1);
+  const Location at = map.decode(burst * 3 + burst * 32 * 5);
   EXPECT_EQ(at.column, 3);
   EXPECT_EQ(at.channel, 5);
   EXPECT_THROW(AddressMap(d, "rorabgbachch"), std::invalid_argument);

@@ -83,6 +83,18 @@ TEST(DdrModule, BadParametersAreInputErrors) {
   EXPECT_THROW(build({"dram.address_mapping=rorororororo"}), InputError);
   EXPECT_THROW(build({"dram.channels=3"}), InputError);
   EXPECT_THROW(build({"dram.ini=/nonexistent.ini"}), InputError);
+  // Power-down thresholds below their exit penalties (DDR4-3200: tXP 10, tXS 576), or negative.
+  for (const char* bad : {"dram.powerdown_cycles=9", "dram.powerdown_cycles=-1",
+                          "dram.self_refresh_cycles=575", "dram.self_refresh_cycles=-5"}) {
+    try {
+      build({bad});
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      const std::string key = std::string(bad).substr(0, std::string(bad).find('='));
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(build({"dram.powerdown=off", "dram.powerdown_cycles=0"}));
 }
 
 TEST(DdrModule, EnergyFromCurrentsIsInTheRunsEnergyReport) {

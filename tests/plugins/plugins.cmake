@@ -1,7 +1,8 @@
 # The example plugins (examples/plugins/), built here against the source tree as well as outside
-# it against the installed package (scripts/test_plugins.sh), and the broken ones the tests load:
-# a library without the entry point, one built for another ABI, and a second copy of a plugin
-# (whose names are then taken).
+# it against the installed package (scripts/test_plugins.sh); with them, one test module for each
+# other family, so that every family has an implementation made of one file and one line here;
+# and the broken ones the tests load: a library without the entry point, one built for another
+# ABI, and a second copy of a plugin (whose names are then taken).
 set(TESSERA_TEST_PLUGIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/plugins)
 function(tessera_test_plugin name source)
   add_library(${name} MODULE ${source})
@@ -15,6 +16,11 @@ tessera_test_plugin(banked_dram ${PROJECT_SOURCE_DIR}/examples/plugins/banked_dr
 tessera_test_plugin(broadcast_array
                     ${PROJECT_SOURCE_DIR}/examples/plugins/broadcast_array/broadcast_array.cpp)
 tessera_test_plugin(lru_buffer ${PROJECT_SOURCE_DIR}/examples/plugins/lru_buffer/lru_buffer.cpp)
+tessera_test_plugin(throughput_crypto ${CMAKE_CURRENT_SOURCE_DIR}/plugins/throughput_crypto.cpp)
+tessera_test_plugin(scalar_vector ${CMAKE_CURRENT_SOURCE_DIR}/plugins/scalar_vector.cpp)
+tessera_test_plugin(tagged_decoder ${CMAKE_CURRENT_SOURCE_DIR}/plugins/tagged_decoder.cpp)
+tessera_test_plugin(whole_layer_controller
+                    ${CMAKE_CURRENT_SOURCE_DIR}/plugins/whole_layer_controller.cpp)
 tessera_test_plugin(no_entry_point ${CMAKE_CURRENT_SOURCE_DIR}/plugins/no_entry_point.cpp)
 tessera_test_plugin(other_abi ${PROJECT_SOURCE_DIR}/examples/plugins/banked_dram/banked_dram.cpp)
 target_compile_definitions(other_abi PRIVATE TESSERA_PLUGIN_ABI=999)

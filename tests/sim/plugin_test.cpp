@@ -2,7 +2,8 @@
 // TESSERA_PLUGIN_PATH, appear in `config --list`, and run with their own numbers: the banked
 // DRAM moves the same bytes as the ideal one, the broadcast array takes the cycles its formula
 // gives, the LRU buffer fetches less from DRAM than the buffet. Every output is checked in
-// functional runs. Broken plugins are each one clear error, exit 2.
+// functional runs. The test modules of the other families (tests/plugins/), each one file, run
+// with theirs. Broken plugins are each one clear error, exit 2.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -124,6 +125,111 @@ TEST(Plugins, LruBufferFetchesLessThanTheBuffet) {
             buffet["totals"]["dram_bytes_read"].get<uint64_t>());
   EXPECT_EQ(lru["totals"]["dram_bytes_written"], buffet["totals"]["dram_bytes_written"]);
   EXPECT_GT(counter(lru, "buffer", "lru_hits"), 0U);
+}
+
+// One file per family: the examples and the test modules of tests/plugins/ together.
+const char* const kFamilyModules[][3] = {
+    {"banked_dram", "dram.banked", "-p dram.impl=banked"},
+    {"broadcast_array", "pe_array.broadcast", "-p pe_array.impl=broadcast -p pe_array.rows=8"},
+    {"lru_buffer", "buffer.lru", "-p buffer.impl=lru -p buffer.capacity_kib=64"},
+    {"throughput_crypto", "crypto.throughput", "-p crypto.impl=throughput"},
+    {"scalar_vector", "vector.scalar", "-p vector.impl=scalar"},
+    {"tagged_decoder", "sparse.tagged", "-p sparse.impl=tagged"},
+    {"whole_layer_controller", "controller.whole_layer", "-p controller.impl=whole_layer"},
+};
+
+TEST(Plugins, AModuleOfEachFamilyIsOneFile) {
+  std::string plugins;
+  for (const auto& m : kFamilyModules) plugins += plugin(m[0]);
+  std::string out;
+  ASSERT_EQ(run(kBinary + " config --list" + plugins, out), 0) << out;
+  for (const auto& m : kFamilyModules) {
+    EXPECT_NE(("\n" + out).find("\n" + std::string(m[1]) + " "), std::string::npos) << m[1] << "\n"
+                                                                                    << out;
+    // Each runs, and the outputs of a functional run are right.
+    const json r = report("run " + quote(kSmall) + plugin(m[0]) + " " + m[2] + " --functional");
+    EXPECT_TRUE(r["functional_checked"].get<bool>()) << m[0];
+  }
+}
+
+TEST(Plugins, ThroughputCryptoMovesEveryByteAtItsRate) {
+  const std::string options = " " + quote(kSmall) + " -p dram.impl=ideal";
+  const json none = report("run" + options);
+  const json r = report("run" + options + plugin("throughput_crypto") +
+                        " -p crypto.impl=throughput -p crypto.bytes_per_cycle=2");
+  const uint64_t bytes = r["totals"]["dram_bytes_read"].get<uint64_t>() +
+                         r["totals"]["dram_bytes_written"].get<uint64_t>();
+  EXPECT_EQ(counter(r, "crypto", "bytes"), bytes);
+  // Half a cycle per byte, and ceil() adds at most one cycle to each transfer (a fetch or a
+  // write-back).
+  const uint64_t transfers =
+      counter(r, "controller", "fetches") + counter(r, "controller", "writebacks");
+  EXPECT_GE(counter(r, "crypto", "busy_cycles"), bytes / 2);
+  EXPECT_LE(counter(r, "crypto", "busy_cycles"), bytes / 2 + transfers);
+  EXPECT_GT(r["totals"]["cycles_by_cause"]["crypto_stall"].get<uint64_t>(), 0U);
+  EXPECT_GT(r["totals"]["cycles"].get<uint64_t>(), none["totals"]["cycles"].get<uint64_t>());
+}
+
+const char* const kEltwise = R"(tessera_trace: 1
+layers:
+  - name: add
+    op: eltwise
+    elements: 4096
+    reads: 8192
+)";
+
+TEST(Plugins, ScalarVectorTakesACyclePerOperation) {
+  TempDir dir;
+  const std::string trace = quote(dir.write("add.yaml", kEltwise));
+  const json simd = report("run " + trace + " -p vector.impl=simd -p vector.lanes=64");
+  const json r = report("run " + trace + plugin("scalar_vector") + " -p vector.impl=scalar");
+  EXPECT_EQ(counter(r, "vector", "op"), 4096U);
+  EXPECT_EQ(r["layers"][0]["vector_ops"].get<uint64_t>(), 4096U);
+  EXPECT_GE(r["layers"][0]["cycles"].get<uint64_t>(), 4096U);
+  EXPECT_LT(simd["layers"][0]["cycles"].get<uint64_t>(), 4096U);
+}
+
+TEST(Plugins, TaggedDecoderMovesItsTags) {
+  TempDir dir;
+  // One tile: each operand is fetched once. 8-bit values.
+  const std::string trace = quote(dir.write("g.yaml", R"(tessera_trace: 1
+layers:
+  - name: g
+    op: gemm
+    m: 16
+    n: 32
+    k: 64
+    precision: 8
+    mapping:
+      buffer_tile: {m: 16, n: 32, k: 64}
+)"));
+  const std::string options = " " + trace + " -p dram.impl=ideal" + plugin("tagged_decoder");
+  const json dense = report("run" + options);
+  const json r = report("run" + options + " -p sparse.impl=tagged -p sparse.tag_bits=2");
+  // 64 x 32 weights, two more bits each; the inputs as they were.
+  EXPECT_EQ(r["totals"]["dram_bytes_read"].get<uint64_t>(),
+            dense["totals"]["dram_bytes_read"].get<uint64_t>() + 64 * 32 * 2 / 8);
+  EXPECT_EQ(r["totals"]["macs"], dense["totals"]["macs"]);
+  EXPECT_GE(counter(r, "sparse", "tag_bits"), 64U * 32 * 2);
+}
+
+TEST(Plugins, WholeLayerControllerMovesEachTensorOnce) {
+  const json r = report("run " + quote(kSmall) + plugin("whole_layer_controller") +
+                        " -p controller.impl=whole_layer -p dram.impl=ideal --functional");
+  EXPECT_TRUE(r["functional_checked"].get<bool>());
+  // small.yaml at 8 bits: conv 19x19x24 inputs, 3x3x24x40 weights, 10x10x40 outputs (stride 2,
+  // padding 1); gemm 33x150 inputs, 150x70 weights, 33x70 outputs.
+  EXPECT_EQ(r["totals"]["dram_bytes_read"].get<uint64_t>(),
+            19U * 19 * 24 + 3 * 3 * 24 * 40 + 33 * 150 + 150 * 70);
+  EXPECT_EQ(r["totals"]["dram_bytes_written"].get<uint64_t>(), 10U * 10 * 40 + 33 * 70);
+  EXPECT_EQ(counter(r, "controller", "tiles"), 2U);
+  // A layer larger than a slot is refused before anything runs.
+  std::string out;
+  EXPECT_EQ(run(kBinary + " run --quiet" + plugin("whole_layer_controller") +
+                    " -p controller.impl=whole_layer",
+                out),
+            2);
+  EXPECT_NE(out.find("field 'op': layer 'Conv1' needs"), std::string::npos) << out;
 }
 
 struct Broken {

@@ -1,7 +1,7 @@
 // Swiftiles on the shipped SuiteSparse matrices: the tile side it picks from one sample makes
-// about the target fraction of the actual tiles overbook. Tolerance, stated here and in the
-// README: for every matrix with at least 20 nonempty tiles at the chosen side, the actual
-// fraction is within 0.2 of the target 0.1, and over all of them within 0.1 on average. (A
+// about the target fraction of the actual tiles overbook. Tolerance, stated here and in
+// docs/sparse_tensors.md: for every matrix with at least 20 nonempty tiles at the chosen side, the
+// actual fraction is within 0.2 of the target 0.1, and over all of them within 0.1 on average. (A
 // fraction jumps in steps at a few sides on regular matrices, whose tiles all hold about the
 // same number of nonzeros, so a per-matrix bound tighter than that would test luck.)
 #include <gtest/gtest.h>

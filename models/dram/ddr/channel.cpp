@@ -14,8 +14,12 @@ uint64_t after(uint64_t t, int64_t gap) {
 
 }  // namespace
 
-Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
-    : d_(device), scheduler_(scheduler), open_page_(open_page), burst_(device.burst_cycles()) {
+Channel::Channel(const Device& device, Scheduler scheduler, bool open_page, PowerDown power_down)
+    : d_(device),
+      scheduler_(scheduler),
+      open_page_(open_page),
+      power_down_(power_down),
+      burst_(device.burst_cycles()) {
   const int rl = d_.read_latency(), wl = d_.write_latency();
   read_to_read_l_ = std::max(burst_, d_.tCCD_L);
   read_to_read_s_ = std::max(burst_, d_.tCCD_S);
@@ -38,6 +42,9 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page)
   ref_pj_ = (d_.IDD5AB - d_.IDD3N) * d_.tRFC * scale;
   active_pj_per_cycle_ = d_.IDD3N * scale;
   idle_pj_per_cycle_ = d_.IDD2N * scale;
+  apd_pj_per_cycle_ = d_.IDD3P * scale;
+  ppd_pj_per_cycle_ = d_.IDD2P * scale;
+  sr_pj_per_cycle_ = d_.IDD6 * scale;
 
   banks_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.banks_per_rank()));
   groups_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.bankgroups));
@@ -95,6 +102,8 @@ void Channel::admit() {
     r.age = next_age_++;
     r.next = -1;
     if (period_ > 0) period_admitted_.push_back({r.bank, r.row, r.write});
+    Rank& rank = ranks_[static_cast<size_t>(r.rank)];
+    if (rank.queued++ == 0 && !rank.refresh_pending) wake(r.rank, now_);
     Bank& b = banks_[static_cast<size_t>(r.bank)];
     if (b.open_row == r.row) ++(r.write ? b.write_hits : b.read_hits);
     if (b.oldest[kind_of(b, r)] < 0) b.oldest[kind_of(b, r)] = slot;
@@ -112,9 +121,103 @@ void Channel::admit() {
 }
 
 void Channel::note_refresh_due() {
-  for (Rank& r : ranks_) {
-    if (!r.refresh_pending && r.refresh_due <= now_) r.refresh_pending = true;
+  for (size_t i = 0; i < ranks_.size(); ++i) {
+    Rank& r = ranks_[i];
+    if (r.refresh_pending || r.refresh_due > now_) continue;
+    if (r.queued == 0) {  // asleep, perhaps: in self-refresh the rank refreshes itself
+      const Sleep s = sleep_by(r, r.refresh_due);
+      if (s.self_refresh > 0) {
+        r.refresh_grid = r.refresh_due;
+        enter_self_refresh(static_cast<int>(i), s, r.refresh_due);
+        continue;
+      }
+      wake(static_cast<int>(i), r.refresh_due);
+    }
+    r.refresh_pending = true;
   }
+}
+
+Channel::Sleep Channel::sleep_by(const Rank& r, uint64_t t) const {
+  Sleep s;
+  if (r.self_refresh) {
+    s.self_refresh = t - std::min(t, r.self_refresh_since);
+    return s;
+  }
+  // Power-down starts after the idle threshold, or right after a refresh the rank woke for.
+  const uint64_t pd = power_down_.powerdown_cycles;
+  const uint64_t sr = power_down_.self_refresh_cycles;
+  uint64_t sr_start = kNever;
+  if (sr > 0) {
+    sr_start = std::max(r.busy_until + sr, r.refresh_until);
+    if (t > sr_start) s.self_refresh = t - sr_start;
+  }
+  if (pd > 0) {
+    const uint64_t pd_start = std::max(r.busy_until + pd, r.refresh_until);
+    const uint64_t pd_end = std::min(t, sr_start);
+    if (pd_end > pd_start) s.powerdown = pd_end - pd_start;
+  }
+  return s;
+}
+
+void Channel::enter_self_refresh(int rank, const Sleep& s, uint64_t t) {
+  Rank& r = ranks_[static_cast<size_t>(rank)];
+  const uint64_t since = t - s.self_refresh;
+  (r.open_banks > 0 ? r.apd_cycles : r.ppd_cycles) += s.powerdown;
+  // The controller closes every row before self-refresh entry.
+  const int per_rank = d_.banks_per_rank();
+  for (int i = 0; i < per_rank; ++i) {
+    const int bank = rank * per_rank + i;
+    if (banks_[static_cast<size_t>(bank)].open_row >= 0) precharge(bank, since, true);
+  }
+  r.self_refresh = true;
+  r.self_refresh_since = since;
+  r.refresh_due = kNever;
+}
+
+void Channel::wake(int rank, uint64_t t) {
+  Rank& r = ranks_[static_cast<size_t>(rank)];
+  if (power_down_.powerdown_cycles == 0 && power_down_.self_refresh_cycles == 0) return;
+  Sleep s = sleep_by(r, t);
+  if (!r.self_refresh && s.self_refresh > 0) {
+    // No refresh fell due since it slept: it entered self-refresh all the same.
+    r.refresh_grid = r.refresh_due;
+    enter_self_refresh(rank, s, t);
+    s.powerdown = 0;
+  }
+  uint64_t exit = 0;
+  if (r.self_refresh) {
+    r.sr_cycles += s.self_refresh;
+    r.self_refresh = false;
+    // Refresh resumes on its own grid: the first slot after the exit.
+    const auto interval = static_cast<uint64_t>(d_.tREFI);
+    r.refresh_due =
+        r.refresh_grid + (t - std::min(t, r.refresh_grid) + interval - 1) / interval * interval;
+    exit = static_cast<uint64_t>(d_.tXS);
+    ++stats_.self_refresh_exits;
+  } else if (s.powerdown > 0) {
+    (r.open_banks > 0 ? r.apd_cycles : r.ppd_cycles) += s.powerdown;
+    exit = static_cast<uint64_t>(d_.tXP);
+    ++stats_.powerdown_exits;
+  } else {
+    return;
+  }
+  // Every command to the rank waits the exit.
+  const uint64_t ready = t + exit;
+  const int per_rank = d_.banks_per_rank();
+  for (int i = 0; i < per_rank; ++i) {
+    Bank& b =
+        banks_[static_cast<size_t>(rank) * static_cast<size_t>(per_rank) + static_cast<size_t>(i)];
+    for (uint64_t* x : {&b.act_ready, &b.pre_ready, &b.rd_ready, &b.wr_ready}) {
+      *x = std::max(*x, ready);
+    }
+  }
+  for (uint64_t* x : {&r.act_ready, &r.rd_ready, &r.wr_ready}) *x = std::max(*x, ready);
+  busy(rank, ready);
+}
+
+void Channel::busy(int rank, uint64_t t) {
+  Rank& r = ranks_[static_cast<size_t>(rank)];
+  r.busy_until = std::max(r.busy_until, t);
 }
 
 uint64_t Channel::drain() {
@@ -292,6 +395,7 @@ void Channel::issue(const Choice& c) {
       if (!q.counted) ++stats_.row_conflicts;
       q.counted = true;
       precharge(q.bank, t, false);
+      busy(q.rank, t);
       break;
     default: column(c.request, t); break;
   }
@@ -315,6 +419,7 @@ void Channel::activate(int bank, int64_t row, uint64_t t) {
   r.faw_next = (r.faw_next + 1) % 4;
   ++r.acts;
   rank_open(r, t);
+  busy(rank, t);
   ++stats_.activates;
   stats_.act_pj += act_pj_;
   log(t, CommandKind::activate, bank, row, false);
@@ -369,6 +474,7 @@ void Channel::column(int index, uint64_t t) {
     stats_.read_latency_max = std::max(stats_.read_latency_max, latency);
   }
   stats_.last_completion = std::max(stats_.last_completion, done);
+  busy(q.rank, done);
   log(t, q.write ? CommandKind::write : CommandKind::read, q.bank, q.row, false);
   --(q.write ? b.write_hits : b.read_hits);
   // Closed page: the column command carries an auto-precharge when no queued request wants the
@@ -406,6 +512,7 @@ void Channel::unlink(int slot) {
   if (b.tail == slot) b.tail = prev;
   --b.queued;
   --queued_;
+  --ranks_[static_cast<size_t>(q.rank)].queued;
   free_slots_.push_back(slot);
   if (b.queued == 0) {  // leaves the busy list: the last busy bank takes its place
     const int at = busy_index_[static_cast<size_t>(q.bank)];
@@ -427,6 +534,7 @@ void Channel::refresh(int rank, uint64_t t) {
   }
   r.refresh_pending = false;
   r.refresh_due += static_cast<uint64_t>(d_.tREFI);
+  r.refresh_until = end;
   // IDD5 is measured above active standby: the rank counts as active while it refreshes.
   rank_open(r, t);
   rank_close(r, end);
@@ -471,9 +579,34 @@ ChannelStats Channel::stats(uint64_t until) const {
     const uint64_t end = std::min(until, r.active_until);
     if (end > r.active_start) active += end - r.active_start;
     active = std::min(active, until);
-    s.background_pj += static_cast<double>(active) * active_pj_per_cycle_ +
-                       static_cast<double>(until - active) * idle_pj_per_cycle_;
+    uint64_t idle = until - active;
+    uint64_t apd = r.apd_cycles, ppd = r.ppd_cycles, sr = r.sr_cycles;
+    // Past power-down with a bank open replaced active standby; the rest replaced precharge
+    // standby (banks close before self-refresh).
+    uint64_t from_active = apd, from_idle = ppd + sr;
+    if (r.queued == 0 && !r.refresh_pending) {  // asleep at the end, banks as they are
+      const Sleep z = sleep_by(r, until);
+      (r.open_banks > 0 ? apd : ppd) += z.powerdown;
+      sr += z.self_refresh;
+      (r.open_banks > 0 ? from_active : from_idle) += z.powerdown + z.self_refresh;
+    }
+    from_active = std::min(from_active, active);
+    from_idle = std::min(from_idle, idle);
+    active -= from_active;
+    idle -= from_idle;
+    s.active_standby_cycles += active;
+    s.precharge_standby_cycles += idle;
+    s.active_powerdown_cycles += apd;
+    s.precharge_powerdown_cycles += ppd;
+    s.self_refresh_cycles += sr;
+    s.active_standby_pj += static_cast<double>(active) * active_pj_per_cycle_;
+    s.precharge_standby_pj += static_cast<double>(idle) * idle_pj_per_cycle_;
+    s.active_powerdown_pj += static_cast<double>(apd) * apd_pj_per_cycle_;
+    s.precharge_powerdown_pj += static_cast<double>(ppd) * ppd_pj_per_cycle_;
+    s.self_refresh_pj += static_cast<double>(sr) * sr_pj_per_cycle_;
   }
+  s.background_pj = s.active_standby_pj + s.precharge_standby_pj + s.active_powerdown_pj +
+                    s.precharge_powerdown_pj + s.self_refresh_pj;
   return s;
 }
 

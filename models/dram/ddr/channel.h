@@ -45,11 +45,32 @@ struct ChannelStats {
   uint64_t last_completion = 0;                         // cycle of the last data beat
   // Energy in pJ, from the device's IDD currents.
   double act_pj = 0, pre_pj = 0, rd_pj = 0, wr_pj = 0, ref_pj = 0, background_pj = 0;
+  // Rank-cycles in each power state (summed over ranks) and the background energy of each; the
+  // five energies sum to background_pj. Standby: a bank open (active) or all closed (precharge).
+  uint64_t powerdown_exits = 0, self_refresh_exits = 0;
+  uint64_t active_standby_cycles = 0, precharge_standby_cycles = 0;
+  uint64_t active_powerdown_cycles = 0, precharge_powerdown_cycles = 0, self_refresh_cycles = 0;
+  double active_standby_pj = 0, precharge_standby_pj = 0;
+  double active_powerdown_pj = 0, precharge_powerdown_pj = 0, self_refresh_pj = 0;
+};
+
+// Adds `s` to `total`: counts and energies summed, the maximum latency and last completion the
+// largest.
+void accumulate(ChannelStats& total, const ChannelStats& s);
+
+// Power-down as a controller applies it: a rank with nothing queued for `powerdown_cycles` enters
+// power-down (active if a bank is open, IDD3P, else precharge, IDD2P); after
+// `self_refresh_cycles` it closes its banks and enters self-refresh (IDD6), where it refreshes
+// itself. A request for a sleeping rank wakes it on entering the queue, and its first command
+// waits tXP (tXS from self-refresh). 0 turns a mode off.
+struct PowerDown {
+  uint64_t powerdown_cycles = 0;
+  uint64_t self_refresh_cycles = 0;
 };
 
 class Channel {
  public:
-  Channel(const Device& device, Scheduler scheduler, bool open_page);
+  Channel(const Device& device, Scheduler scheduler, bool open_page, PowerDown power_down = {});
 
   // Queues a request for a decoded location. Arrivals earlier than the previous one are served
   // as if they arrived with it (requests enter the queue in order).
@@ -108,7 +129,24 @@ class Channel {
     // Background: cycles with at least one bank open.
     int open_banks = 0;
     uint64_t active_start = 0, active_until = 0, active_cycles = 0, last_close = 0;
+    // Power-down: the rank's last busy cycle, its queued requests, whether it sleeps in
+    // self-refresh (refresh then stops), and the rank-cycles spent in each mode so far.
+    uint64_t busy_until = 0, refresh_until = 0;
+    int queued = 0;
+    bool self_refresh = false;
+    uint64_t self_refresh_since = 0, refresh_grid = 0;  // while in self-refresh
+    uint64_t apd_cycles = 0, ppd_cycles = 0, sr_cycles = 0, sr_active_cycles = 0;
   };
+  // What a rank idle since `busy_until` has spent asleep by `t`: cycles in power-down (with its
+  // banks as they are) and in self-refresh.
+  struct Sleep {
+    uint64_t powerdown = 0, self_refresh = 0;
+  };
+  [[nodiscard]] Sleep sleep_by(const Rank& r, uint64_t t) const;
+  void wake(int rank, uint64_t t);
+  // Accounts the power-down before self-refresh and closes the rank's banks for it.
+  void enter_self_refresh(int rank, const Sleep& s, uint64_t t);
+  void busy(int rank, uint64_t t);
   struct Choice {
     uint64_t cycle = UINT64_MAX;
     int request = -1;  // slot in requests_, or -1 for a refresh-related command
@@ -164,11 +202,13 @@ class Channel {
   Device d_;
   Scheduler scheduler_;
   bool open_page_;
+  PowerDown power_down_;
   int burst_;  // data-bus cycles per burst
   int read_to_read_l_, read_to_read_s_, write_to_read_l_, write_to_read_s_;
   int read_to_write_, write_to_write_l_, write_to_write_s_;
   int read_to_pre_, write_to_pre_;
   double act_pj_, pre_pj_, rd_pj_, wr_pj_, ref_pj_, active_pj_per_cycle_, idle_pj_per_cycle_;
+  double apd_pj_per_cycle_, ppd_pj_per_cycle_, sr_pj_per_cycle_;
 
   std::vector<Bank> banks_;
   std::vector<Group> groups_;

@@ -127,9 +127,10 @@ void Channel::after_column(const Choice& c) {
       }
       periods = per_period == 0 ? 0 : std::min<uint64_t>(periods, matched / per_period);
       const ChannelStats& f = first_stats_;
-      const bool columns_only = stats_.activates == f.activates &&
-                                stats_.precharges == f.precharges &&
-                                stats_.refreshes == f.refreshes;
+      const bool columns_only =
+          stats_.activates == f.activates && stats_.precharges == f.precharges &&
+          stats_.refreshes == f.refreshes && stats_.powerdown_exits == f.powerdown_exits &&
+          stats_.self_refresh_exits == f.self_refresh_exits;
       if (periods > 0 && columns_only) {
         skip(periods, arrival);
         skipped = true;
@@ -214,6 +215,10 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
                         &r.other_wr_ready, &r.faw[0], &r.faw[1], &r.faw[2], &r.faw[3]}) {
       *t += shift;
     }
+  }
+  // Ranks busy in the period stay busy as long; idle ones stay asleep since they fell idle.
+  for (Rank& r : ranks_) {
+    if (r.busy_until >= first_now_) r.busy_until += shift;
   }
   now_ += shift;
   // The requests served in the skipped periods leave the arrivals; those queued now stand for the

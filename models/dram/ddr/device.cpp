@@ -187,6 +187,9 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
   }
   require(is_power_of_two(d.burst_length) && d.burst_length >= 2, ini, "dram_structure.BL",
           "must be a power of two of at least 2");
+  // DRAMSim3 reads an HBM file's columns as twice the figure given, so that an HBM2 channel of
+  // its files is one rank of 2 KiB rows; tessera reads the files as DRAMSim3 does.
+  if (d.protocol.rfind("HBM", 0) == 0) d.columns *= 2;
   require(d.columns >= d.burst_length, ini, "dram_structure.columns",
           "must be at least BL (" + std::to_string(d.burst_length) + ")");
 
@@ -237,6 +240,20 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
     notes.emplace_back("timing.tRTRS not given: one cycle of rank-to-rank switching assumed");
   }
   d.tRFC = static_cast<int>(ini.integer("timing.tRFC", 1));
+  d.tPPD = ini.integer_or("timing.tPPD", 0);
+  // Power-down timing; a file without it gets the smallest legal figures, and is told so.
+  const auto timing_or = [&](const char* key, int fallback) {
+    const std::string field = std::string("timing.") + key;
+    if (!ini.has(field)) {
+      notes.push_back(field + " not given: " + std::to_string(fallback) + " cycles assumed");
+      return fallback;
+    }
+    return static_cast<int>(ini.integer(field, 1));
+  };
+  d.tCKE = timing_or("tCKE", 1);
+  d.tXP = timing_or("tXP", std::max(1, d.tCKE));
+  d.tCKESR = timing_or("tCKESR", d.tCKE + 1);
+  d.tXS = timing_or("tXS", d.tRFC);
   // DRAMSim3's DDR3 file names the refresh interval REFI.
   const std::string refi =
       ini.has("timing.REFI") && !ini.has("timing.tREFI") ? "timing.REFI" : "timing.tREFI";
@@ -258,6 +275,21 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
   d.IDD4R = ini.real("power.IDD4R", false);
   d.IDD4W = ini.real("power.IDD4W", false);
   d.IDD5AB = ini.real("power.IDD5AB", false);
+  // Power-down currents; without them power-down saves nothing (each falls back to the standby
+  // current it replaces), and the caller is told.
+  const auto current_or = [&](const char* key, double fallback) {
+    const std::string field = std::string("power.") + key;
+    if (!ini.has(field)) {
+      notes.push_back(field + " not given: power-down saves nothing over standby");
+      return fallback;
+    }
+    return ini.real(field, false);
+  };
+  d.IDD2P = current_or("IDD2P", d.IDD2N);
+  d.IDD3P = current_or("IDD3P", d.IDD3N);
+  d.IDD6 = current_or("IDD6x", d.IDD2P);
+  require(d.IDD2P <= d.IDD2N, ini, "power.IDD2P", "must be at most IDD2N (precharge standby)");
+  require(d.IDD3P <= d.IDD3N, ini, "power.IDD3P", "must be at most IDD3N (active standby)");
   // Each operation's energy is its current above the background it replaces.
   for (const char* f : {"power.IDD0", "power.IDD4R", "power.IDD4W", "power.IDD5AB"}) {
     require(ini.real(f, false) >= d.IDD3N, ini, f, "must be at least IDD3N (active standby)");
@@ -308,6 +340,37 @@ LoadedDevice parse_device_ini(const std::string& text, const std::string& file) 
     d.open_page = policy == "OPEN_PAGE";
   }
   d.queue_size = ini.integer_or("system.trans_queue_size", 32, 1, kMaxQueueSize);
+  d.cmd_queue_size = ini.integer_or("system.cmd_queue_size", 8, 1, kMaxQueueSize);
+  if (ini.has("system.queue_structure")) {
+    const std::string q = ini.text("system.queue_structure");
+    require(q == "PER_BANK" || q == "PER_RANK", ini, "system.queue_structure",
+            "expected PER_BANK or PER_RANK, got '" + q + "'");
+    d.queue_structure =
+        q == "PER_BANK" ? Device::QueueStructure::per_bank : Device::QueueStructure::per_rank;
+  }
+  if (ini.has("system.refresh_policy")) {
+    const std::string r = ini.text("system.refresh_policy");
+    require(r == "RANK_LEVEL_STAGGERED" || r == "RANK_LEVEL_SIMULTANEOUS", ini,
+            "system.refresh_policy",
+            "expected RANK_LEVEL_STAGGERED or RANK_LEVEL_SIMULTANEOUS (per-bank refresh is not "
+            "modelled), got '" +
+                r + "'");
+    d.refresh_policy = r == "RANK_LEVEL_STAGGERED" ? Device::RefreshPolicy::rank_staggered
+                                                   : Device::RefreshPolicy::rank_simultaneous;
+  }
+  if (ini.has("system.unified_queue")) {
+    const std::string u = ini.text("system.unified_queue");
+    require(u == "True" || u == "False" || u == "true" || u == "false", ini, "system.unified_queue",
+            "expected True or False, got '" + u + "'");
+    d.unified_queue = u == "True" || u == "true";
+  }
+  // HBM's command bus takes a row and a column command in one cycle (DRAMSim3's hbm_dual_cmd,
+  // on unless the file turns it off).
+  d.dual_command = d.protocol.rfind("HBM", 0) == 0;
+  if (ini.has("system.hbm_dual_cmd")) {
+    const std::string h = ini.text("system.hbm_dual_cmd");
+    d.dual_command = d.dual_command && (h == "True" || h == "true");
+  }
 
   for (auto& n : ini.unused()) notes.push_back(std::move(n));
   return out;

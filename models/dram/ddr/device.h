@@ -24,6 +24,16 @@ struct Device {
   std::string address_mapping;  // e.g. "rochrababgco", most significant field first
   bool open_page = true;
   int queue_size = 32;  // requests per channel the scheduler sees (trans_queue_size)
+  // The controller's structure as DRAMSim3 names it: command queues per bank (or per rank) of
+  // cmd_queue_size entries, one transaction queue for reads and writes or a read queue and a
+  // write buffer, refresh of all ranks at once or staggered over the interval.
+  enum class QueueStructure { per_bank, per_rank };
+  enum class RefreshPolicy { rank_staggered, rank_simultaneous };
+  QueueStructure queue_structure = QueueStructure::per_bank;
+  RefreshPolicy refresh_policy = RefreshPolicy::rank_staggered;
+  int cmd_queue_size = 8;
+  bool unified_queue = false;
+  bool dual_command = false;  // HBM: a row and a column command may issue in the same cycle
 
   // Timing, in tCK cycles except tck_ns.
   double tck_ns = 0;
@@ -34,9 +44,15 @@ struct Device {
   int tCCD_S = 0, tCCD_L = 0, tWTR_S = 0, tWTR_L = 0;
   int tWR = 0, tRTP = 0, tRTRS = 0;
   int tRFC = 0, tREFI = 0;
+  int tPPD = 0;  // precharge to precharge, other banks (LPDDR4, GDDR)
+  // Power-down: minimum residency (tCKE), exit to the next command (tXP) and self-refresh
+  // minimum residency and exit (tCKESR, tXS).
+  int tCKE = 0, tXP = 0, tCKESR = 0, tXS = 0;
 
   // Currents (mA) and supply (V) of one device.
   double VDD = 0, IDD0 = 0, IDD2N = 0, IDD3N = 0, IDD4R = 0, IDD4W = 0, IDD5AB = 0;
+  // Power-down standby: precharge (IDD2P), active (IDD3P) and self-refresh (IDD6x).
+  double IDD2P = 0, IDD3P = 0, IDD6 = 0;
 
   // Derived.
   [[nodiscard]] int banks_per_rank() const { return bankgroups * banks_per_group; }

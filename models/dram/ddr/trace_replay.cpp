@@ -1,6 +1,9 @@
 #include "models/dram/ddr/trace_replay.h"
 
+#include <algorithm>
 #include <charconv>
+
+#include "models/dram/ddr/controller.h"
 
 #include "sim/error.h"
 
@@ -94,6 +97,59 @@ ReplayResult replay(MemorySystem& memory, const std::vector<TraceRequest>& trace
   out.cycles = memory.drain();
   out.totals = memory.totals(out.cycles);
   out.channels = memory.channel_stats(out.cycles);
+  return out;
+}
+
+}  // namespace tessera::ddr
+
+namespace tessera::ddr {
+
+ReplayResult replay_controllers(const Device& device, const AddressMap& map,
+                                const std::vector<TraceRequest>& trace) {
+  std::vector<Controller> controllers(static_cast<size_t>(device.channels), Controller(device));
+  uint64_t cycle = 0;
+  size_t next = 0;
+  const auto all_done = [&] {
+    return std::all_of(controllers.begin(), controllers.end(),
+                       [](const Controller& c) { return c.done(); });
+  };
+  Location at;
+  while (next < trace.size() || !all_done()) {
+    // Skip to the first cycle where a controller can change anything or the next request may
+    // enter (a request refused by a full queue waits for its controller's next change).
+    uint64_t event = UINT64_MAX;
+    if (next < trace.size()) {
+      at = map.decode(trace[next].address);
+      if (trace[next].arrival > cycle ||
+          controllers[static_cast<size_t>(at.channel)].will_accept(trace[next].write)) {
+        event = std::max(cycle, trace[next].arrival);
+      }
+    }
+    for (const Controller& c : controllers) event = std::min(event, c.next_event());
+    cycle = std::max(cycle, event);
+    for (Controller& c : controllers) c.run_until(cycle + 1);
+    if (next < trace.size() && trace[next].arrival <= cycle) {
+      const TraceRequest& r = trace[next];
+      Controller& c = controllers[static_cast<size_t>(at.channel)];
+      if (c.will_accept(r.write)) {
+        c.add(r.address, at, r.write);
+        if (++next == trace.size()) {
+          for (Controller& each : controllers) each.flush();
+        }
+      }
+    }
+    ++cycle;
+  }
+  ReplayResult out;
+  for (const Controller& c : controllers) {
+    out.cycles = std::max(out.cycles, c.stats(0).last_completion);
+  }
+  ChannelStats& t = out.totals;
+  for (const Controller& c : controllers) {
+    const ChannelStats s = c.stats(out.cycles);
+    out.channels.push_back(s);
+    accumulate(t, s);
+  }
   return out;
 }
 

@@ -36,4 +36,11 @@ struct ReplayResult {
 // Serves every request (each one burst) and returns the statistics up to the last data beat.
 [[nodiscard]] ReplayResult replay(MemorySystem& memory, const std::vector<TraceRequest>& trace);
 
+// Replays the trace as DRAMSim3's trace reader feeds its controllers (controller.h), one channel
+// controller each: every cycle the controllers tick, then the next request enters if its cycle
+// has come and its queue has room; a refused request waits, and so do all after it. At the end
+// the write buffers are emptied, so every request reaches the device.
+[[nodiscard]] ReplayResult replay_controllers(const Device& device, const AddressMap& map,
+                                              const std::vector<TraceRequest>& trace);
+
 }  // namespace tessera::ddr
