@@ -77,6 +77,14 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   bool weights_compressed = false;
   int64_t weight_rows = 0;        // reduction values the slowest output column steps through
   int64_t effectual_weights = 0;  // weights multiplied, summed over the tile's columns
+  // Multiplies for the whole tile, set by a decoder that skips zero inputs; negative when it does
+  // not: then m x effectual_weights.
+  int64_t effectual_macs = -1;
+  // Compute of a layer with inputs=relu (functional): the tile's real inputs (its m x k GEMM
+  // inputs), measured by the controller; negative when not measured.
+  double inputs_nonzero = -1;        // share of them that are nonzero
+  double input_blocks_nonzero = -1;  // share of each row's k-blocks (the weights' rank-0 block
+                                     // size) that are not all zero
   // Operand accesses, answered by the buffer: cycles the access waited for memory beyond its
   // port time (a bumped tail re-fetched).
   uint64_t refetch_wait = 0;

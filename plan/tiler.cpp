@@ -287,6 +287,13 @@ PlanKey plan_key(const Layer& layer) {
   static_assert(sizeof kept_bits == sizeof sparsity.kept);
   std::memcpy(&kept_bits, &sparsity.kept, sizeof kept_bits);
   key.push_back(kept_bits);
+  // So are skipped zero inputs.
+  const SparsitySpec& inputs = layer.input_sparsity;
+  key.insert(key.end(),
+             {static_cast<int64_t>(inputs.kind), static_cast<int64_t>(inputs.ranks.size())});
+  for (const GH& r : inputs.ranks) key.insert(key.end(), {r.g, r.h});
+  std::memcpy(&kept_bits, &inputs.kept, sizeof kept_bits);
+  key.push_back(kept_bits);
   return key;
 }
 

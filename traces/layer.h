@@ -87,7 +87,11 @@ struct Layer {
   // Absent: one authentication block per tile for every tensor.
   std::optional<Security> security;
   SparsitySpec weight_sparsity;  // `sparsity: {weights: ...}`; dense when absent
-  int line = 0;                  // line of the layer in its trace file, for error messages
+  SparsitySpec input_sparsity;   // of each input row along k (`--sparsify inputs=SPEC`)
+  // Functional runs (`--sparsify inputs=relu`): the inputs are the previous layer's outputs after
+  // a ReLU, and the decoder skips their real zeros.
+  bool input_relu = false;
+  int line = 0;  // line of the layer in its trace file, for error messages
   std::shared_ptr<const SparseOperands> sparse;  // spmspm and spmm: the operand matrices
   std::optional<VectorWork> vector;              // pool, eltwise, softmax, norm
 

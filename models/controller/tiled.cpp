@@ -255,6 +255,7 @@ class TiledController : public StepPipelineController {
     tr.ext.input_slot = step.slots[tensor_index(Tensor::inputs)];
     tr.ext.weight_slot = step.slots[tensor_index(Tensor::weights)];
     tr.ext.output_slot = step.slots[tensor_index(Tensor::outputs)];
+    if (workload_.functional && layer.input_relu) measure_inputs(layer, tr.ext);
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
     return timed_call(to_pe_array, tr, begin);
   }
@@ -285,6 +286,13 @@ class TiledController : public StepPipelineController {
       if (t == Tensor::weights) {  // sparse weights are the dense ones pruned by magnitude
         prune_weights(layer.weight_sparsity, v, layer.gemm()[2], layer.gemm()[1]);
       }
+      if (t == Tensor::inputs) {
+        if (layer.input_relu && previous_outputs_.size() == v.size()) {
+          v = relu(previous_outputs_);
+        } else {
+          prune_inputs(layer, v);
+        }
+      }
       debug_access(tlm::TLM_WRITE_COMMAND, layer, t, v);
       if (t == Tensor::inputs) {
         inputs_ = std::move(v);
@@ -292,6 +300,78 @@ class TiledController : public StepPipelineController {
         weights_ = std::move(v);
       }
     }
+  }
+
+  // Sparse inputs, where every input value is one GEMM input (m, k) (1x1 filters, stride 1, no
+  // padding): the seeded ones pruned by magnitude along k, row by row, as the weights are along
+  // k column by column. Other layers' im2col rows share values, so their inputs stay dense.
+  static void prune_inputs(const Layer& layer, std::vector<int32_t>& v) {
+    const ConvShape& s = layer.shape;
+    if (layer.input_sparsity.is_dense() || s.filter_h != 1 || s.filter_w != 1 || s.stride_h != 1 ||
+        s.stride_w != 1 || s.pad_h != 0 || s.pad_w != 0 || s.groups != 1 || s.out_h != s.in_h ||
+        s.out_w != s.in_w) {
+      return;
+    }
+    const GemmExtents g = layer.gemm();
+    const int64_t m = g[0], k = g[2];
+    std::vector<int32_t> by_k(v.size());  // k x m: each input row a column, as prune_weights reads
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t x = 0; x < k; ++x)
+        by_k[static_cast<size_t>(x * m + i)] = v[static_cast<size_t>(i * k + x)];
+    }
+    prune_weights(layer.input_sparsity, by_k, k, m);
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t x = 0; x < k; ++x)
+        v[static_cast<size_t>(i * k + x)] = by_k[static_cast<size_t>(x * m + i)];
+    }
+  }
+
+  // The producer's outputs after a ReLU, scaled down (by a power of two) into the seeded values'
+  // range so no sum can overflow; a positive value stays nonzero, so the zeros are the ReLU's.
+  static std::vector<int32_t> relu(const std::vector<int32_t>& outputs) {
+    int32_t most = 0;
+    for (const int32_t x : outputs) most = std::max(most, x);
+    int shift = 0;
+    while ((most >> shift) > 7) ++shift;
+    std::vector<int32_t> v(outputs.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      v[i] = outputs[i] > 0 ? std::max(1, outputs[i] >> shift) : 0;
+    }
+    return v;
+  }
+
+  // The tile's real GEMM inputs (m x k, through im2col; padding is zero) for a decoder that
+  // skips zero inputs: the share that is nonzero, and the share of each row's blocks of the
+  // weights' rank-0 size along k that are not all zero.
+  void measure_inputs(const Layer& layer, TileExtension& ext) const {
+    const GemmRange& r = ext.range;
+    const ConvShape& s = layer.shape;
+    const SparsitySpec& w = layer.weight_sparsity;
+    const int64_t block = w.kind == SparsitySpec::Kind::hss ? w.ranks[0].h : 1;
+    int64_t nonzero = 0, blocks = 0, blocks_nonzero = 0;
+    std::array<int64_t, 4> at{};
+    for (int64_t m = r.m0; m < r.m1; ++m) {
+      bool any = false;
+      for (int64_t k = r.k0; k < r.k1; ++k) {
+        if (k % block == 0) any = false;
+        if (input_coordinate(layer, m, k, at)) {
+          const int64_t i = ((at[0] * s.in_h + at[1]) * s.in_w + at[2]) * s.channels + at[3];
+          if (inputs_[static_cast<size_t>(i)] != 0) {
+            ++nonzero;
+            any = true;
+          }
+        }
+        if (k % block == block - 1 || k == r.k1 - 1) {
+          ++blocks;
+          blocks_nonzero += any ? 1 : 0;
+        }
+      }
+    }
+    const int64_t values = r.m() * r.k();
+    ext.inputs_nonzero =
+        values > 0 ? static_cast<double>(nonzero) / static_cast<double>(values) : 1;
+    ext.input_blocks_nonzero =
+        blocks > 0 ? static_cast<double>(blocks_nonzero) / static_cast<double>(blocks) : 1;
   }
 
   void check_outputs(const Layer& layer) {
@@ -308,12 +388,14 @@ class TiledController : public StepPipelineController {
                               std::to_string(want[i]));
       }
     }
+    previous_outputs_ = std::move(got);
   }
 
   std::vector<TilePlan> plans_;
   Current current_;
   GemmExtents buffer_tile_{};  // of the layer being replayed
   std::vector<int32_t> inputs_, weights_;
+  std::vector<int32_t> previous_outputs_;  // of the layer checked last (inputs=relu feeds on them)
 };
 
 }  // namespace

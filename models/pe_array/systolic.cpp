@@ -9,7 +9,9 @@
 //
 // Compressed weights: when the sparse decoder feeds a tile's weights compressed, it reports the
 // reduction rows the fullest output column keeps and the weights multiplied; the tile is then
-// folded over those rows instead of k, and `mac` counts only the multiplies performed.
+// folded over those rows instead of k, and `mac` counts only the multiplies performed. A decoder
+// that also skips zero inputs reports the rows of the slowest output and the multiplies on both
+// sides the same way.
 #include <algorithm>
 #include <vector>
 
@@ -66,14 +68,15 @@ class SystolicArray : public PeArrayBase {
     if (rows > 0) {
       t = systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), rows}, ext.stream);
     }
-    if (compressed) t.macs = r.m() * fed.effectual_weights;
+    if (compressed)
+      t.macs = fed.effectual_macs >= 0 ? fed.effectual_macs : r.m() * fed.effectual_weights;
     ComputeTime time;
     time.streaming = static_cast<uint64_t>(t.steady);
     time.fill_drain = static_cast<uint64_t>(t.cycles - t.steady);
     if (compressed && rows > 0) {
-      // Folds step through the fullest column's rows; with the kept weights spread evenly
-      // they would step through the average's.
-      const int64_t even_rows = ceil_div(fed.effectual_weights, r.n());
+      // Folds step through the slowest output's rows; with the multiplies spread evenly they
+      // would step through the average's.
+      const int64_t even_rows = ceil_div(t.macs, r.m() * r.n());
       const int64_t even_steady = even_rows == 0
                                       ? 0
                                       : systolic::tile_cycles(shape_, ext.dataflow, model_,

@@ -40,10 +40,13 @@ CompressedDecoder::CompressedDecoder(const sc_core::sc_module_name& name, const 
                                       "weight metadata words read and decoded", true)),
       tiles_(stats().counter("compressed_tiles", "tiles", "weight tiles fed compressed")),
       weights_skipped_(stats().counter("weights_skipped", "weights",
-                                       "weight positions of compressed tiles never multiplied")) {}
+                                       "weight positions of compressed tiles never multiplied")),
+      input_skipped_(stats().counter("input_skipped_macs", "MACs",
+                                     "multiplies of kept weights skipped for a zero input")) {}
 
 std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const GemmRange& r,
-                                                  bool imbalance) const {
+                                                  bool imbalance,
+                                                  const TileExtension* measured) const {
   const std::optional<WeightFormat> f = format_for(layer);
   if (!f) return std::nullopt;
   const int64_t bits = layer.precision_bits, n = r.n();
@@ -79,11 +82,13 @@ std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const Gemm
     w.metadata_bits = r.k() * n;
   }
   w.stored_bits = w.effectual * bits + w.metadata_bits;
+  skip_inputs(layer, r, measured, w);
   return w;
 }
 
 void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   TileExtension& ext = extension_of(p);
+  if (ext.tensor == Tensor::inputs && p.is_read()) feed_inputs(ext);
   std::optional<WeightFormat> f;
   if (ext.tensor == Tensor::weights && p.is_read()) f = format_for(*ext.layer);
   if (!f) {
@@ -91,7 +96,7 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
     return;
   }
   const GemmRange& r = ext.range;
-  const WeightWork w = *weight_work(*ext.layer, r);
+  const WeightWork w = *work(*ext.layer, r, true, ext.inputs_nonzero >= 0 ? &ext : nullptr);
   // The array asked for the dense weights (possibly several times, once per fold it streams
   // them); it receives the compressed ones as often.
   const int64_t dense_bits = r.k() * r.n() * ext.layer->precision_bits;
@@ -101,6 +106,8 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
   ext.weights_compressed = true;
   ext.weight_rows = w.rows;
   ext.effectual_weights = w.effectual;
+  ext.effectual_macs = w.macs;
+  input_skipped_ += static_cast<uint64_t>(r.m() * w.effectual - w.macs);
   ++tiles_;
   metadata_words_ += static_cast<uint64_t>(ceil_div(w.metadata_bits * times, kWordBits));
   weights_skipped_ += static_cast<uint64_t>(r.k() * r.n() - w.effectual);
@@ -109,6 +116,20 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
   if (p.get_data_ptr() != nullptr && !p.is_response_error()) {
     round_trip(*ext.layer, *f, ext.box, reinterpret_cast<int32_t*>(p.get_data_ptr()));
   }
+}
+
+void CompressedDecoder::feed_inputs(TileExtension& ext) {
+  const bool measured = ext.inputs_nonzero >= 0;
+  if (ext.layer == nullptr || (ext.layer->input_sparsity.is_dense() && !measured)) return;
+  const GemmRange& r = ext.range;
+  const std::optional<InputWork> in = input_work(*ext.layer, r, measured ? &ext : nullptr);
+  if (!in) return;
+  // The array asked for the dense inputs, once per pass it streams them.
+  const int64_t dense_bits = r.m() * r.k() * ext.layer->precision_bits;
+  if (dense_bits <= 0) return;
+  const int64_t times = std::max<int64_t>(1, ext.bytes * 8 / dense_bits);
+  ext.bytes = ceil_div(in->stored_bits * times, 8);
+  metadata_words_ += static_cast<uint64_t>(ceil_div(in->metadata_bits * times, kWordBits));
 }
 
 void CompressedDecoder::round_trip(const Layer& layer, const WeightFormat& f, const Box& box,

@@ -1,4 +1,4 @@
-// What the compressing decoders (highlight, nm, unstructured) share: per-tile weight work in
+// What the compressing decoders (highlight, nm, unstructured, dstc) share: per-tile weight work in
 // closed form from per-block counts, the weight reads they resize and annotate for the PE array,
 // the metadata they count, and, in functional mode, a round trip of the tile's real values
 // through the compressed format (a value the format cannot hold is a simulation error).
@@ -43,18 +43,42 @@ class CompressedDecoder : public SparseDecoder {
   virtual void count_read(const WeightFormat& f, const GemmRange& r, const WeightWork& w,
                           int64_t times) = 0;
 
+  // Zero inputs the decoder skips: turns the weights-only work `w` (rows, effectual) into the
+  // work on both sides (rows of the slowest output, macs). `measured`: the tile's real inputs
+  // (inputs=relu, TileExtension::inputs_nonzero and input_blocks_nonzero), or null to go by the
+  // layer's input spec. By default the inputs are fed dense.
+  virtual void skip_inputs(const Layer& layer, const GemmRange& r, const TileExtension* measured,
+                           WeightWork& w) const {
+    (void)layer;
+    (void)measured;
+    w.macs = r.m() * w.effectual;
+  }
+  // How the tile's inputs are fed, per pass; nothing when they are fed dense.
+  [[nodiscard]] virtual std::optional<InputWork> input_work(const Layer& layer, const GemmRange& r,
+                                                            const TileExtension* measured) const {
+    (void)layer;
+    (void)r;
+    (void)measured;
+    return std::nullopt;
+  }
+
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override;
 
   uint64_t& metadata_words_;
 
  private:
   [[nodiscard]] std::optional<WeightWork> work(const Layer& layer, const GemmRange& r,
-                                               bool imbalance) const;
+                                               bool imbalance,
+                                               const TileExtension* measured = nullptr) const;
   // Functional mode: the weight box's values through the compressed format and back.
   void round_trip(const Layer& layer, const WeightFormat& f, const Box& box, int32_t* values) const;
 
+  // The array's read of a tile's inputs, resized to what the decoder feeds.
+  void feed_inputs(TileExtension& ext);
+
   uint64_t& tiles_;
   uint64_t& weights_skipped_;
+  uint64_t& input_skipped_;
 };
 
 }  // namespace tessera

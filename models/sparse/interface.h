@@ -4,9 +4,22 @@
 // A decoder that stores a layer's weights compressed says so per tile with weight_work(): the
 // bits held in the buffer and DRAM (values and metadata), and what the PEs do with them. The
 // controller sizes weight fetches with it; on the PE array's weight reads the decoder sets the
-// read's size and TileExtension::weight_rows / effectual_weights, from which the array times the
-// tile. A decoder that feeds a layer dense returns nothing, and the layer runs exactly as without
-// a decoder.
+// read's size and TileExtension::weights_compressed, weight_rows and effectual_weights (and
+// effectual_macs when it skips zero inputs; otherwise the array counts m x effectual_weights),
+// from which the array times the tile and counts its MACs. A decoder that feeds a layer dense
+// returns nothing, and the layer runs exactly as without a decoder.
+//
+// Activations: a layer's input_sparsity (each input row, k values of the GEMM view, follows the
+// spec along k) reaches the decoder with the layer; with input_relu (functional runs), the
+// controller measures each tile's real inputs instead and hands them to the array's reads in
+// TileExtension::inputs_nonzero and input_blocks_nonzero. check_layer refuses a spec the hardware
+// cannot use (every decoder but highlight and dstc runs dense inputs only). A decoder that skips
+// zero inputs answers, in weight_work, the work on both sides: `rows` becomes the reduction steps
+// of the slowest output (weights kept and inputs kept meeting), `macs` the multiplies performed for
+// the tile's m input rows, which it passes on as TileExtension::effectual_macs (MACs and their
+// energy follow). On the array's input reads it resizes the read to the compressed inputs
+// (values and metadata, input_work) and counts the metadata it decodes. Inputs stay dense in DRAM:
+// the decoder compresses them on the way from the buffer to the PEs.
 #pragma once
 
 #include <optional>
@@ -17,6 +30,7 @@
 
 #include "models/component.h"
 #include "models/payload.h"
+#include "sim/error.h"
 
 namespace tessera {
 
@@ -26,6 +40,15 @@ struct WeightWork {
   int64_t metadata_bits = 0;  // of which metadata
   int64_t rows = 0;           // reduction values the slowest output column steps through
   int64_t effectual = 0;      // weights multiplied, summed over the tile's columns
+  int64_t macs = 0;           // multiplies for the tile's m input rows (m x effectual when the
+                              // inputs are fed dense; fewer when zero inputs are skipped)
+};
+
+// One tile's inputs (an m-range x k-range) as a decoder that skips zero inputs feeds them, per
+// pass over them.
+struct InputWork {
+  int64_t stored_bits = 0;    // values and metadata read from the buffer
+  int64_t metadata_bits = 0;  // of which metadata
 };
 
 class SparseDecoder : public Component {
@@ -41,10 +64,10 @@ class SparseDecoder : public Component {
   }
 
   // Throws InputError, naming the layer's sparsity in `trace_file`, when this hardware cannot
-  // run the layer's weights. Called for every layer before anything is simulated.
-  virtual void check_layer(const Layer& layer, const std::string& trace_file) const {
-    (void)layer;
-    (void)trace_file;
+  // run the layer's weights or inputs. Called for every layer before anything is simulated.
+  void check_layer(const Layer& layer, const std::string& trace_file) const {
+    check_weights(layer, trace_file);
+    check_inputs(layer, trace_file);
   }
 
   // How the tile's weights are fed; nothing when they are fed dense.
@@ -62,6 +85,20 @@ class SparseDecoder : public Component {
   }
 
  protected:
+  virtual void check_weights(const Layer& layer, const std::string& trace_file) const {
+    (void)layer;
+    (void)trace_file;
+  }
+  // By default the inputs must be dense: the decoder has no way to skip their zeros.
+  virtual void check_inputs(const Layer& layer, const std::string& trace_file) const {
+    if (layer.input_sparsity.is_dense() && !layer.input_relu) return;
+    throw InputError({trace_file, layer.line, "--sparsify inputs"},
+                     "layer '" + layer.name + "': the configured sparse decoder runs dense " +
+                         "inputs only, not " +
+                         (layer.input_relu ? std::string("relu") : layer.input_sparsity.text()) +
+                         " (sparse.impl=highlight or dstc skip zero inputs)");
+  }
+
   virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
 };
 

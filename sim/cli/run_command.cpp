@@ -17,7 +17,8 @@ namespace {
 
 int run(const Args& args) {
   ArchOptions arch;
-  std::string trace_path, energy_path, json_path, csv_path, sparsify;
+  std::string trace_path, energy_path, json_path, csv_path;
+  std::vector<std::string> sparsify;
   uint64_t seed = 1;
   po::options_description d("run options");
   d.add_options()("help,h", "show this help")("trace", po::value(&trace_path), "trace YAML")(
@@ -28,7 +29,8 @@ int run(const Args& args) {
       "seed", po::value(&seed), "seed of the functional-mode tensors (default 1)")(
       "quiet,q", "print no summary and no progress line")(
       "sparsify", po::value(&sparsify),
-      "weights=SPEC: every layer's weight sparsity (dense, hss:G:H[,G:H...], nm:G:H, density:X)");
+      "weights=SPEC or inputs=SPEC, repeatable: every layer's weight or input sparsity (dense, "
+      "hss:G:H[,G:H...], nm:G:H, density:X); inputs=relu: the zeros of real values");
   add_arch_options(d, arch);
   AttackOptions attacks;
   add_attack_options(d, attacks);
@@ -45,10 +47,12 @@ int run(const Args& args) {
   Trace trace = trace_path.empty()
                     ? parse_trace(std::string(embedded_trace_yaml()), "<built-in resnet50 trace>")
                     : read_trace_file(trace_path);
-  if (!sparsify.empty()) {
-    for (const std::string& note : sparsify_weights(trace, parse_sparsify_option(sparsify))) {
-      std::cerr << "tessera: note: --sparsify: " << note << "\n";
-    }
+  std::vector<SparsifyOption> sparsify_options;
+  sparsify_options.reserve(sparsify.size());
+  for (const std::string& text : sparsify) sparsify_options.push_back(parse_sparsify_option(text));
+  for (const std::string& note :
+       apply_sparsify_options(trace, sparsify_options, vm.count("functional") > 0)) {
+    std::cerr << "tessera: note: --sparsify: " << note << "\n";
   }
   const ArchConfig config = load_arch_options(arch);
   const EnergyTable energy =
@@ -77,7 +81,7 @@ const Command run_command{
     "tessera [run] [TRACE] [--arch FILE] [-p module.param=value]... [--energy FILE]\n"
     "                     [--json FILE] [--csv FILE] [--functional] [--seed N] [--quiet]\n"
     "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n"
-    "                     [--sparsify weights=SPEC]\n"
+    "                     [--sparsify weights=SPEC] [--sparsify inputs=SPEC|relu]\n"
     "                     [--timeline FILE.json|FILE.vcd] [--timeline-layers NAMES|FIRST:LAST]\n"
     "                     [--timeline-limit N]\n",
     run};

@@ -71,11 +71,12 @@ class BroadcastArray : public tessera::PeArrayBase {
     const tessera::TileExtension fed =
         access(tlm::TLM_READ_COMMAND, Tensor::weights, ext.weight_slot, w_box,
                r.k() * r.n() * row_folds, functional, w, reads);
-    // A sparse decoder may feed the weights compressed: the folds then step through the rows the
-    // fullest column keeps.
+    // A sparse decoder may feed the weights compressed (and skip zero inputs): the folds then
+    // step through the rows the slowest output keeps.
     const int64_t rows = fed.weights_compressed ? fed.weight_rows : r.k();
-    const int64_t macs =
-        fed.weights_compressed ? r.m() * fed.effectual_weights : r.m() * r.n() * r.k();
+    const int64_t macs = !fed.weights_compressed   ? r.m() * r.n() * r.k()
+                         : fed.effectual_macs >= 0 ? fed.effectual_macs
+                                                   : r.m() * fed.effectual_weights;
     access(tlm::TLM_READ_COMMAND, Tensor::inputs, ext.input_slot, in_box, r.m() * r.k() * col_folds,
            functional, in, reads);
     if (ext.accumulate) {
