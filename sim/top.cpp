@@ -82,14 +82,31 @@ struct Accelerator {
             {dram.get(), arch.module("dram").impl},
             {vector.get(), arch.module("vector").impl}};
   }
-};
 
-uint64_t counter(const ComponentResult& c, const std::string& name) {
-  for (const auto& v : c.counters) {
-    if (v.name == name) return v.value;
+  // What the reports take from every run, through the families' typed accessors.
+  struct Counts {
+    uint64_t macs = 0, dram_bytes_read = 0, dram_bytes_written = 0, vector_ops = 0;
+  };
+  [[nodiscard]] Counts counts() const {
+    return {pe_array->macs(), dram->bytes_read(), dram->bytes_written(), vector->ops()};
   }
-  return 0;
-}
+
+  // Refuses, before anything runs, a module that does not name the counters its family's
+  // reports are made of.
+  void check_counts(const ArchConfig& arch) const {
+    const auto refuse = [&arch](const char* family, const char* what) {
+      const ModuleConfig& m = arch.module(family);
+      throw InputError({arch.file, 0, m.family + ".impl"},
+                       std::string(family) + " implementation '" + m.impl +
+                           "' does not name the counter" + what);
+    };
+    if (!pe_array->counts_macs()) refuse("pe_array", " of its MACs (PeArray::counts_macs_in)");
+    if (!dram->counts_bytes()) refuse("dram", "s of its bytes (Dram::counts_bytes_in)");
+    if (vector->ops_per_cycle() > 0 && !vector->counts_ops()) {
+      refuse("vector", " of its operations (VectorUnit::counts_ops_in)");
+    }
+  }
+};
 
 }  // namespace
 
@@ -110,6 +127,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
   Component::set_clock_mhz(arch.system.get_real("clock_mhz"));
   Accelerator acc(arch);
   const auto parts = acc.components(arch);
+  acc.check_counts(arch);
   // A missing energy-table row is an input error before anything runs, not after a layer.
   for (const auto& [module, impl] : parts) {
     ComponentResult declared;
@@ -140,6 +158,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
   result.dram_peak_bytes_per_cycle = w.facts.dram_bytes_per_cycle;
 
   std::vector<std::vector<CounterValue>> at_start(parts.size());
+  Accelerator::Counts counts_at_start;
   uint64_t simulated_cycles = 0;
   std::optional<Timeline> timeline;
   if (options.timeline) {
@@ -171,6 +190,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
       timeline->begin_layer(layer.name, Component::to_cycles(sc_core::sc_time_stamp()), selected);
     }
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
+    counts_at_start = acc.counts();
   };
   w.events.on_end = [&](const Layer& layer, uint64_t cycles, uint64_t stalls, uint64_t tiles,
                         const CycleCauses& causes) {
@@ -195,14 +215,13 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
       c.impl = parts[i].second;
       c.counters = difference(parts[i].first->stats().snapshot(), at_start[i]);
       apply_energy(energy, c);
-      if (c.name == "pe_array") l.macs = counter(c, "mac");
-      if (c.name == "vector") l.vector_ops = counter(c, "op");
-      if (c.name == "dram") {
-        l.dram_bytes_read = counter(c, "read_byte");
-        l.dram_bytes_written = counter(c, "write_byte");
-      }
       l.components.push_back({c.name, c.total_energy_pj()});
     }
+    const Accelerator::Counts now = acc.counts();
+    l.macs = now.macs - counts_at_start.macs;
+    l.dram_bytes_read = now.dram_bytes_read - counts_at_start.dram_bytes_read;
+    l.dram_bytes_written = now.dram_bytes_written - counts_at_start.dram_bytes_written;
+    l.vector_ops = now.vector_ops - counts_at_start.vector_ops;
     l.utilization = cycles == 0 ? 0.0
                                 : static_cast<double>(l.macs) / (static_cast<double>(cycles) *
                                                                  static_cast<double>(result.pes));

@@ -101,6 +101,7 @@ class DdrDram : public Dram {
     period_ps_ = static_cast<double>(period().value()) /
                  static_cast<double>(sc_core::sc_time(1, sc_core::SC_PS).value());
     bytes_per_cycle_ = d.peak_gbps() * period_ps_ / 1e3;
+    counts_bytes_in(read_bytes_, write_bytes_);
   }
 
   [[nodiscard]] double peak_bytes_per_cycle() const override { return bytes_per_cycle_; }

@@ -25,7 +25,9 @@ class IdealDram : public Dram {
         read_bytes_(stats().counter("read_byte", "bytes", "bytes read", true)),
         write_bytes_(stats().counter("write_byte", "bytes", "bytes written", true)),
         busy_cycles_(
-            stats().counter("busy_cycles", "cycles", "cycles the channel transferred data")) {}
+            stats().counter("busy_cycles", "cycles", "cycles the channel transferred data")) {
+    counts_bytes_in(read_bytes_, write_bytes_);
+  }
 
   [[nodiscard]] double peak_bytes_per_cycle() const override { return bytes_per_cycle_; }
 

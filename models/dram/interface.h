@@ -23,9 +23,25 @@ class Dram : public Component {
   // Peak bytes per accelerator cycle, for planning; 0 means unlimited.
   [[nodiscard]] virtual double peak_bytes_per_cycle() const = 0;
 
+  // The bytes read and written so far, which the reports' DRAM bytes are made of. Every DRAM
+  // names the counters it counts them in with counts_bytes_in(), in its constructor; the top
+  // level refuses one that does not, before anything runs.
+  [[nodiscard]] bool counts_bytes() const { return read_ != nullptr && written_ != nullptr; }
+  [[nodiscard]] uint64_t bytes_read() const { return *read_; }
+  [[nodiscard]] uint64_t bytes_written() const { return *written_; }
+
  protected:
+  void counts_bytes_in(const uint64_t& read, const uint64_t& written) {
+    read_ = &read;
+    written_ = &written;
+  }
+
   virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
   virtual unsigned debug_transport(tlm::tlm_generic_payload& p) = 0;
+
+ private:
+  const uint64_t* read_ = nullptr;
+  const uint64_t* written_ = nullptr;
 };
 
 }  // namespace tessera

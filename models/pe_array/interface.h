@@ -31,8 +31,19 @@ class PeArray : public Component {
   // Called for every layer before anything is simulated.
   virtual void check_layer(const Layer& layer, const std::string& trace_file) const = 0;
 
+  // The multiply-accumulates computed so far, which the reports' `macs` are made of. Every array
+  // names the counter it counts them in with counts_macs_in(), in its constructor; the top level
+  // refuses one that does not, before anything runs.
+  [[nodiscard]] bool counts_macs() const { return macs_ != nullptr; }
+  [[nodiscard]] uint64_t macs() const { return *macs_; }
+
  protected:
+  void counts_macs_in(const uint64_t& counter) { macs_ = &counter; }
+
   virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
+
+ private:
+  const uint64_t* macs_ = nullptr;
 };
 
 }  // namespace tessera

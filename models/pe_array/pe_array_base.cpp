@@ -12,7 +12,9 @@ PeArrayBase::PeArrayBase(const sc_core::sc_module_name& name, ParamValues params
     : PeArray(name, std::move(params)),
       macs_(stats().counter("mac", "MACs", mac_description, true)),
       idle_(stats().counter("idle_pe_cycle", "PE-cycles", idle_description, true)),
-      tiles_(stats().counter("tiles", "tiles", tiles_description)) {}
+      tiles_(stats().counter("tiles", "tiles", tiles_description)) {
+  counts_macs_in(macs_);
+}
 
 void PeArrayBase::reject_layer(const Layer& layer, const std::string& trace_file,
                                const std::string& why) {

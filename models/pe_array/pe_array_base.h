@@ -1,7 +1,7 @@
-// What the PE arrays share. The family's contract: every array declares first, in this order,
-// `mac` (MACs performed; the top level reads it by name for each layer), `idle_pe_cycle`
-// (PE-cycles of a busy array without a MAC; both are priced energy actions) and `tiles`; then its
-// own counters; then its busy and port-stall cycles (TileCycleCounters).
+// What the PE arrays share. Every array declares first, in this order, `mac` (MACs performed,
+// the counter it counts_macs_in()), `idle_pe_cycle` (PE-cycles of a busy array without a MAC;
+// both are priced energy actions) and `tiles`; then its own counters; then its busy and
+// port-stall cycles (TileCycleCounters).
 #pragma once
 
 #include <cstdint>

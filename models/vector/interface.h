@@ -31,8 +31,19 @@ class VectorUnit : public Component {
   // Vector operations per cycle at full use; 0: there is no vector unit.
   [[nodiscard]] virtual int64_t ops_per_cycle() const = 0;
 
+  // The operations done so far, which the reports' `vector_ops` are made of. Every unit that has
+  // lanes (ops_per_cycle() > 0) names the counter it counts them in with counts_ops_in(), in its
+  // constructor; the top level refuses one that does not, before anything runs.
+  [[nodiscard]] bool counts_ops() const { return ops_ != nullptr; }
+  [[nodiscard]] uint64_t ops() const { return ops_ == nullptr ? 0 : *ops_; }
+
  protected:
+  void counts_ops_in(const uint64_t& counter) { ops_ = &counter; }
+
   virtual void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
+
+ private:
+  const uint64_t* ops_ = nullptr;
 };
 
 }  // namespace tessera

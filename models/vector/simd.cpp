@@ -20,7 +20,9 @@ class SimdVectorUnit : public VectorUnit {
         depth_(p.get_int("pipeline_depth")),
         ops_(stats().counter("op", "operations", "element-wise operations of the lanes", true)),
         chunks_(stats().counter("chunks", "chunks", "chunks of elements computed")),
-        busy_(stats().counter("busy_cycles", "cycles", "cycles the lanes computed")) {}
+        busy_(stats().counter("busy_cycles", "cycles", "cycles the lanes computed")) {
+    counts_ops_in(ops_);
+  }
 
   [[nodiscard]] int64_t ops_per_cycle() const override { return lanes_; }
 

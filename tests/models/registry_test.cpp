@@ -31,13 +31,18 @@ class FixedDram : public Dram {
       : Dram(name, p),
         latency_(static_cast<uint64_t>(p.get_int("cycles"))),
         // Not an energy action: the built-in energy table has no entry for it.
-        transfers_(stats().counter("transfers", "transactions", "transfers served")) {}
+        transfers_(stats().counter("transfers", "transactions", "transfers served")),
+        read_(stats().counter("read_bytes", "bytes", "bytes read")),
+        written_(stats().counter("written_bytes", "bytes", "bytes written")) {
+    counts_bytes_in(read_, written_);
+  }
 
   [[nodiscard]] double peak_bytes_per_cycle() const override { return 0; }
 
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     ++transfers_;
+    (p.is_read() ? read_ : written_) += static_cast<uint64_t>(extension_of(p).bytes);
     if (p.get_data_ptr() != nullptr) store_.transfer(p, extension_of(p).box);
     delay += cycles(latency_);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -51,12 +56,31 @@ class FixedDram : public Dram {
   uint64_t latency_;
   FunctionalStore store_;
   uint64_t& transfers_;
+  uint64_t& read_;
+  uint64_t& written_;
+};
+
+// dram: test_uncounted — the same, but it does not name the counters of its bytes, which every
+// DRAM must (Dram::counts_bytes_in): it is refused before anything runs.
+class UncountedDram : public Dram {
+ public:
+  UncountedDram(const sc_core::sc_module_name& name, const ParamValues& p) : Dram(name, p) {}
+
+  [[nodiscard]] double peak_bytes_per_cycle() const override { return 0; }
+
+ protected:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& /*delay*/) override {
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  unsigned debug_transport(tlm::tlm_generic_payload& /*p*/) override { return 0; }
 };
 
 }  // namespace
 
 TESSERA_REGISTER(Dram, test_fixed, FixedDram, "test only: a fixed number of cycles per transfer",
                  {int_param("cycles", 1, "cycles", "cycles of every transfer")});
+TESSERA_REGISTER(Dram, test_uncounted, UncountedDram,
+                 "test only: a DRAM that does not name the counters of its bytes", {});
 
 namespace {
 
@@ -148,6 +172,19 @@ TEST(Registry, ProgramAndInProcessRunsAgree) {
   ASSERT_NE(dram, nullptr);
   EXPECT_EQ(dram->impl, "ideal");
   EXPECT_EQ(static_cast<int64_t>(r.cycles()), from_program);
+}
+
+TEST(Registry, ADramThatDoesNotNameItsByteCountersIsRefused) {
+  try {
+    (void)simulate_with_dram("{impl: test_uncounted}");
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("field 'dram.impl': dram implementation "
+                                   "'test_uncounted' does not name the counters of its bytes"),
+        std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Registry, UnknownImplListsKnownOnes) {

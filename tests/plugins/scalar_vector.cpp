@@ -17,7 +17,9 @@ class ScalarVectorUnit : public tessera::VectorUnit {
  public:
   ScalarVectorUnit(const sc_core::sc_module_name& name, const tessera::ParamValues& p)
       : VectorUnit(name, p),
-        ops_(stats().counter("op", "operations", "element-wise operations", true)) {}
+        ops_(stats().counter("op", "operations", "element-wise operations", true)) {
+    counts_ops_in(ops_);
+  }
 
   [[nodiscard]] int64_t ops_per_cycle() const override { return 1; }
 

@@ -32,7 +32,9 @@ class BankedDram : public tessera::Dram {
         read_bytes_(stats().counter("read_byte", "bytes", "bytes read", true)),
         write_bytes_(stats().counter("write_byte", "bytes", "bytes written", true)),
         bank_busy_(stats().counter("bank_busy_cycles", "bank-cycles",
-                                   "cycles banks spent moving data, summed over banks")) {}
+                                   "cycles banks spent moving data, summed over banks")) {
+    counts_bytes_in(read_bytes_, write_bytes_);
+  }
 
   [[nodiscard]] double peak_bytes_per_cycle() const override {
     return static_cast<double>(bank_bytes_per_cycle_) * static_cast<double>(bank_free_.size());
