@@ -4,8 +4,7 @@
 # MACs, vector-unit operations and each op kind's share of the cycles; times the import and the
 # run of each with the real binary.
 # Usage: bench/onnx_models.sh [RUNS]   (default 5 timed runs per model)
-# Writes bench/onnx_models.md and the table between the markers of docs/onnx.md, section "From PyTorch
-# to a trace".
+# Writes bench/onnx_models.md and the table in the README, section "From PyTorch to a trace".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -71,10 +70,7 @@ $speed
 machine: $machine
 EOF
 
-# The copy in docs/onnx.md of the table, between its markers.
-awk -v table="$table" '
-  /<!-- onnx-models-table:begin -->/ {print; print table; skip = 1; next}
-  /<!-- onnx-models-table:end -->/ {skip = 0}
-  !skip' docs/onnx.md >"$work/onnx.md"
-cp "$work/onnx.md" docs/onnx.md
+# The copy of the table in the README, section "From PyTorch to a trace".
+printf '%s\n' "$table" >"$work/table.md"
+scripts/replace_between_markers.sh README.md bench/onnx_models.sh "$work/table.md"
 cat bench/onnx_models.md

@@ -2,8 +2,8 @@
 # Runs the ResNet-50 example sweep (examples/sweeps/resnet50.yaml) with each engine: the local
 # pool, GNU parallel and, where Slurm runs (scripts/start_slurm.sh), a Slurm job array; checks that
 # the three give the same rows after sorting; and commits the local pool's results table and
-# Pareto plot in bench/sweeps/ with a summary (bench/sweeps/resnet50.md) and the table in
-# docs/sweeps.md.
+# Pareto plot in bench/sweeps/ with a summary (bench/sweeps/resnet50.md) and the table in the
+# README, section "Sweeps".
 # Usage: bench/sweep_example.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,15 +14,6 @@ command -v jq >/dev/null || { echo "needs jq (scripts/install_deps.sh)" >&2; exi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 now() { date +%s.%N; }
-# Replaces the lines of docs/sweeps.md between <!-- NAME --> and <!-- /NAME --> with the file
-# FILE, so that its figures are this script's.
-update_docs() {
-  awk -v name="$1" -v file="$2" '
-    $0 == "<!-- " name " -->" { print; while ((getline line < file) > 0) print line; skip = 1; next }
-    $0 == "<!-- /" name " -->" { skip = 0 }
-    !skip { print }' docs/sweeps.md >docs/sweeps.md.tmp
-  mv docs/sweeps.md.tmp docs/sweeps.md
-}
 
 
 engines=(local parallel)
@@ -83,7 +74,7 @@ MD
 mv "$tmp" bench/sweeps/resnet50.md
 cat bench/sweeps/resnet50.md
 
-# The table in docs/sweeps.md: the front, and the engines' check.
+# The table in the README, section "Sweeps": the front, and the engines' check.
 {
   echo "| array | buffer KiB | DRAM | cycles | energy uJ | utilization % |"
   echo "|---|---|---|---|---|---|"
@@ -109,4 +100,4 @@ cat bench/sweeps/resnet50.md
   echo
   echo "($(nproc) cores, $(date -u +%Y-%m-%d).)"
 } >"$out/readme"
-update_docs bench/sweep_example.sh "$out/readme"
+scripts/replace_between_markers.sh README.md bench/sweep_example.sh "$out/readme"

@@ -8,7 +8,7 @@
 #    collecting the rows) against the CPU time of the points' runs;
 #  - what starting a tessera process costs (`tessera config --dump`, 50 times), which every run
 #    pays whoever starts it.
-# The figures also go to docs/sweeps.md.
+# The figures also go to the README, section "Sweeps".
 # Usage: bench/sweep_speed.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +18,6 @@ spec=examples/sweeps/resnet50_lhs1000.yaml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 now() { date +%s.%N; }
-# Replaces the lines of docs/sweeps.md between <!-- NAME --> and <!-- /NAME --> with the file
-# FILE, so that its figures are this script's.
-update_docs() {
-  awk -v name="$1" -v file="$2" '
-    $0 == "<!-- " name " -->" { print; while ((getline line < file) > 0) print line; skip = 1; next }
-    $0 == "<!-- /" name " -->" { skip = 0 }
-    !skip { print }' docs/sweeps.md >docs/sweeps.md.tmp
-  mv docs/sweeps.md.tmp docs/sweeps.md
-}
 
 calc() { echo "scale=$1; $2" | bc; }
 
@@ -70,7 +61,7 @@ MD
 mv "$tmp" bench/sweep_speed.md
 cat bench/sweep_speed.md
 
-# The figures in docs/sweeps.md.
+# The figures in the README, section "Sweeps".
 {
   echo "| measure | value |"
   echo "|---|---|"
@@ -78,4 +69,4 @@ cat bench/sweep_speed.md
   echo
   echo "Machine: $machine, load average $(cut -d' ' -f1 /proc/loadavg) at the end, $(date -u +%Y-%m-%d)."
 } >"$out/readme"
-update_docs bench/sweep_speed.sh "$out/readme"
+scripts/replace_between_markers.sh README.md bench/sweep_speed.sh "$out/readme"

@@ -166,12 +166,16 @@ class DdrDram : public Dram {
         std::ceil(static_cast<double>(dram_cycle) * tck_ps_ / period_ps_ - 1e-9));
   }
 
-  // While a timeline records, each channel logs the commands it issues.
+  // While a timeline records, each channel logs the commands it issues and its ranks' low-power
+  // stays.
   void record_commands(bool on) {
     const int channels = memory_.device().channels;
     logs_.resize(static_cast<size_t>(channels));
+    low_power_logs_.resize(static_cast<size_t>(channels));
     for (int c = 0; c < channels; ++c) {
-      memory_.channel(c).record_commands(on ? &logs_[static_cast<size_t>(c)] : nullptr);
+      const auto i = static_cast<size_t>(c);
+      memory_.channel(c).record_commands(on ? &logs_[i] : nullptr);
+      memory_.channel(c).record_low_power(on ? &low_power_logs_[i] : nullptr);
     }
   }
 
@@ -216,7 +220,27 @@ class DdrDram : public Dram {
         }
       }
       logs_[c].clear();
+      for (const ddr::LowPowerStay& stay : low_power_logs_[c]) {
+        t.span(rank_track(t, static_cast<int>(c) * d.ranks + stay.rank),
+               stay.self_refresh ? "self-refresh" : "power-down", accelerator_cycle(stay.begin),
+               accelerator_cycle(stay.end));
+      }
+      low_power_logs_[c].clear();
     }
+  }
+
+  // A rank's power state: awake, or which low-power state it is in.
+  [[nodiscard]] uint32_t rank_track(Timeline& t, int flat) {
+    rank_tracks_.resize(static_cast<size_t>(memory_.device().channels) *
+                        static_cast<size_t>(memory_.device().ranks));
+    auto& id = rank_tracks_[static_cast<size_t>(flat)];
+    if (!id) {
+      const int ranks = memory_.device().ranks;
+      id = t.track(std::string(basename()) + ".ch" + std::to_string(flat / ranks) + ".rank" +
+                       std::to_string(flat % ranks) + ".power",
+                   TrackKind::state, {"awake", "power-down", "self-refresh"});
+    }
+    return *id;
   }
 
   // Declared once per bank: a refresh spans every bank of its rank.
@@ -308,6 +332,8 @@ class DdrDram : public Dram {
   std::vector<std::vector<ddr::IssuedCommand>> logs_;  // per channel, while a timeline records
   std::vector<OpenRow> open_;                          // per bank
   std::vector<std::optional<uint32_t>> bank_tracks_;   // per bank, once declared
+  std::vector<std::vector<ddr::LowPowerStay>> low_power_logs_;  // per channel, likewise
+  std::vector<std::optional<uint32_t>> rank_tracks_;            // per rank, once declared
   uint64_t &reads_, &writes_, &read_bytes_, &write_bytes_;
   uint64_t &read_row_hits_, &write_row_hits_, &row_misses_, &row_conflicts_;
   uint64_t &activates_, &precharges_, &refreshes_, &read_latency_;

@@ -2,7 +2,8 @@
 // samples (dense, sparse with Tailors, crypto, single-buffered, DDR and ideal DRAM): the layer
 // slices start and end where the report's layers do, the array's busy spans of a layer add up
 // to its compute cycles, the DRAM transfers' bytes to the layer's DRAM bytes and the crypto
-// engines' spans to their busy cycles. Then the limits and the bad input.
+// engines' spans to their busy cycles, and the DRAM ranks' low-power spans to their exits. Then
+// the limits and the bad input.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -73,6 +74,7 @@ std::vector<Case> cases() {
       {"crypto_ideal", "run -p crypto.impl=aes_gcm -p dram.impl=ideal"},
       {"sparse_tailors", sparse},
       {"sparse_ddr", sparse + " -p dram.impl=ddr"},
+      {"ddr_self_refresh", "run -p dram.self_refresh_cycles=1000"},
   };
 }
 
@@ -129,6 +131,33 @@ TEST_P(TimelineAgrees, WithTheReport) {
   EXPECT_EQ(crypto, engine_busy);
   if (std::string(GetParam().name).rfind("crypto", 0) == 0) {
     EXPECT_GT(crypto, 0U);
+  }
+
+  // Each rank's low-power stays, one span per stay. A power-down ends in an exit or in
+  // self-refresh entry; a stay that ends exactly where a layer starts has nothing to show in it.
+  uint64_t powerdowns = 0, self_refreshes = 0;
+  for (const Span& s : spans) {
+    if (s.track.size() < 6 || s.track.compare(s.track.size() - 6, 6, ".power") != 0) continue;
+    (s.name == "self-refresh" ? self_refreshes : powerdowns) += 1;
+  }
+  for (const json& c : r["components"]) {
+    if (c["name"] != "dram" || !c["counters"].contains("powerdown_exits")) continue;
+    const auto pd_exits = c["counters"]["powerdown_exits"].get<uint64_t>();
+    const auto sr_exits = c["counters"]["self_refresh_exits"].get<uint64_t>();
+    const uint64_t boundaries = 2 * layers.size();  // ranks (2 in DDR4-3200 x8) per layer start
+    if (sr_exits == 0) {
+      EXPECT_EQ(powerdowns, pd_exits);
+    } else {  // and the power-downs that led into self-refresh
+      EXPECT_GE(powerdowns + boundaries, pd_exits);
+    }
+    EXPECT_LE(self_refreshes, sr_exits);
+    EXPECT_GE(self_refreshes + boundaries, sr_exits);
+    if (std::string(GetParam().name) == "dense_ddr") {
+      EXPECT_GT(powerdowns, 0U);
+    }
+    if (std::string(GetParam().name) == "ddr_self_refresh") {
+      EXPECT_GT(self_refreshes, 0U);
+    }
   }
 }
 

@@ -163,6 +163,9 @@ void Channel::enter_self_refresh(int rank, const Sleep& s, uint64_t t) {
   Rank& r = ranks_[static_cast<size_t>(rank)];
   const uint64_t since = t - s.self_refresh;
   (r.open_banks > 0 ? r.apd_cycles : r.ppd_cycles) += s.powerdown;
+  if (low_power_log_ != nullptr && s.powerdown > 0) {
+    low_power_log_->push_back({since - s.powerdown, since, rank, false});
+  }
   // The controller closes every row before self-refresh entry.
   const int per_rank = d_.banks_per_rank();
   for (int i = 0; i < per_rank; ++i) {
@@ -188,6 +191,7 @@ void Channel::wake(int rank, uint64_t t) {
   if (r.self_refresh) {
     r.sr_cycles += s.self_refresh;
     r.self_refresh = false;
+    if (low_power_log_ != nullptr) low_power_log_->push_back({r.self_refresh_since, t, rank, true});
     // Refresh resumes on its own grid: the first slot after the exit.
     const auto interval = static_cast<uint64_t>(d_.tREFI);
     r.refresh_due =
@@ -196,6 +200,7 @@ void Channel::wake(int rank, uint64_t t) {
     ++stats_.self_refresh_exits;
   } else if (s.powerdown > 0) {
     (r.open_banks > 0 ? r.apd_cycles : r.ppd_cycles) += s.powerdown;
+    if (low_power_log_ != nullptr) low_power_log_->push_back({t - s.powerdown, t, rank, false});
     exit = static_cast<uint64_t>(d_.tXP);
     ++stats_.powerdown_exits;
   } else {

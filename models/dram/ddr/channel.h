@@ -68,6 +68,14 @@ struct PowerDown {
   uint64_t self_refresh_cycles = 0;
 };
 
+// A rank's stay in power-down or self-refresh, from entry to exit (DRAM cycles). Known only when
+// the rank leaves it, so stays are logged at their exit.
+struct LowPowerStay {
+  uint64_t begin = 0, end = 0;
+  int rank = 0;
+  bool self_refresh = false;
+};
+
 class Channel {
  public:
   Channel(const Device& device, Scheduler scheduler, bool open_page, PowerDown power_down = {});
@@ -88,6 +96,8 @@ class Channel {
 
   // Every command issued from now on is appended to `log` (tests check the protocol with it).
   void record_commands(std::vector<IssuedCommand>* log) { log_ = log; }
+  // Every power-down and self-refresh stay that ends from now on is appended to `log`.
+  void record_low_power(std::vector<LowPowerStay>* log) { low_power_log_ = log; }
   // Skipping repeats of a steady stream (see channel_repeat.cpp) is on unless turned off here;
   // the tests compare both ways.
   void skip_repeats(bool on) { skip_repeats_ = on; }
@@ -253,6 +263,7 @@ class Channel {
   uint64_t last_arrival_ = 0;
   ChannelStats stats_;
   std::vector<IssuedCommand>* log_ = nullptr;
+  std::vector<LowPowerStay>* low_power_log_ = nullptr;
 
   bool skip_repeats_ = true;
   std::vector<std::pair<uint64_t, int>> history_;  // (cycle, bank) of recent column commands
