@@ -48,7 +48,8 @@ class SystolicArray : public PeArrayBase {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    const uint64_t begin = to_cycles(sc_core::sc_time_stamp() + delay);
+    const sc_core::sc_time start = delay;  // the tile's local time: its operands issue from here
+    const uint64_t begin = to_cycles(sc_core::sc_time_stamp() + start);
     const Layer& layer = *ext.layer;
     const GemmRange& r = ext.range;
     const bool functional = ext.functional;
@@ -61,7 +62,7 @@ class SystolicArray : public PeArrayBase {
     // Weights first: a sparse decoder answers with the reduction rows the array steps through.
     const TileExtension fed =
         access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, w_box,
-               weight_elements(ext.dataflow, r) * bits, functional, w, ports.reads, ports);
+               weight_elements(ext.dataflow, r) * bits, functional, w, start, ports.reads, ports);
     const bool compressed = fed.weights_compressed;
     const int64_t rows = compressed ? fed.weight_rows : r.k();
     systolic::TileCycles t;
@@ -92,22 +93,22 @@ class SystolicArray : public PeArrayBase {
     }
     const Traffic traffic = operand_traffic(ext.dataflow, r, rows, ext.accumulate);
     access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, in_box,
-           traffic.inputs * bits, functional, in, ports.reads, ports);
+           traffic.inputs * bits, functional, in, start, ports.reads, ports);
     if (ext.accumulate) {  // partial sums from earlier tiles come back from the buffer
       access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
-             traffic.psum_reads * bits, functional, out, ports.reads, ports);
+             traffic.psum_reads * bits, functional, out, start, ports.reads, ports);
     }
     if (functional) {
       if (out.empty()) out.assign(static_cast<size_t>(out_box.volume()), 0);
       accumulate_tile(layer, r, in_box, in, w_box, w, out);
     }
     access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
-           traffic.psum_writes * bits, functional, out, ports.writes, ports);
+           traffic.psum_writes * bits, functional, out, start, ports.writes, ports);
     if (!ext.accumulate && traffic.psum_reads > 0) {
       // Partial sums of this tile's own earlier folds: port time and energy, no values to carry.
       std::vector<int32_t> none;
       access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
-             traffic.psum_reads * bits, false, none, ports.reads, ports);
+             traffic.psum_reads * bits, false, none, start, ports.reads, ports);
     }
 
     const auto array_cycles = static_cast<uint64_t>(t.cycles);
@@ -179,15 +180,17 @@ class SystolicArray : public PeArrayBase {
     uint64_t refetch_wait = 0;
   };
 
-  // One buffer access through the sparse decoder; `bits` is the modelled size in bits, its
-  // time is added to `port_time`, one of `ports`. Returns the extension as the decoder left it.
+  // One buffer access through the sparse decoder; `bits` is the modelled size in bits. It is
+  // issued when the tile starts (`start`, local time), after the port's earlier accesses of the
+  // tile, and its time is added to `port_time`, one of `ports`. Returns the extension as the
+  // decoder left it.
   TileExtension access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
                        const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
-                       sc_core::sc_time& port_time, Ports& ports) {
-    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+                       const sc_core::sc_time& start, sc_core::sc_time& port_time, Ports& ports) {
+    sc_core::sc_time d = start + port_time;
     TileExtension fed =
         access_operand(cmd, tile, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
-    port_time += d;
+    port_time = d - start;
     ports.refetch_wait += fed.refetch_wait;
     return fed;
   }

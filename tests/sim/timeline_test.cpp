@@ -6,6 +6,7 @@
 // the limits and the bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -213,6 +214,42 @@ TEST(TimelineVcd, ArrayWireMatchesTheReport) {
   const double period_ps = 1e6 / r["clock_mhz"].get<double>();
   EXPECT_EQ(high_ps,
             static_cast<uint64_t>(std::llround(static_cast<double>(expected) * period_ps)));
+}
+
+// An array issues a tile's operand reads when the tile starts (its local time), so a Tailors
+// buffer re-fetches a bumped tail while that tile runs, not before it: every re-fetch begins
+// inside an array span (busy, then waiting on the ports). Issued at the step's start instead, the
+// re-fetch came back before the tile began and the array's time ran away.
+TEST(TimelineTailors, ReFetchesBeginWhileTheirTileRuns) {
+  TempDir dir;
+  const std::string timeline = dir.path() + "/t.json", report = dir.path() + "/r.json";
+  std::string out;
+  ASSERT_EQ(run(kBinary + " run -q -p buffer.impl=tailors --timeline " + quote(timeline) +
+                    " --timeline-layers 1:8 --json " + quote(report),
+                out),
+            0)
+      << out;
+  std::vector<std::pair<uint64_t, uint64_t>> array;  // [begin, end) of each tile's spans
+  std::vector<uint64_t> refetches;
+  for (const Span& s : spans_of(json::parse(read_file(timeline)))) {
+    if (s.track == "pe_array" && s.name == "busy") array.emplace_back(s.begin, s.begin + s.cycles);
+    if (s.track == "pe_array" && s.name != "busy" && !array.empty()) {
+      array.back().second = std::max(array.back().second, s.begin + s.cycles);
+    }
+    if (s.name == "bumped tail re-fetched") refetches.push_back(s.begin);
+  }
+  ASSERT_FALSE(refetches.empty());
+  for (const uint64_t at : refetches) {
+    const bool inside = std::any_of(array.begin(), array.end(),
+                                    [&](const auto& a) { return a.first <= at && at < a.second; });
+    EXPECT_TRUE(inside) << "a re-fetch at cycle " << at << " outside every tile";
+  }
+  const json r = json::parse(read_file(report));
+  uint64_t refetch_cycles = 0;
+  for (const json& l : r["layers"]) {
+    refetch_cycles += l["cycles_by_cause"]["overbook_refetch"].get<uint64_t>();
+  }
+  EXPECT_GT(refetch_cycles, 0U);
 }
 
 TEST(TimelineLimits, ALimitedTimelineSaysSoAndTheReportCompletes) {

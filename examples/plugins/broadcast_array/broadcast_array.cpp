@@ -55,16 +55,18 @@ class BroadcastArray : public tessera::PeArrayBase {
                   col_folds = ceil_div(r.n(), shape_.cols);
 
     std::vector<int32_t> in, w, out;
-    // Every access is issued when the tile starts; the ports serve them one after another.
+    // Every access is issued when the tile starts (`delay`, its local time); the ports serve them
+    // one after another.
+    const sc_core::sc_time start = delay;
     sc_core::sc_time reads = sc_core::SC_ZERO_TIME, writes = sc_core::SC_ZERO_TIME;
     uint64_t refetch_wait = 0;
     const auto access = [&](tlm::tlm_command cmd, Tensor t, int slot, const tessera::Box& box,
                             int64_t elements, bool carry, std::vector<int32_t>& values,
                             sc_core::sc_time& port) {
-      sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+      sc_core::sc_time d = start + port;
       tessera::TileExtension fed =
           access_operand(cmd, ext, t, slot, box, ceil_div(elements * bits, 8), 0, carry, values, d);
-      port += d;
+      port = d - start;
       refetch_wait += fed.refetch_wait;
       return fed;
     };
