@@ -34,4 +34,15 @@ uint64_t Component::to_cycles(const sc_core::sc_time& t) {
   return t.value() / g_period.value();
 }
 
+uint64_t Component::cycle_at(const sc_core::sc_time& delay) {
+  return to_cycles(sc_core::sc_time_stamp() + delay);
+}
+
+sc_core::sc_time Component::delay_until(uint64_t cycle) {
+  const uint64_t now = now_cycle();
+  // A time before now cannot be annotated: the caller's clock ran behind the kernel's.
+  if (cycle < now) throw std::logic_error("a local time before the simulation time");
+  return cycles(cycle - now);
+}
+
 }  // namespace tessera

@@ -36,6 +36,11 @@ class Component : public sc_core::sc_module {
     return sc_core::sc_time::from_value(period().value() * n);
   }
   [[nodiscard]] static uint64_t to_cycles(const sc_core::sc_time& t);
+  // Loosely-timed TLM: a call carries its own time as `delay` past the simulation time. The
+  // accelerator cycle that local time is, and the local time of a cycle (not before now).
+  [[nodiscard]] static uint64_t cycle_at(const sc_core::sc_time& delay);
+  [[nodiscard]] static uint64_t now_cycle() { return cycle_at(sc_core::SC_ZERO_TIME); }
+  [[nodiscard]] static sc_core::sc_time delay_until(uint64_t cycle);
 
   // The timeline being written, or null when none is or this layer is not recorded: modules
   // record only after this one check. Set by the top level.

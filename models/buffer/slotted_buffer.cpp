@@ -39,7 +39,7 @@ SlottedBuffer::SlottedBuffer(const sc_core::sc_module_name& name, const ParamVal
 void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   TileExtension& ext = extension_of(p);
   const bool functional = ext.functional;
-  const uint64_t issue = to_cycles(sc_core::sc_time_stamp() + delay);
+  const uint64_t issue = cycle_at(delay);
   Slot& slot = slot_of(ext.tensor, ext.slot);
   Transaction mem;
   mem.ext = ext;
@@ -78,7 +78,7 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
   if (Timeline* t = timeline()) {
     const bool fill = ext.command == Command::fetch;
     t->span(timeline_track(*t), std::string(fill ? "fill " : "write-back ") + to_string(ext.tensor),
-            issue, to_cycles(sc_core::sc_time_stamp() + delay), {{"bytes", mem.ext.bytes}});
+            issue, cycle_at(delay), {{"bytes", mem.ext.bytes}});
   }
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -94,7 +94,7 @@ void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
   } else {
     write_words_ += energy_words(ext.bytes);
     take_written(slot, ext, p.get_address());
-    update_occupancy(to_cycles(sc_core::sc_time_stamp() + delay));
+    update_occupancy(cycle_at(delay));
     if (p.get_data_ptr() != nullptr) {
       const auto* in = reinterpret_cast<const int32_t*>(p.get_data_ptr());
       slot.values.assign(in, in + ext.box.volume());

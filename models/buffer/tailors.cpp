@@ -153,9 +153,7 @@ class SparseBuffet : public SlottedBuffer {
                    int64_t bytes) const {
     Timeline* t = timeline();
     if (t == nullptr) return;
-    const sc_core::sc_time& now = sc_core::sc_time_stamp();
-    t->span(timeline_track(*t), what, to_cycles(now + issue), to_cycles(now + done),
-            {{"bytes", bytes}});
+    t->span(timeline_track(*t), what, cycle_at(issue), cycle_at(done), {{"bytes", bytes}});
   }
 
   [[nodiscard]] int64_t region_words(Tensor t) const {

@@ -97,7 +97,7 @@ class IntersectArray : public PeArrayBase {
     time.macs = effectual;
     time.streaming = mac_cycles;
     ext.compute_time = tile_time(time, total, refetch_wait);
-    record_tile(to_cycles(sc_core::sc_time_stamp() + begin), ext.compute_time);
+    record_tile(cycle_at(begin), ext.compute_time);
     delay = begin + cycles(total);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }

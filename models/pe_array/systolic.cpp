@@ -49,7 +49,7 @@ class SystolicArray : public PeArrayBase {
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
     const sc_core::sc_time start = delay;  // the tile's local time: its operands issue from here
-    const uint64_t begin = to_cycles(sc_core::sc_time_stamp() + start);
+    const uint64_t begin = cycle_at(start);
     const Layer& layer = *ext.layer;
     const GemmRange& r = ext.range;
     const bool functional = ext.functional;
