@@ -97,7 +97,8 @@ class TiledController : public StepPipelineController {
       const Layer& layer = trace.layers[i];
       if (!layer.security || !layer.security->reencrypt_inputs_from) continue;
       if (producers[i] < 0) {
-        throw InputError({trace.file, layer.line, "security.inputs.reencrypt_from"},
+        throw InputError({trace.file, layer.line,
+                          "layers[" + std::to_string(i) + "].security.inputs.reencrypt_from"},
                          "layer '" + layer.name +
                              "' re-encrypts its inputs from an earlier layer's output blocks, but "
                              "no earlier layer on the PE array writes a tensor of their shape");
