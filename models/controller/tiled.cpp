@@ -79,14 +79,17 @@ class TiledController : public StepPipelineController {
   }
 
  private:
-  // The re-encryption of a layer's inputs before its steps: chunks of one group's input tensor.
+  // The re-encryption of a layer's inputs before its steps: chunks of one group's input tensor,
+  // each fetched whole and written back whole or, with tile blocks, tile by tile.
   struct Reencryption {
-    Layer source;                  // the layer's group slice with its inputs in the old blocks
-    uint64_t source_base = 0;      // where the tensor arrives: its producer's outputs
-    std::vector<GemmRange> tiles;  // with tile blocks: the layer's input tiles, one per chunk
-    std::vector<std::pair<int64_t, int64_t>> runs;  // otherwise: element runs, one per chunk
+    Layer source;              // the layer's group slice with its inputs in the old blocks
+    uint64_t source_base = 0;  // where the tensor arrives: its producer's outputs
+    struct Chunk {
+      Box box;                       // fetched
+      std::vector<GemmRange> tiles;  // with tile blocks: the input tiles written from it
+    };
+    std::vector<Chunk> chunks;
     bool two_slots = false;
-    [[nodiscard]] size_t chunks() const { return tiles.empty() ? runs.size() : tiles.size(); }
   };
 
   void plan_reencryptions() {
@@ -126,21 +129,37 @@ class TiledController : public StepPipelineController {
     int64_t largest = 0;  // bytes of the largest chunk
     const int64_t to = layer.security->auth_block_words[tensor_index(Tensor::inputs)];
     if (to == Security::kTileBlocks) {
+      // The input tiles of consecutive m ranges share rows: as many whole m ranges as a slot
+      // holds are fetched together, so that each old block is read about once; an m range a
+      // slot cannot hold is fetched tile by tile.
       const GemmExtents g = slice.gemm();
       const int64_t tm = plan.tile[dim_index(GemmDim::m)], tk = plan.tile[dim_index(GemmDim::k)];
-      for (int64_t m = 0; m < g[0]; m += tm) {
-        for (int64_t k = 0; k < g[2]; k += tk) {
-          const GemmRange t{m, std::min(g[0], m + tm), 0, g[1], k, std::min(g[2], k + tk)};
-          r.tiles.push_back(t);
-          largest = std::max(largest, box_bytes(tensor_box(slice, Tensor::inputs, t), bits));
+      const auto rows = [&](int64_t m0, int64_t m1) {
+        return tensor_box(slice, Tensor::inputs, {m0, m1, 0, g[1], 0, g[2]});
+      };
+      for (int64_t m = 0; m < g[0];) {
+        int64_t end = std::min(g[0], m + tm);
+        const bool together = box_bytes(rows(m, end), bits) <= slot;
+        while (together && end < g[0] &&
+               box_bytes(rows(m, std::min(g[0], end + tm)), bits) <= slot) {
+          end = std::min(g[0], end + tm);
         }
+        if (together) r.chunks.push_back({rows(m, end), {}});
+        for (int64_t m0 = m; m0 < end; m0 += tm) {
+          for (int64_t k = 0; k < g[2]; k += tk) {
+            const GemmRange t{m0, std::min(end, m0 + tm), 0, g[1], k, std::min(g[2], k + tk)};
+            if (!together) r.chunks.push_back({tensor_box(slice, Tensor::inputs, t), {}});
+            r.chunks.back().tiles.push_back(t);
+          }
+        }
+        m = end;
       }
     } else {
       const int64_t from = *layer.security->reencrypt_inputs_from;
       const int64_t total = whole_tensor(slice, Tensor::inputs).volume();
-      // Whole blocks of both sizes where two slots hold their common multiple, else whole new
+      // Whole blocks of both sizes where a slot holds their common multiple, else whole new
       // blocks, else (a block larger than the buffer) as much as the buffer holds, the blocks
-      // written in parts.
+      // written in parts. A chunk is a run of the tensor's layout, as a box of it laid flat.
       const int64_t slot_elements = slot * 8 / bits;
       const int64_t both = from / std::gcd(from, to) <= slot_elements / to
                                ? from / std::gcd(from, to) * to
@@ -150,10 +169,13 @@ class TiledController : public StepPipelineController {
                                ? to
                                : std::max<int64_t>(1, f.buffer_capacity_bytes * 8 / bits);
       const int64_t chunk = unit * std::max<int64_t>(1, slot / bytes(unit));
-      for (int64_t lo = 0; lo < total; lo += chunk)
-        r.runs.emplace_back(lo, std::min(total, lo + chunk));
-      largest = bytes(std::min(chunk, total));
+      for (int64_t lo = 0; lo < total; lo += chunk) {
+        r.chunks.push_back(
+            {Box{{1, 1, 1, total}, {0, 0, 0, lo}, {1, 1, 1, std::min(total, lo + chunk)}}, {}});
+      }
     }
+    for (const Reencryption::Chunk& c : r.chunks)
+      largest = std::max(largest, box_bytes(c.box, bits));
     r.two_slots = f.double_buffered && 2 * largest <= f.buffer_capacity_bytes;
     return r;
   }
@@ -298,23 +320,31 @@ class TiledController : public StepPipelineController {
   // from the old copy with the old blocks, written back to the layer's inputs with its own. With
   // two slots the next chunk is fetched while this one is written back.
   uint64_t reencrypt(const Layer& whole, const Reencryption& r, uint64_t start) {
-    const size_t per_group = r.chunks();
+    const size_t per_group = r.chunks.size();
     const size_t n = per_group * static_cast<size_t>(current_.groups);
     std::array<uint64_t, 2> slot_free{start, start};
     uint64_t done = start;
     const auto slot_of = [&](size_t i) { return r.two_slots ? static_cast<int>(i & 1) : 0; };
     const auto fetch_chunk = [&](size_t i) {
       const int s = slot_of(i);
-      return pass_transfer(Command::fetch, whole, r, i / per_group, i % per_group, s,
-                           slot_free[static_cast<size_t>(s)]);
+      return pass_transfer(Command::fetch, whole, r, i / per_group, r.chunks[i % per_group].box, {},
+                           s, slot_free[static_cast<size_t>(s)]);
     };
     uint64_t fetched = n > 0 ? fetch_chunk(0) : start;
     for (size_t i = 0; i < n; ++i) {
       uint64_t next = 0;
       if (r.two_slots && i + 1 < n) next = fetch_chunk(i + 1);
       const int s = slot_of(i);
-      const uint64_t written =
-          pass_transfer(Command::writeback, whole, r, i / per_group, i % per_group, s, fetched);
+      const Reencryption::Chunk& c = r.chunks[i % per_group];
+      uint64_t written = fetched;
+      if (c.tiles.empty()) {
+        written = pass_transfer(Command::writeback, whole, r, i / per_group, c.box, {}, s, fetched);
+      }
+      for (const GemmRange& t : c.tiles) {
+        written = std::max(
+            written, pass_transfer(Command::writeback, whole, r, i / per_group,
+                                   tensor_box(current_.slice, Tensor::inputs, t), t, s, fetched));
+      }
       slot_free[static_cast<size_t>(s)] = written;
       done = std::max(done, written);
       ++reencrypted_chunks_;
@@ -329,26 +359,21 @@ class TiledController : public StepPipelineController {
     return done;
   }
 
-  // A chunk of the pass: fetched (read from the old copy with the old blocks) or written back
-  // (to the layer's inputs with its blocks), issued at cycle `issue`; returns when it completes.
+  // A box of the pass: fetched (read from the old copy with the old blocks) or written back (to
+  // the layer's inputs with its blocks; `tile` names a tile block), issued at cycle `issue`;
+  // returns when it completes.
   uint64_t pass_transfer(Command cmd, const Layer& whole, const Reencryption& r, size_t group,
-                         size_t chunk, int slot, uint64_t issue) {
+                         const Box& box, const GemmRange& tile, int slot, uint64_t issue) {
     const bool fetch = cmd == Command::fetch;
     const Layer& layer = fetch ? r.source : current_.slice;
     Transaction tr;
     tr.ext.command = cmd;
     tr.ext.layer = &layer;
     tr.ext.tensor = Tensor::inputs;
-    if (r.tiles.empty()) {  // a run of the tensor's layout, as a box of it laid out flat
-      const int64_t total = whole_tensor(layer, Tensor::inputs).volume();
-      const auto [lo, hi] = r.runs[chunk];
-      tr.ext.box = Box{{1, 1, 1, total}, {0, 0, 0, lo}, {1, 1, 1, hi}};
-    } else {
-      tr.ext.range = r.tiles[chunk];
-      tr.ext.box = tensor_box(layer, Tensor::inputs, tr.ext.range);
-    }
+    tr.ext.box = box;
+    tr.ext.range = tile;
     tr.ext.buffer_tile = buffer_tile_;
-    tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
+    tr.ext.bytes = box_bytes(box, layer.precision_bits);
     tr.ext.slot = slot;
     tr.ext.functional = workload_.functional;
     const uint64_t base = fetch ? r.source_base : dram_base(whole, Tensor::inputs);
@@ -356,7 +381,7 @@ class TiledController : public StepPipelineController {
         base + static_cast<uint64_t>(
                    static_cast<int64_t>(group) *
                        box_bytes(whole_tensor(layer, Tensor::inputs), layer.precision_bits) +
-                   tr.ext.box.first_element() * layer.precision_bits / 8);
+                   box.first_element() * layer.precision_bits / 8);
     tr.prepare(fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, address);
     return timed_call(to_buffer, tr, issue);
   }

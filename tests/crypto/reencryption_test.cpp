@@ -12,6 +12,7 @@
 #include <string>
 
 #include "crypto/block_traffic.h"
+#include "plan/tile_geometry.h"
 #include "sim/cycle_causes.h"
 #include "tests/support/files.h"
 #include "tests/support/reports.h"
@@ -51,7 +52,8 @@ layers:
       buffer_tile: )" +
          tile + R"(
     security:
-      inputs: )" + inputs + "\n";
+      inputs: )" +
+         inputs + "\n";
 }
 
 constexpr int64_t kElements = 16 * 16 * 16;  // conv2's input tensor, 8-bit
@@ -100,8 +102,7 @@ TEST(Reencryption, PassMovesTheClosedFormBytesAndBlocks) {
   const Trace trace = read_trace_file(dir.write("r.yaml", two_layers("{auth_block: 64}")));
   // The tensor as conv1's outputs: read with 256-element blocks, written with 64-element ones.
   const TensorTransfers outputs{Tensor::outputs, {}};
-  const int64_t closed_form =
-      reencryption_bytes(trace.layers[0], outputs, 256, 64, kTagBytes);
+  const int64_t closed_form = reencryption_bytes(trace.layers[0], outputs, 256, 64, kTagBytes);
   ASSERT_EQ(closed_form, 2 * kElements + (kElements / 256 + kElements / 64) * kTagBytes);
   // Two slots; one slot; two 2 KiB slots, which hold the common multiple of 256 and 64, and of
   // 100 and 48, but not of 7 and 1024: then the chunks are whole new blocks (two per chunk), and
@@ -112,9 +113,9 @@ TEST(Reencryption, PassMovesTheClosedFormBytesAndBlocks) {
     for (const auto& [from, to] : std::map<int64_t, int64_t>{{256, 64}, {100, 48}, {7, 1024}}) {
       const std::string sizes = "{auth_block: " + std::to_string(to);
       const std::string tile = args == small ? "{m: 16, n: 16, k: 16}" : "{m: 64, n: 16, k: 48}";
-      const auto with = run_json(
-          dir, two_layers(sizes + ", reencrypt_from: " + std::to_string(from) + "}", tile),
-          kCrypto + args);
+      const auto with =
+          run_json(dir, two_layers(sizes + ", reencrypt_from: " + std::to_string(from) + "}", tile),
+                   kCrypto + args);
       const auto without = run_json(dir, two_layers(sizes + "}", tile), kCrypto + args);
       const Added a = added(with, without);
       const int64_t straddling = args == small && from == 7 ? 1 : 0;
@@ -135,9 +136,9 @@ TEST(Reencryption, PassMovesTheClosedFormBytesAndBlocks) {
   // merged into the block as any write of part of a block is: the block read back whole and
   // verified, then sealed again.
   const std::string tiny = " -p buffer.capacity_kib=2";
-  const auto with = run_json(
-      dir, two_layers("{auth_block: 4096, reencrypt_from: 256}", "{m: 16, n: 16, k: 16}"),
-      kCrypto + tiny);
+  const auto with =
+      run_json(dir, two_layers("{auth_block: 4096, reencrypt_from: 256}", "{m: 16, n: 16, k: 16}"),
+               kCrypto + tiny);
   const auto without =
       run_json(dir, two_layers("{auth_block: 4096}", "{m: 16, n: 16, k: 16}"), kCrypto + tiny);
   const Added a = added(with, without);
@@ -149,15 +150,35 @@ TEST(Reencryption, PassMovesTheClosedFormBytesAndBlocks) {
 
 TEST(Reencryption, IntoTileBlocksWritesEachInputTileOnce) {
   TempDir dir;
-  const auto with = run_json(dir, two_layers("{auth_block: tile, reencrypt_from: 256}"), kCrypto);
+  const std::string inputs = "{auth_block: tile, reencrypt_from: 256}";
+  const Trace trace = read_trace_file(dir.write("r.yaml", two_layers(inputs)));
+  // conv2's 4 x 3 input tiles: each one block of its box (its rows of 16 channels and the
+  // filter's halo, so boxes overlap) and a tag.
+  int64_t boxes = 0;
+  for (int64_t m = 0; m < 256; m += 64) {
+    for (int64_t k = 0; k < 144; k += 48) {
+      boxes += tensor_box(trace.layers[1], Tensor::inputs, {m, m + 64, 0, 16, k, k + 48}).volume();
+    }
+  }
+  const auto with = run_json(dir, two_layers(inputs), kCrypto);
   const auto without = run_json(dir, two_layers("{auth_block: tile}"), kCrypto);
   const Added a = added(with, without);
-  // 4 x 3 input tiles, each one block with its tag; a tile's box (its rows of 16 channels with
-  // the filter's halo) is read through every 256-element block it overlaps.
   EXPECT_EQ(a.encrypted, 12);
-  EXPECT_EQ(a.chunks, 12);
-  EXPECT_GT(a.written, kElements + 12 * kTagBytes);  // halos overlap
-  EXPECT_GE(a.verified, kElements / 256);
+  EXPECT_EQ(a.written, boxes + 12 * kTagBytes);
+  // The buffer holds the whole tensor: one chunk, every old block read once.
+  EXPECT_EQ(a.chunks, 1);
+  EXPECT_EQ(a.verified, kElements / 256);
+  EXPECT_EQ(a.read, kElements + kElements / 256 * kTagBytes);
+  // Two 2 KiB slots hold a few rows: the chunks are whole m ranges, and the old blocks of the
+  // rows two chunks share (the filter's halo) are read by both.
+  const std::string small = " -p buffer.capacity_kib=4";
+  const std::string tile = "{m: 16, n: 16, k: 16}";
+  const Added b = added(run_json(dir, two_layers(inputs, tile), kCrypto + small),
+                        run_json(dir, two_layers("{auth_block: tile}", tile), kCrypto + small));
+  EXPECT_EQ(b.encrypted, 16 * 9);
+  EXPECT_GT(b.chunks, 1);
+  EXPECT_GT(b.verified, kElements / 256);
+  EXPECT_LT(b.verified, 2 * kElements / 256);
 }
 
 TEST(Reencryption, CostsCyclesUnderItsOwnCauseAndTheCausesAddUp) {
@@ -193,10 +214,9 @@ TEST(Reencryption, CostsCyclesUnderItsOwnCauseAndTheCausesAddUp) {
 
 TEST(Reencryption, FunctionalRunReadsTheTensorInItsNewBlocksAndCatchesTampering) {
   TempDir dir;
-  for (const std::string& inputs :
-       {std::string("{auth_block: 64, reencrypt_from: 256}"),
-        std::string("{auth_block: tile, reencrypt_from: 100}"),
-        std::string("{auth_block: 4096, reencrypt_from: 3}")}) {
+  for (const std::string& inputs : {std::string("{auth_block: 64, reencrypt_from: 256}"),
+                                    std::string("{auth_block: tile, reencrypt_from: 100}"),
+                                    std::string("{auth_block: 4096, reencrypt_from: 3}")}) {
     for (const std::string args :
          {std::string(), std::string(" -p buffer.capacity_kib=2"),
           std::string(" -p buffer.capacity_kib=2 -p buffer.double_buffered=false")}) {
@@ -207,14 +227,13 @@ TEST(Reencryption, FunctionalRunReadsTheTensorInItsNewBlocksAndCatchesTampering)
     // The tensor as it arrives (in the old blocks) is what is attacked; the pass verifies every
     // old block it reads, so each attack stops the run.
     const std::string trace = dir.write("t.yaml", two_layers(inputs));
-    for (const char* attack : {"--tamper conv2:inputs:1000:3", "--tamper-tag conv2:inputs:5",
-                               "--replay conv2:inputs"}) {
+    for (const char* attack :
+         {"--tamper conv2:inputs:1000:3", "--tamper-tag conv2:inputs:5", "--replay conv2:inputs"}) {
       std::string out;
       EXPECT_EQ(run(kBinary + " run " + quote(trace) + kCrypto + " " + attack, out), 3)
           << inputs << " " << attack << "\n"
           << out;
-      EXPECT_NE(out.find("integrity violation in layer 'conv2', tensor inputs"),
-                std::string::npos)
+      EXPECT_NE(out.find("integrity violation in layer 'conv2', tensor inputs"), std::string::npos)
           << out;
     }
   }
@@ -248,7 +267,8 @@ TEST(Reencryption, BadValuesAreLocatedErrors) {
   // No earlier layer writes conv1's inputs: the line of conv1 and the field.
   std::string text = two_layers("{auth_block: 64}");
   const std::string outputs = "      outputs: {auth_block: 256}";
-  text.replace(text.find(outputs), outputs.size(), "      inputs: {auth_block: 64, reencrypt_from: 8}");
+  text.replace(text.find(outputs), outputs.size(),
+               "      inputs: {auth_block: 64, reencrypt_from: 8}");
   const std::string trace = dir.write("t.yaml", text);
   std::string out;
   EXPECT_EQ(run(kBinary + " run " + quote(trace) + kCrypto, out), 2) << out;
@@ -313,10 +333,9 @@ std::map<std::string, int64_t> predicted_reencryption(const std::string& text) {
 }
 
 // Measured on this chain (parallel engines, 32 and 128 KiB buffers): the simulated pass takes
-// 5.5 % to 56.7 % more cycles than the search predicts per layer. Into tile blocks, each input
-// tile is read through every old block it overlaps, and a tile that is some of the channels of
-// its rows overlaps the same old blocks as its neighbours, which the search, pricing one read of
-// the tensor, leaves out; so do the chunks' DRAM latencies.
+// 2.2 % to 5.9 % more cycles than the search predicts per layer (the chunks' DRAM latencies, and
+// the old blocks two chunks share, read by both, which max(DRAM, engines) of one read and one
+// write of the tensor leaves out); the test allows 10 %.
 TEST(Reencryption, SearchedTracePerformsThePredictedReencryptions) {
   TempDir dir;
   const std::string trace = dir.write("chain.yaml", kChain);
@@ -333,8 +352,8 @@ TEST(Reencryption, SearchedTracePerformsThePredictedReencryptions) {
     const std::map<std::string, int64_t> predicted = predicted_reencryption(out);
     ASSERT_EQ(predicted.size(), 4U) << out;
     std::string validated;
-    ASSERT_EQ(run(kBinary + " validate " + quote(searched) + " --against csv " + quote(csv) +
-                      arch + " -q --json " + quote(json),
+    ASSERT_EQ(run(kBinary + " validate " + quote(searched) + " --against csv " + quote(csv) + arch +
+                      " -q --json " + quote(json),
                   validated),
               0)
         << validated;
@@ -350,7 +369,7 @@ TEST(Reencryption, SearchedTracePerformsThePredictedReencryptions) {
       }
       ++reencrypted;
       EXPECT_GE(s, p) << kib << " KiB " << name;
-      EXPECT_LE(s, 1.6 * p) << kib << " KiB " << name;
+      EXPECT_LE(s, 1.10 * p) << kib << " KiB " << name;
     }
     EXPECT_EQ(reencrypted, 3) << kib << "\n" << out;
   }
