@@ -167,7 +167,13 @@ class AesGcmEngine : public CryptoEngine {
     const uint64_t base = base_of(p, ext);
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
     const Box whole = stored_whole(ext);
-    if (p.is_write() && ext.box == whole && ext.layer->sparse) {
+    if (p.is_write() && ext.box == whole && data == nullptr && !ext.layer->sparse) {
+      // A tensor reserved for transfers to write (a re-encrypted input): its blocks sealed over
+      // zeros, so that a write covering a block in part merges into it as any write does. No
+      // values are loaded, so no attack applies.
+      const std::vector<int32_t> zeros(static_cast<size_t>(whole.volume()), 0);
+      store_->load(base, *ext.layer, ext.tensor, words_of(ext), ext.buffer_tile, zeros.data());
+    } else if (p.is_write() && ext.box == whole && ext.layer->sparse) {
       store_->load_stream(base, *ext.layer, ext.tensor, whole, words_of(ext),
                           ext.tile_starts != nullptr ? *ext.tile_starts : std::vector<int64_t>{},
                           data);

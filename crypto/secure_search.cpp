@@ -215,7 +215,7 @@ class Pricer {
 
   // Re-encrypting a tensor of `elements` from one layout to another (blocks: how many each
   // layout cuts it into): the DRAM bytes, and max(DRAM time, engine time) on the engines that
-  // serve outputs (all engines when shared).
+  // serve inputs (all engines when shared), as the consumer's re-encryption pass runs it.
   [[nodiscard]] std::pair<int64_t, int64_t> reencryption(int64_t data_bytes, int64_t from_blocks,
                                                          int64_t to_blocks) const {
     const int64_t bytes = 2 * data_bytes + (from_blocks + to_blocks) * crypto_.tag_bytes;
@@ -224,7 +224,7 @@ class Pricer {
     add_messages(*crypto_.kind, to_blocks, data_bytes, work);
     const int64_t engines = crypto_.shared
                                 ? crypto_.engines[0] + crypto_.engines[1] + crypto_.engines[2]
-                                : crypto_.engines[kOut];
+                                : crypto_.engines[kIn];
     const auto engine = static_cast<int64_t>(
         std::ceil(work.engine_cycles / static_cast<double>(std::max<int64_t>(1, engines))));
     return {bytes, std::max(model::transfer_cycles(bytes, facts_.dram_bytes_per_cycle), engine)};
@@ -343,10 +343,6 @@ State best_state(const LayerSpace& s, size_t candidate, const Pricer& pricer) {
   return best;
 }
 
-bool is_dense_array_layer(const Layer& l) {
-  return !l.sparse && !l.vector;
-}
-
 }  // namespace
 
 const char* to_string(Objective o) {
@@ -372,25 +368,6 @@ double SearchResult::total_energy_pj() const {
   double sum = 0;
   for (const LayerSchedule& l : layers) sum += l.energy_pj + l.reencryption_energy_pj;
   return sum;
-}
-
-std::vector<int> tensor_producers(const Trace& trace) {
-  std::vector<int> producer(trace.layers.size(), -1);
-  for (size_t j = 0; j < trace.layers.size(); ++j) {
-    const Layer& c = trace.layers[j];
-    if (!is_dense_array_layer(c)) continue;
-    for (size_t i = j; i-- > 0;) {
-      const Layer& p = trace.layers[i];
-      if (!is_dense_array_layer(p)) continue;
-      if (p.shape.batch * p.shape.out_h * p.shape.out_w ==
-              c.shape.batch * c.shape.in_h * c.shape.in_w &&
-          p.shape.filters == c.shape.channels && p.precision_bits == c.precision_bits) {
-        producer[j] = static_cast<int>(i);
-        break;
-      }
-    }
-  }
-  return producer;
 }
 
 double ChoiceProblem::total(const std::vector<size_t>& states) const {
@@ -812,6 +789,16 @@ Trace with_searched_schedule(const Trace& trace, const SearchResult& result) {
     layer.mapping.dataflow = l.plan.dataflow;
     Security sec;
     sec.auth_block_words = l.blocks;
+    if (l.reencryption_bytes > 0) {
+      // The producer's output blocks; its tile blocks as blocks of one output tile's elements
+      // (the same blocks when its tiles span the output's columns, else as many).
+      const LayerSchedule& p = result.layers[static_cast<size_t>(l.producer)];
+      const int64_t from = p.blocks[kOut];
+      sec.reencrypt_inputs_from =
+          from != Security::kTileBlocks
+              ? from
+              : p.plan.tile[dim_index(GemmDim::m)] * p.plan.tile[dim_index(GemmDim::n)];
+    }
     layer.security = sec;
   }
   return out;

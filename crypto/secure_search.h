@@ -13,9 +13,11 @@
 // weights.
 //
 // Layers are linked where a layer's input tensor is an earlier layer's output (the latest earlier
-// layer whose output has that shape). A linked pair whose blocks differ pays re-encryption: the
-// tensor read and verified with one block size, written back with the other, priced as
-// max(DRAM time, engine time) and charged to the consumer. The cross-layer step minimises the
+// layer whose output has that shape, tensor_producers in traces/layer.h). A linked pair whose
+// blocks differ pays re-encryption: the tensor read and verified with one block size, written
+// back with the other, priced as max(DRAM time, time on the engines serving inputs) and charged
+// to the consumer, whose trace says so (`reencrypt_from`) so that `tessera run` performs it
+// before the consumer's tiles. The cross-layer step minimises the
 // objective (below) over all layers' choices and re-encryptions at once: by
 // dynamic programming when every tensor has at most one consumer (the links form chains; the
 // optimum is exact), else by simulated annealing from the per-layer optimum (seeded and
@@ -115,11 +117,9 @@ struct SearchResult {
                                                   const SearchOptions& options);
 
 // The trace with each searched layer's mapping (tile, loop order, dataflow) and security set.
+// A consumer that pays re-encryption gets `reencrypt_from` too: its producer's output blocks, or,
+// for the producer's tile blocks, blocks of one output tile's elements.
 [[nodiscard]] Trace with_searched_schedule(const Trace& trace, const SearchResult& result);
-
-// The producer of each layer's input tensor (-1: none): the latest earlier dense layer whose
-// output has the shape of the layer's input.
-[[nodiscard]] std::vector<int> tensor_producers(const Trace& trace);
 
 // The cross-layer step on plain numbers, so that it can be checked against brute force. Layer i
 // picks one of its states; a state costs `cost[s]`, and where the layer has a producer, the link

@@ -21,7 +21,8 @@ struct SparseTile;  // models/sparse_tile.h
 
 enum class Command {
   fetch,      // controller -> buffer: bring a box from memory into the buffer
-  writeback,  // controller -> buffer: send a box from the buffer to memory
+  writeback,  // controller -> buffer: send a box from the buffer to memory (the resident box of
+              // a slot, or a part of it)
   release,    // controller -> buffer: the data in a slot are no longer needed
   operand,    // pe_array -> buffer: read (TLM_READ) or write (TLM_WRITE) a box held in the buffer
   memory,     // buffer -> crypto -> dram: read or write a box in memory

@@ -29,6 +29,7 @@ struct ArchitectureFacts {
   int64_t buffer_port_bytes_per_cycle = 0;  // each PE-side port (read, write); 0: unlimited
   double dram_bytes_per_cycle = 0;          // peak; 0 means unlimited
   double crypto_bytes_per_cycle = 0;        // peak of the crypto engines; 0: none configured
+  bool crypto_authenticates = false;        // tensors in authentication blocks (aes_gcm)
   // A weight tile as the sparse decoder stores and feeds it when compressed; nothing when it is
   // dense. Empty: always dense.
   std::function<std::optional<CompressedWeights>(const Layer&, const GemmRange&)>

@@ -12,9 +12,9 @@
 #             cross-layer-edp  --search --objective edp (the same, for energy-delay product)
 # Each schedule's predictions are checked: `tessera validate --against csv` simulates the trace
 # the search wrote and compares per layer (bench/secureloop/search/validate/*.json keep the
-# attribution of every layer's gap to its causes). Re-encryptions between layers are not
-# simulated: the search's predicted re-encryption cycles and energy are added to the simulated
-# totals too.
+# attribution of every layer's gap to its causes). Re-encryptions between layers are in both:
+# the search charges each to its consumer, and the trace it writes has the consumer perform it
+# (`reencrypt_from`), so the simulated totals hold it (the cycle cause `reencryption`).
 # The iso-area sweep (step iso-area): at a fixed chip area, the budget of this architecture with
 # one pipelined engine per datatype (sim/area.h, data/area/area_40nm.yaml), N engines per datatype
 # of each kind and the buffer that the rest of the budget buys (`--search --area-budget`);
@@ -55,7 +55,7 @@ drop_vector_layers "$work/mv2/trace.yaml" | sed 's/^name: .*/name: MobileNetV2/'
 
 search_step() {
 csv=$out/results.csv
-echo "net,engine,schedule,method,predicted_cycles,predicted_energy_pj,simulated_cycles,simulated_energy_pj,reencryption_cycles,reencryption_energy_pj,mape,bias,layers_changed" > "$csv"
+echo "net,engine,schedule,method,predicted_cycles,predicted_energy_pj,simulated_cycles,simulated_energy_pj,reencryption_cycles,reencryption_energy_pj,mape,bias,layers_changed,simulated_reencryption_cycles" > "$csv"
 for net in alexnet Resnet18 MobileNetV2; do
   for engine in pipelined parallel; do
     for schedule in baseline per-layer cross-layer cross-layer-edp; do
@@ -81,9 +81,9 @@ for net in alexnet Resnet18 MobileNetV2; do
         --argjson pc "$pc" --argjson pe "$pe" --argjson rc "$rc" --argjson re "$re" \
         --argjson changed "$changed" '
         [$net, $engine, $schedule, $method, $pc, $pe * 1e6,
-         ([.layers[].simulated_cycles] | add) + $rc,
-         ([.layers[].simulated_energy_pj] | add) + $re * 1e6, $rc, $re * 1e6,
-         .summary.mape, .summary.bias, $changed] | @csv' \
+         ([.layers[].simulated_cycles] | add), ([.layers[].simulated_energy_pj] | add),
+         $rc, $re * 1e6, .summary.mape, .summary.bias, $changed,
+         ([.layers[].cycles_by_cause.reencryption] | add)] | @csv' \
         "$out/validate/$net.$engine.$schedule.json" | tr -d '"' >> "$csv"
     done
   done
@@ -91,20 +91,20 @@ done
 
 # The table: each schedule against the baseline, predicted and simulated. Speedup: baseline
 # cycles / schedule cycles - 1; EDP gain: 1 - schedule EDP / baseline EDP. "Layers only" leaves
-# the (predicted, not simulated) re-encryption cycles out of both.
+# the simulated re-encryption cycles out of both.
 awk -F, 'NR > 1 {
     key = $1 "," $2
-    if ($3 == "baseline") { pc[key] = $5; sc[key] = $7; sl[key] = $7 - $9; pedp[key] = $5 * $6; sedp[key] = $7 * $8 }
+    if ($3 == "baseline") { pc[key] = $5; sc[key] = $7; sl[key] = $7 - $14; pedp[key] = $5 * $6; sedp[key] = $7 * $8 }
     row[NR] = $0
   }
   END {
-    print "| net | engine | schedule | step | tilings changed | predicted cycles | simulated cycles | of which re-encryption | predicted speedup | simulated speedup | simulated speedup, layers only | predicted EDP gain | simulated EDP gain | prediction MAPE | bias |"
-    print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    print "| net | engine | schedule | step | tilings changed | predicted cycles | of which re-encryption | simulated cycles | of which re-encryption | predicted speedup | simulated speedup | simulated speedup, layers only | predicted EDP gain | simulated EDP gain | prediction MAPE | bias |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for (i = 2; i <= NR; ++i) {
       split(row[i], f, ","); key = f[1] "," f[2]
-      printf "| %s | %s | %s | %s | %d | %d | %d | %d | %+.1f %% | %+.1f %% | %+.1f %% | %+.1f %% | %+.1f %% | %.1f %% | %+.1f %% |\n",
-        f[1], f[2], f[3], f[4], f[13], f[5], f[7], f[9],
-        100 * (pc[key] / f[5] - 1), 100 * (sc[key] / f[7] - 1), 100 * (sl[key] / (f[7] - f[9]) - 1),
+      printf "| %s | %s | %s | %s | %d | %d | %d | %d | %d | %+.1f %% | %+.1f %% | %+.1f %% | %+.1f %% | %+.1f %% | %.1f %% | %+.1f %% |\n",
+        f[1], f[2], f[3], f[4], f[13], f[5], f[9], f[7], f[14],
+        100 * (pc[key] / f[5] - 1), 100 * (sc[key] / f[7] - 1), 100 * (sl[key] / (f[7] - f[14]) - 1),
         100 * (1 - f[5] * f[6] / pedp[key]), 100 * (1 - f[7] * f[8] / sedp[key]),
         100 * f[11], 100 * f[12]
     }
@@ -113,23 +113,23 @@ awk -F, 'NR > 1 {
 # Where the simulated cycles above the max(compute, DRAM, crypto) prediction went, summed over
 # layers, per run.
 {
-  echo "| net | engine | schedule | predicted | simulated | gap | crypto_stall | dram_latency_stall | dram_bandwidth_stall | fill_drain | layer_start+end | other |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| net | engine | schedule | predicted | simulated | gap | reencryption | crypto_stall | dram_latency_stall | dram_bandwidth_stall | fill_drain | layer_start+end | other |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for f in "$out"/validate/*.json; do
     name=$(basename "$f" .json)
     jq -r --arg n "$name" '
       ($n | split(".")) as $k
       | ([.layers[].predicted_cycles] | add) as $p | ([.layers[].simulated_cycles] | add) as $s
       | (reduce .layers[].cycles_by_cause as $c ({}; reduce ($c | to_entries[]) as $e (.; .[$e.key] += $e.value))) as $c
-      | ($c.crypto_stall + $c.dram_latency_stall + $c.dram_bandwidth_stall + $c.fill_drain + $c.layer_start + $c.layer_end) as $named
-      | "| \($k[0]) | \($k[1]) | \($k[2]) | \($p) | \($s) | \($s - $p) | \($c.crypto_stall) | \($c.dram_latency_stall) | \($c.dram_bandwidth_stall) | \($c.fill_drain) | \($c.layer_start + $c.layer_end) | \([$c | to_entries[] | select(.key != "compute" and .key != "array_underuse") | .value] | add - $named) |"' "$f"
+      | ($c.reencryption + $c.crypto_stall + $c.dram_latency_stall + $c.dram_bandwidth_stall + $c.fill_drain + $c.layer_start + $c.layer_end) as $named
+      | "| \($k[0]) | \($k[1]) | \($k[2]) | \($p) | \($s) | \($s - $p) | \($c.reencryption) | \($c.crypto_stall) | \($c.dram_latency_stall) | \($c.dram_bandwidth_stall) | \($c.fill_drain) | \($c.layer_start + $c.layer_end) | \([$c | to_entries[] | select(.key != "compute" and .key != "array_underuse") | .value] | add - $named) |"' "$f"
   done
 } > "$out/causes.md"
 
 # Speedup over the baseline, predicted and simulated, per net and engine.
-awk -F, 'NR > 1 { key = $1 "/" $2; if ($3 == "baseline") { pc[key] = $5; sc[key] = $7; sl[key] = $7 - $9 }
+awk -F, 'NR > 1 { key = $1 "/" $2; if ($3 == "baseline") { pc[key] = $5; sc[key] = $7; sl[key] = $7 - $14 }
   else if ($3 == "cross-layer")
-    print key, 100 * (pc[key] / $5 - 1), 100 * (sc[key] / $7 - 1), 100 * (sl[key] / ($7 - $9) - 1) }' \
+    print key, 100 * (pc[key] / $5 - 1), 100 * (sc[key] / $7 - 1), 100 * (sl[key] / ($7 - $14) - 1) }' \
   "$csv" > "$work/plot.dat"
 gnuplot <<GNUPLOT
 set terminal pngcairo size 900,450 noenhanced
@@ -141,7 +141,7 @@ set grid y
 set ylabel "cross-layer speedup over baseline (%)"
 set xtics rotate by -20
 set key top left
-set yrange [-5:45]
+set autoscale y
 plot "$work/plot.dat" using 2:xtic(1) title "predicted", "" using 3 title "simulated", \
   "" using 4 title "simulated, layers only (no re-encryption)"
 GNUPLOT
@@ -157,7 +157,7 @@ iso_area_step() {
   local budget
   "$bin" model "$work/Resnet18.yaml" --arch "$arch" --json "$work/budget.json" > /dev/null
   budget=$(jq '.totals.area_mm2' "$work/budget.json")
-  echo "net,engine,engines_per_datatype,budget_mm2,engines_mm2,buffer_kib,on_predicted_cycles,on_predicted_energy_pj,on_simulated_cycles,on_simulated_energy_pj,reencryption_cycles,off_predicted_cycles,off_predicted_energy_pj,off_simulated_cycles,off_simulated_energy_pj" > "$csv"
+  echo "net,engine,engines_per_datatype,budget_mm2,engines_mm2,buffer_kib,on_predicted_cycles,on_predicted_energy_pj,on_simulated_cycles,on_simulated_energy_pj,reencryption_cycles,off_predicted_cycles,off_predicted_energy_pj,off_simulated_cycles,off_simulated_energy_pj,on_simulated_reencryption_cycles" > "$csv"
   for net in Resnet18 MobileNetV2; do
     for engine in pipelined parallel; do
       for n in 1 2 3 4 5 6 7 8 9 10; do
@@ -181,8 +181,9 @@ iso_area_step() {
           --argjson kib "$kib" --argjson pc "$pc" --argjson pe "$pe" --argjson rc "$rc" --argjson re "$re" \
           --argjson oc "$oc" --argjson oe "$oe" --slurpfile off "$work/off.json" '
           [$net, $e, $n, $b, $em, $kib, $pc, $pe * 1e6,
-           ([.layers[].simulated_cycles] | add) + $rc, ([.layers[].simulated_energy_pj] | add) + $re * 1e6,
-           $rc, $oc, $oe * 1e6, $off[0].totals.cycles, $off[0].totals.energy_pj] | @csv' \
+           ([.layers[].simulated_cycles] | add), ([.layers[].simulated_energy_pj] | add),
+           $rc, $oc, $oe * 1e6, $off[0].totals.cycles, $off[0].totals.energy_pj,
+           ([.layers[].cycles_by_cause.reencryption] | add)] | @csv' \
           "$dir/validate/$net.$engine.$n.json" | tr -d '"' >> "$csv"
       done
     done
@@ -207,7 +208,7 @@ iso_area_step() {
         }
         printf "| %s | %s | %d | %.4f | %d | %d | %d | %.1f | %d | %d | %.1f | %s |\n", f[1], f[2], f[3], f[5], f[6], f[7], f[9], f[10] / 1e6, f[12], f[14], f[15] / 1e6, mark
       }
-      printf "\nBudget: %.4f mm^2 (the architecture with one pipelined engine per datatype and its 128 KiB buffer, 40 nm, DRAM off chip). Simulated crypto-on cycles and energy include the predicted re-encryption between layers.\n", f[4]
+      printf "\nBudget: %.4f mm^2 (the architecture with one pipelined engine per datatype and its 128 KiB buffer, 40 nm, DRAM off chip). Crypto-on cycles and energy include the re-encryption between layers, predicted and simulated.\n", f[4]
     }' "$csv" > "$dir/iso_area.md"
   # Plot: simulated cycles against buffer KiB (the engines take the rest of the area).
   local i=0 plots=""
@@ -228,7 +229,7 @@ set xlabel "buffer KiB at $(printf %.4f "$budget") mm^2 (fewer KiB: more AES-GCM
 set ylabel "cycles (millions)"
 set key below maxrows 5
 set logscale y
-set yrange [4:30]
+set autoscale y
 plot ${plots%, }
 GNUPLOT
   cat "$dir/iso_area.md"

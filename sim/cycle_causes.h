@@ -22,24 +22,18 @@ enum class CycleCause : size_t {
   crypto_stall,          // the same, for the crypto engine's time
   overbook_refetch,      // the same, for bumped tails re-fetched by an overbooked buffer
   sparse_imbalance,      // sparse tiles: PEs idle while the fullest one finishes its work
-  layer_start,           // the first fetch, which nothing overlaps
-  layer_end,             // the last write-back, which nothing overlaps
+  reencryption,  // re-encrypting the layer's inputs from another block size, before its tiles
+  layer_start,   // the first fetch, which nothing overlaps
+  layer_end,     // the last write-back, which nothing overlaps
 };
-inline constexpr size_t kNumCycleCauses = 11;
+inline constexpr size_t kNumCycleCauses = 12;
 
 // Names as the reports print them, in the order above.
 inline constexpr std::array<std::string_view, kNumCycleCauses> kCycleCauseNames{
-    "compute",
-    "array_underuse",
-    "fill_drain",
-    "buffer_port_stall",
-    "dram_bandwidth_stall",
-    "dram_latency_stall",
-    "crypto_stall",
-    "overbook_refetch",
-    "sparse_imbalance",
-    "layer_start",
-    "layer_end"};
+    "compute",           "array_underuse",       "fill_drain",
+    "buffer_port_stall", "dram_bandwidth_stall", "dram_latency_stall",
+    "crypto_stall",      "overbook_refetch",     "sparse_imbalance",
+    "reencryption",      "layer_start",          "layer_end"};
 
 // Cycles per cause.
 struct CycleCauses {

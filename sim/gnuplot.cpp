@@ -87,9 +87,9 @@ std::string causes_header() {
 }
 
 std::string cause_bars_style() {
-  static const char* const kColours[] = {"#4e79a7", "#a0cbe8", "#f28e2b", "#ffbe7d",
-                                         "#e15759", "#ff9d9a", "#59a14f", "#8cd17d",
-                                         "#b07aa1", "#9d7660", "#bab0ac", "#79706e"};
+  static const char* const kColours[] = {"#4e79a7", "#a0cbe8", "#f28e2b", "#ffbe7d", "#e15759",
+                                         "#ff9d9a", "#59a14f", "#8cd17d", "#b07aa1", "#d4a6c8",
+                                         "#9d7660", "#bab0ac", "#79706e"};
   static_assert(std::size(kColours) >= kNumCycleCauses);
   std::string out;
   for (size_t i = 0; i < kNumCycleCauses; ++i) {

@@ -66,6 +66,7 @@ struct Accelerator {
     f.buffer_port_bytes_per_cycle = buffer->port_bytes_per_cycle();
     f.dram_bytes_per_cycle = dram->peak_bytes_per_cycle();
     f.crypto_bytes_per_cycle = crypto->peak_bytes_per_cycle();
+    f.crypto_authenticates = facts_of<CryptoEngine>(arch).authenticates;
     f.tile_policy = facts_of<Buffer>(arch).tile_policy;
     f.overbook_target = buffer->overbook_target();
     f.vector_ops_per_cycle = vector->ops_per_cycle();

@@ -48,4 +48,24 @@ std::optional<GemmDim> parse_gemm_dim(const std::string& s) {
   return std::nullopt;
 }
 
+std::vector<int> tensor_producers(const Trace& trace) {
+  const auto on_array = [](const Layer& l) { return !l.sparse && !l.vector; };
+  std::vector<int> producer(trace.layers.size(), -1);
+  for (size_t j = 0; j < trace.layers.size(); ++j) {
+    const Layer& c = trace.layers[j];
+    if (!on_array(c)) continue;
+    for (size_t i = j; i-- > 0;) {
+      const Layer& p = trace.layers[i];
+      if (!on_array(p)) continue;
+      if (p.shape.batch * p.shape.out_h * p.shape.out_w ==
+              c.shape.batch * c.shape.in_h * c.shape.in_w &&
+          p.shape.filters == c.shape.channels && p.precision_bits == c.precision_bits) {
+        producer[j] = static_cast<int>(i);
+        break;
+      }
+    }
+  }
+  return producer;
+}
+
 }  // namespace tessera

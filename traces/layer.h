@@ -52,6 +52,10 @@ struct Mapping {
 struct Security {
   static constexpr int64_t kTileBlocks = 0;
   std::array<int64_t, 3> auth_block_words{kTileBlocks, kTileBlocks, kTileBlocks};
+  // The input tensor arrives in blocks of this many elements (its producer's output blocks) and
+  // is re-encrypted into the layer's own input blocks before the layer runs; none: it arrives in
+  // the layer's own blocks.
+  std::optional<int64_t> reencrypt_inputs_from;
 };
 
 struct ConvShape {
@@ -142,5 +146,9 @@ struct FoldDims {
 [[nodiscard]] const char* to_string(GemmDim d);
 [[nodiscard]] std::optional<Dataflow> parse_dataflow(const std::string& s);
 [[nodiscard]] std::optional<GemmDim> parse_gemm_dim(const std::string& s);
+
+// The producer of each layer's input tensor (-1: none): the latest earlier dense layer on the PE
+// array whose output has the shape (and precision) of the layer's input.
+[[nodiscard]] std::vector<int> tensor_producers(const Trace& trace);
 
 }  // namespace tessera

@@ -124,7 +124,25 @@ struct Reader {
       if (!tensor.IsMap()) {
         fail(tensor, f, "expected {auth_block: tile} or {auth_block: " + unit + "}");
       }
-      yaml::require_known_keys(tensor, {"auth_block"}, src, f);
+      const bool reencrypts = !sparse && t == 0;  // only a dense layer's inputs arrive re-encrypted
+      if (reencrypts) {
+        yaml::require_known_keys(tensor, {"auth_block", "reencrypt_from"}, src, f);
+      } else {
+        yaml::require_known_keys(tensor, {"auth_block"}, src, f);
+      }
+      if (const YAML::Node from = tensor["reencrypt_from"]) {
+        const std::string ff = f + ".reencrypt_from";
+        if (!from.IsScalar() || !parse_int(from.Scalar())) {
+          fail(from, ff, "expected a block size in words (the producer's output blocks)");
+        }
+        const int64_t size = yaml::to_int(from, src, ff, 1);
+        if (size > elements[t]) {
+          fail(from, ff,
+               "block of " + std::to_string(size) + " words is larger than the tensor (" +
+                   std::to_string(elements[t]) + " words)");
+        }
+        sec.reencrypt_inputs_from = size;
+      }
       const YAML::Node block = tensor["auth_block"];
       if (!block) fail(tensor, f + ".auth_block", "missing");
       if (block.IsScalar() && block.Scalar() == "tile") continue;

@@ -71,6 +71,9 @@ void emit_security(YAML::Emitter& out, const std::optional<Security>& security) 
     } else {
       out << words;
     }
+    if (t == 0 && security->reencrypt_inputs_from) {
+      out << YAML::Key << "reencrypt_from" << YAML::Value << *security->reencrypt_inputs_from;
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

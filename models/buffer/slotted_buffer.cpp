@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/functional_store.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 
@@ -44,6 +45,7 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
   Transaction mem;
   mem.ext = ext;
   mem.ext.command = Command::memory;
+  std::vector<int32_t> part;  // the values of a writeback of part of the resident box
   if (ext.command == Command::fetch) {
     take_fetched(slot, ext, p.get_address());
     update_occupancy(issue);
@@ -57,6 +59,23 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
     if (functional) slot.values.assign(static_cast<size_t>(ext.box.volume()), 0);
     mem.prepare(tlm::TLM_READ_COMMAND, p.get_address(), functional ? slot.values.data() : nullptr,
                 functional ? slot.values.size() : 0);
+  } else if (ext.command == Command::writeback && within(slot.box, ext.box) &&
+             !(slot.box == ext.box)) {
+    // Part of the resident box (a re-encryption writes a fetched region's tiles one by one).
+    ++drains_;
+    read_words_ += energy_words(ext.bytes);
+    if (functional) {
+      Box at = ext.box;  // the part, in the resident box's own row-major layout
+      for (size_t d = 0; d < 4; ++d) {
+        at.shape[d] = slot.box.hi[d] - slot.box.lo[d];
+        at.lo[d] -= slot.box.lo[d];
+        at.hi[d] -= slot.box.lo[d];
+      }
+      part.resize(static_cast<size_t>(at.volume()));
+      gather_box(slot.values, at, part.data());
+    }
+    mem.prepare(tlm::TLM_WRITE_COMMAND, p.get_address(), functional ? part.data() : nullptr,
+                part.size());
   } else if (ext.command == Command::writeback) {
     ++drains_;
     require_resident(slot, ext);
@@ -140,6 +159,14 @@ uint64_t SlottedBuffer::energy_words(int64_t bytes) {
 
 SlottedBuffer::Slot& SlottedBuffer::slot_of(Tensor t, int slot) {
   return slots_[tensor_index(t)][static_cast<size_t>(double_buffered_ ? slot & 1 : 0)];
+}
+
+bool SlottedBuffer::within(const Box& whole, const Box& part) {
+  if (whole.shape != part.shape || part.empty()) return false;
+  for (size_t d = 0; d < 4; ++d) {
+    if (part.lo[d] < whole.lo[d] || part.hi[d] > whole.hi[d]) return false;
+  }
+  return true;
 }
 
 void SlottedBuffer::require_resident(const Slot& slot, const TileExtension& ext) const {

@@ -2,6 +2,7 @@
 // tensor has one slot, or two when double-buffered. The controller fetches a tile into a slot,
 // writes it back and releases it; the PE side reads the resident tile or writes an output tile.
 // A subclass decides what a tile does to its slot (the hooks below); everything else is here.
+// A writeback sends the resident box, or a part of it (each tile of a region fetched whole).
 //
 // Timing: on the PE side, the read and the write port each move banks * bank_width bytes per
 // cycle. Fills and drains use the memory-side port, sized to the memory, so memory alone limits
@@ -77,6 +78,8 @@ class SlottedBuffer : public Buffer {
  private:
   Slot& slot_of(Tensor t, int slot);
   void require_resident(const Slot& slot, const TileExtension& ext) const;
+  // Whether `part` is a nonempty box of the same tensor inside `whole`.
+  [[nodiscard]] static bool within(const Box& whole, const Box& part);
   // Checks the resident tiles fit, and records their bytes at `cycle` on the timeline.
   void update_occupancy(uint64_t cycle);
   [[nodiscard]] uint64_t port_cycles(int64_t bytes) const;

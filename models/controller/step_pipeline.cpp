@@ -33,7 +33,9 @@ void StepPipelineController::run_layer(const Layer& layer, size_t index) {
   if (workload_.events.on_start) workload_.events.on_start(layer);
   const uint64_t start = to_cycles(sc_core::sc_time_stamp());
   const uint64_t steps = begin_layer(layer, index);
-  const LayerTime t = replay_steps(layer, steps, start);
+  const uint64_t ready = reencrypt_inputs(layer, index, start);
+  LayerTime t = replay_steps(layer, steps, ready);
+  t.causes[CycleCause::reencryption] = ready - start;
   sc_core::wait(cycles(t.end - start));
   release_all(layer);
   if (workload_.functional) check_layer(layer, index);
@@ -168,18 +170,20 @@ StepPipelineController::Step StepPipelineController::request(
 // A layer's tiles leave the buffer when it ends.
 void StepPipelineController::release_all(const Layer& layer) {
   for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-    for (int s = 0; s < 2; ++s) {
-      Transaction tr;
-      tr.ext.command = Command::release;
-      tr.ext.layer = &layer;
-      tr.ext.tensor = t;
-      tr.ext.slot = s;
-      tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
-      sc_core::sc_time none = sc_core::SC_ZERO_TIME;
-      to_buffer->b_transport(tr.payload, none);
-      check_response(tr.payload, name());
-    }
+    for (int s = 0; s < 2; ++s) release(layer, t, s);
   }
+}
+
+void StepPipelineController::release(const Layer& layer, Tensor tensor, int slot) {
+  Transaction tr;
+  tr.ext.command = Command::release;
+  tr.ext.layer = &layer;
+  tr.ext.tensor = tensor;
+  tr.ext.slot = slot;
+  tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
+  sc_core::sc_time none = sc_core::SC_ZERO_TIME;
+  to_buffer->b_transport(tr.payload, none);
+  check_response(tr.payload, name());
 }
 
 uint64_t StepPipelineController::timed_call(tlm_utils::simple_initiator_socket<Controller>& socket,

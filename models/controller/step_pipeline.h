@@ -38,6 +38,13 @@ class StepPipelineController : public Controller {
 
   // Picks layer `index`'s plan (and loads its values when functional); returns its step count.
   virtual uint64_t begin_layer(const Layer& layer, size_t index) = 0;
+  // Before the layer's steps, from cycle `start`: re-encrypts its input tensor where it arrives
+  // in other authentication blocks than the layer reads (`reencrypt_from`). Returns the cycle it
+  // is done, `start` when there is nothing to do; the cycles between are the layer's
+  // `reencryption` cause.
+  virtual uint64_t reencrypt_inputs(const Layer& /*layer*/, size_t /*index*/, uint64_t start) {
+    return start;
+  }
   [[nodiscard]] virtual TileKey tile_key(uint64_t step, Tensor tensor) const = 0;
   // Whether the step adds to partial sums, given whether its output tile is still resident.
   [[nodiscard]] virtual bool accumulates(uint64_t step, bool output_resident) const = 0;
@@ -58,6 +65,8 @@ class StepPipelineController : public Controller {
   // the target's account of the time (`answer_`).
   uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
                       uint64_t issue);
+  // Frees a buffer slot of `tensor`.
+  void release(const Layer& layer, Tensor tensor, int slot);
 
   Workload workload_;
 

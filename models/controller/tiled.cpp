@@ -14,9 +14,18 @@
 // A vector-unit layer (pool, eltwise, softmax, norm) streams its elements in chunks as large as
 // one buffer slot holds: each chunk's inputs are fetched, computed by the vector unit, and its
 // outputs written back, double-buffered like tiles.
+//
+// A layer whose input tensor arrives in other authentication blocks than it reads
+// (`reencrypt_from`, with an authenticating crypto engine) first re-encrypts it: the tensor, as
+// its producer left it in DRAM (at the producer's output address), streams through the buffer in
+// chunks, each fetched through the engine with the old blocks (whole blocks verified, tags read)
+// and written back through it with the layer's own blocks (encrypted, tags written) to where the
+// layer reads its inputs. A chunk is whole new blocks, and whole old ones too when a slot holds
+// their common multiple; with tile blocks, one of the layer's input tiles.
 #include <algorithm>
 #include <array>
 #include <map>
+#include <numeric>
 #include <random>
 
 #include "models/controller/step_pipeline.h"
@@ -66,9 +75,110 @@ class TiledController : public StepPipelineController {
       }
       plans_.push_back(it->second);
     }
+    plan_reencryptions();
   }
 
  private:
+  // The re-encryption of a layer's inputs before its steps: chunks of one group's input tensor,
+  // each fetched whole and written back whole or, with tile blocks, tile by tile.
+  struct Reencryption {
+    Layer source;              // the layer's group slice with its inputs in the old blocks
+    uint64_t source_base = 0;  // where the tensor arrives: its producer's outputs
+    struct Chunk {
+      Box box;                       // fetched
+      std::vector<GemmRange> tiles;  // with tile blocks: the input tiles written from it
+    };
+    std::vector<Chunk> chunks;
+    bool two_slots = false;
+  };
+
+  void plan_reencryptions() {
+    const Trace& trace = *workload_.trace;
+    const std::vector<int> producers = tensor_producers(trace);
+    reencryptions_.assign(trace.layers.size(), std::nullopt);
+    for (size_t i = 0; i < trace.layers.size(); ++i) {
+      const Layer& layer = trace.layers[i];
+      if (!layer.security || !layer.security->reencrypt_inputs_from) continue;
+      if (producers[i] < 0) {
+        throw InputError({trace.file, layer.line,
+                          "layers[" + std::to_string(i) + "].security.inputs.reencrypt_from"},
+                         "layer '" + layer.name +
+                             "' re-encrypts its inputs from an earlier layer's output blocks, but "
+                             "no earlier layer on the PE array writes a tensor of their shape");
+      }
+      // Without authentication blocks there is nothing to re-encrypt.
+      if (!workload_.facts.crypto_authenticates) continue;
+      reencryptions_[i] =
+          plan_reencryption(layer, plans_[i], trace.layers[static_cast<size_t>(producers[i])]);
+    }
+  }
+
+  [[nodiscard]] Reencryption plan_reencryption(const Layer& layer, const TilePlan& plan,
+                                               const Layer& producer) const {
+    Reencryption r;
+    r.source = layer.group_slice();
+    r.source.security->auth_block_words[tensor_index(Tensor::inputs)] =
+        *layer.security->reencrypt_inputs_from;
+    r.source.security->reencrypt_inputs_from.reset();
+    r.source_base = dram_base(producer, Tensor::outputs);
+    const Layer& slice = r.source;
+    const ArchitectureFacts& f = workload_.facts;
+    const int bits = slice.precision_bits;
+    const int64_t slot = f.buffer_capacity_bytes / (f.double_buffered ? 2 : 1);
+    auto bytes = [bits](int64_t elements) { return ceil_div(elements * bits, 8); };
+    int64_t largest = 0;  // bytes of the largest chunk
+    const int64_t to = layer.security->auth_block_words[tensor_index(Tensor::inputs)];
+    if (to == Security::kTileBlocks) {
+      // The input tiles of consecutive m ranges share rows: as many whole m ranges as a slot
+      // holds are fetched together, so that each old block is read about once; an m range a
+      // slot cannot hold is fetched tile by tile.
+      const GemmExtents g = slice.gemm();
+      const int64_t tm = plan.tile[dim_index(GemmDim::m)], tk = plan.tile[dim_index(GemmDim::k)];
+      const auto rows = [&](int64_t m0, int64_t m1) {
+        return tensor_box(slice, Tensor::inputs, {m0, m1, 0, g[1], 0, g[2]});
+      };
+      for (int64_t m = 0; m < g[0];) {
+        int64_t end = std::min(g[0], m + tm);
+        const bool together = box_bytes(rows(m, end), bits) <= slot;
+        while (together && end < g[0] &&
+               box_bytes(rows(m, std::min(g[0], end + tm)), bits) <= slot) {
+          end = std::min(g[0], end + tm);
+        }
+        if (together) r.chunks.push_back({rows(m, end), {}});
+        for (int64_t m0 = m; m0 < end; m0 += tm) {
+          for (int64_t k = 0; k < g[2]; k += tk) {
+            const GemmRange t{m0, std::min(end, m0 + tm), 0, g[1], k, std::min(g[2], k + tk)};
+            if (!together) r.chunks.push_back({tensor_box(slice, Tensor::inputs, t), {}});
+            r.chunks.back().tiles.push_back(t);
+          }
+        }
+        m = end;
+      }
+    } else {
+      const int64_t from = *layer.security->reencrypt_inputs_from;
+      const int64_t total = whole_tensor(slice, Tensor::inputs).volume();
+      // Whole blocks of both sizes where a slot holds their common multiple, else whole new
+      // blocks, else (a block larger than the buffer) as much as the buffer holds, the blocks
+      // written in parts. A chunk is a run of the tensor's layout, as a box of it laid flat.
+      const int64_t slot_elements = slot * 8 / bits;
+      const int64_t both = from / std::gcd(from, to) <= slot_elements / to
+                               ? from / std::gcd(from, to) * to
+                               : 0;  // more than a slot
+      const int64_t unit = both > 0 && bytes(both) <= slot ? both
+                           : bytes(to) <= f.buffer_capacity_bytes
+                               ? to
+                               : std::max<int64_t>(1, f.buffer_capacity_bytes * 8 / bits);
+      const int64_t chunk = unit * std::max<int64_t>(1, slot / bytes(unit));
+      for (int64_t lo = 0; lo < total; lo += chunk) {
+        r.chunks.push_back(
+            {Box{{1, 1, 1, total}, {0, 0, 0, lo}, {1, 1, 1, std::min(total, lo + chunk)}}, {}});
+      }
+    }
+    for (const Reencryption::Chunk& c : r.chunks)
+      largest = std::max(largest, box_bytes(c.box, bits));
+    r.two_slots = f.double_buffered && 2 * largest <= f.buffer_capacity_bytes;
+    return r;
+  }
   // Every layer that needs a vector unit, named in one error when the architecture has none (or
   // when the functional check, which covers the array's layers only, is asked for).
   void check_vector_unit() const {
@@ -137,7 +247,7 @@ class TiledController : public StepPipelineController {
   uint64_t begin_layer(const Layer& layer, size_t index) override {
     const TilePlan& plan = plans_[index];
     buffer_tile_ = plan.tile;
-    if (workload_.functional) load_tensors(layer, index);
+    if (workload_.functional) load_inputs(layer, index);
     current_.plan = &plan;
     current_.slice = layer.group_slice();
     current_.groups = layer.shape.groups;
@@ -196,6 +306,85 @@ class TiledController : public StepPipelineController {
   }
 
   void check_layer(const Layer& layer, size_t /*index*/) override { check_outputs(layer); }
+
+  uint64_t reencrypt_inputs(const Layer& layer, size_t index, uint64_t start) override {
+    uint64_t done = start;
+    if (reencryptions_[index]) done = reencrypt(layer, *reencryptions_[index], start);
+    // The layer's other tensors are loaded once the pass has read the old copy (it may lie where
+    // they go).
+    if (workload_.functional) load_weights_and_outputs(layer);
+    return done;
+  }
+
+  // Streams every group's input tensor through the buffer's input slots, chunk by chunk: fetched
+  // from the old copy with the old blocks, written back to the layer's inputs with its own. With
+  // two slots the next chunk is fetched while this one is written back.
+  uint64_t reencrypt(const Layer& whole, const Reencryption& r, uint64_t start) {
+    const size_t per_group = r.chunks.size();
+    const size_t n = per_group * static_cast<size_t>(current_.groups);
+    std::array<uint64_t, 2> slot_free{start, start};
+    uint64_t done = start;
+    const auto slot_of = [&](size_t i) { return r.two_slots ? static_cast<int>(i & 1) : 0; };
+    const auto fetch_chunk = [&](size_t i) {
+      const int s = slot_of(i);
+      return pass_transfer(Command::fetch, whole, r, i / per_group, r.chunks[i % per_group].box, {},
+                           s, slot_free[static_cast<size_t>(s)]);
+    };
+    uint64_t fetched = n > 0 ? fetch_chunk(0) : start;
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t next = 0;
+      if (r.two_slots && i + 1 < n) next = fetch_chunk(i + 1);
+      const int s = slot_of(i);
+      const Reencryption::Chunk& c = r.chunks[i % per_group];
+      uint64_t written = fetched;
+      if (c.tiles.empty()) {
+        written = pass_transfer(Command::writeback, whole, r, i / per_group, c.box, {}, s, fetched);
+      }
+      for (const GemmRange& t : c.tiles) {
+        written = std::max(
+            written, pass_transfer(Command::writeback, whole, r, i / per_group,
+                                   tensor_box(current_.slice, Tensor::inputs, t), t, s, fetched));
+      }
+      slot_free[static_cast<size_t>(s)] = written;
+      done = std::max(done, written);
+      ++reencrypted_chunks_;
+      if (!r.two_slots && i + 1 < n) next = fetch_chunk(i + 1);
+      fetched = next;
+    }
+    for (int s = 0; s < 2; ++s) release(current_.slice, Tensor::inputs, s);
+    if (tessera::Timeline* timeline = this->timeline()) {
+      timeline->span(timeline_track(*timeline), "re-encrypting inputs", start, done,
+                     {{"chunks", static_cast<int64_t>(n)}});
+    }
+    return done;
+  }
+
+  // A box of the pass: fetched (read from the old copy with the old blocks) or written back (to
+  // the layer's inputs with its blocks; `tile` names a tile block), issued at cycle `issue`;
+  // returns when it completes.
+  uint64_t pass_transfer(Command cmd, const Layer& whole, const Reencryption& r, size_t group,
+                         const Box& box, const GemmRange& tile, int slot, uint64_t issue) {
+    const bool fetch = cmd == Command::fetch;
+    const Layer& layer = fetch ? r.source : current_.slice;
+    Transaction tr;
+    tr.ext.command = cmd;
+    tr.ext.layer = &layer;
+    tr.ext.tensor = Tensor::inputs;
+    tr.ext.box = box;
+    tr.ext.range = tile;
+    tr.ext.buffer_tile = buffer_tile_;
+    tr.ext.bytes = box_bytes(box, layer.precision_bits);
+    tr.ext.slot = slot;
+    tr.ext.functional = workload_.functional;
+    const uint64_t base = fetch ? r.source_base : dram_base(whole, Tensor::inputs);
+    const uint64_t address =
+        base + static_cast<uint64_t>(
+                   static_cast<int64_t>(group) *
+                       box_bytes(whole_tensor(layer, Tensor::inputs), layer.precision_bits) +
+                   box.first_element() * layer.precision_bits / 8);
+    tr.prepare(fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, address);
+    return timed_call(to_buffer, tr, issue);
+  }
 
   // A fetch or writeback of step `step`'s tile of `tensor`, issued at cycle `issue`; returns the
   // cycle it completes. The modules see the step's group as the layer.
@@ -262,44 +451,60 @@ class TiledController : public StepPipelineController {
 
   static uint64_t base_of(const Layer& layer, Tensor t) { return dram_base(layer, t); }
 
-  void debug_access(tlm::tlm_command cmd, const Layer& layer, Tensor t,
-                    std::vector<int32_t>& values) {
+  // A whole tensor of `layer` at `base`: written (loaded) or read. A write without values
+  // (`values` null) reserves the tensor for transfers to write.
+  void debug_access(tlm::tlm_command cmd, const Layer& layer, Tensor t, uint64_t base,
+                    std::vector<int32_t>* values) {
     Transaction tr;
     tr.ext.layer = &layer;
     tr.ext.tensor = t;
     tr.ext.box = whole_tensor(layer, t);
     tr.ext.buffer_tile = buffer_tile_;
     tr.ext.functional = true;
-    tr.prepare(cmd, base_of(layer, t), values.data(), values.size());
+    if (values != nullptr) {
+      tr.prepare(cmd, base, values->data(), values->size());
+    } else {
+      tr.prepare(cmd, base);
+    }
     to_buffer->transport_dbg(tr.payload);
     check_response(tr.payload, name());
   }
 
-  // Seeded operand values, small enough that no int32 sum can overflow.
-  void load_tensors(const Layer& layer, size_t index) {
+  // Seeded operand values, small enough that no int32 sum can overflow. The inputs are loaded
+  // first: where they are re-encrypted, into the old copy with the old blocks (the tensor as its
+  // producer left it), the layer's own input tensor being reserved for the pass to write.
+  void load_inputs(const Layer& layer, size_t index) {
     std::mt19937_64 rng(workload_.seed * 1000003u + index);
-    for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+    const auto seeded = [&](Tensor t) {
       std::vector<int32_t> v(static_cast<size_t>(whole_tensor(layer, t).volume()), 0);
-      if (t != Tensor::outputs) {
-        for (auto& x : v) x = static_cast<int32_t>(rng() % 16) - 8;
-      }
-      if (t == Tensor::weights) {  // sparse weights are the dense ones pruned by magnitude
-        prune_weights(layer.weight_sparsity, v, layer.gemm()[2], layer.gemm()[1]);
-      }
-      if (t == Tensor::inputs) {
-        if (layer.input_relu && previous_outputs_.size() == v.size()) {
-          v = relu(previous_outputs_);
-        } else {
-          prune_inputs(layer, v);
-        }
-      }
-      debug_access(tlm::TLM_WRITE_COMMAND, layer, t, v);
-      if (t == Tensor::inputs) {
-        inputs_ = std::move(v);
-      } else if (t == Tensor::weights) {
-        weights_ = std::move(v);
-      }
+      for (auto& x : v) x = static_cast<int32_t>(rng() % 16) - 8;
+      return v;
+    };
+    inputs_ = seeded(Tensor::inputs);
+    if (layer.input_relu && previous_outputs_.size() == inputs_.size()) {
+      inputs_ = relu(previous_outputs_);
+    } else {
+      prune_inputs(layer, inputs_);
     }
+    weights_ = seeded(Tensor::weights);  // sparse weights are the dense ones pruned by magnitude
+    prune_weights(layer.weight_sparsity, weights_, layer.gemm()[2], layer.gemm()[1]);
+    if (const std::optional<Reencryption>& r = reencryptions_[index]) {
+      debug_access(tlm::TLM_WRITE_COMMAND, r->source, Tensor::inputs, r->source_base, &inputs_);
+      debug_access(tlm::TLM_WRITE_COMMAND, layer, Tensor::inputs, base_of(layer, Tensor::inputs),
+                   nullptr);
+    } else {
+      debug_access(tlm::TLM_WRITE_COMMAND, layer, Tensor::inputs, base_of(layer, Tensor::inputs),
+                   &inputs_);
+    }
+  }
+
+  void load_weights_and_outputs(const Layer& layer) {
+    debug_access(tlm::TLM_WRITE_COMMAND, layer, Tensor::weights, base_of(layer, Tensor::weights),
+                 &weights_);
+    std::vector<int32_t> outputs(static_cast<size_t>(whole_tensor(layer, Tensor::outputs).volume()),
+                                 0);
+    debug_access(tlm::TLM_WRITE_COMMAND, layer, Tensor::outputs, base_of(layer, Tensor::outputs),
+                 &outputs);
   }
 
   // Sparse inputs, where every input value is one GEMM input (m, k) (1x1 filters, stride 1, no
@@ -376,7 +581,8 @@ class TiledController : public StepPipelineController {
 
   void check_outputs(const Layer& layer) {
     std::vector<int32_t> got(static_cast<size_t>(whole_tensor(layer, Tensor::outputs).volume()));
-    debug_access(tlm::TLM_READ_COMMAND, layer, Tensor::outputs, got);
+    debug_access(tlm::TLM_READ_COMMAND, layer, Tensor::outputs, base_of(layer, Tensor::outputs),
+                 &got);
     const std::vector<int32_t> want = reference_outputs(layer, inputs_, weights_);
     const int64_t n = layer.shape.filters;
     for (size_t i = 0; i < want.size(); ++i) {
@@ -392,6 +598,10 @@ class TiledController : public StepPipelineController {
   }
 
   std::vector<TilePlan> plans_;
+  std::vector<std::optional<Reencryption>> reencryptions_;  // per layer
+  uint64_t& reencrypted_chunks_ =
+      stats().counter("reencryption_chunks", "transfers",
+                      "chunks of input tensors re-encrypted from their producers' blocks");
   Current current_;
   GemmExtents buffer_tile_{};  // of the layer being replayed
   std::vector<int32_t> inputs_, weights_;

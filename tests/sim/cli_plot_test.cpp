@@ -70,7 +70,8 @@ TEST(RunPlot, ReadsTheReportsFigures) {
                       "cycles_by_cause": {"compute": 50, "array_underuse": 0, "fill_drain": 20,
                         "buffer_port_stall": 0, "dram_bandwidth_stall": 10,
                         "dram_latency_stall": 0, "crypto_stall": 0, "overbook_refetch": 0,
-                        "sparse_imbalance": 0, "layer_start": 15, "layer_end": 5}}],
+                        "sparse_imbalance": 0, "reencryption": 0, "layer_start": 15,
+                        "layer_end": 5}}],
           "components": [{"name": "dram", "energy_pj": {"total": 2000000}}]})",
       "r.json");
   ASSERT_EQ(d.layers.size(), 1U);
