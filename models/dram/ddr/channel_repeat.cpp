@@ -2,11 +2,11 @@
 // cycle: the controller issues the same column commands to the same banks, one period after
 // another, each period later by the same number of cycles, with the queue refilled by requests
 // of the same banks and rows. When two snapshots of the whole channel one period apart are equal
-// relative to the current cycle (every bank, group and rank constraint, open rows, the queue in
+// relative to the current cycle (every constraint on column commands, open rows, the queue in
 // age order), and the requests still to come repeat the period's, the next periods can only
 // repeat it too, until a refresh falls due or the requests change. Those periods are applied at
-// once: times shift, counts and energy add up, and the command log (when kept) gets every
-// command. tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with
+// once: column constraints shift, a bank's PRE waits for its last column, ACT constraints stay,
+// counts add up, and the command log (when kept) gets every command. tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with
 // and without skipping.
 #include <algorithm>
 
@@ -55,13 +55,14 @@ void Channel::snapshot(std::vector<int64_t>& v) const {
   }
   std::sort(queue.begin(), queue.end(),
             [](const Request* a, const Request* b) { return a->age < b->age; });
-  v.resize(8 * banks_.size() + 3 * groups_.size() + 11 * ranks_.size() + 4 * queue.size());
+  // Constraints on ACT and PRE are left out: while every queued request hits an open row only
+  // column commands issue, so they cannot matter until the stream ends, and skip() leaves them
+  // where the columns put them.
+  v.resize(6 * banks_.size() + 2 * groups_.size() + 6 * ranks_.size() + 4 * queue.size());
   int64_t* out = v.data();
   const auto rel = [&](uint64_t t) { return t > now_ ? static_cast<int64_t>(t - now_) : 0; };
   for (const Bank& b : banks_) {
     *out++ = b.open_row;
-    *out++ = rel(b.act_ready);
-    *out++ = rel(b.pre_ready);
     *out++ = rel(b.rd_ready);
     *out++ = rel(b.wr_ready);
     *out++ = b.read_hits;
@@ -69,19 +70,16 @@ void Channel::snapshot(std::vector<int64_t>& v) const {
     *out++ = b.queued;
   }
   for (const Group& g : groups_) {
-    *out++ = rel(g.act_ready);
     *out++ = rel(g.rd_ready);
     *out++ = rel(g.wr_ready);
   }
   for (const Rank& r : ranks_) {
-    *out++ = rel(r.act_ready);
     *out++ = rel(r.rd_ready);
     *out++ = rel(r.wr_ready);
     *out++ = rel(r.other_rd_ready);
     *out++ = rel(r.other_wr_ready);
-    *out++ = r.acts >= 4 ? 1 : 0;
     *out++ = r.open_banks;
-    for (int k = 0; k < 4; ++k) *out++ = rel(r.faw[(r.faw_next + k) % 4] + d_.tFAW);
+    *out++ = r.refresh_pending ? 1 : 0;
   }
   for (const Request* q : queue) {
     *out++ = q->bank;
@@ -187,8 +185,6 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
   // Each repeat's reads finish `delta` later than the last one's, from the same arrival.
   stats_.read_latency_sum += periods * (stats_.read_latency_sum - f.read_latency_sum) +
                              delta * reads * periods * (periods + 1) / 2;
-  stats_.rd_pj += static_cast<double>(periods) * (stats_.rd_pj - f.rd_pj);
-  stats_.wr_pj += static_cast<double>(periods) * (stats_.wr_pj - f.wr_pj);
   for (const Column& col : period_columns_) {
     const int latency = col.write ? d_.write_latency() : d_.read_latency();
     const uint64_t done = col.cycle + shift + static_cast<uint64_t>(latency + burst_);
@@ -203,16 +199,21 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
       }
     }
   }
-  // Every constraint moves with the stream; those already past stay past.
+  // The column constraints move with the stream; those already past stay past. A bank's PRE
+  // waits for its last column of the last period; ACT constraints stay where they are.
   for (Bank& b : banks_) {
-    for (uint64_t* t : {&b.act_ready, &b.pre_ready, &b.rd_ready, &b.wr_ready}) *t += shift;
+    for (uint64_t* t : {&b.rd_ready, &b.wr_ready}) *t += shift;
+  }
+  for (const Column& col : period_columns_) {
+    Bank& b = banks_[static_cast<size_t>(col.bank)];
+    const int to_pre = col.write ? write_to_pre_ : read_to_pre_;
+    b.pre_ready = std::max(b.pre_ready, col.cycle + shift + static_cast<uint64_t>(to_pre));
   }
   for (Group& g : groups_) {
-    for (uint64_t* t : {&g.act_ready, &g.rd_ready, &g.wr_ready}) *t += shift;
+    for (uint64_t* t : {&g.rd_ready, &g.wr_ready}) *t += shift;
   }
   for (Rank& r : ranks_) {
-    for (uint64_t* t : {&r.act_ready, &r.rd_ready, &r.wr_ready, &r.other_rd_ready,
-                        &r.other_wr_ready, &r.faw[0], &r.faw[1], &r.faw[2], &r.faw[3]}) {
+    for (uint64_t* t : {&r.rd_ready, &r.wr_ready, &r.other_rd_ready, &r.other_wr_ready}) {
       *t += shift;
     }
   }
