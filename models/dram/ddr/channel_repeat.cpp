@@ -6,8 +6,9 @@
 // age order), and the requests still to come repeat the period's, the next periods can only
 // repeat it too, until a refresh falls due or the requests change. Those periods are applied at
 // once: column constraints shift, a bank's PRE waits for its last column, ACT constraints stay,
-// counts add up, and the command log (when kept) gets every command. tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with
-// and without skipping.
+// counts add up, and the command log (when kept) gets every command.
+// tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with and without
+// skipping.
 #include <algorithm>
 
 #include "models/dram/ddr/channel.h"
@@ -217,9 +218,12 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
       *t += shift;
     }
   }
-  // Ranks busy in the period stay busy as long; idle ones stay asleep since they fell idle.
-  for (Rank& r : ranks_) {
-    if (r.busy_until >= first_now_) r.busy_until += shift;
+  // A rank stays busy until the last data beat of its last column; one without columns in the
+  // period keeps its own time, from which it falls asleep.
+  for (const Column& col : period_columns_) {
+    const int latency = col.write ? d_.write_latency() : d_.read_latency();
+    busy(col.bank / d_.banks_per_rank(),
+         col.cycle + shift + static_cast<uint64_t>(latency + burst_));
   }
   now_ += shift;
   // The requests served in the skipped periods leave the arrivals; those queued now stand for the
