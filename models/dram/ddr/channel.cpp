@@ -101,7 +101,17 @@ void Channel::admit() {
     pop_waiting(1);
     r.age = next_age_++;
     r.next = -1;
-    if (period_ > 0) period_admitted_.push_back({r.bank, r.row, r.write});
+    if (period_ > 0) {
+      period_admitted_.push_back({r.bank, r.row, r.write});
+      const Bank& b = banks_[static_cast<size_t>(r.bank)];
+      watch_replayable_ = watch_replayable_ && b.open_row == r.row &&
+                          (r.write ? b.wr_ready : b.rd_ready) <= now_ &&
+                          ranks_[static_cast<size_t>(r.rank)].queued > 0;
+    }
+    if (replaying_) {
+      replaying_ = replay_admits(r);
+      ++replay_admitted_;
+    }
     Rank& rank = ranks_[static_cast<size_t>(r.rank)];
     if (rank.queued++ == 0 && !rank.refresh_pending) wake(r.rank, now_);
     Bank& b = banks_[static_cast<size_t>(r.bank)];
@@ -243,7 +253,9 @@ uint64_t Channel::drain() {
       forget_repeats();
       continue;
     }
-    const Choice c = choose();
+    Choice c;
+    if (replaying_) c = replay_choice();
+    if (!replaying_) c = choose();
     // A refresh falling due or a request arriving by then may change what is best.
     const uint64_t event = std::min(due, next_arrival);
     if (event <= c.cycle) {
