@@ -201,11 +201,11 @@ void Channel::after_column(const Choice& c) {
   }
   history_.emplace_back(c.cycle, c.bank);
   const size_t n = history_.size();
-  // Three periods alike before a snapshot is taken: streams still settling rarely pass.
-  for (size_t p = 1; p <= kLongestPeriod && 3 * p <= n; ++p) {
+  // Two periods alike before a snapshot is taken: streams still settling rarely pass.
+  for (size_t p = 1; p <= kLongestPeriod && 2 * p <= n; ++p) {
     const uint64_t delta = history_[n - 1].first - history_[n - 1 - p].first;
     bool repeats = true;
-    for (size_t i = n; i-- > n - 2 * p && repeats;) {  // newest first: most fail at once
+    for (size_t i = n; i-- > n - p && repeats;) {  // newest first: most fail at once
       repeats = history_[i].second == history_[i - p].second &&
                 history_[i].first - history_[i - p].first == delta;
     }
