@@ -24,7 +24,7 @@ for arch in default traces/arch/default_ideal_dram.yaml; do
     read -r wall user sys < "$out/time"
     cpus+=("$(echo "$user + $sys" | bc)")
   done
-  cycles=$(grep -o '"cycles": *[0-9]*' "$out/r.json" | head -1 | grep -o '[0-9]*$')
+  cycles=$(grep -m1 -o '"cycles": *[0-9]*' "$out/r.json" | grep -m1 -o '[0-9]*$')
   cpu[$arch]=$(median "${cpus[@]}")
   echo "llama2-7b prefill ($layers layers) on $arch: $runs runs, simulated $cycles cycles," \
     "median CPU seconds ${cpu[$arch]} (last wall $wall)"

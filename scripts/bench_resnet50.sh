@@ -26,7 +26,7 @@ for ((i = 0; i < runs; i++)); do
 done
 sorted=($(printf '%s\n' "${walls[@]}" | sort -n))
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-cycles=$(grep -o '"cycles": *[0-9]*' "$out/r.json" | head -1 | grep -o '[0-9]*$')
+cycles=$(grep -m1 -o '"cycles": *[0-9]*' "$out/r.json" | grep -m1 -o '[0-9]*$')
 echo "resnet50 on ${2:-the default architecture}: $runs runs, simulated $cycles cycles"
 echo "wall seconds: min ${sorted[0]}  median $(median "${walls[@]}")  max ${sorted[$((runs - 1))]}"
 echo "CPU seconds (user + system): median $(median "${cpus[@]}") (load average $(cut -d' ' -f1 /proc/loadavg))"

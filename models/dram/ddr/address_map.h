@@ -34,6 +34,13 @@ class AddressMap {
   // The address of the first byte of a location (the inverse of decode).
   [[nodiscard]] uint64_t encode(const Location& at) const;
   [[nodiscard]] uint64_t capacity_bytes() const { return capacity_; }
+  // The address bits that choose the channel, rank, bank group, bank and row (all but the
+  // column and the offset within a burst).
+  [[nodiscard]] uint64_t location_mask() const {
+    uint64_t m = 0;
+    for (const Field f : {channel, rank, bankgroup, bank, row}) m |= mask_[f] << shift_[f];
+    return m;
+  }
 
  private:
   enum Field { channel, rank, bankgroup, bank, row, column, kFields };

@@ -101,7 +101,17 @@ void Channel::admit() {
     pop_waiting(1);
     r.age = next_age_++;
     r.next = -1;
-    if (period_ > 0) period_admitted_.push_back({r.bank, r.row, r.write});
+    if (period_ > 0) {
+      period_admitted_.push_back({r.bank, r.row, r.write});
+      const Bank& b = banks_[static_cast<size_t>(r.bank)];
+      watch_replayable_ = watch_replayable_ && b.open_row == r.row &&
+                          (r.write ? b.wr_ready : b.rd_ready) <= now_ &&
+                          ranks_[static_cast<size_t>(r.rank)].queued > 0;
+    }
+    if (replaying_) {
+      replaying_ = replay_admits(r);
+      ++replay_admitted_;
+    }
     Rank& rank = ranks_[static_cast<size_t>(r.rank)];
     if (rank.queued++ == 0 && !rank.refresh_pending) wake(r.rank, now_);
     Bank& b = banks_[static_cast<size_t>(r.bank)];
@@ -243,7 +253,9 @@ uint64_t Channel::drain() {
       forget_repeats();
       continue;
     }
-    const Choice c = choose();
+    Choice c;
+    if (replaying_) c = replay_choice();
+    if (!replaying_) c = choose();
     // A refresh falling due or a request arriving by then may change what is best.
     const uint64_t event = std::min(due, next_arrival);
     if (event <= c.cycle) {
@@ -304,18 +316,51 @@ Channel::Choice Channel::choose() const {
 
 // All queued reads of a bank's open row would issue at the same cycle, and so would all its
 // writes, and all its other requests (the same ACT or PRE): only the oldest of each can win.
+// The cycles are worked out here, and a candidate built only for one that beats the best so far:
+// this runs once per busy bank and command.
 void Channel::consider_bank(int bank, Choice& best) const {
   const Bank& b = banks_[static_cast<size_t>(bank)];
-  if (ranks_[static_cast<size_t>(b.rank)].refresh_pending) return;
-  // The bank's own constraints bound its commands from below: a bank that cannot beat the best
-  // so far is not looked at further.
-  uint64_t bound = UINT64_MAX;
-  if (b.oldest[kRead] >= 0) bound = b.rd_ready;
-  if (b.oldest[kWrite] >= 0) bound = std::min(bound, b.wr_ready);
-  if (b.oldest[kOther] >= 0) bound = std::min(bound, b.open_row < 0 ? b.act_ready : b.pre_ready);
-  if (std::max(bound, now_) > best.cycle) return;
-  for (const int slot : b.oldest) {
-    if (slot >= 0) consider_request(slot, best);
+  const auto rank = static_cast<size_t>(b.rank);
+  const Rank& r = ranks_[rank];
+  if (r.refresh_pending) return;
+  const auto better = [&](uint64_t cycle, bool hit, int slot) {
+    return cycle != best.cycle
+               ? cycle < best.cycle
+               : (hit != best.hit ? hit : requests_[static_cast<size_t>(slot)].age < best.age);
+  };
+  const auto take = [&](uint64_t cycle, bool hit, int slot, CommandKind kind) {
+    const Request& q = requests_[static_cast<size_t>(slot)];
+    best.cycle = cycle;
+    best.request = slot;
+    best.age = q.age;
+    best.kind = kind;
+    best.rank = q.rank;
+    best.bank = q.bank;
+    best.hit = hit;
+  };
+  if (const int slot = b.oldest[kRead]; slot >= 0) {
+    const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
+    const uint64_t cycle =
+        std::max({now_, b.rd_ready, g.rd_ready, r.rd_ready, read_after_others_[rank]});
+    if (better(cycle, true, slot)) take(cycle, true, slot, CommandKind::read);
+  }
+  if (const int slot = b.oldest[kWrite]; slot >= 0) {
+    const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
+    const uint64_t cycle =
+        std::max({now_, b.wr_ready, g.wr_ready, r.wr_ready, write_after_others_[rank]});
+    if (better(cycle, true, slot)) take(cycle, true, slot, CommandKind::write);
+  }
+  if (const int slot = b.oldest[kOther]; slot >= 0) {
+    if (b.open_row < 0) {
+      const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
+      uint64_t cycle = std::max({now_, b.act_ready, g.act_ready, r.act_ready});
+      if (r.acts >= 4) cycle = std::max(cycle, r.faw[r.faw_next] + d_.tFAW);
+      if (better(cycle, false, slot)) take(cycle, false, slot, CommandKind::activate);
+    } else if (scheduler_ != Scheduler::frfcfs || b.read_hits + b.write_hits == 0) {
+      // First-ready: an open row that queued requests still hit is not closed under them.
+      const uint64_t cycle = std::max(now_, b.pre_ready);
+      if (better(cycle, false, slot)) take(cycle, false, slot, CommandKind::precharge);
+    }
   }
 }
 
@@ -426,7 +471,6 @@ void Channel::activate(int bank, int64_t row, uint64_t t) {
   rank_open(r, t);
   busy(rank, t);
   ++stats_.activates;
-  stats_.act_pj += act_pj_;
   log(t, CommandKind::activate, bank, row, false);
 }
 
@@ -438,7 +482,6 @@ void Channel::precharge(int bank, uint64_t t, bool automatic) {
   b.act_ready = std::max(b.act_ready, t + static_cast<uint64_t>(d_.tRP));
   rank_close(ranks_[static_cast<size_t>(bank / d_.banks_per_rank())], t);
   ++stats_.precharges;
-  stats_.pre_pj += pre_pj_;
   log(t, CommandKind::precharge, bank, row, automatic);
 }
 
@@ -461,7 +504,6 @@ void Channel::column(int index, uint64_t t) {
     done = t + static_cast<uint64_t>(wl + burst_);
     ++stats_.writes;
     if (!q.counted) ++stats_.write_row_hits;
-    stats_.wr_pj += wr_pj_;
   } else {
     b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(read_to_pre_));
     g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(read_to_read_l_));
@@ -473,7 +515,6 @@ void Channel::column(int index, uint64_t t) {
     done = t + static_cast<uint64_t>(rl + burst_);
     ++stats_.reads;
     if (!q.counted) ++stats_.read_row_hits;
-    stats_.rd_pj += rd_pj_;
     const uint64_t latency = done - q.arrival;
     stats_.read_latency_sum += latency;
     stats_.read_latency_max = std::max(stats_.read_latency_max, latency);
@@ -544,7 +585,6 @@ void Channel::refresh(int rank, uint64_t t) {
   rank_open(r, t);
   rank_close(r, end);
   ++stats_.refreshes;
-  stats_.ref_pj += ref_pj_;
   log(t, CommandKind::refresh, rank * per_rank, -1, false);
 }
 
@@ -578,6 +618,13 @@ void Channel::log(uint64_t t, CommandKind kind, int bank, int64_t row, bool auto
 
 ChannelStats Channel::stats(uint64_t until) const {
   ChannelStats s = stats_;
+  // Count times energy, not a running sum: the same to the last bit however the commands were
+  // counted (one by one, or a skipped stream's repeats at once).
+  s.act_pj = static_cast<double>(s.activates) * act_pj_;
+  s.pre_pj = static_cast<double>(s.precharges) * pre_pj_;
+  s.rd_pj = static_cast<double>(s.reads) * rd_pj_;
+  s.wr_pj = static_cast<double>(s.writes) * wr_pj_;
+  s.ref_pj = static_cast<double>(s.refreshes) * ref_pj_;
   until = std::max(until, s.last_completion);
   for (const Rank& r : ranks_) {
     uint64_t active = r.active_cycles;

@@ -6,7 +6,8 @@
 // oldest read hit, write hit and other request) the controller computes the earliest cycle their
 // next command (ACT, PRE, RD or WR) may issue, from the cycles of the commands already issued,
 // and jumps straight to the best one. Time never advances one cycle at a time; the work is a
-// little per command and busy bank, and the repeats of a steady stream are applied at once
+// little per command and busy bank, the repeats of a steady stream are applied at once, and a
+// stream's decisions that repeat on other banks are replayed without a search
 // (channel_repeat.cpp).
 #pragma once
 
@@ -196,6 +197,7 @@ class Channel {
     int bank;
     int64_t row;
     bool write;
+    size_t admitted_before;  // requests admitted in the period before it issued
   };
   struct Admitted {  // a request admitted during that period
     int bank;
@@ -203,9 +205,19 @@ class Channel {
     bool write;
   };
   void after_column(const Choice& c);
+  void watch(int p);
   void forget_repeats();
+  [[nodiscard]] bool decisions(const std::vector<int64_t>& snap, std::vector<int64_t>& v) const;
+  void in_age_order(std::vector<const Request*>& queue) const;
+  bool replayable();
+  void start_replay(uint64_t delta);
+  [[nodiscard]] uint64_t busy_digest() const;
+  [[nodiscard]] bool replay_admits(const Request& r) const;
+  [[nodiscard]] Choice replay_choice();
+  void replayed_column();
   [[nodiscard]] bool steady(uint64_t& arrival) const;
   void snapshot(std::vector<int64_t>& out) const;
+  [[nodiscard]] uint64_t repeating(uint64_t limit, uint64_t arrival) const;
   void skip(uint64_t periods, uint64_t arrival);
   [[nodiscard]] uint64_t column_ready(const Request& r) const;
 
@@ -245,21 +257,7 @@ class Channel {
             false,   -1};
   }
   void pop_waiting(uint64_t n);  // the first n waiting requests enter the queue or are skipped
-  // Calls visit(request) for the waiting requests in order until it returns false.
-  template <typename Visit>
-  void each_waiting(Visit visit) const {
-    for (const Waiting& w : waiting_) {
-      for (uint64_t i = 0; i < w.left; ++i) {
-        const auto bytes = static_cast<uint64_t>(d_.burst_bytes());
-        if (!visit(i == 0 ? w.next
-                          : request_at(w.map->decode(w.address + i * bytes), w.next.write,
-                                       w.next.arrival))) {
-          return;
-        }
-      }
-    }
-  }
-  uint64_t now_ = 0;  // no command issues before this cycle
+  uint64_t now_ = 0;             // no command issues before this cycle
   uint64_t last_arrival_ = 0;
   ChannelStats stats_;
   std::vector<IssuedCommand>* log_ = nullptr;
@@ -271,11 +269,22 @@ class Channel {
   int watched_ = 0;                                // commands seen of that period
   int cooldown_ = 0, backoff_ = 8;                 // column commands until the next attempt
   std::vector<int64_t> first_snapshot_, snapshot_scratch_;
-  mutable std::vector<const Request*> queue_scratch_;
+  mutable std::vector<const Request*> queue_scratch_, age_scratch_;
   ChannelStats first_stats_;
   uint64_t first_now_ = 0;
   std::vector<Column> period_columns_;
   std::vector<Admitted> period_admitted_;
+  // Replaying that period (channel_repeat.cpp): the next of its columns, the requests admitted
+  // so far in this repeat, and how much later than the period it is.
+  bool replaying_ = false;
+  size_t replay_next_ = 0, replay_admitted_ = 0;
+  uint64_t replay_offset_ = 0, replay_delta_ = 0;
+  uint64_t replay_banks_ = 0;  // a digest of the busy banks at the end of the last repeat
+  bool replay_moved_ = false;  // the busy banks have changed since the replay began
+  // What the decisions of the watched period depend on at its start (see decisions()), whether
+  // that was known, and whether every request admitted in it hit its row with its bank ready.
+  std::vector<int64_t> first_decisions_, decisions_scratch_;
+  bool watch_replayable_ = false;
 };
 
 }  // namespace tessera::ddr

@@ -2,12 +2,17 @@
 // cycle: the controller issues the same column commands to the same banks, one period after
 // another, each period later by the same number of cycles, with the queue refilled by requests
 // of the same banks and rows. When two snapshots of the whole channel one period apart are equal
-// relative to the current cycle (every bank, group and rank constraint, open rows, the queue in
+// relative to the current cycle (every constraint on column commands, open rows, the queue in
 // age order), and the requests still to come repeat the period's, the next periods can only
 // repeat it too, until a refresh falls due or the requests change. Those periods are applied at
-// once: times shift, counts and energy add up, and the command log (when kept) gets every
-// command. tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with
-// and without skipping.
+// once: column constraints shift, a bank's PRE waits for its last column, ACT constraints stay,
+// counts add up, and the command log (when kept) gets every command. The requests still to come
+// are compared run by run, not burst by burst (repeating()).
+// After a skip, or when the state differs only in which bank of a group each request is in, the
+// period's decisions are replayed (below): the stream moving on to the next banks of its rows and
+// the queue's last requests cost a little per command instead of a search.
+// tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with and without
+// skipping.
 #include <algorithm>
 
 #include "models/dram/ddr/channel.h"
@@ -20,9 +25,24 @@ constexpr int kFirstBackoff = 8, kLastBackoff = 256;  // column commands between
 
 }  // namespace
 
+// Watches the next `p` column commands: a period, if the channel's state repeats after them.
+void Channel::watch(int p) {
+  replaying_ = false;
+  period_ = p;
+  watched_ = 0;
+  snapshot(first_snapshot_);
+  watch_replayable_ = true;
+  first_stats_ = stats_;
+  first_now_ = now_;
+  period_columns_.clear();
+  period_admitted_.clear();
+  history_.clear();
+}
+
 void Channel::forget_repeats() {
   history_.clear();
   period_ = 0;
+  replaying_ = false;
 }
 
 // Every queued request hits an open row and they all arrived at the same cycle, by now, and no
@@ -44,6 +64,29 @@ bool Channel::steady(uint64_t& arrival) const {
   return seen > 0 && hits == queued_ && arrival <= now_;
 }
 
+// Ages of queued requests are admission numbers, rarely far apart: ordered by placing each at
+// its age, or by sorting when they are.
+void Channel::in_age_order(std::vector<const Request*>& queue) const {
+  if (queue.empty()) return;
+  uint64_t low = UINT64_MAX, high = 0;
+  for (const Request* q : queue) {
+    low = std::min(low, q->age);
+    high = std::max(high, q->age);
+  }
+  if (high - low >= 4 * queue.size()) {
+    std::sort(queue.begin(), queue.end(),
+              [](const Request* a, const Request* b) { return a->age < b->age; });
+    return;
+  }
+  std::vector<const Request*>& at = age_scratch_;
+  at.assign(high - low + 1, nullptr);
+  for (const Request* q : queue) at[q->age - low] = q;
+  queue.clear();
+  for (const Request* q : at) {
+    if (q != nullptr) queue.push_back(q);
+  }
+}
+
 void Channel::snapshot(std::vector<int64_t>& v) const {
   std::vector<const Request*>& queue = queue_scratch_;
   queue.clear();
@@ -53,15 +96,15 @@ void Channel::snapshot(std::vector<int64_t>& v) const {
       queue.push_back(&requests_[static_cast<size_t>(s)]);
     }
   }
-  std::sort(queue.begin(), queue.end(),
-            [](const Request* a, const Request* b) { return a->age < b->age; });
-  v.resize(8 * banks_.size() + 3 * groups_.size() + 11 * ranks_.size() + 4 * queue.size());
+  in_age_order(queue);
+  // Constraints on ACT and PRE are left out: while every queued request hits an open row only
+  // column commands issue, so they cannot matter until the stream ends, and skip() leaves them
+  // where the columns put them.
+  v.resize(6 * banks_.size() + 2 * groups_.size() + 6 * ranks_.size() + 4 * queue.size());
   int64_t* out = v.data();
   const auto rel = [&](uint64_t t) { return t > now_ ? static_cast<int64_t>(t - now_) : 0; };
   for (const Bank& b : banks_) {
     *out++ = b.open_row;
-    *out++ = rel(b.act_ready);
-    *out++ = rel(b.pre_ready);
     *out++ = rel(b.rd_ready);
     *out++ = rel(b.wr_ready);
     *out++ = b.read_hits;
@@ -69,19 +112,16 @@ void Channel::snapshot(std::vector<int64_t>& v) const {
     *out++ = b.queued;
   }
   for (const Group& g : groups_) {
-    *out++ = rel(g.act_ready);
     *out++ = rel(g.rd_ready);
     *out++ = rel(g.wr_ready);
   }
   for (const Rank& r : ranks_) {
-    *out++ = rel(r.act_ready);
     *out++ = rel(r.rd_ready);
     *out++ = rel(r.wr_ready);
     *out++ = rel(r.other_rd_ready);
     *out++ = rel(r.other_wr_ready);
-    *out++ = r.acts >= 4 ? 1 : 0;
     *out++ = r.open_banks;
-    for (int k = 0; k < 4; ++k) *out++ = rel(r.faw[(r.faw_next + k) % 4] + d_.tFAW);
+    *out++ = r.refresh_pending ? 1 : 0;
   }
   for (const Request* q : queue) {
     *out++ = q->bank;
@@ -98,12 +138,19 @@ void Channel::after_column(const Choice& c) {
     forget_repeats();
     return;
   }
+  if (replaying_) {
+    replayed_column();
+    return;
+  }
   if (period_ > 0) {  // watching a period: at its end, compare and skip
-    period_columns_.push_back({c.cycle, c.bank, b.open_row, c.kind == CommandKind::write});
+    period_columns_.push_back(
+        {c.cycle, c.bank, b.open_row, c.kind == CommandKind::write, period_admitted_.size()});
     if (++watched_ < period_) return;
-    uint64_t arrival = 0;
+    uint64_t arrival = 0, replay_delta = 0;
     bool skipped = false;
-    if (steady(arrival) && (snapshot(snapshot_scratch_), snapshot_scratch_ == first_snapshot_)) {
+    const bool is_steady = steady(arrival);
+    snapshot(snapshot_scratch_);
+    if (is_steady && snapshot_scratch_ == first_snapshot_) {
       const uint64_t delta = now_ - first_now_;
       uint64_t last = 0;
       for (const Column& col : period_columns_) last = std::max(last, col.cycle);
@@ -113,33 +160,36 @@ void Channel::after_column(const Choice& c) {
         periods = std::min(periods, r.refresh_due > last ? (r.refresh_due - last - 1) / delta : 0);
       }
       const size_t per_period = period_admitted_.size();
-      size_t matched = 0;
-      if (per_period > 0) {
-        each_waiting([&](const Request& a) {
-          const Admitted& p = period_admitted_[matched % per_period];
-          if (matched / per_period >= periods || a.bank != p.bank || a.row != p.row ||
-              a.write != p.write || a.arrival != arrival) {
-            return false;
-          }
-          ++matched;
-          return true;
-        });
+      if (per_period > 0 && periods > 0) {
+        const uint64_t limit =
+            periods > UINT64_MAX / per_period ? UINT64_MAX : periods * per_period;
+        periods = std::min<uint64_t>(periods, repeating(limit, arrival) / per_period);
+      } else {
+        periods = 0;
       }
-      periods = per_period == 0 ? 0 : std::min<uint64_t>(periods, matched / per_period);
       const ChannelStats& f = first_stats_;
       const bool columns_only =
           stats_.activates == f.activates && stats_.precharges == f.precharges &&
           stats_.refreshes == f.refreshes && stats_.powerdown_exits == f.powerdown_exits &&
           stats_.self_refresh_exits == f.self_refresh_exits;
-      if (periods > 0 && columns_only) {
-        skip(periods, arrival);
+      if (columns_only) {
+        if (periods > 0) skip(periods, arrival);
         skipped = true;
+        replay_delta = delta;
       }
+    }
+    // Not the same state, but the same decisions: replay them.
+    if (!skipped && replayable()) {
+      skipped = true;
+      replay_delta = now_ - first_now_;
     }
     // A stream still settling is looked at less and less often, so that watching costs little.
     backoff_ = skipped ? kFirstBackoff : std::min(2 * backoff_, kLastBackoff);
     cooldown_ = skipped ? 0 : backoff_;
     forget_repeats();
+    // Replaying needs the period's admissions to have hit their rows with their banks ready, as
+    // the replayed ones must (their banks may differ).
+    if (skipped && watch_replayable_) start_replay(replay_delta);
     return;
   }
   if (cooldown_ > 0) {
@@ -151,25 +201,18 @@ void Channel::after_column(const Choice& c) {
   }
   history_.emplace_back(c.cycle, c.bank);
   const size_t n = history_.size();
-  // Three periods alike before a snapshot is taken: streams still settling rarely pass.
-  for (size_t p = 1; p <= kLongestPeriod && 3 * p <= n; ++p) {
+  // Two periods alike before a snapshot is taken: streams still settling rarely pass.
+  for (size_t p = 1; p <= kLongestPeriod && 2 * p <= n; ++p) {
     const uint64_t delta = history_[n - 1].first - history_[n - 1 - p].first;
     bool repeats = true;
-    for (size_t i = n; i-- > n - 2 * p && repeats;) {  // newest first: most fail at once
+    for (size_t i = n; i-- > n - p && repeats;) {  // newest first: most fail at once
       repeats = history_[i].second == history_[i - p].second &&
                 history_[i].first - history_[i - p].first == delta;
     }
     if (!repeats) continue;
     uint64_t arrival = 0;
     if (!steady(arrival)) return;
-    period_ = static_cast<int>(p);
-    watched_ = 0;
-    snapshot(first_snapshot_);
-    first_stats_ = stats_;
-    first_now_ = now_;
-    period_columns_.clear();
-    period_admitted_.clear();
-    history_.clear();
+    watch(static_cast<int>(p));
     return;
   }
 }
@@ -187,8 +230,6 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
   // Each repeat's reads finish `delta` later than the last one's, from the same arrival.
   stats_.read_latency_sum += periods * (stats_.read_latency_sum - f.read_latency_sum) +
                              delta * reads * periods * (periods + 1) / 2;
-  stats_.rd_pj += static_cast<double>(periods) * (stats_.rd_pj - f.rd_pj);
-  stats_.wr_pj += static_cast<double>(periods) * (stats_.wr_pj - f.wr_pj);
   for (const Column& col : period_columns_) {
     const int latency = col.write ? d_.write_latency() : d_.read_latency();
     const uint64_t done = col.cycle + shift + static_cast<uint64_t>(latency + burst_);
@@ -203,22 +244,30 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
       }
     }
   }
-  // Every constraint moves with the stream; those already past stay past.
+  // The column constraints move with the stream; those already past stay past. A bank's PRE
+  // waits for its last column of the last period; ACT constraints stay where they are.
   for (Bank& b : banks_) {
-    for (uint64_t* t : {&b.act_ready, &b.pre_ready, &b.rd_ready, &b.wr_ready}) *t += shift;
+    for (uint64_t* t : {&b.rd_ready, &b.wr_ready}) *t += shift;
+  }
+  for (const Column& col : period_columns_) {
+    Bank& b = banks_[static_cast<size_t>(col.bank)];
+    const int to_pre = col.write ? write_to_pre_ : read_to_pre_;
+    b.pre_ready = std::max(b.pre_ready, col.cycle + shift + static_cast<uint64_t>(to_pre));
   }
   for (Group& g : groups_) {
-    for (uint64_t* t : {&g.act_ready, &g.rd_ready, &g.wr_ready}) *t += shift;
+    for (uint64_t* t : {&g.rd_ready, &g.wr_ready}) *t += shift;
   }
   for (Rank& r : ranks_) {
-    for (uint64_t* t : {&r.act_ready, &r.rd_ready, &r.wr_ready, &r.other_rd_ready,
-                        &r.other_wr_ready, &r.faw[0], &r.faw[1], &r.faw[2], &r.faw[3]}) {
+    for (uint64_t* t : {&r.rd_ready, &r.wr_ready, &r.other_rd_ready, &r.other_wr_ready}) {
       *t += shift;
     }
   }
-  // Ranks busy in the period stay busy as long; idle ones stay asleep since they fell idle.
-  for (Rank& r : ranks_) {
-    if (r.busy_until >= first_now_) r.busy_until += shift;
+  // A rank stays busy until the last data beat of its last column; one without columns in the
+  // period keeps its own time, from which it falls asleep.
+  for (const Column& col : period_columns_) {
+    const int latency = col.write ? d_.write_latency() : d_.read_latency();
+    busy(col.bank / d_.banks_per_rank(),
+         col.cycle + shift + static_cast<uint64_t>(latency + burst_));
   }
   now_ += shift;
   // The requests served in the skipped periods leave the arrivals; those queued now stand for the
@@ -232,6 +281,234 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
     }
   }
   next_age_ += admitted;
+}
+
+}  // namespace tessera::ddr
+
+namespace tessera::ddr {
+
+// Replaying a period's decisions. Once the channel's state has repeated one period later (and
+// perhaps many periods were skipped), the scheduler's next decisions are the period's again as
+// long as what it decides on repeats: for each column command, the oldest queued request of the
+// same rank, bank group and direction, at the same cycle one period later. Which bank a request
+// is in does not matter while it hits the open row and its bank's own ACT and wake-up
+// constraints are past, so a stream moving on to the next banks of the same rows (a box's next
+// row segment) repeats too, and so do the queue's last requests when nothing is left to admit.
+// The commands are issued and counted as usual; only the search for the next one is saved. Each
+// admitted request is checked against the period's (admit() calls replay_admits()), and any
+// difference, a refresh falling due or a missing request ends the replay where it is.
+void Channel::start_replay(uint64_t delta) {
+  // Closed page: a bank's last column closes its row, which changes what follows.
+  if (!open_page_ || period_columns_.empty()) return;
+  replaying_ = true;
+  replay_delta_ = delta;
+  replay_next_ = 0;
+  replay_admitted_ = 0;
+  replay_offset_ = now_ - first_now_;  // the period just seen (or skipped to), one period on
+  replay_banks_ = busy_digest();
+  replay_moved_ = false;
+}
+
+// The busy banks in any order, as one number (a change is all that is looked for).
+uint64_t Channel::busy_digest() const {
+  uint64_t sum = 0, mixed = 0;
+  for (const int bank : busy_banks_) {
+    const auto b = static_cast<uint64_t>(bank) + 1;
+    sum += b;
+    mixed ^= b * 0x9E3779B97F4A7C15ULL;
+  }
+  return sum ^ mixed ^ (busy_banks_.size() << 56);
+}
+
+bool Channel::replay_admits(const Request& r) const {
+  const size_t per_period = period_admitted_.size();
+  if (replay_admitted_ >= per_period) return false;
+  const Admitted& p = period_admitted_[replay_admitted_];
+  const Bank& b = banks_[static_cast<size_t>(r.bank)];
+  return r.bankgroup == p.bank / d_.banks_per_group && r.write == p.write && b.open_row == r.row &&
+         (r.write ? b.wr_ready : b.rd_ready) <= now_ &&
+         ranks_[static_cast<size_t>(r.rank)].queued > 0;
+}
+
+Channel::Choice Channel::replay_choice() {
+  Choice c;
+  const Column& col = period_columns_[replay_next_];
+  // Admitted as in the period, or fewer because nothing is left to admit.
+  if (replay_admitted_ != col.admitted_before &&
+      !(replay_admitted_ < col.admitted_before && waiting_.empty())) {
+    replaying_ = false;
+    return c;
+  }
+  const uint64_t t = col.cycle + replay_offset_;
+  bool due = false;
+  for (const Rank& r : ranks_) due = due || r.refresh_pending || r.refresh_due <= t;
+  const int first_bank = col.bank / d_.banks_per_group * d_.banks_per_group;
+  const int kind = col.write ? kWrite : kRead;
+  int slot = -1;
+  for (int bank = first_bank; bank < first_bank + d_.banks_per_group; ++bank) {
+    const int s = banks_[static_cast<size_t>(bank)].oldest[kind];
+    if (s >= 0 && (slot < 0 || requests_[static_cast<size_t>(s)].age <
+                                   requests_[static_cast<size_t>(slot)].age)) {
+      slot = s;
+    }
+  }
+  if (due || slot < 0 || t < now_) {
+    replaying_ = false;
+    return c;
+  }
+  const Request& q = requests_[static_cast<size_t>(slot)];
+  // The command's own constraints allow it then (they do, when the period repeats).
+  const Bank& b = banks_[static_cast<size_t>(q.bank)];
+  const Group& g = groups_[static_cast<size_t>(q.bankgroup)];
+  const Rank& r = ranks_[static_cast<size_t>(q.rank)];
+  uint64_t ready = col.write ? std::max({b.wr_ready, g.wr_ready, r.wr_ready})
+                             : std::max({b.rd_ready, g.rd_ready, r.rd_ready});
+  for (const Rank& o : ranks_) {
+    if (&o != &r) ready = std::max(ready, col.write ? o.other_wr_ready : o.other_rd_ready);
+  }
+  if (ready > t) {
+    replaying_ = false;
+    return c;
+  }
+  c.cycle = t;
+  c.request = slot;
+  c.age = q.age;
+  c.kind = col.write ? CommandKind::write : CommandKind::read;
+  c.rank = q.rank;
+  c.bank = q.bank;
+  c.hit = true;
+  return c;
+}
+
+void Channel::replayed_column() {
+  if (++replay_next_ < period_columns_.size()) return;
+  replay_next_ = 0;
+  replay_admitted_ = 0;
+  replay_offset_ += replay_delta_;
+  // Once the queue has moved on to other banks and stays with them for a period, the stream may
+  // repeat exactly again: watch the next period at once, so that its repeats can be skipped.
+  const uint64_t banks = busy_digest();
+  const bool same = banks == replay_banks_;
+  replay_banks_ = banks;
+  if (!same) replay_moved_ = true;
+  if (!same || !replay_moved_ || waiting_.empty()) return;
+  uint64_t arrival = 0;
+  if (steady(arrival)) watch(static_cast<int>(period_columns_.size()));
+}
+
+}  // namespace tessera::ddr
+
+namespace tessera::ddr {
+
+// What the scheduler's column decisions depend on while every queued request hits its open row
+// and its bank's own constraints are past, read from a snapshot(): the bank group and rank
+// constraints on column commands, and the queue in age order as (bank group, direction). Which
+// bank of its group a request is in does not matter then. False when that does not hold.
+bool Channel::decisions(const std::vector<int64_t>& snap, std::vector<int64_t>& v) const {
+  v.clear();
+  const size_t banks = banks_.size(), groups = groups_.size(), ranks = ranks_.size();
+  const int64_t* in = snap.data();
+  int64_t hits = 0, queued = 0;
+  for (size_t b = 0; b < banks; ++b, in += 6) {  // open row, rd, wr, read hits, write hits, queued
+    if (in[5] > 0 && (in[1] != 0 || in[2] != 0)) return false;
+    hits += in[3] + in[4];
+    queued += in[5];
+  }
+  if (hits != queued) return false;
+  v.insert(v.end(), in, in + 2 * groups);  // rd, wr
+  in += 2 * groups;
+  for (size_t r = 0; r < ranks; ++r, in += 6) {  // rd, wr, other rd, other wr, open banks, refresh
+    if (in[5] != 0) return false;
+    v.insert(v.end(), in, in + 4);
+  }
+  for (; in < snap.data() + snap.size(); in += 4) {  // bank, row, write, counted
+    v.push_back(2 * (in[0] / d_.banks_per_group) + in[2]);
+  }
+  return true;
+}
+
+// At the end of a watched period of column commands only: the decisions repeat if what they
+// depend on is the same as at its start. Either the queue is the same (requests admitted as
+// many as served, each hitting its row, their bank's constraints past), or nothing was admitted
+// and nothing is left to: the queue lost the period's requests and is the start's queue without
+// its youngest (a periodic queue losing its oldest), which cannot change the period's decisions
+// until a request the period needs is missing, when the replay stops.
+bool Channel::replayable() {
+  if (!watch_replayable_ || !open_page_) return false;
+  const ChannelStats& f = first_stats_;
+  if (stats_.activates != f.activates || stats_.precharges != f.precharges ||
+      stats_.refreshes != f.refreshes || stats_.powerdown_exits != f.powerdown_exits ||
+      stats_.self_refresh_exits != f.self_refresh_exits) {
+    return false;
+  }
+  std::vector<int64_t>& now = decisions_scratch_;
+  if (!decisions(first_snapshot_, first_decisions_) || !decisions(snapshot_scratch_, now)) {
+    return false;
+  }
+  if (now == first_decisions_) return true;
+  const size_t served = period_columns_.size();
+  return period_admitted_.empty() && waiting_.empty() &&
+         now.size() + served == first_decisions_.size() &&
+         std::equal(now.begin(), now.end(), first_decisions_.begin());
+}
+
+}  // namespace tessera::ddr
+
+namespace tessera::ddr {
+
+// How many of the requests still to come (at most `limit`) repeat the period's admissions, in
+// order: the same bank, row and direction, arriving at `arrival`. A run of consecutive bursts is
+// not decoded burst by burst. Its first requests are compared one by one, a period's worth;
+// when a period spans 2^k bytes, request i + period lies 2^k bytes after request i, so the two
+// decode alike until the addresses cross a boundary of the lowest bank, rank, channel or row
+// bit at or above k: the first such crossing ends the repeats.
+uint64_t Channel::repeating(uint64_t limit, uint64_t arrival) const {
+  const size_t per_period = period_admitted_.size();
+  const auto bytes = static_cast<uint64_t>(d_.burst_bytes());
+  const auto same = [&](const Request& a, uint64_t index) {
+    const Admitted& p = period_admitted_[index % per_period];
+    return a.bank == p.bank && a.row == p.row && a.write == p.write && a.arrival == arrival;
+  };
+  uint64_t matched = 0;
+  for (const Waiting& w : waiting_) {
+    // One by one: a single request, a run's first period, or any run where the closed form
+    // below does not apply.
+    const uint64_t span = per_period * bytes;
+    const bool closed = w.map != nullptr && (span & (span - 1)) == 0;
+    const uint64_t by_one = closed ? std::min<uint64_t>(w.left, per_period) : w.left;
+    for (uint64_t i = 0; i < by_one; ++i) {
+      if (matched >= limit) return limit;
+      const Request a =
+          i == 0 ? w.next
+                 : request_at(w.map->decode(w.address + i * bytes), w.next.write, w.next.arrival);
+      if (!same(a, matched)) return matched;
+      ++matched;
+    }
+    if (by_one == w.left) continue;
+    // The run's first period matched; the rest repeat it up to the first crossing.
+    int k = 0;
+    while ((uint64_t{1} << k) < span) ++k;
+    const uint64_t high = w.map->location_mask() >> k;
+    uint64_t first_miss = w.left;
+    if (high != 0) {
+      int z = 0;
+      while (((high >> z) & 1) == 0) ++z;
+      const uint64_t z_span = uint64_t{1} << z;
+      // Request r (r < period) and those a multiple of the period after it share the bits
+      // below k; the high part h = address >> k first changes a field bit after 2^z - h % 2^z
+      // periods. The period's requests have at most two high parts (they span 2^k bytes).
+      for (uint64_t r = 0; r < per_period; ++r) {
+        const uint64_t h = (w.address + r * bytes) >> k;
+        const uint64_t periods_to_miss = z_span - h % z_span;
+        first_miss = std::min(first_miss, periods_to_miss * per_period + r);
+      }
+    }
+    const uint64_t run = std::min(first_miss, w.left);
+    if (matched + (run - by_one) >= limit) return limit;
+    matched += run - by_one;
+    if (run < w.left) return matched;
+  }
+  return std::min(matched, limit);
 }
 
 }  // namespace tessera::ddr
