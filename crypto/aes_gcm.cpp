@@ -98,8 +98,7 @@ class AesGcmEngine : public CryptoEngine {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-    const uint64_t arrival = now + to_cycles(delay);
+    const uint64_t arrival = cycle_at(delay);
     const int bits = ext.layer->precision_bits;
     const uint64_t base = base_of(p, ext);
     const int64_t words = words_of(ext);
@@ -155,7 +154,7 @@ class AesGcmEngine : public CryptoEngine {
       in_dram.dram_latency += written.time.dram_latency;
       if (data != nullptr) store_->write(base, ext, data);
     }
-    delay = cycles(done - now);
+    delay = delay_until(done);
     ext.transfer_time = in_dram;
     ext.transfer_time.crypto = done - arrival - in_dram.dram_bandwidth - in_dram.dram_latency;
     p.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -399,11 +398,10 @@ class AesGcmEngine : public CryptoEngine {
     tr.ext.command = Command::memory;
     tr.ext.bytes = bytes;
     tr.prepare(cmd, address);
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-    sc_core::sc_time d = cycles(issue - now);
+    sc_core::sc_time d = delay_until(issue);
     to_dram->b_transport(tr.payload, d);
     check_response(tr.payload, name());
-    return {now + to_cycles(d), tr.ext.transfer_time};
+    return {cycle_at(d), tr.ext.transfer_time};
   }
 
   const EngineKind& kind_;

@@ -188,7 +188,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
       const bool selected =
           options.timeline_layers.empty() ||
           (layer_index < options.timeline_layers.size() && options.timeline_layers[layer_index]);
-      timeline->begin_layer(layer.name, Component::to_cycles(sc_core::sc_time_stamp()), selected);
+      timeline->begin_layer(layer.name, Component::now_cycle(), selected);
     }
     for (size_t i = 0; i < parts.size(); ++i) at_start[i] = parts[i].first->stats().snapshot();
     counts_at_start = acc.counts();
@@ -200,7 +200,7 @@ RunResult simulate(const TraceMaker& make_trace, const ArchConfig& arch, const E
                             std::to_string(causes.total()) + ", not its " + std::to_string(cycles) +
                             " cycles");
     }
-    if (timeline) timeline->end_layer(Component::to_cycles(sc_core::sc_time_stamp()));
+    if (timeline) timeline->end_layer(Component::now_cycle());
     ++layer_index;
     LayerResult l;
     l.name = layer.name;

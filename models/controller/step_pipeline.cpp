@@ -31,7 +31,7 @@ void StepPipelineController::run() {
 
 void StepPipelineController::run_layer(const Layer& layer, size_t index) {
   if (workload_.events.on_start) workload_.events.on_start(layer);
-  const uint64_t start = to_cycles(sc_core::sc_time_stamp());
+  const uint64_t start = now_cycle();
   const uint64_t steps = begin_layer(layer, index);
   const uint64_t ready = reencrypt_inputs(layer, index, start);
   LayerTime t = replay_steps(layer, steps, ready);
@@ -188,12 +188,11 @@ void StepPipelineController::release(const Layer& layer, Tensor tensor, int slot
 
 uint64_t StepPipelineController::timed_call(tlm_utils::simple_initiator_socket<Controller>& socket,
                                             Transaction& tr, uint64_t issue) {
-  const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-  sc_core::sc_time delay = cycles(issue - now);
+  sc_core::sc_time delay = delay_until(issue);
   socket->b_transport(tr.payload, delay);
   check_response(tr.payload, name());
   answer_ = {tr.ext.compute_time, tr.ext.transfer_time};
-  return now + to_cycles(delay);
+  return cycle_at(delay);
 }
 
 }  // namespace tessera

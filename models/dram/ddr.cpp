@@ -109,8 +109,7 @@ class DdrDram : public Dram {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-    const uint64_t arrival = now + to_cycles(delay);
+    const uint64_t arrival = cycle_at(delay);
     const bool write = !p.is_read();
     const auto bytes = static_cast<uint64_t>(ext.bytes);
     const auto burst = static_cast<uint64_t>(memory_.device().burst_bytes());
@@ -145,7 +144,7 @@ class DdrDram : public Dram {
     (write ? write_bytes_ : read_bytes_) += bytes;
     update_counters();
     if (p.get_data_ptr() != nullptr) store_.transfer(p, ext.box);
-    delay = cycles(std::max(finished, arrival) - now);
+    delay = delay_until(std::max(finished, arrival));
     // What the bytes need at peak bandwidth; the rest is the device's timing (rows, refresh,
     // turnarounds) and the requests queued ahead.
     const uint64_t took = std::max(finished, arrival) - arrival;

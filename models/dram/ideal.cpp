@@ -34,8 +34,7 @@ class IdealDram : public Dram {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-    const uint64_t arrival = now + to_cycles(delay);
+    const uint64_t arrival = cycle_at(delay);
     const uint64_t start = std::max(arrival, channel_free_);
     const auto bytes = static_cast<uint64_t>(ext.bytes);
     const uint64_t transfer =
@@ -54,7 +53,7 @@ class IdealDram : public Dram {
       t->transfer(timeline_track(*t), p.is_read() ? "read" : "write", start, start + transfer,
                   bytes, {{"bytes", static_cast<int64_t>(bytes)}});
     }
-    delay = cycles(start + transfer + latency_cycles_ - now);
+    delay = delay_until(start + transfer + latency_cycles_);
     ext.transfer_time = {start + transfer - arrival, latency_cycles_, 0};
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }

@@ -44,13 +44,12 @@ class ThroughputCrypto : public tessera::CryptoEngine {
  private:
   // The engine takes `bytes` at `delay` (or when it is free) and moves `delay` to when it is done.
   void pass(int64_t bytes, sc_core::sc_time& delay) {
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
     const auto cycles_needed = static_cast<uint64_t>(tessera::ceil_div(bytes, bytes_per_cycle_));
-    const uint64_t start = std::max(now + to_cycles(delay), free_);
+    const uint64_t start = std::max(cycle_at(delay), free_);
     free_ = start + cycles_needed;
     bytes_ += static_cast<uint64_t>(bytes);
     busy_ += cycles_needed;
-    delay = cycles(free_ - now);
+    delay = delay_until(free_);
   }
 
   int64_t bytes_per_cycle_;

@@ -43,8 +43,7 @@ class BankedDram : public tessera::Dram {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     tessera::TileExtension& ext = tessera::extension_of(p);
-    const uint64_t now = to_cycles(sc_core::sc_time_stamp());
-    const uint64_t arrival = now + to_cycles(delay);
+    const uint64_t arrival = cycle_at(delay);
     const auto bytes = static_cast<int64_t>(ext.bytes);
     // The chunks the transaction touches, and how many fall on each bank: consecutive chunks go
     // to consecutive banks, so each bank has `chunks / banks` or one more.
@@ -72,7 +71,7 @@ class BankedDram : public tessera::Dram {
     }
     if (p.get_data_ptr() != nullptr) store_.transfer(p, ext.box);
     const uint64_t done = last + latency_;
-    delay = cycles(done - now);
+    delay = delay_until(done);
     // The banks' time is bandwidth (and queueing behind earlier transactions); the rest latency.
     ext.transfer_time = {last - arrival, latency_, 0};
     p.set_response_status(tlm::TLM_OK_RESPONSE);
