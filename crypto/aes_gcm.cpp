@@ -379,29 +379,39 @@ class AesGcmEngine : public CryptoEngine {
     TransferTime time;
   };
 
-  // The blocks' bytes, then their tags, both issued at cycle `issue`; returns when both are
-  // done. The order is fixed (a DRAM that serves in order sees the same sequence on every
-  // compiler, which std::max over two calls would not guarantee).
+  // The blocks' bytes, then their tags, both issued at cycle `issue` and in flight together (a
+  // DRAM that defers serves them as one stream); returns when both are done. The order is fixed
+  // (a DRAM that serves in order sees the same sequence on every compiler, which std::max over
+  // two calls would not guarantee).
   Fetched blocks_and_tags(tlm::tlm_command cmd, const TileExtension& ext, uint64_t data_address,
                           int64_t bytes, uint64_t tag_address, int64_t tag_bytes, uint64_t issue) {
-    const Fetched data = dram(cmd, ext, data_address, bytes, issue);
-    const Fetched tag = dram(cmd, ext, tag_address, tag_bytes, issue);
-    return tag.done > data.done ? tag : data;
+    Completion data = dram(cmd, ext, data_address, bytes, issue);
+    Completion tag = dram(cmd, ext, tag_address, tag_bytes, issue);
+    data.settle();
+    tag.settle();
+    return tag.cycle > data.cycle ? Fetched{tag.cycle, tag.time} : Fetched{data.cycle, data.time};
   }
 
-  // A DRAM transfer of `bytes` issued at cycle `issue`.
-  Fetched dram(tlm::tlm_command cmd, const TileExtension& ext, uint64_t address, int64_t bytes,
-               uint64_t issue) {
-    if (bytes == 0) return {issue, {}};
+  // A DRAM transfer of `bytes` issued at cycle `issue`, perhaps still to be settled.
+  Completion dram(tlm::tlm_command cmd, const TileExtension& ext, uint64_t address, int64_t bytes,
+                  uint64_t issue) {
+    Completion c;
+    c.cycle = issue;
+    if (bytes == 0) return c;
     Transaction tr;
     tr.ext = ext;
     tr.ext.command = Command::memory;
     tr.ext.bytes = bytes;
+    tr.ext.may_defer = true;
+    tr.ext.completion = Completion{};
     tr.prepare(cmd, address);
     sc_core::sc_time d = delay_until(issue);
     to_dram->b_transport(tr.payload, d);
     check_response(tr.payload, name());
-    return {cycle_at(d), tr.ext.transfer_time};
+    if (tr.ext.completion.pending()) return std::move(tr.ext.completion);
+    c.cycle = cycle_at(d);
+    c.time = tr.ext.transfer_time;
+    return c;
   }
 
   const EngineKind& kind_;

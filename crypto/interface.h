@@ -1,4 +1,10 @@
 // The crypto family: protects off-chip data. Sits between the buffer and DRAM.
+//
+// Deferred completions (models/payload.h, Completion): a buffer's transfer may arrive with
+// may_defer set. An engine that passes the payload to DRAM unchanged passes the DRAM's deferred
+// completion back with it. One that times itself from the DRAM's answer clears may_defer first,
+// or adds its time with Completion::then(); one that issues its own DRAM transfers may defer them
+// and settle them before it answers.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>

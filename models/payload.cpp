@@ -18,6 +18,30 @@ void Transaction::prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data,
   p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 }
 
+void Completion::not_pending(const Completion& c) {
+  if (c.pending()) throw std::logic_error("a pending transfer completion copied");
+}
+
+void Completion::then(Finish next) {
+  if (!finish_) {
+    next(*this);
+    return;
+  }
+  finish_ = [first = std::move(finish_), next = std::move(next)](Completion& c) {
+    first(c);
+    next(c);
+  };
+}
+
+uint64_t Completion::settle() {
+  if (finish_) {
+    const Finish finish = std::move(finish_);
+    finish_ = nullptr;
+    finish(*this);
+  }
+  return cycle;
+}
+
 TileExtension& extension_of(tlm::tlm_generic_payload& p) {
   auto* ext = p.get_extension<TileExtension>();
   if (ext == nullptr) throw std::logic_error("transaction without a TileExtension");

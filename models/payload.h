@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <vector>
 
 #include <tlm>
@@ -51,6 +53,58 @@ struct TransferTime {
   uint64_t crypto = 0;          // the crypto engine's own time
 };
 
+// The completion of a memory transfer, which the memory side may work out after the call
+// returns: deferred completion in loosely-timed mode, so that transfers issued one after another
+// but in flight together share the memory as they would in hardware.
+//
+// An initiator that can wait sets TileExtension::may_defer on a fetch, writeback or memory
+// transaction. The target may then queue the transfer and defer() its completion: the call
+// returns with the delay meaningless, and the initiator calls settle() when it needs the
+// completion. Settling promises that every transfer the initiator issues afterwards arrives no
+// earlier than this completion, so that the memory can serve requests up to it knowing every
+// request that competes with them. A module between the two that adds time of its own does so
+// with then(). A target that answers at once leaves `completion` alone and answers with the
+// delay and TileExtension::transfer_time as usual.
+class Completion {
+ public:
+  using Finish = std::function<void(Completion&)>;
+
+  Completion() = default;
+  // A pending completion is settled once, by whoever holds it: it moves, and copying one is a
+  // wiring bug (a transaction copied while its transfer is in flight).
+  Completion(const Completion& other) : cycle(other.cycle), time(other.time) { not_pending(other); }
+  Completion& operator=(const Completion& other) {
+    not_pending(other);
+    cycle = other.cycle;
+    time = other.time;
+    return *this;
+  }
+  Completion(Completion&& other) noexcept
+      : cycle(other.cycle), time(other.time), finish_(std::exchange(other.finish_, nullptr)) {}
+  Completion& operator=(Completion&& other) noexcept {
+    cycle = other.cycle;
+    time = other.time;
+    finish_ = std::exchange(other.finish_, nullptr);
+    return *this;
+  }
+  ~Completion() = default;
+
+  [[nodiscard]] bool pending() const { return static_cast<bool>(finish_); }
+  // The target: `finish` sets `cycle` and `time` when the initiator settles.
+  void defer(Finish finish) { finish_ = std::move(finish); }
+  // A module between: `next` runs after the target's finish, and may move `cycle` later.
+  void then(Finish next);
+  // The initiator: works the completion out if it was deferred; returns `cycle`.
+  uint64_t settle();
+
+  uint64_t cycle = 0;  // accelerator cycle the transfer completes
+  TransferTime time;   // how it took its time
+
+ private:
+  static void not_pending(const Completion& c);
+  Finish finish_;
+};
+
 struct TileExtension : tlm::tlm_extension<TileExtension> {
   Command command = Command::memory;
   const Layer* layer = nullptr;
@@ -92,6 +146,9 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
 
   ComputeTime compute_time;    // compute: answered by the PE array
   TransferTime transfer_time;  // fetch, writeback, memory: answered by the memory side
+  // fetch, writeback, memory: the initiator can wait for a deferred completion (see Completion).
+  bool may_defer = false;
+  Completion completion;
 
   [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TileExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

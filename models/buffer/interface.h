@@ -1,5 +1,9 @@
 // The buffer family: the on-chip global buffer. Takes fetch/writeback commands from the
 // controller, operand reads/writes from the PE side, and talks to memory through its initiator.
+//
+// A fetch or writeback may arrive with may_defer set (models/payload.h, Completion): the buffer
+// passes it on to memory, and a deferred completion back (adding its own time with then()), or
+// clears it and answers at once.
 #pragma once
 
 #include <cstdint>

@@ -93,13 +93,21 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
   }
   to_memory->b_transport(mem.payload, delay);
   check_response(mem.payload, name());
-  ext.transfer_time = mem.ext.transfer_time;
-  if (Timeline* t = timeline()) {
-    const bool fill = ext.command == Command::fetch;
-    t->span(timeline_track(*t), std::string(fill ? "fill " : "write-back ") + to_string(ext.tensor),
-            issue, cycle_at(delay), {{"bytes", mem.ext.bytes}});
-  }
   p.set_response_status(tlm::TLM_OK_RESPONSE);
+  const auto record = [this, fill = ext.command == Command::fetch, tensor = ext.tensor, issue,
+                       bytes = mem.ext.bytes](uint64_t done) {
+    if (Timeline* t = timeline()) {
+      t->span(timeline_track(*t), std::string(fill ? "fill " : "write-back ") + to_string(tensor),
+              issue, done, {{"bytes", bytes}});
+    }
+  };
+  if (mem.ext.completion.pending()) {  // the memory serves it later
+    ext.completion = std::move(mem.ext.completion);
+    ext.completion.then([record](Completion& c) { record(c.cycle); });
+    return;
+  }
+  ext.transfer_time = mem.ext.transfer_time;
+  record(cycle_at(delay));
 }
 
 void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {

@@ -75,8 +75,8 @@ class SparseTiledController : public StepPipelineController {
     return current_->plan.steps[step].z_out_words > 0;
   }
 
-  uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
-                 uint64_t issue) override {
+  Completion fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
+                   uint64_t issue) override {
     const SpmspmStep& s = current_->plan.steps[step];
     const SparseLayout& layout = current_->layout;
     if (tensor == Tensor::outputs) {
@@ -88,7 +88,7 @@ class SparseTiledController : public StepPipelineController {
                     layout.address(tensor, t.offset), slot, issue);
   }
 
-  uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) override {
+  Completion write_back(const Layer& layer, const Step& step, uint64_t issue) override {
     const SpmspmStep& s = current_->plan.steps[step.index];
     const SparseLayout& layout = current_->layout;
     return transfer(Command::writeback, layer, Tensor::outputs,
@@ -101,8 +101,8 @@ class SparseTiledController : public StepPipelineController {
     check_product(layer, *current_);
   }
 
-  uint64_t transfer(Command cmd, const Layer& layer, Tensor tensor, const Box& box,
-                    uint64_t address, int slot, uint64_t issue) {
+  Completion transfer(Command cmd, const Layer& layer, Tensor tensor, const Box& box,
+                      uint64_t address, int slot, uint64_t issue) {
     Transaction tr;
     tr.ext.command = cmd;
     tr.ext.layer = &layer;
@@ -112,7 +112,7 @@ class SparseTiledController : public StepPipelineController {
     tr.ext.slot = slot;
     tr.ext.functional = workload_.functional;
     tr.prepare(cmd == Command::fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND, address);
-    return timed_call(to_buffer, tr, issue);
+    return timed_transfer(to_buffer, tr, issue);
   }
 
   uint64_t compute(const Layer& layer, const Step& st, uint64_t begin) override {

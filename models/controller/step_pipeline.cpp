@@ -57,6 +57,7 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
 
   std::optional<Step> pending;
   uint64_t compute_done = start;
+  written_ = start;
   LayerTime t{start, 0, {}};
   macs_ = 0;
   vector_ops_ = 0;
@@ -65,6 +66,7 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
     const bool more = i < steps;
     if (more && two_slots) next = request(layer, i, two_slots, start, residency);
     if (pending) {
+      settle(*pending);
       const uint64_t begin = std::max(compute_done, pending->ready);
       const uint64_t stall = begin - compute_done;
       t.stalls += stall;
@@ -86,15 +88,17 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
           !more || tile_key(i, Tensor::outputs) != tile_key(pending->index, Tensor::outputs);
       if (output_changes && writes_back(pending->index)) {
         ++writebacks_;
-        const int slot = pending->slots[tensor_index(Tensor::outputs)];
-        const uint64_t done = write_back(layer, *pending, compute_done);
-        residency[tensor_index(Tensor::outputs)].slot_free[static_cast<size_t>(slot)] = done;
-        t.end = std::max(t.end, done);
+        const auto slot = static_cast<size_t>(pending->slots[tensor_index(Tensor::outputs)]);
+        Residency& r = residency[tensor_index(Tensor::outputs)];
+        settle_write_back(r, slot);  // the slot's last one first, in issue order
+        r.writing[slot] = write_back(layer, *pending, compute_done);
       }
     }
     if (more && !two_slots) next = request(layer, i, two_slots, start, residency);
-    pending = next;
+    pending = std::move(next);
   }
+  for (size_t s = 0; s < 2; ++s) settle_write_back(residency[tensor_index(Tensor::outputs)], s);
+  t.end = std::max(t.end, written_);
   // The array's streaming cycles so far stand under `compute`: the part a fully used array
   // would need stays there, the rest is under-use. A vector-unit layer's lanes are its compute.
   const uint64_t streaming = t.causes[CycleCause::compute];
@@ -159,12 +163,30 @@ StepPipelineController::Step StepPipelineController::request(
       continue;
     }
     ++fetches_;
-    const uint64_t done =
+    settle_write_back(r, static_cast<size_t>(r.slot));
+    step.fetches[step.in_flight++] =
         fetch(layer, index, tensor, r.slot, r.slot_free[static_cast<size_t>(r.slot)]);
-    if (done >= step.ready) step.late = answer_.transfer;
-    step.ready = std::max(step.ready, done);
   }
   return step;
+}
+
+void StepPipelineController::settle(Step& step) {
+  for (size_t i = 0; i < step.in_flight; ++i) {
+    Completion& c = step.fetches[i];
+    const uint64_t done = c.settle();
+    if (done >= step.ready) step.late = c.time;
+    step.ready = std::max(step.ready, done);
+  }
+  step.in_flight = 0;
+}
+
+void StepPipelineController::settle_write_back(Residency& r, size_t slot) {
+  std::optional<Completion>& writing = r.writing[slot];
+  if (!writing) return;
+  const uint64_t done = writing->settle();
+  r.slot_free[slot] = std::max(r.slot_free[slot], done);
+  written_ = std::max(written_, done);
+  writing.reset();
 }
 
 // A layer's tiles leave the buffer when it ends.
@@ -193,6 +215,19 @@ uint64_t StepPipelineController::timed_call(tlm_utils::simple_initiator_socket<C
   check_response(tr.payload, name());
   answer_ = {tr.ext.compute_time, tr.ext.transfer_time};
   return cycle_at(delay);
+}
+
+Completion StepPipelineController::timed_transfer(
+    tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr, uint64_t issue) {
+  tr.ext.may_defer = true;
+  sc_core::sc_time delay = delay_until(issue);
+  socket->b_transport(tr.payload, delay);
+  check_response(tr.payload, name());
+  if (tr.ext.completion.pending()) return std::move(tr.ext.completion);
+  Completion done;
+  done.cycle = cycle_at(delay);
+  done.time = tr.ext.transfer_time;
+  return done;
 }
 
 }  // namespace tessera

@@ -32,8 +32,11 @@ class StepPipelineController : public Controller {
     uint64_t index = 0;
     std::array<int, kNumTensors> slots{};  // buffer slot of each operand
     bool accumulate = false;               // the output tile holds partial sums already
-    uint64_t ready = 0;                    // cycle its last fetch completes
+    uint64_t ready = 0;                    // cycle its last fetch completes, once settled
     TransferTime late;                     // how that fetch took its time
+    // Its fetches in flight, in the order issued, until the step is about to be computed.
+    std::array<Completion, kNumTensors> fetches;
+    size_t in_flight = 0;
   };
 
   // Picks layer `index`'s plan (and loads its values when functional); returns its step count.
@@ -53,11 +56,11 @@ class StepPipelineController : public Controller {
   // Whether the step's output tile has anything to write back when the loop leaves it.
   [[nodiscard]] virtual bool writes_back(uint64_t /*step*/) const { return true; }
   // Fetches (for outputs: reads back the partial sums of) the step's tile of `tensor` into
-  // `slot` at cycle `issue`; returns the cycle it completes.
-  virtual uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
-                         uint64_t issue) = 0;
+  // `slot` at cycle `issue`; returns its completion, perhaps deferred (timed_transfer()).
+  virtual Completion fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
+                           uint64_t issue) = 0;
   virtual uint64_t compute(const Layer& layer, const Step& step, uint64_t begin) = 0;
-  virtual uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) = 0;
+  virtual Completion write_back(const Layer& layer, const Step& step, uint64_t issue) = 0;
   // The functional check of the layer's outputs, once they are all written back.
   virtual void check_layer(const Layer& layer, size_t index) = 0;
 
@@ -65,6 +68,11 @@ class StepPipelineController : public Controller {
   // the target's account of the time (`answer_`).
   uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
                       uint64_t issue);
+  // Issues a fetch or writeback at absolute cycle `issue` that may stay in flight while later
+  // ones are issued: the memory side may defer its completion, which the loop settles when the
+  // step needs it.
+  Completion timed_transfer(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
+                            uint64_t issue);
   // Frees a buffer slot of `tensor`.
   void release(const Layer& layer, Tensor tensor, int slot);
 
@@ -76,6 +84,7 @@ class StepPipelineController : public Controller {
     std::optional<TileKey> key;
     int slot = 0;
     std::array<uint64_t, 2> slot_free{};
+    std::array<std::optional<Completion>, 2> writing;  // a write-back in flight from the slot
   };
 
   struct LayerTime {
@@ -100,6 +109,11 @@ class StepPipelineController : public Controller {
   Step request(const Layer& layer, uint64_t index, bool two_slots, uint64_t start,
                std::array<Residency, kNumTensors>& residency);
   void release_all(const Layer& layer);
+  // Settles the step's fetches: its `ready` and `late`.
+  static void settle(Step& step);
+  // Settles the write-back in flight from `slot`, if any: the slot is free when it completes.
+  void settle_write_back(Residency& r, size_t slot);
+  uint64_t written_ = 0;  // the last write-back of the layer so far completes
 
   Answer answer_;
   uint64_t macs_ = 0;        // of the layer being replayed

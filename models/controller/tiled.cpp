@@ -295,12 +295,12 @@ class TiledController : public StepPipelineController {
     return current_.walk.accumulates(in_group(step));
   }
 
-  uint64_t fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
-                 uint64_t issue) override {
+  Completion fetch(const Layer& layer, uint64_t step, Tensor tensor, int slot,
+                   uint64_t issue) override {
     return transfer(Command::fetch, layer, tensor, step, slot, issue);
   }
 
-  uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) override {
+  Completion write_back(const Layer& layer, const Step& step, uint64_t issue) override {
     return transfer(Command::writeback, layer, Tensor::outputs, step.index,
                     step.slots[tensor_index(Tensor::outputs)], issue);
   }
@@ -386,10 +386,10 @@ class TiledController : public StepPipelineController {
     return timed_call(to_buffer, tr, issue);
   }
 
-  // A fetch or writeback of step `step`'s tile of `tensor`, issued at cycle `issue`; returns the
-  // cycle it completes. The modules see the step's group as the layer.
-  uint64_t transfer(Command cmd, const Layer& whole, Tensor tensor, uint64_t step, int s,
-                    uint64_t issue) {
+  // A fetch or writeback of step `step`'s tile of `tensor`, issued at cycle `issue`; returns its
+  // completion. The modules see the step's group as the layer.
+  Completion transfer(Command cmd, const Layer& whole, Tensor tensor, uint64_t step, int s,
+                      uint64_t issue) {
     const Layer& layer = current_.slice;
     const GemmRange r = range_of(step);
     Transaction tr;
@@ -412,7 +412,7 @@ class TiledController : public StepPipelineController {
     tr.prepare(
         cmd == Command::fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND,
         group_base + static_cast<uint64_t>(tr.ext.box.first_element() * layer.precision_bits / 8));
-    return timed_call(to_buffer, tr, issue);
+    return timed_transfer(to_buffer, tr, issue);
   }
 
   uint64_t compute(const Layer& /*whole*/, const Step& step, uint64_t begin) override {

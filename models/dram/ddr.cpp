@@ -128,30 +128,22 @@ class DdrDram : public Dram {
     // an accelerator cycle.
     const auto dram_arrival =
         static_cast<uint64_t>(std::ceil(static_cast<double>(arrival) * period_ps_ / tck_ps_));
-    Timeline* timeline = this->timeline();
-    if (timeline != nullptr) record_commands(true);
-    memory_.add_run(first * burst, count, write, dram_arrival);
-    const uint64_t done = count == 0 ? dram_arrival : memory_.drain();
-    const uint64_t finished = accelerator_cycle(done);
-    if (timeline != nullptr) {
-      record_commands(false);
-      record_banks(*timeline);
-      timeline->transfer(timeline_track(*timeline), write ? "write" : "read", arrival,
-                         std::max(finished, arrival), bytes,
-                         {{"bytes", static_cast<int64_t>(bytes)}});
-    }
-    last_completion_ = std::max(last_completion_, done);
+    if (this->timeline() != nullptr) record_commands(true);
+    const Queued queued{++transfers_, arrival, dram_arrival, bytes, count, write};
+    memory_.add_run(first * burst, count, write, dram_arrival, queued.id);
     (write ? write_bytes_ : read_bytes_) += bytes;
-    update_counters();
     if (p.get_data_ptr() != nullptr) store_.transfer(p, ext.box);
-    delay = delay_until(std::max(finished, arrival));
-    // What the bytes need at peak bandwidth; the rest is the device's timing (rows, refresh,
-    // turnarounds) and the requests queued ahead.
-    const uint64_t took = std::max(finished, arrival) - arrival;
-    const auto at_peak =
-        static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) / bytes_per_cycle_));
-    ext.transfer_time = {std::min(took, at_peak), took - std::min(took, at_peak), 0};
     p.set_response_status(tlm::TLM_OK_RESPONSE);
+    // The requests wait in the queues with those of the other transfers in flight; served only
+    // when the initiator needs the completion, they compete with every transfer issued by then.
+    if (ext.may_defer && count > 0) {
+      ext.completion.defer([this, queued](Completion& c) { finish(queued, c); });
+      return;
+    }
+    Completion now;
+    finish(queued, now);
+    delay = delay_until(now.cycle);
+    ext.transfer_time = now.time;
   }
 
   unsigned debug_transport(tlm::tlm_generic_payload& p) override {
@@ -159,6 +151,32 @@ class DdrDram : public Dram {
   }
 
  private:
+  // A transfer queued in the memory system.
+  struct Queued {
+    uint64_t id, arrival, dram_arrival, bytes, count;
+    bool write;
+  };
+
+  // Serves the transfer's requests (and those before them); sets its completion.
+  void finish(const Queued& t, Completion& c) {
+    const uint64_t done = t.count == 0 ? t.dram_arrival : memory_.settle(t.id);
+    const uint64_t finished = std::max(accelerator_cycle(done), t.arrival);
+    if (Timeline* timeline = this->timeline()) {
+      record_banks(*timeline);
+      timeline->transfer(timeline_track(*timeline), t.write ? "write" : "read", t.arrival, finished,
+                         t.bytes, {{"bytes", static_cast<int64_t>(t.bytes)}});
+    }
+    last_completion_ = std::max(last_completion_, done);
+    update_counters();
+    // What the bytes need at peak bandwidth; the rest is the device's timing (rows, refresh,
+    // turnarounds) and the requests queued ahead.
+    const uint64_t took = finished - t.arrival;
+    const auto at_peak =
+        static_cast<uint64_t>(std::ceil(static_cast<double>(t.bytes) / bytes_per_cycle_));
+    c.cycle = finished;
+    c.time = {std::min(took, at_peak), took - std::min(took, at_peak), 0};
+  }
+
   // The first accelerator cycle at or after DRAM cycle `dram_cycle` ends.
   [[nodiscard]] uint64_t accelerator_cycle(uint64_t dram_cycle) const {
     return static_cast<uint64_t>(
@@ -327,6 +345,7 @@ class DdrDram : public Dram {
   SourceLocation device_at_;  // where the device was chosen, for a workload larger than it
   double tck_ps_ = 0, period_ps_ = 0, bytes_per_cycle_ = 0;
   uint64_t last_completion_ = 0;  // DRAM cycles
+  uint64_t transfers_ = 0;        // transfers queued so far, which names each
   FunctionalStore store_;
   std::vector<std::vector<ddr::IssuedCommand>> logs_;  // per channel, while a timeline records
   std::vector<OpenRow> open_;                          // per bank

@@ -1,4 +1,9 @@
 // The DRAM family: off-chip memory. A target for `memory` transactions (one per box).
+//
+// A DRAM answers a transfer at once (the delay to its last data, TileExtension::transfer_time),
+// or, when the transaction has may_defer set, may queue it and defer its completion
+// (models/payload.h, Completion), so that the transfers in flight together compete for it. Its
+// counters are complete once every deferred completion has been settled.
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>

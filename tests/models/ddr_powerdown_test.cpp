@@ -123,5 +123,24 @@ TEST(DdrPowerDown, SelfRefreshReplacesTheRefreshesItSpans) {
   EXPECT_EQ(sleeping.stats(0).self_refresh_exits, 1U);
 }
 
+TEST(DdrPowerDown, ARefreshDoesNotKeepAnIdleRankFromSelfRefresh) {
+  // A threshold longer than tREFI: the rank wakes for the refresh falling due at tREFI, and its
+  // idle time still counts from its last request, so it enters self-refresh at the threshold.
+  const Device d = ddr4();
+  const uint64_t threshold = static_cast<uint64_t>(d.tREFI) + 4000;
+  Channel c(d, Scheduler::frfcfs, true, {kPowerDown, threshold});
+  c.add(bank0_row(5), false, 0);
+  c.drain();
+  // Woken between two slots of the refresh grid, so that no refresh falls due as it wakes.
+  const uint64_t gap = 4 * static_cast<uint64_t>(d.tREFI) + 3000;
+  c.add(bank0_row(5), false, gap);
+  c.drain();
+  const uint64_t first_done = cycles(d.tRCD_read + d.CL + d.burst_cycles());
+  const ChannelStats s = c.stats(gap);
+  EXPECT_EQ(s.refreshes, 1U);
+  EXPECT_EQ(s.self_refresh_exits, 1U);
+  EXPECT_EQ(s.self_refresh_cycles, gap - first_done - threshold);
+}
+
 }  // namespace
 }  // namespace tessera::ddr

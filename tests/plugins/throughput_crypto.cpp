@@ -30,6 +30,7 @@ class ThroughputCrypto : public tessera::CryptoEngine {
     tessera::TileExtension& ext = tessera::extension_of(p);
     const uint64_t issue = to_cycles(delay);
     if (p.is_write()) pass(ext.bytes, delay);
+    ext.may_defer = false;  // the engine times itself from the DRAM's answer
     to_dram->b_transport(p, delay);
     if (p.is_read()) pass(ext.bytes, delay);
     // DRAM answered its own part of the transfer's time; the engine's is the rest.

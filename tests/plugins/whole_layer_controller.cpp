@@ -60,11 +60,11 @@ class WholeLayerController : public StepPipelineController {
     return false;
   }
 
-  uint64_t fetch(const Layer& layer, uint64_t /*step*/, Tensor tensor, int slot,
-                 uint64_t issue) override {
+  Completion fetch(const Layer& layer, uint64_t /*step*/, Tensor tensor, int slot,
+                   uint64_t issue) override {
     return transfer(Command::fetch, layer, tensor, slot, issue);
   }
-  uint64_t write_back(const Layer& layer, const Step& step, uint64_t issue) override {
+  Completion write_back(const Layer& layer, const Step& step, uint64_t issue) override {
     return transfer(Command::writeback, layer, Tensor::outputs,
                     step.slots[tensor_index(Tensor::outputs)], issue);
   }
@@ -99,7 +99,7 @@ class WholeLayerController : public StepPipelineController {
     return GemmRange{0, g[0], 0, g[1], 0, g[2]};
   }
 
-  uint64_t transfer(Command cmd, const Layer& layer, Tensor tensor, int slot, uint64_t issue) {
+  Completion transfer(Command cmd, const Layer& layer, Tensor tensor, int slot, uint64_t issue) {
     Transaction tr;
     tr.ext.command = cmd;
     tr.ext.layer = &layer;
@@ -117,7 +117,7 @@ class WholeLayerController : public StepPipelineController {
     tr.ext.functional = workload_.functional;
     tr.prepare(cmd == Command::fetch ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND,
                dram_base(layer, tensor));
-    return timed_call(to_buffer, tr, issue);
+    return timed_transfer(to_buffer, tr, issue);
   }
 
   void debug_access(tlm::tlm_command cmd, const Layer& layer, Tensor t,

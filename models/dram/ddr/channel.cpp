@@ -65,16 +65,37 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page, Powe
   busy_index_.assign(banks_.size(), -1);
 }
 
-void Channel::add(const Location& at, bool write, uint64_t arrival) {
+void Channel::add(const Location& at, bool write, uint64_t arrival, uint64_t transfer) {
   last_arrival_ = std::max(last_arrival_, arrival);
   waiting_.push_back({request_at(at, write, last_arrival_)});
+  track(transfer, 1);
 }
 
 void Channel::add_run(const AddressMap& map, uint64_t address, uint64_t count, bool write,
-                      uint64_t arrival) {
+                      uint64_t arrival, uint64_t transfer) {
   if (count == 0) return;
   last_arrival_ = std::max(last_arrival_, arrival);
   waiting_.push_back({request_at(map.decode(address), write, last_arrival_), &map, address, count});
+  track(transfer, count);
+}
+
+void Channel::track(uint64_t transfer, uint64_t count) {
+  const uint64_t first = next_added_;
+  next_added_ += count;
+  if (transfer == 0) return;
+  if (!transfers_.empty() && transfers_.back().id == transfer && transfers_.back().end == first) {
+    transfers_.back().end += count;
+    transfers_.back().left += count;
+    return;
+  }
+  transfers_.push_back({transfer, first, first + count, count, 0});
+}
+
+void Channel::served(uint64_t age, uint64_t done) {
+  if (Transfer* t = transfer_of(age)) {
+    --t->left;
+    t->done = std::max(t->done, done);
+  }
 }
 
 void Channel::pop_waiting(uint64_t n) {
@@ -113,7 +134,7 @@ void Channel::admit() {
       ++replay_admitted_;
     }
     Rank& rank = ranks_[static_cast<size_t>(r.rank)];
-    if (rank.queued++ == 0 && !rank.refresh_pending) wake(r.rank, now_);
+    if (rank.queued++ == 0 && !rank.refresh_pending) wake(r.rank, now_, true);
     Bank& b = banks_[static_cast<size_t>(r.bank)];
     if (b.open_row == r.row) ++(r.write ? b.write_hits : b.read_hits);
     if (b.oldest[kind_of(b, r)] < 0) b.oldest[kind_of(b, r)] = slot;
@@ -141,7 +162,7 @@ void Channel::note_refresh_due() {
         enter_self_refresh(static_cast<int>(i), s, r.refresh_due);
         continue;
       }
-      wake(static_cast<int>(i), r.refresh_due);
+      wake(static_cast<int>(i), r.refresh_due, false);
     }
     r.refresh_pending = true;
   }
@@ -187,7 +208,7 @@ void Channel::enter_self_refresh(int rank, const Sleep& s, uint64_t t) {
   r.refresh_due = kNever;
 }
 
-void Channel::wake(int rank, uint64_t t) {
+void Channel::wake(int rank, uint64_t t, bool for_request) {
   Rank& r = ranks_[static_cast<size_t>(rank)];
   if (power_down_.powerdown_cycles == 0 && power_down_.self_refresh_cycles == 0) return;
   Sleep s = sleep_by(r, t);
@@ -227,7 +248,8 @@ void Channel::wake(int rank, uint64_t t) {
     }
   }
   for (uint64_t* x : {&r.act_ready, &r.rd_ready, &r.wr_ready}) *x = std::max(*x, ready);
-  busy(rank, ready);
+  // Woken for a refresh, the rank is not busy: its idle time runs on toward self-refresh.
+  if (for_request) busy(rank, ready);
 }
 
 void Channel::busy(int rank, uint64_t t) {
@@ -236,7 +258,25 @@ void Channel::busy(int rank, uint64_t t) {
 }
 
 uint64_t Channel::drain() {
-  while (queued_ > 0 || !waiting_.empty()) {
+  target_ = nullptr;
+  run();
+  return stats_.last_completion;
+}
+
+uint64_t Channel::settle(uint64_t transfer) {
+  const auto it = std::find_if(transfers_.begin(), transfers_.end(),
+                               [&](const Transfer& t) { return t.id == transfer; });
+  if (it == transfers_.end()) return 0;
+  target_ = &*it;
+  run();
+  target_ = nullptr;
+  const uint64_t done = it->done;
+  transfers_.erase(it);
+  return done;
+}
+
+void Channel::run() {
+  while ((queued_ > 0 || !waiting_.empty()) && (target_ == nullptr || target_->left > 0)) {
     admit();
     note_refresh_due();
     uint64_t due = kNever;
@@ -273,7 +313,6 @@ uint64_t Channel::drain() {
       forget_repeats();
     }
   }
-  return stats_.last_completion;
 }
 
 void Channel::advance(uint64_t t) {
@@ -520,6 +559,7 @@ void Channel::column(int index, uint64_t t) {
     stats_.read_latency_max = std::max(stats_.read_latency_max, latency);
   }
   stats_.last_completion = std::max(stats_.last_completion, done);
+  if (!transfers_.empty()) served(q.age, done);
   busy(q.rank, done);
   log(t, q.write ? CommandKind::write : CommandKind::read, q.bank, q.row, false);
   --(q.write ? b.write_hits : b.read_hits);

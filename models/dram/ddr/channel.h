@@ -81,16 +81,23 @@ class Channel {
  public:
   Channel(const Device& device, Scheduler scheduler, bool open_page, PowerDown power_down = {});
 
-  // Queues a request for a decoded location. Arrivals earlier than the previous one are served
-  // as if they arrived with it (requests enter the queue in order).
-  void add(const Location& at, bool write, uint64_t arrival);
+  // Queues a request for a decoded location. Arrivals earlier than the previous one, or than a
+  // cycle the channel has already simulated, are served as if they arrived then (requests enter
+  // the queue in order). A nonzero `transfer` names the transfer the request belongs to, for
+  // settle(); consecutive requests with the same name make one transfer.
+  void add(const Location& at, bool write, uint64_t arrival, uint64_t transfer = 0);
   // Queues `count` requests for consecutive bursts from `address`, all in this channel, decoded
   // with `map` only as they enter the queue: a whole transfer waits as one entry.
   void add_run(const AddressMap& map, uint64_t address, uint64_t count, bool write,
-               uint64_t arrival);
+               uint64_t arrival, uint64_t transfer = 0);
   // Issues commands until every request added so far has completed; returns the cycle of the
   // last data beat (0 when nothing was ever served).
   uint64_t drain();
+  // Issues commands until every request of `transfer` has been served, and no further, so that
+  // requests added afterwards, arriving no earlier than its completion, are scheduled as if they
+  // had been known all along. Returns the cycle of its last data beat (0 when it has no request
+  // here) and forgets it.
+  uint64_t settle(uint64_t transfer);
   // Statistics with background energy counted up to `until` (at least the last completion).
   [[nodiscard]] ChannelStats stats(uint64_t until) const;
   [[nodiscard]] bool idle() const { return queued_ == 0 && waiting_.empty(); }
@@ -154,7 +161,8 @@ class Channel {
     uint64_t powerdown = 0, self_refresh = 0;
   };
   [[nodiscard]] Sleep sleep_by(const Rank& r, uint64_t t) const;
-  void wake(int rank, uint64_t t);
+  // Wakes a sleeping rank at `t` for a request or for a refresh falling due.
+  void wake(int rank, uint64_t t, bool for_request);
   // Accounts the power-down before self-refresh and closes the rank's banks for it.
   void enter_self_refresh(int rank, const Sleep& s, uint64_t t);
   void busy(int rank, uint64_t t);
@@ -257,7 +265,29 @@ class Channel {
             false,   -1};
   }
   void pop_waiting(uint64_t n);  // the first n waiting requests enter the queue or are skipped
-  uint64_t now_ = 0;             // no command issues before this cycle
+  // The transfers being tracked, in the order they were added. Requests are admitted in the
+  // order they are added, and a request's age is its admission number, so a transfer is a range
+  // of ages.
+  struct Transfer {
+    uint64_t id = 0;
+    uint64_t first = 0, end = 0;  // its requests' ages: [first, end)
+    uint64_t left = 0;            // requests not yet served
+    uint64_t done = 0;            // the last data beat of those served
+  };
+  std::vector<Transfer> transfers_;
+  uint64_t next_added_ = 1;  // the age the next request added will have
+  void track(uint64_t transfer, uint64_t count);
+  void served(uint64_t age, uint64_t done);
+  // How many periods of `per_period` admissions may be skipped before a tracked transfer ends.
+  [[nodiscard]] uint64_t periods_before_a_transfer_ends(uint64_t per_period);
+  // The transfer a request of age `age` belongs to, or nullptr.
+  [[nodiscard]] Transfer* transfer_of(uint64_t age);
+  void queued_ages(std::vector<uint64_t>& out) const;
+  std::vector<uint64_t> age_scratch_values_;
+  const Transfer* target_ = nullptr;  // the transfer settle() runs for
+  // Runs until every request has completed, or until target_ (when set) has.
+  void run();
+  uint64_t now_ = 0;  // no command issues before this cycle
   uint64_t last_arrival_ = 0;
   ChannelStats stats_;
   std::vector<IssuedCommand>* log_ = nullptr;

@@ -14,6 +14,7 @@
 // tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with and without
 // skipping.
 #include <algorithm>
+#include <stdexcept>
 
 #include "models/dram/ddr/channel.h"
 
@@ -164,6 +165,7 @@ void Channel::after_column(const Choice& c) {
         const uint64_t limit =
             periods > UINT64_MAX / per_period ? UINT64_MAX : periods * per_period;
         periods = std::min<uint64_t>(periods, repeating(limit, arrival) / per_period);
+        periods = std::min(periods, periods_before_a_transfer_ends(per_period));
       } else {
         periods = 0;
       }
@@ -217,6 +219,42 @@ void Channel::after_column(const Choice& c) {
   }
 }
 
+// Requests are served out of order, and a skip makes the requests queued now stand for younger
+// ones: which request of a transfer is served when is then not known, only how many. So a skip
+// is taken while every queued request, every request it admits and every stand-in belong to one
+// transfer, which then loses as many requests as were admitted, and cannot end in it (its
+// stand-ins are left). A transfer's last requests, and the cycle of its last data beat, are
+// worked out one by one.
+uint64_t Channel::periods_before_a_transfer_ends(uint64_t per_period) {
+  if (transfers_.empty()) return UINT64_MAX;
+  queued_ages(age_scratch_values_);
+  const auto [oldest, youngest] =
+      std::minmax_element(age_scratch_values_.begin(), age_scratch_values_.end());
+  const Transfer* t = transfer_of(*oldest);
+  if (t == nullptr) return UINT64_MAX;  // requests no transfer tracks
+  if (t != transfer_of(*youngest) || t->end <= next_age_) return 0;
+  return (t->end - next_age_) / per_period;
+}
+
+Channel::Transfer* Channel::transfer_of(uint64_t age) {
+  // Few transfers are in flight at once; the newest are the likeliest.
+  for (size_t i = transfers_.size(); i-- > 0;) {
+    Transfer& t = transfers_[i];
+    if (age >= t.first) return age < t.end ? &t : nullptr;
+  }
+  return nullptr;
+}
+
+void Channel::queued_ages(std::vector<uint64_t>& out) const {
+  out.clear();
+  for (const int bank : busy_banks_) {
+    for (int s = banks_[static_cast<size_t>(bank)].head; s >= 0;
+         s = requests_[static_cast<size_t>(s)].next) {
+      out.push_back(requests_[static_cast<size_t>(s)].age);
+    }
+  }
+}
+
 void Channel::skip(uint64_t periods, uint64_t arrival) {
   const uint64_t delta = now_ - first_now_;
   const uint64_t shift = periods * delta;
@@ -235,6 +273,13 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
     const uint64_t done = col.cycle + shift + static_cast<uint64_t>(latency + burst_);
     stats_.last_completion = std::max(stats_.last_completion, done);
     if (!col.write) stats_.read_latency_max = std::max(stats_.read_latency_max, done - arrival);
+  }
+  // The one transfer the queue holds loses the requests served (periods_before_a_transfer_ends).
+  const int any_queued = banks_[static_cast<size_t>(busy_banks_.front())].head;
+  if (Transfer* t = transfer_of(requests_[static_cast<size_t>(any_queued)].age)) {
+    const uint64_t admitted = periods * period_admitted_.size();
+    if (t->left <= admitted) throw std::logic_error("DRAM channel: a transfer ended in a skip");
+    t->left -= admitted;
   }
   if (log_ != nullptr) {
     for (uint64_t r = 1; r <= periods; ++r) {

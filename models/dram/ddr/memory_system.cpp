@@ -20,13 +20,23 @@ void MemorySystem::add(uint64_t address, bool write, uint64_t arrival) {
   channels_[static_cast<size_t>(at.channel)].add(at, write, arrival);
 }
 
-void MemorySystem::add_run(uint64_t address, uint64_t count, bool write, uint64_t arrival) {
+void MemorySystem::add_run(uint64_t address, uint64_t count, bool write, uint64_t arrival,
+                           uint64_t transfer) {
   const auto burst = static_cast<uint64_t>(device_.burst_bytes());
   if (channels_.size() == 1) {  // one channel: the run waits as one entry
-    channels_.front().add_run(map_, address, count, write, arrival);
+    channels_.front().add_run(map_, address, count, write, arrival, transfer);
     return;
   }
-  for (uint64_t i = 0; i < count; ++i) add(address + i * burst, write, arrival);
+  for (uint64_t i = 0; i < count; ++i) {
+    const Location at = map_.decode(address + i * burst);
+    channels_[static_cast<size_t>(at.channel)].add(at, write, arrival, transfer);
+  }
+}
+
+uint64_t MemorySystem::settle(uint64_t transfer) {
+  uint64_t last = 0;
+  for (Channel& c : channels_) last = std::max(last, c.settle(transfer));
+  return last;
 }
 
 uint64_t MemorySystem::drain() {

@@ -25,10 +25,15 @@ class MemorySystem {
   // Queues one burst-sized request; `address` must be below capacity_bytes().
   void add(uint64_t address, bool write, uint64_t arrival);
   // Queues `count` requests for consecutive bursts from `address` (burst-aligned), all arriving
-  // at `arrival`; the last must be below capacity_bytes().
-  void add_run(uint64_t address, uint64_t count, bool write, uint64_t arrival);
+  // at `arrival`; the last must be below capacity_bytes(). A nonzero `transfer` names them for
+  // settle().
+  void add_run(uint64_t address, uint64_t count, bool write, uint64_t arrival,
+               uint64_t transfer = 0);
   // Serves every queued request; returns the cycle of the last data beat of any channel.
   uint64_t drain();
+  // Serves requests until those of `transfer` have all been served, and no further (see
+  // Channel::settle); returns the cycle of their last data beat.
+  uint64_t settle(uint64_t transfer);
 
   [[nodiscard]] std::vector<ChannelStats> channel_stats(uint64_t until) const;
   // All channels together: counts and energies summed, the maximum latency the largest.
