@@ -11,6 +11,7 @@
 // In functional mode the data are real: DRAM holds AES-GCM ciphertext and tags (ProtectedStore),
 // and a block that fails verification stops the simulation.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <random>
@@ -113,51 +114,73 @@ class AesGcmEngine : public CryptoEngine {
         tag_base(*ext.layer, ext.tensor) + static_cast<uint64_t>(work.first_block) * tag_bytes_;
     const auto tags = static_cast<int64_t>(tag_bytes_) * work.blocks;
     const size_t pool = shared_ ? 0 : static_cast<size_t>(ext.tensor);
-    uint64_t done = 0;
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
-    // The DRAM's share of the transfer's time: its transfers the engines waited for.
-    TransferTime in_dram;
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    // Answers at once, or defers the answer when the initiator can wait.
+    const auto answer = [&](Completion::Finish finish, bool may_defer) {
+      if (may_defer && ext.may_defer) {
+        ext.completion.defer(std::move(finish));
+        return;
+      }
+      Completion now;
+      finish(now);
+      delay = delay_until(now.cycle);
+      ext.transfer_time = now.time;
+    };
 
     if (p.is_read()) {
-      const Fetched fetched = blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.bytes,
-                                              tag_address, tags, arrival);
-      in_dram = fetched.time;
-      done = run_engines(pool, fetched.done, work, false, "verify");
+      auto fetches = std::make_shared<InFlight>(in_flight(
+          tlm::TLM_READ_COMMAND, ext, data_address, work.bytes, tag_address, tags, arrival));
       count(work.blocks, work.aes_blocks);
       verified_ += static_cast<uint64_t>(work.blocks);
       redundant_read_ += static_cast<uint64_t>(work.bytes - ext.bytes);
       tag_read_ += static_cast<uint64_t>(tags);
       if (data != nullptr) store_->read(base, ext, data);
-    } else {
-      uint64_t ready = arrival;
-      if (work.partial_blocks > 0) {  // read-modify-write: bring back and verify partial blocks
-        const int64_t partial_tags = static_cast<int64_t>(tag_bytes_) * work.partial_blocks;
-        const Fetched back =
-            blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address, work.partial_bytes,
-                            tag_address, partial_tags, arrival);
-        in_dram = back.time;
-        ready = run_engines(pool, back.done, work, true, "verify (read-modify-write)");
-        count(work.partial_blocks, work.partial_aes_blocks);
-        verified_ += static_cast<uint64_t>(work.partial_blocks);
-        rmw_ += static_cast<uint64_t>(work.partial_bytes);
-        tag_read_ += static_cast<uint64_t>(partial_tags);
-      }
-      const uint64_t sealed = run_engines(pool, ready, work, false, "encrypt");
-      count(work.blocks, work.aes_blocks);
-      encrypted_ += static_cast<uint64_t>(work.blocks);
-      redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
-      tag_written_ += static_cast<uint64_t>(tags);
-      const Fetched written = blocks_and_tags(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes,
-                                              tag_address, tags, sealed);
-      done = written.done;
-      in_dram.dram_bandwidth += written.time.dram_bandwidth;
-      in_dram.dram_latency += written.time.dram_latency;
-      if (data != nullptr) store_->write(base, ext, data);
+      // Once both have arrived, the engines verify and decrypt. A pool that also encrypts
+      // (shared, or the outputs') verifies in the order the transfers are issued, so that its
+      // writes do not overtake the reads before them.
+      answer(
+          [this, fetches, pool, work, arrival](Completion& c) {
+            const Fetched fetched = settled(*fetches);
+            c.cycle = run_engines(pool, fetched.done, work, false, "verify");
+            c.time = fetched.time;
+            c.time.crypto = c.cycle - arrival - c.time.dram_bandwidth - c.time.dram_latency;
+          },
+          !shared_ && ext.tensor != Tensor::outputs);
+      return;
     }
-    delay = delay_until(done);
-    ext.transfer_time = in_dram;
-    ext.transfer_time.crypto = done - arrival - in_dram.dram_bandwidth - in_dram.dram_latency;
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    // The DRAM's share of the transfer's time: its transfers the engines waited for.
+    TransferTime in_dram;
+    uint64_t ready = arrival;
+    if (work.partial_blocks > 0) {  // read-modify-write: bring back and verify partial blocks
+      const int64_t partial_tags = static_cast<int64_t>(tag_bytes_) * work.partial_blocks;
+      const Fetched back = blocks_and_tags(tlm::TLM_READ_COMMAND, ext, data_address,
+                                           work.partial_bytes, tag_address, partial_tags, arrival);
+      in_dram = back.time;
+      ready = run_engines(pool, back.done, work, true, "verify (read-modify-write)");
+      count(work.partial_blocks, work.partial_aes_blocks);
+      verified_ += static_cast<uint64_t>(work.partial_blocks);
+      rmw_ += static_cast<uint64_t>(work.partial_bytes);
+      tag_read_ += static_cast<uint64_t>(partial_tags);
+    }
+    const uint64_t sealed = run_engines(pool, ready, work, false, "encrypt");
+    count(work.blocks, work.aes_blocks);
+    encrypted_ += static_cast<uint64_t>(work.blocks);
+    redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
+    tag_written_ += static_cast<uint64_t>(tags);
+    auto writes = std::make_shared<InFlight>(
+        in_flight(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes, tag_address, tags, sealed));
+    if (data != nullptr) store_->write(base, ext, data);
+    answer(
+        [writes, in_dram, arrival](Completion& c) {
+          const Fetched written = settled(*writes);
+          c.cycle = written.done;
+          c.time = in_dram;
+          c.time.dram_bandwidth += written.time.dram_bandwidth;
+          c.time.dram_latency += written.time.dram_latency;
+          c.time.crypto = c.cycle - arrival - c.time.dram_bandwidth - c.time.dram_latency;
+        },
+        true);
   }
 
   // Loads (a whole tensor written) encrypt it into DRAM; reads verify and decrypt.
@@ -380,16 +403,26 @@ class AesGcmEngine : public CryptoEngine {
   };
 
   // The blocks' bytes, then their tags, both issued at cycle `issue` and in flight together (a
-  // DRAM that defers serves them as one stream); returns when both are done. The order is fixed
-  // (a DRAM that serves in order sees the same sequence on every compiler, which std::max over
-  // two calls would not guarantee).
+  // DRAM that defers serves them as one stream). The order is fixed (a DRAM that serves in order
+  // sees the same sequence on every compiler, which std::max over two calls would not
+  // guarantee).
+  using InFlight = std::array<Completion, 2>;
+  InFlight in_flight(tlm::tlm_command cmd, const TileExtension& ext, uint64_t data_address,
+                     int64_t bytes, uint64_t tag_address, int64_t tag_bytes, uint64_t issue) {
+    InFlight both;
+    both[0] = dram(cmd, ext, data_address, bytes, issue);
+    both[1] = dram(cmd, ext, tag_address, tag_bytes, issue);
+    return both;
+  }
+  // When both are done.
+  static Fetched settled(InFlight& both) {
+    const uint64_t data = both[0].settle(), tag = both[1].settle();
+    return tag > data ? Fetched{tag, both[1].time} : Fetched{data, both[0].time};
+  }
   Fetched blocks_and_tags(tlm::tlm_command cmd, const TileExtension& ext, uint64_t data_address,
                           int64_t bytes, uint64_t tag_address, int64_t tag_bytes, uint64_t issue) {
-    Completion data = dram(cmd, ext, data_address, bytes, issue);
-    Completion tag = dram(cmd, ext, tag_address, tag_bytes, issue);
-    data.settle();
-    tag.settle();
-    return tag.cycle > data.cycle ? Fetched{tag.cycle, tag.time} : Fetched{data.cycle, data.time};
+    InFlight both = in_flight(cmd, ext, data_address, bytes, tag_address, tag_bytes, issue);
+    return settled(both);
   }
 
   // A DRAM transfer of `bytes` issued at cycle `issue`, perhaps still to be settled.
