@@ -129,8 +129,8 @@ class AesGcmEngine : public CryptoEngine {
     };
 
     if (p.is_read()) {
-      auto fetches = std::make_shared<InFlight>(in_flight(
-          tlm::TLM_READ_COMMAND, ext, data_address, work.bytes, tag_address, tags, arrival));
+      auto fetches = std::make_shared<InFlight>(in_flight(tlm::TLM_READ_COMMAND, ext, data_address,
+                                                          work.bytes, tag_address, tags, arrival));
       count(work.blocks, work.aes_blocks);
       verified_ += static_cast<uint64_t>(work.blocks);
       redundant_read_ += static_cast<uint64_t>(work.bytes - ext.bytes);
@@ -168,8 +168,8 @@ class AesGcmEngine : public CryptoEngine {
     encrypted_ += static_cast<uint64_t>(work.blocks);
     redundant_written_ += static_cast<uint64_t>(work.bytes - ext.bytes);
     tag_written_ += static_cast<uint64_t>(tags);
-    auto writes = std::make_shared<InFlight>(
-        in_flight(tlm::TLM_WRITE_COMMAND, ext, data_address, work.bytes, tag_address, tags, sealed));
+    auto writes = std::make_shared<InFlight>(in_flight(tlm::TLM_WRITE_COMMAND, ext, data_address,
+                                                       work.bytes, tag_address, tags, sealed));
     if (data != nullptr) store_->write(base, ext, data);
     answer(
         [writes, in_dram, arrival](Completion& c) {
