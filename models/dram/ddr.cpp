@@ -1,9 +1,10 @@
 // dram: ddr — a cycle-level DRAM (DDR3/4, LPDDR4, HBM2, GDDR6 from DRAMSim3 device files): banks,
 // rows, refresh and every timing constraint, scheduled by the controller in models/dram/ddr/.
 // One memory transaction (a whole box) is one TLM call: it is split into bursts at consecutive
-// addresses, the bursts are queued at the transaction's arrival and served by the channels'
-// controllers, and the delay returned is that of the last data beat. No SystemC event is used per
-// burst or per DRAM cycle.
+// addresses, and the bursts are queued at the transaction's arrival. An initiator that can wait
+// (may_defer) gets a deferred completion, and the bursts are served when it settles it, with
+// those of every transfer queued by then; otherwise they are served at once. Either way the
+// completion is the last data beat. No SystemC event is used per burst or per DRAM cycle.
 #include <cmath>
 #include <iostream>
 #include <optional>
