@@ -68,8 +68,7 @@ TEST(DdrModule, TransfersInFlightTogetherShareTheBus) {
   Bench b({"dram.preset=DDR4-3200-x8", "dram.powerdown=off", "dram.page_policy=closed"});
   const int64_t bytes = 16 << 10;
   // A write-back, and a read of as many bytes elsewhere issued beside it, both still in flight:
-  // served as one stream, in the order their requests reach the controller, the read's behind
-  // the write's.
+  // their bursts take turns into the controller's queue and are served as one stream.
   Completion write = b.in_flight(tlm::TLM_WRITE_COMMAND, uint64_t{1} << 28, bytes, 0);
   Completion read = b.in_flight(tlm::TLM_READ_COMMAND, 0, bytes, 0);
   EXPECT_TRUE(read.pending());

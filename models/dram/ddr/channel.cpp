@@ -67,7 +67,7 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page, Powe
 
 void Channel::add(const Location& at, bool write, uint64_t arrival, uint64_t transfer) {
   last_arrival_ = std::max(last_arrival_, arrival);
-  waiting_.push_back({request_at(at, write, last_arrival_)});
+  waiting_.push_back({request_at(at, write, last_arrival_, transfer)});
   track(transfer, 1);
 }
 
@@ -75,27 +75,26 @@ void Channel::add_run(const AddressMap& map, uint64_t address, uint64_t count, b
                       uint64_t arrival, uint64_t transfer) {
   if (count == 0) return;
   last_arrival_ = std::max(last_arrival_, arrival);
-  waiting_.push_back({request_at(map.decode(address), write, last_arrival_), &map, address, count});
+  waiting_.push_back(
+      {request_at(map.decode(address), write, last_arrival_, transfer), &map, address, count});
   track(transfer, count);
 }
 
 void Channel::track(uint64_t transfer, uint64_t count) {
-  const uint64_t first = next_added_;
-  next_added_ += count;
   if (transfer == 0) return;
-  if (!transfers_.empty() && transfers_.back().id == transfer && transfers_.back().end == first) {
-    transfers_.back().end += count;
-    transfers_.back().left += count;
+  if (Transfer* t = find_transfer(transfer)) {
+    t->left += count;
     return;
   }
-  transfers_.push_back({transfer, first, first + count, count, 0});
+  transfers_.push_back({transfer, count, 0});
 }
 
-void Channel::served(uint64_t age, uint64_t done) {
-  if (Transfer* t = transfer_of(age)) {
-    --t->left;
-    t->done = std::max(t->done, done);
+Channel::Transfer* Channel::find_transfer(uint64_t id) {
+  // Few transfers are in flight at once; the newest are the likeliest.
+  for (size_t i = transfers_.size(); i-- > 0;) {
+    if (transfers_[i].id == id) return &transfers_[i];
   }
+  return nullptr;
 }
 
 void Channel::pop_waiting(uint64_t n) {
@@ -104,13 +103,27 @@ void Channel::pop_waiting(uint64_t n) {
     const uint64_t taken = std::min(n, w.left);
     n -= taken;
     w.left -= taken;
+    // Where the next admission would look, had these been admitted one by one (admit()).
+    next_waiting_ = w.left == 0 ? 0 : 1;
     if (w.left == 0) {
       waiting_.pop_front();
       continue;
     }
     w.address += taken * static_cast<uint64_t>(d_.burst_bytes());
-    w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival);
+    w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival, w.next.transfer);
   }
+}
+
+Channel::Request Channel::take_waiting(size_t i) {
+  Waiting& w = waiting_[i];
+  const Request r = w.next;
+  if (--w.left == 0) {
+    waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+    return r;
+  }
+  w.address += static_cast<uint64_t>(d_.burst_bytes());
+  w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival, w.next.transfer);
+  return r;
 }
 
 void Channel::admit() {
@@ -118,8 +131,14 @@ void Channel::admit() {
     const int slot = free_slots_.back();
     free_slots_.pop_back();
     Request& r = requests_[static_cast<size_t>(slot)];
-    r = waiting_.front().next;
-    pop_waiting(1);
+    // Named transfers that have arrived take turns; anything else enters in order.
+    if (waiting_.front().next.transfer == 0) next_waiting_ = 0;
+    if (next_waiting_ >= waiting_.size() || waiting_[next_waiting_].next.arrival > now_) {
+      next_waiting_ = 0;
+    }
+    const bool last = waiting_[next_waiting_].left == 1;
+    r = take_waiting(next_waiting_);
+    if (!last) ++next_waiting_;
     r.age = next_age_++;
     r.next = -1;
     if (period_ > 0) {
@@ -559,7 +578,12 @@ void Channel::column(int index, uint64_t t) {
     stats_.read_latency_max = std::max(stats_.read_latency_max, latency);
   }
   stats_.last_completion = std::max(stats_.last_completion, done);
-  if (!transfers_.empty()) served(q.age, done);
+  if (q.transfer != 0) {
+    if (Transfer* served = find_transfer(q.transfer)) {
+      --served->left;
+      served->done = std::max(served->done, done);
+    }
+  }
   busy(q.rank, done);
   log(t, q.write ? CommandKind::write : CommandKind::read, q.bank, q.row, false);
   --(q.write ? b.write_hits : b.read_hits);

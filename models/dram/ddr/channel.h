@@ -82,9 +82,11 @@ class Channel {
   Channel(const Device& device, Scheduler scheduler, bool open_page, PowerDown power_down = {});
 
   // Queues a request for a decoded location. Arrivals earlier than the previous one, or than a
-  // cycle the channel has already simulated, are served as if they arrived then (requests enter
-  // the queue in order). A nonzero `transfer` names the transfer the request belongs to, for
-  // settle(); consecutive requests with the same name make one transfer.
+  // cycle the channel has already simulated, are served as if they arrived then. A nonzero
+  // `transfer` names the transfer the request belongs to, for settle(); consecutive requests
+  // with the same name make one transfer. Requests enter the queue in the order they were added,
+  // but for the runs of named transfers that have arrived: they take turns, a request each, as
+  // the bursts of transfers issued side by side reach a controller.
   void add(const Location& at, bool write, uint64_t arrival, uint64_t transfer = 0);
   // Queues `count` requests for consecutive bursts from `address`, all in this channel, decoded
   // with `map` only as they enter the queue: a whole transfer waits as one entry.
@@ -118,8 +120,9 @@ class Channel {
     int rank, bankgroup;
     int64_t row;
     bool write;
-    bool counted;  // its row hit / miss / conflict has been classified
-    int next;      // the next younger queued request of the same bank, or -1
+    bool counted;       // its row hit / miss / conflict has been classified
+    int next;           // the next younger queued request of the same bank, or -1
+    uint64_t transfer;  // the transfer it belongs to (add()), 0 for none
   };
   struct Bank {
     int64_t open_row = -1;
@@ -259,31 +262,30 @@ class Channel {
     uint64_t address = 0, left = 1;   // runs: the first one's address, requests left
   };
   std::deque<Waiting> waiting_;
-  [[nodiscard]] Request request_at(const Location& at, bool write, uint64_t arrival) const {
+  [[nodiscard]] Request request_at(const Location& at, bool write, uint64_t arrival,
+                                   uint64_t transfer) const {
     const int group = at.rank * d_.bankgroups + at.bankgroup;
-    return {arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write,
-            false,   -1};
+    return {
+        arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write, false, -1,
+        transfer};
   }
   void pop_waiting(uint64_t n);  // the first n waiting requests enter the queue or are skipped
-  // The transfers being tracked, in the order they were added. Requests are admitted in the
-  // order they are added, and a request's age is its admission number, so a transfer is a range
-  // of ages.
+  // The next request of waiting entry `i`, which leaves the entry (and the entry, when empty).
+  Request take_waiting(size_t i);
+  size_t next_waiting_ = 0;  // the entry the next admission takes, when transfers interleave
+
+  // The transfers being tracked, in the order they were added.
   struct Transfer {
     uint64_t id = 0;
-    uint64_t first = 0, end = 0;  // its requests' ages: [first, end)
-    uint64_t left = 0;            // requests not yet served
-    uint64_t done = 0;            // the last data beat of those served
+    uint64_t left = 0;  // requests not yet served
+    uint64_t done = 0;  // the last data beat of those served
   };
   std::vector<Transfer> transfers_;
-  uint64_t next_added_ = 1;  // the age the next request added will have
   void track(uint64_t transfer, uint64_t count);
-  void served(uint64_t age, uint64_t done);
-  // How many periods of `per_period` admissions may be skipped before a tracked transfer ends.
-  [[nodiscard]] uint64_t periods_before_a_transfer_ends(uint64_t per_period);
-  // The transfer a request of age `age` belongs to, or nullptr.
-  [[nodiscard]] Transfer* transfer_of(uint64_t age);
-  void queued_ages(std::vector<uint64_t>& out) const;
-  std::vector<uint64_t> age_scratch_values_;
+  [[nodiscard]] Transfer* find_transfer(uint64_t id);
+  // How many periods of `per_period` admissions, `delta` cycles each, may be skipped before a
+  // tracked transfer ends or another one's requests start to arrive.
+  [[nodiscard]] uint64_t periods_in_one_transfer(uint64_t per_period, uint64_t delta);
   const Transfer* target_ = nullptr;  // the transfer settle() runs for
   // Runs until every request has completed, or until target_ (when set) has.
   void run();

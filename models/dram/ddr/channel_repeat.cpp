@@ -165,7 +165,7 @@ void Channel::after_column(const Choice& c) {
         const uint64_t limit =
             periods > UINT64_MAX / per_period ? UINT64_MAX : periods * per_period;
         periods = std::min<uint64_t>(periods, repeating(limit, arrival) / per_period);
-        periods = std::min(periods, periods_before_a_transfer_ends(per_period));
+        periods = std::min(periods, periods_in_one_transfer(per_period, delta));
       } else {
         periods = 0;
       }
@@ -222,37 +222,33 @@ void Channel::after_column(const Choice& c) {
 // Requests are served out of order, and a skip makes the requests queued now stand for younger
 // ones: which request of a transfer is served when is then not known, only how many. So a skip
 // is taken while every queued request, every request it admits and every stand-in belong to one
-// transfer, which then loses as many requests as were admitted, and cannot end in it (its
-// stand-ins are left). A transfer's last requests, and the cycle of its last data beat, are
+// transfer, which then loses as many requests as were admitted and cannot end in it (its
+// stand-ins are left); and it ends before another transfer's requests arrive, which would take
+// turns with its own. A transfer's last requests, and the cycle of its last data beat, are
 // worked out one by one.
-uint64_t Channel::periods_before_a_transfer_ends(uint64_t per_period) {
+uint64_t Channel::periods_in_one_transfer(uint64_t per_period, uint64_t delta) {
   if (transfers_.empty()) return UINT64_MAX;
-  queued_ages(age_scratch_values_);
-  const auto [oldest, youngest] =
-      std::minmax_element(age_scratch_values_.begin(), age_scratch_values_.end());
-  const Transfer* t = transfer_of(*oldest);
-  if (t == nullptr) return UINT64_MAX;  // requests no transfer tracks
-  if (t != transfer_of(*youngest) || t->end <= next_age_) return 0;
-  return (t->end - next_age_) / per_period;
-}
-
-Channel::Transfer* Channel::transfer_of(uint64_t age) {
-  // Few transfers are in flight at once; the newest are the likeliest.
-  for (size_t i = transfers_.size(); i-- > 0;) {
-    Transfer& t = transfers_[i];
-    if (age >= t.first) return age < t.end ? &t : nullptr;
-  }
-  return nullptr;
-}
-
-void Channel::queued_ages(std::vector<uint64_t>& out) const {
-  out.clear();
+  uint64_t id = 0;
+  bool first = true;
   for (const int bank : busy_banks_) {
     for (int s = banks_[static_cast<size_t>(bank)].head; s >= 0;
          s = requests_[static_cast<size_t>(s)].next) {
-      out.push_back(requests_[static_cast<size_t>(s)].age);
+      const uint64_t t = requests_[static_cast<size_t>(s)].transfer;
+      if (!first && t != id) return 0;
+      id = t;
+      first = false;
     }
   }
+  if (id == 0) return UINT64_MAX;  // requests no transfer names enter in order
+  uint64_t admissions = 0;
+  for (const Waiting& w : waiting_) {
+    if (w.next.transfer != id) {
+      if (w.next.arrival <= now_) return 0;
+      return std::min(admissions / per_period, (w.next.arrival - now_) / delta);
+    }
+    admissions += w.left;
+  }
+  return admissions / per_period;
 }
 
 void Channel::skip(uint64_t periods, uint64_t arrival) {
@@ -274,9 +270,9 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
     stats_.last_completion = std::max(stats_.last_completion, done);
     if (!col.write) stats_.read_latency_max = std::max(stats_.read_latency_max, done - arrival);
   }
-  // The one transfer the queue holds loses the requests served (periods_before_a_transfer_ends).
+  // The one transfer the queue holds loses the requests served (periods_in_one_transfer).
   const int any_queued = banks_[static_cast<size_t>(busy_banks_.front())].head;
-  if (Transfer* t = transfer_of(requests_[static_cast<size_t>(any_queued)].age)) {
+  if (Transfer* t = find_transfer(requests_[static_cast<size_t>(any_queued)].transfer)) {
     const uint64_t admitted = periods * period_admitted_.size();
     if (t->left <= admitted) throw std::logic_error("DRAM channel: a transfer ended in a skip");
     t->left -= admitted;
@@ -523,9 +519,9 @@ uint64_t Channel::repeating(uint64_t limit, uint64_t arrival) const {
     const uint64_t by_one = closed ? std::min<uint64_t>(w.left, per_period) : w.left;
     for (uint64_t i = 0; i < by_one; ++i) {
       if (matched >= limit) return limit;
-      const Request a =
-          i == 0 ? w.next
-                 : request_at(w.map->decode(w.address + i * bytes), w.next.write, w.next.arrival);
+      const Request a = i == 0 ? w.next
+                               : request_at(w.map->decode(w.address + i * bytes), w.next.write,
+                                            w.next.arrival, w.next.transfer);
       if (!same(a, matched)) return matched;
       ++matched;
     }
