@@ -118,7 +118,11 @@ Channel::Request Channel::take_waiting(size_t i) {
   Waiting& w = waiting_[i];
   const Request r = w.next;
   if (--w.left == 0) {
-    waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+    if (i == 0) {
+      waiting_.pop_front();
+    } else {
+      waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+    }
     return r;
   }
   w.address += static_cast<uint64_t>(d_.burst_bytes());
@@ -132,13 +136,16 @@ void Channel::admit() {
     free_slots_.pop_back();
     Request& r = requests_[static_cast<size_t>(slot)];
     // Named transfers that have arrived take turns; anything else enters in order.
-    if (waiting_.front().next.transfer == 0) next_waiting_ = 0;
-    if (next_waiting_ >= waiting_.size() || waiting_[next_waiting_].next.arrival > now_) {
-      next_waiting_ = 0;
+    if (waiting_.front().next.transfer == 0) {
+      r = take_waiting(0);
+    } else {
+      if (next_waiting_ >= waiting_.size() || waiting_[next_waiting_].next.arrival > now_) {
+        next_waiting_ = 0;
+      }
+      const bool last = waiting_[next_waiting_].left == 1;
+      r = take_waiting(next_waiting_);
+      if (!last) ++next_waiting_;
     }
-    const bool last = waiting_[next_waiting_].left == 1;
-    r = take_waiting(next_waiting_);
-    if (!last) ++next_waiting_;
     r.age = next_age_++;
     r.next = -1;
     if (period_ > 0) {
