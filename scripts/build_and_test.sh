@@ -14,7 +14,8 @@ if [[ ${1:-} == --sanitize ]]; then
   # every other ASan and UBSan check stays on and aborts the test. ASan also warns once per
   # process that SystemC switched stacks behind its back; its output goes to log files so that
   # the warning does not reach the stderr the tests check, and any real report is shown below.
-  asan_logs="$PWD/$build_dir/asan-logs"
+  asan_logs=$build_dir/asan-logs
+  [[ $asan_logs == /* ]] || asan_logs=$PWD/$asan_logs
   rm -rf "$asan_logs" && mkdir -p "$asan_logs"
   export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$asan_logs/asan"
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
