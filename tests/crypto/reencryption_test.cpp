@@ -108,7 +108,7 @@ TEST(Reencryption, PassMovesTheClosedFormBytesAndBlocks) {
   // 100 and 48, but not of 7 and 1024: then the chunks are whole new blocks (two per chunk), and
   // the old block across their boundary is read by both.
   const std::string small = " -p buffer.capacity_kib=4";
-  for (const std::string args :
+  for (const std::string& args :
        {std::string(), std::string(" -p buffer.double_buffered=false"), small}) {
     for (const auto& [from, to] : std::map<int64_t, int64_t>{{256, 64}, {100, 48}, {7, 1024}}) {
       const std::string sizes = "{auth_block: " + std::to_string(to);
@@ -217,7 +217,7 @@ TEST(Reencryption, FunctionalRunReadsTheTensorInItsNewBlocksAndCatchesTampering)
   for (const std::string& inputs : {std::string("{auth_block: 64, reencrypt_from: 256}"),
                                     std::string("{auth_block: tile, reencrypt_from: 100}"),
                                     std::string("{auth_block: 4096, reencrypt_from: 3}")}) {
-    for (const std::string args :
+    for (const std::string& args :
          {std::string(), std::string(" -p buffer.capacity_kib=2"),
           std::string(" -p buffer.capacity_kib=2 -p buffer.double_buffered=false")}) {
       const auto report = run_json(dir, two_layers(inputs, "{m: 16, n: 16, k: 16}"),

@@ -97,21 +97,19 @@ Channel::Transfer* Channel::find_transfer(uint64_t id) {
   return nullptr;
 }
 
-void Channel::pop_waiting(uint64_t n) {
-  while (n > 0) {
-    Waiting& w = waiting_.front();
-    const uint64_t taken = std::min(n, w.left);
-    n -= taken;
-    w.left -= taken;
-    // Where the next admission would look, had these been admitted one by one (admit()).
-    next_waiting_ = w.left == 0 ? 0 : 1;
-    if (w.left == 0) {
-      waiting_.pop_front();
-      continue;
-    }
-    w.address += taken * static_cast<uint64_t>(d_.burst_bytes());
-    w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival, w.next.transfer);
-  }
+void Channel::drop_waiting(size_t i, uint64_t n) {
+  Waiting& w = waiting_[i];
+  if (n == 0) return;
+  if (n >= w.left) throw std::logic_error("DRAM channel: a waiting run dropped whole");
+  w.left -= n;
+  w.address += n * static_cast<uint64_t>(d_.burst_bytes());
+  w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival, w.next.transfer);
+}
+
+size_t Channel::arrived_entries() const {
+  size_t n = 0;
+  while (n < waiting_.size() && waiting_[n].next.arrival <= now_) ++n;
+  return n;
 }
 
 Channel::Request Channel::take_waiting(size_t i) {
@@ -149,7 +147,7 @@ void Channel::admit() {
     r.age = next_age_++;
     r.next = -1;
     if (period_ > 0) {
-      period_admitted_.push_back({r.bank, r.row, r.write});
+      period_admitted_.push_back({r.bank, r.row, r.write, r.arrival, r.transfer});
       const Bank& b = banks_[static_cast<size_t>(r.bank)];
       watch_replayable_ = watch_replayable_ && b.open_row == r.row &&
                           (r.write ? b.wr_ready : b.rd_ready) <= now_ &&

@@ -111,6 +111,8 @@ class Channel {
   // Skipping repeats of a steady stream (see channel_repeat.cpp) is on unless turned off here;
   // the tests compare both ways.
   void skip_repeats(bool on) { skip_repeats_ = on; }
+  // Column commands applied in closed form by skips so far (tests check the fast path is taken).
+  [[nodiscard]] uint64_t columns_skipped() const { return columns_skipped_; }
 
  private:
   struct Request {
@@ -208,12 +210,14 @@ class Channel {
     int bank;
     int64_t row;
     bool write;
-    size_t admitted_before;  // requests admitted in the period before it issued
+    size_t admitted_before;      // requests admitted in the period before it issued
+    uint64_t arrival, transfer;  // of the request it served
   };
   struct Admitted {  // a request admitted during that period
     int bank;
     int64_t row;
     bool write;
+    uint64_t arrival, transfer;
   };
   void after_column(const Choice& c);
   void watch(int p);
@@ -226,10 +230,11 @@ class Channel {
   [[nodiscard]] bool replay_admits(const Request& r) const;
   [[nodiscard]] Choice replay_choice();
   void replayed_column();
-  [[nodiscard]] bool steady(uint64_t& arrival) const;
+  [[nodiscard]] bool steady() const;
   void snapshot(std::vector<int64_t>& out) const;
-  [[nodiscard]] uint64_t repeating(uint64_t limit, uint64_t arrival) const;
-  void skip(uint64_t periods, uint64_t arrival);
+  [[nodiscard]] uint64_t repeating(uint64_t limit) const;
+  [[nodiscard]] uint64_t periods_before_arrival(uint64_t delta) const;
+  void skip(uint64_t periods);
   [[nodiscard]] uint64_t column_ready(const Request& r) const;
 
   Device d_;
@@ -269,9 +274,25 @@ class Channel {
         arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write, false, -1,
         transfer};
   }
-  void pop_waiting(uint64_t n);  // the first n waiting requests enter the queue or are skipped
   // The next request of waiting entry `i`, which leaves the entry (and the entry, when empty).
   Request take_waiting(size_t i);
+  // Entry `i` loses its next `n` requests (fewer than it has) without their entering the queue.
+  void drop_waiting(size_t i, uint64_t n);
+  // Whether the waiting entries take turns (the first names a transfer), how many have arrived
+  // by now (a prefix: arrivals never decrease), and the one the next admission takes.
+  [[nodiscard]] bool taking_turns() const {
+    return !waiting_.empty() && waiting_.front().next.transfer != 0;
+  }
+  [[nodiscard]] size_t arrived_entries() const;
+  [[nodiscard]] size_t turn(size_t arrived) const {
+    return next_waiting_ < arrived ? next_waiting_ : 0;
+  }
+  // The next `n` admissions, in their order, without their requests entering the queue.
+  void skip_admissions(uint64_t n);
+  // How many of entry `w`'s next requests (at most `cap`) are those the watched period admitted,
+  // the c-th its admission (offset + c * stride) modulo the period.
+  [[nodiscard]] uint64_t matching(const Waiting& w, size_t offset, size_t stride,
+                                  uint64_t cap) const;
   size_t next_waiting_ = 0;  // the entry the next admission takes, when transfers interleave
 
   // The transfers being tracked, in the order they were added.
@@ -283,9 +304,6 @@ class Channel {
   std::vector<Transfer> transfers_;
   void track(uint64_t transfer, uint64_t count);
   [[nodiscard]] Transfer* find_transfer(uint64_t id);
-  // How many periods of `per_period` admissions, `delta` cycles each, may be skipped before a
-  // tracked transfer ends or another one's requests start to arrive.
-  [[nodiscard]] uint64_t periods_in_one_transfer(uint64_t per_period, uint64_t delta);
   const Transfer* target_ = nullptr;  // the transfer settle() runs for
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
@@ -296,6 +314,7 @@ class Channel {
   std::vector<LowPowerStay>* low_power_log_ = nullptr;
 
   bool skip_repeats_ = true;
+  uint64_t columns_skipped_ = 0;
   std::vector<std::pair<uint64_t, int>> history_;  // (cycle, bank) of recent column commands
   int period_ = 0;                                 // commands per period being verified, or 0
   int watched_ = 0;                                // commands seen of that period

@@ -14,6 +14,7 @@
 // tests/models/ddr_protocol_test.cpp checks that logs and statistics are the same with and without
 // skipping.
 #include <algorithm>
+#include <numeric>
 #include <stdexcept>
 
 #include "models/dram/ddr/channel.h"
@@ -46,23 +47,18 @@ void Channel::forget_repeats() {
   replaying_ = false;
 }
 
-// Every queued request hits an open row and they all arrived at the same cycle, by now, and no
-// refresh is pending: only column commands can follow.
-bool Channel::steady(uint64_t& arrival) const {
+// Requests are queued, every one hits an open row, and no refresh is pending: only column
+// commands can follow.
+bool Channel::steady() const {
   for (const Rank& r : ranks_) {
     if (r.refresh_pending) return false;
   }
-  size_t hits = 0, seen = 0;
+  size_t hits = 0;
   for (const int bank : busy_banks_) {
     const Bank& b = banks_[static_cast<size_t>(bank)];
     hits += static_cast<size_t>(b.read_hits + b.write_hits);
-    for (int s = b.head; s >= 0; s = requests_[static_cast<size_t>(s)].next) {
-      const Request& q = requests_[static_cast<size_t>(s)];
-      if (seen++ == 0) arrival = q.arrival;
-      if (q.arrival != arrival) return false;
-    }
   }
-  return seen > 0 && hits == queued_ && arrival <= now_;
+  return queued_ > 0 && hits == queued_;
 }
 
 // Ages of queued requests are admission numbers, rarely far apart: ordered by placing each at
@@ -100,8 +96,9 @@ void Channel::snapshot(std::vector<int64_t>& v) const {
   in_age_order(queue);
   // Constraints on ACT and PRE are left out: while every queued request hits an open row only
   // column commands issue, so they cannot matter until the stream ends, and skip() leaves them
-  // where the columns put them.
-  v.resize(6 * banks_.size() + 2 * groups_.size() + 6 * ranks_.size() + 4 * queue.size());
+  // where the columns put them. A request's arrival and transfer are in: a repeat then serves
+  // as many requests of each transfer as the period did, arrived when they did.
+  v.resize(6 * banks_.size() + 2 * groups_.size() + 6 * ranks_.size() + 6 * queue.size());
   int64_t* out = v.data();
   const auto rel = [&](uint64_t t) { return t > now_ ? static_cast<int64_t>(t - now_) : 0; };
   for (const Bank& b : banks_) {
@@ -129,6 +126,8 @@ void Channel::snapshot(std::vector<int64_t>& v) const {
     *out++ = q->row;
     *out++ = q->write;
     *out++ = q->counted;
+    *out++ = static_cast<int64_t>(q->arrival);
+    *out++ = static_cast<int64_t>(q->transfer);
   }
 }
 
@@ -144,28 +143,31 @@ void Channel::after_column(const Choice& c) {
     return;
   }
   if (period_ > 0) {  // watching a period: at its end, compare and skip
-    period_columns_.push_back(
-        {c.cycle, c.bank, b.open_row, c.kind == CommandKind::write, period_admitted_.size()});
+    // The request served has left the queue, but its slot is not reused before the next admission.
+    const Request& served = requests_[static_cast<size_t>(c.request)];
+    period_columns_.push_back({c.cycle, c.bank, b.open_row, c.kind == CommandKind::write,
+                               period_admitted_.size(), served.arrival, served.transfer});
     if (++watched_ < period_) return;
-    uint64_t arrival = 0, replay_delta = 0;
+    uint64_t replay_delta = 0;
     bool skipped = false;
-    const bool is_steady = steady(arrival);
+    const bool is_steady = steady();
     snapshot(snapshot_scratch_);
     if (is_steady && snapshot_scratch_ == first_snapshot_) {
       const uint64_t delta = now_ - first_now_;
       uint64_t last = 0;
       for (const Column& col : period_columns_) last = std::max(last, col.cycle);
-      // Periods before a refresh falls due, and as many as the requests still to come repeat.
+      // Periods before a refresh falls due or another transfer arrives, and as many as the
+      // requests still to come repeat.
       uint64_t periods = UINT64_MAX;
       for (const Rank& r : ranks_) {
         periods = std::min(periods, r.refresh_due > last ? (r.refresh_due - last - 1) / delta : 0);
       }
       const size_t per_period = period_admitted_.size();
       if (per_period > 0 && periods > 0) {
+        periods = std::min(periods, periods_before_arrival(delta));
         const uint64_t limit =
             periods > UINT64_MAX / per_period ? UINT64_MAX : periods * per_period;
-        periods = std::min<uint64_t>(periods, repeating(limit, arrival) / per_period);
-        periods = std::min(periods, periods_in_one_transfer(per_period, delta));
+        periods = std::min<uint64_t>(periods, repeating(limit) / per_period);
       } else {
         periods = 0;
       }
@@ -175,7 +177,7 @@ void Channel::after_column(const Choice& c) {
           stats_.refreshes == f.refreshes && stats_.powerdown_exits == f.powerdown_exits &&
           stats_.self_refresh_exits == f.self_refresh_exits;
       if (columns_only) {
-        if (periods > 0) skip(periods, arrival);
+        if (periods > 0) skip(periods);
         skipped = true;
         replay_delta = delta;
       }
@@ -212,46 +214,24 @@ void Channel::after_column(const Choice& c) {
                 history_[i].first - history_[i - p].first == delta;
     }
     if (!repeats) continue;
-    uint64_t arrival = 0;
-    if (!steady(arrival)) return;
+    if (!steady()) return;
     watch(static_cast<int>(p));
     return;
   }
 }
 
-// Requests are served out of order, and a skip makes the requests queued now stand for younger
-// ones: which request of a transfer is served when is then not known, only how many. So a skip
-// is taken while every queued request, every request it admits and every stand-in belong to one
-// transfer, which then loses as many requests as were admitted and cannot end in it (its
-// stand-ins are left); and it ends before another transfer's requests arrive, which would take
-// turns with its own. A transfer's last requests, and the cycle of its last data beat, are
-// worked out one by one.
-uint64_t Channel::periods_in_one_transfer(uint64_t per_period, uint64_t delta) {
-  if (transfers_.empty()) return UINT64_MAX;
-  uint64_t id = 0;
-  bool first = true;
-  for (const int bank : busy_banks_) {
-    for (int s = banks_[static_cast<size_t>(bank)].head; s >= 0;
-         s = requests_[static_cast<size_t>(s)].next) {
-      const uint64_t t = requests_[static_cast<size_t>(s)].transfer;
-      if (!first && t != id) return 0;
-      id = t;
-      first = false;
-    }
-  }
-  if (id == 0) return UINT64_MAX;  // requests no transfer names enter in order
-  uint64_t admissions = 0;
-  for (const Waiting& w : waiting_) {
-    if (w.next.transfer != id) {
-      if (w.next.arrival <= now_) return 0;
-      return std::min(admissions / per_period, (w.next.arrival - now_) / delta);
-    }
-    admissions += w.left;
-  }
-  return admissions / per_period;
+// Transfers that have arrived take turns into the queue (admit()), and one arriving joins them:
+// a skip ends before the next one arrives, so that the turns it makes are those of now. Requests
+// no transfer names enter in order, whenever they arrive.
+uint64_t Channel::periods_before_arrival(uint64_t delta) const {
+  if (!taking_turns()) return UINT64_MAX;
+  const size_t arrived = arrived_entries();
+  if (arrived == waiting_.size()) return UINT64_MAX;
+  // The skipped periods' admissions are at most `periods * delta` after now.
+  return (waiting_[arrived].next.arrival - now_ - 1) / delta;
 }
 
-void Channel::skip(uint64_t periods, uint64_t arrival) {
+void Channel::skip(uint64_t periods) {
   const uint64_t delta = now_ - first_now_;
   const uint64_t shift = periods * delta;
   const ChannelStats& f = first_stats_;
@@ -268,14 +248,20 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
     const int latency = col.write ? d_.write_latency() : d_.read_latency();
     const uint64_t done = col.cycle + shift + static_cast<uint64_t>(latency + burst_);
     stats_.last_completion = std::max(stats_.last_completion, done);
-    if (!col.write) stats_.read_latency_max = std::max(stats_.read_latency_max, done - arrival);
+    if (!col.write) stats_.read_latency_max = std::max(stats_.read_latency_max, done - col.arrival);
+    if (Transfer* t = col.transfer != 0 ? find_transfer(col.transfer) : nullptr) {
+      t->done = std::max(t->done, done);
+    }
   }
-  // The one transfer the queue holds loses the requests served (periods_in_one_transfer).
-  const int any_queued = banks_[static_cast<size_t>(busy_banks_.front())].head;
-  if (Transfer* t = find_transfer(requests_[static_cast<size_t>(any_queued)].transfer)) {
-    const uint64_t admitted = periods * period_admitted_.size();
-    if (t->left <= admitted) throw std::logic_error("DRAM channel: a transfer ended in a skip");
-    t->left -= admitted;
+  // Requests are served out of order, and the queued ones now stand for younger ones: which
+  // request of a transfer is served when is not known, only how many. The queue holds as many of
+  // each transfer after a period as before (the snapshots compare transfers), so each served
+  // what it admitted, and it keeps requests to come (repeating() leaves every run its last).
+  for (const Admitted& a : period_admitted_) {
+    Transfer* t = a.transfer != 0 ? find_transfer(a.transfer) : nullptr;
+    if (t == nullptr) continue;
+    if (t->left <= periods) throw std::logic_error("DRAM channel: a transfer ended in a skip");
+    t->left -= periods;
   }
   if (log_ != nullptr) {
     for (uint64_t r = 1; r <= periods; ++r) {
@@ -314,7 +300,8 @@ void Channel::skip(uint64_t periods, uint64_t arrival) {
   // The requests served in the skipped periods leave the arrivals; those queued now stand for the
   // ones that would be queued then, younger by as many admissions.
   const uint64_t admitted = periods * period_admitted_.size();
-  pop_waiting(admitted);
+  skip_admissions(admitted);
+  columns_skipped_ += periods * period_columns_.size();
   for (const int bank : busy_banks_) {
     for (int s = banks_[static_cast<size_t>(bank)].head; s >= 0;
          s = requests_[static_cast<size_t>(s)].next) {
@@ -433,8 +420,7 @@ void Channel::replayed_column() {
   replay_banks_ = banks;
   if (!same) replay_moved_ = true;
   if (!same || !replay_moved_ || waiting_.empty()) return;
-  uint64_t arrival = 0;
-  if (steady(arrival)) watch(static_cast<int>(period_columns_.size()));
+  if (steady()) watch(static_cast<int>(period_columns_.size()));
 }
 
 }  // namespace tessera::ddr
@@ -462,7 +448,8 @@ bool Channel::decisions(const std::vector<int64_t>& snap, std::vector<int64_t>& 
     if (in[5] != 0) return false;
     v.insert(v.end(), in, in + 4);
   }
-  for (; in < snap.data() + snap.size(); in += 4) {  // bank, row, write, counted
+  // bank, row, write, counted, arrival, transfer
+  for (; in < snap.data() + snap.size(); in += 6) {
     v.push_back(2 * (in[0] / d_.banks_per_group) + in[2]);
   }
   return true;
@@ -498,58 +485,114 @@ bool Channel::replayable() {
 namespace tessera::ddr {
 
 // How many of the requests still to come (at most `limit`) repeat the period's admissions, in
-// order: the same bank, row and direction, arriving at `arrival`. A run of consecutive bursts is
-// not decoded burst by burst. Its first requests are compared one by one, a period's worth;
-// when a period spans 2^k bytes, request i + period lies 2^k bytes after request i, so the two
-// decode alike until the addresses cross a boundary of the lowest bank, rank, channel or row
-// bit at or above k: the first such crossing ends the repeats.
-uint64_t Channel::repeating(uint64_t limit, uint64_t arrival) const {
+// the order they would enter the queue: in order while the first names no transfer; else taking
+// turns, the arrived runs a request each from the one whose turn it is, or the arrived single
+// requests from it on and then from the first. The turns are followed while they stay the same:
+// no run gives its last request, and in turns of runs the period is whole rounds.
+uint64_t Channel::repeating(uint64_t limit) const {
   const size_t per_period = period_admitted_.size();
-  const auto bytes = static_cast<uint64_t>(d_.burst_bytes());
-  const auto same = [&](const Request& a, uint64_t index) {
-    const Admitted& p = period_admitted_[index % per_period];
-    return a.bank == p.bank && a.row == p.row && a.write == p.write && a.arrival == arrival;
-  };
   uint64_t matched = 0;
-  for (const Waiting& w : waiting_) {
-    // One by one: a single request, a run's first period, or any run where the closed form
-    // below does not apply.
-    const uint64_t span = per_period * bytes;
-    const bool closed = w.map != nullptr && (span & (span - 1)) == 0;
-    const uint64_t by_one = closed ? std::min<uint64_t>(w.left, per_period) : w.left;
-    for (uint64_t i = 0; i < by_one; ++i) {
-      if (matched >= limit) return limit;
-      const Request a = i == 0 ? w.next
-                               : request_at(w.map->decode(w.address + i * bytes), w.next.write,
-                                            w.next.arrival, w.next.transfer);
-      if (!same(a, matched)) return matched;
+  if (!taking_turns()) {
+    for (const Waiting& w : waiting_) {
+      if (w.next.transfer != 0 || matched >= limit) break;
+      const uint64_t n = matching(w, matched % per_period, 1, limit - matched);
+      matched += n;
+      if (n < w.left) break;
+    }
+    return matched;
+  }
+  const size_t arrived = arrived_entries();
+  const size_t first = turn(arrived);
+  size_t runs = 0;
+  for (size_t e = 0; e < arrived; ++e) runs += waiting_[e].map != nullptr ? 1 : 0;
+  if (runs == 0) {
+    for (size_t i = 0; i < arrived && matched < limit; ++i) {
+      if (matching(waiting_[(first + i) % arrived], matched % per_period, 1, 1) == 0) break;
       ++matched;
     }
-    if (by_one == w.left) continue;
-    // The run's first period matched; the rest repeat it up to the first crossing.
-    int k = 0;
-    while ((uint64_t{1} << k) < span) ++k;
-    const uint64_t high = w.map->location_mask() >> k;
-    uint64_t first_miss = w.left;
-    if (high != 0) {
-      int z = 0;
-      while (((high >> z) & 1) == 0) ++z;
-      const uint64_t z_span = uint64_t{1} << z;
-      // Request r (r < period) and those a multiple of the period after it share the bits
-      // below k; the high part h = address >> k first changes a field bit after 2^z - h % 2^z
-      // periods. The period's requests have at most two high parts (they span 2^k bytes).
-      for (uint64_t r = 0; r < per_period; ++r) {
-        const uint64_t h = (w.address + r * bytes) >> k;
-        const uint64_t periods_to_miss = z_span - h % z_span;
-        first_miss = std::min(first_miss, periods_to_miss * per_period + r);
-      }
-    }
-    const uint64_t run = std::min(first_miss, w.left);
-    if (matched + (run - by_one) >= limit) return limit;
-    matched += run - by_one;
-    if (run < w.left) return matched;
+    return matched;
   }
-  return std::min(matched, limit);
+  if (runs != arrived || per_period % arrived != 0) return 0;
+  // Run e's c-th request is admission (e - first) mod arrived + c * arrived from now.
+  uint64_t until = UINT64_MAX;  // the first admission that differs or would end a run
+  for (size_t e = 0; e < arrived; ++e) {
+    const Waiting& w = waiting_[e];
+    const size_t offset = (e + arrived - first) % arrived;
+    const uint64_t n = matching(w, offset, arrived, std::min(w.left - 1, limit / arrived + 1));
+    until = std::min(until, offset + n * arrived);
+  }
+  return std::min(until, limit);
+}
+
+// A run of consecutive bursts is not decoded burst by burst. The period's admissions it is
+// compared with repeat every `cycle` of its requests; its first cycle is compared one by one.
+// When a cycle spans 2^k bytes, request i + cycle lies 2^k bytes after request i, so the two
+// decode alike until the addresses cross a boundary of the lowest bank, rank, channel or row bit
+// at or above k: the first such crossing ends the matches.
+uint64_t Channel::matching(const Waiting& w, size_t offset, size_t stride, uint64_t cap) const {
+  const size_t per_period = period_admitted_.size();
+  const auto bytes = static_cast<uint64_t>(d_.burst_bytes());
+  const auto same = [&](const Request& a, uint64_t c) {
+    const Admitted& p = period_admitted_[(offset + c * stride) % per_period];
+    return a.bank == p.bank && a.row == p.row && a.write == p.write && a.arrival == p.arrival &&
+           a.transfer == p.transfer;
+  };
+  const uint64_t cycle = per_period / std::gcd(stride, per_period);
+  const uint64_t span = cycle * bytes;
+  const bool closed = w.map != nullptr && (span & (span - 1)) == 0;
+  const uint64_t by_one = std::min(cap, closed ? std::min(w.left, cycle) : w.left);
+  for (uint64_t c = 0; c < by_one; ++c) {
+    const Request a = c == 0 ? w.next
+                             : request_at(w.map->decode(w.address + c * bytes), w.next.write,
+                                          w.next.arrival, w.next.transfer);
+    if (!same(a, c)) return c;
+  }
+  if (by_one == w.left || by_one == cap) return by_one;
+  int k = 0;
+  while ((uint64_t{1} << k) < span) ++k;
+  const uint64_t high = w.map->location_mask() >> k;
+  uint64_t first_miss = w.left;
+  if (high != 0) {
+    int z = 0;
+    while (((high >> z) & 1) == 0) ++z;
+    const uint64_t z_span = uint64_t{1} << z;
+    // Request r (r < cycle) and those a multiple of the cycle after it share the bits below k;
+    // the high part h = address >> k first changes a field bit after 2^z - h % 2^z cycles. The
+    // cycle's requests have at most two high parts (they span 2^k bytes).
+    for (uint64_t r = 0; r < cycle; ++r) {
+      const uint64_t h = (w.address + r * bytes) >> k;
+      first_miss = std::min(first_miss, (z_span - h % z_span) * cycle + r);
+    }
+  }
+  return std::min({first_miss, w.left, cap});
+}
+
+void Channel::skip_admissions(uint64_t n) {
+  if (n == 0) return;
+  if (!taking_turns()) {  // in order, from entries that name no transfer (repeating())
+    while (n > 0) {
+      if (n < waiting_.front().left) {
+        drop_waiting(0, n);
+        return;
+      }
+      n -= waiting_.front().left;
+      waiting_.pop_front();
+    }
+    return;
+  }
+  const size_t arrived = arrived_entries();
+  const size_t first = turn(arrived);
+  const auto at = [&](size_t i) { return waiting_.begin() + static_cast<std::ptrdiff_t>(i); };
+  if (waiting_.front().map == nullptr) {  // single requests: the turn stays where it is
+    const uint64_t to_end = std::min<uint64_t>(n, arrived - first);
+    waiting_.erase(at(first), at(first + to_end));
+    waiting_.erase(at(0), at(n - to_end));
+    next_waiting_ = n <= arrived - first ? first : 0;
+    return;
+  }
+  // Whole rounds of runs: each gives as many, and the turn ends past the last one's that gave.
+  for (size_t e = 0; e < arrived; ++e) drop_waiting(e, n / arrived);
+  next_waiting_ = (first + arrived - 1) % arrived + 1;
 }
 
 }  // namespace tessera::ddr
