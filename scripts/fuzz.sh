@@ -58,7 +58,9 @@ for t in "${targets[@]}"; do
   corpus="$build/corpus/$t" seeds="$build/seeds/$t"
   mkdir -p "$corpus"
   rm -rf "$seeds" && mkdir -p "$seeds"
-  cp fuzz/seeds/"$t"/* $(real_files "$t") "$seeds"/
+  cp fuzz/seeds/"$t"/* "$seeds"/
+  # Named by their path: real files of one format may share a name (timeloop-model.stats.txt).
+  for f in $(real_files "$t"); do cp "$f" "$seeds/${f//\//_}"; done
   log="$build/$t.log"
   echo "fuzz.sh: $t for ${seconds}s"
   result=ok

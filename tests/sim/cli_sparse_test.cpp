@@ -131,21 +131,26 @@ TEST(CliSparse, TileReportsSwiftilesAgainstTheExhaustiveSearch) {
   EXPECT_NE(err.find("wall-clock cage8: swiftiles estimate"), std::string::npos) << err;
 }
 
-TEST(CliSparse, TheSampleSparseTraceRunsOnEveryBuffer) {
+// One buffer per test, so that the three runs (the longest of the suite) go side by side.
+class CliSparseBuffer : public testing::TestWithParam<const char*> {};
+
+TEST_P(CliSparseBuffer, RunsTheSampleSparseTrace) {
   TempDir dir;
-  for (const char* buffer : {"buffet", "prescient", "tailors"}) {
-    const std::string json = dir.path() + "/" + buffer + ".json";
-    std::string out;
-    const std::string cmd =
-        kBinary + " run " + quote(kSourceDir + "/traces/sparse/suitesparse.yaml") + " --arch " +
-        quote(kSparseArch) + " -p buffer.capacity_kib=64 -p buffer.impl=" + buffer + " -q --json " +
-        quote(json);
-    ASSERT_EQ(run(cmd, out), 0) << cmd << "\n" << out;
-    const nlohmann::json r = read_json(json);
-    ASSERT_EQ(r["layers"].size(), 5u);
-    for (const auto& layer : r["layers"]) EXPECT_GT(layer["macs"], 0);
-  }
+  const std::string buffer = GetParam();
+  const std::string json = dir.path() + "/" + buffer + ".json";
+  std::string out;
+  const std::string cmd =
+      kBinary + " run " + quote(kSourceDir + "/traces/sparse/suitesparse.yaml") + " --arch " +
+      quote(kSparseArch) + " -p buffer.capacity_kib=64 -p buffer.impl=" + buffer + " -q --json " +
+      quote(json);
+  ASSERT_EQ(run(cmd, out), 0) << cmd << "\n" << out;
+  const nlohmann::json r = read_json(json);
+  ASSERT_EQ(r["layers"].size(), 5u);
+  for (const auto& layer : r["layers"]) EXPECT_GT(layer["macs"], 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryBuffer, CliSparseBuffer,
+                         testing::Values("buffet", "prescient", "tailors"));
 
 struct BadCase {
   const char* name;
