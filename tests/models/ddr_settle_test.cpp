@@ -167,7 +167,7 @@ TEST(DdrSettle, TransfersTakingTurnsSkipTheirSteadyRepeats) {
             << at << ", command " << i;
       }
       EXPECT_EQ(skipped[0], 0U) << at;
-      // What is left is each stream's start and its change of rows every 512 bursts.
+      // What is left is each stream's start and its move to the next bank every 512 bursts.
       EXPECT_GT(skipped[1], bursts * starts.size() / 5) << at;
     }
   }
