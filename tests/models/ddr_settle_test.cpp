@@ -173,5 +173,97 @@ TEST(DdrSettle, TransfersTakingTurnsSkipTheirSteadyRepeats) {
   }
 }
 
+// A transfer arriving while two take turns joins them as it would had every request been admitted
+// one by one: a skip of the two ends before it arrives, whenever that is.
+TEST(DdrSettle, ATransferJoiningTheTurnsAfterASkipGetsItsTurn) {
+  const Device d = load_preset("DDR4-3200-x8", {}).device;
+  uint64_t skipped = 0;
+  for (uint64_t arrival = 400; arrival < 2400; arrival += 5) {
+    std::vector<IssuedCommand> logs[2];
+    for (int skip = 0; skip < 2; ++skip) {
+      MemorySystem memory(d, Scheduler::frfcfs, true, "rochrabacobg");
+      memory.channel(0).skip_repeats(skip == 1);
+      memory.channel(0).record_commands(&logs[skip]);
+      memory.add_run(0, 1500, false, 0, 1);
+      memory.add_run(0x8040, 1500, false, 0, 2);
+      memory.add_run(0x10000, 500, false, arrival, 3);
+      memory.drain();
+      if (skip == 1) skipped += memory.channel(0).columns_skipped();
+    }
+    ASSERT_EQ(logs[0].size(), logs[1].size()) << "arriving at " << arrival;
+    for (size_t i = 0; i < logs[0].size(); ++i) {
+      const IssuedCommand &x = logs[0][i], &y = logs[1][i];
+      ASSERT_TRUE(x.cycle == y.cycle && x.kind == y.kind && x.bank == y.bank && x.row == y.row)
+          << "arriving at " << arrival << ", command " << i;
+    }
+  }
+  EXPECT_GT(skipped, 0U);
+}
+
+// Waiting entries of every kind in one channel: requests no transfer names (they enter in order),
+// named runs and named single requests (as each channel of several gets a transfer's bursts),
+// arriving together or apart, all queued before the named ones are settled in turn. Skipping
+// changes no command, completion or statistic, and the mix does skip.
+TEST(DdrSettle, SkippingChangesNothingWhateverWaits) {
+  const Device d = load_preset("DDR4-3200-x8", {}).device;
+  const AddressMap map(d, "rochrabacobg");
+  const auto burst = static_cast<uint64_t>(d.burst_bytes());
+  uint64_t skipped = 0;
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    std::mt19937_64 rng(seed);
+    struct Entry {
+      uint64_t address, count;
+      bool write, singles;
+      uint64_t transfer, arrival;
+    };
+    std::vector<Entry> entries;
+    uint64_t t = 0, transfers = 0;
+    for (int i = 0; i < 12; ++i) {
+      if (rng() % 3 == 0) t += rng() % 3000;
+      const uint64_t transfer = rng() % 4 != 0 ? ++transfers : 0;
+      const uint64_t address = rng() % (uint64_t{1} << 28) / burst * burst;
+      const uint64_t count = 1 + rng() % 1500;
+      const bool write = rng() % 4 == 0, singles = rng() % 4 == 0;
+      entries.push_back({address, count, write, singles, transfer, t});
+    }
+    std::vector<IssuedCommand> logs[2];
+    std::vector<uint64_t> done[2];
+    ChannelStats stats[2];
+    for (int skip = 0; skip < 2; ++skip) {
+      Channel channel(d, Scheduler::frfcfs, true);
+      channel.skip_repeats(skip == 1);
+      channel.record_commands(&logs[skip]);
+      for (const Entry& e : entries) {
+        if (e.singles) {
+          for (uint64_t b = 0; b < e.count; ++b) {
+            channel.add(map.decode(e.address + b * burst), e.write, e.arrival, e.transfer);
+          }
+        } else {
+          channel.add_run(map, e.address, e.count, e.write, e.arrival, e.transfer);
+        }
+      }
+      for (uint64_t id = 1; id <= transfers; ++id) done[skip].push_back(channel.settle(id));
+      const uint64_t end = channel.drain();
+      done[skip].push_back(end);
+      stats[skip] = channel.stats(end);
+      if (skip == 1) skipped += channel.columns_skipped();
+    }
+    const std::string at = "seed " + std::to_string(seed);
+    EXPECT_EQ(done[0], done[1]) << at;
+    ASSERT_EQ(logs[0].size(), logs[1].size()) << at;
+    for (size_t i = 0; i < logs[0].size(); ++i) {
+      const IssuedCommand &x = logs[0][i], &y = logs[1][i];
+      ASSERT_TRUE(x.cycle == y.cycle && x.kind == y.kind && x.bank == y.bank && x.row == y.row)
+          << at << ", command " << i;
+    }
+    const ChannelStats &a = stats[0], &b = stats[1];
+    EXPECT_EQ(a.read_latency_sum, b.read_latency_sum) << at;
+    EXPECT_EQ(a.read_latency_max, b.read_latency_max) << at;
+    EXPECT_EQ(a.queue_occupancy_sum, b.queue_occupancy_sum) << at;
+    EXPECT_EQ(a.background_pj, b.background_pj) << at;
+  }
+  EXPECT_GT(skipped, 0U);
+}
+
 }  // namespace
 }  // namespace tessera::ddr
