@@ -46,6 +46,13 @@ RunPlotData parse_run_report(const std::string& text, const std::string& path) {
   } catch (const json::parse_error& e) {
     throw InputError({path, line_at(text, e.byte == 0 ? 0 : e.byte - 1), ""},
                      "not JSON: " + std::string(e.what()));
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double's range; the message quotes it, which finds its line.
+    const std::string what = e.what();
+    const size_t open = what.find('\''), close = what.rfind('\'');
+    const size_t at = open < close ? text.find(what.substr(open + 1, close - open - 1)) : 0;
+    throw InputError({path, line_at(text, at == std::string::npos ? 0 : at), ""},
+                     "not JSON tessera can read: " + what);
   }
   const auto at = [&path](const std::string& field) { return SourceLocation{path, 0, field}; };
   if (!j.is_object() || !j.contains("schema_version") || !j.contains("layers")) {

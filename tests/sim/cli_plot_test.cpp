@@ -60,6 +60,10 @@ TEST(CliPlot, RejectsWhatIsNotATesseraRunReport) {
                   "\"layers\": [{\"name\": \"a\", \"cycles\": 5, \"macs\": 1, "
                   "\"dram_bytes_read\": 1, \"dram_bytes_written\": 0}], \"components\": []}\n",
                   "field 'layers[0].cycles_by_cause'");
+  // A number beyond a double's range is named at its line.
+  expect_rejected("huge.json",
+                  "{\n  \"schema_version\": 1,\n  \"pes\": 1e999,\n  \"layers\": []\n}\n",
+                  "huge.json:3: not JSON tessera can read");
 }
 
 TEST(RunPlot, ReadsTheReportsFigures) {

@@ -214,6 +214,8 @@ TEST(OnnxImport, BadModelsAreOneLocatedErrorAndNoTrace) {
        "unsupported.onnx: field 'node 'the_node' (Hardmax)': Hardmax (op) is not modelled"},
       {"unknown_input.onnx", serialized(tiny("Relu", 17, "")), " --input z=1,2",
        "field '--input z': the model has no input 'z'"},
+      {"huge.onnx", serialized(tiny("Relu", 17, "")), " --input x=65536,65536,65536,2",
+       "huge.onnx: field 'node 'the_node' (Relu) output 0': the shape of 'y' has more than"},
   };
   TempDir dir;
   for (const BadModel& c : cases) {

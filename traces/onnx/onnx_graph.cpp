@@ -105,6 +105,11 @@ std::map<std::string, Dims> tensor_dims(const onnx::GraphProto& graph) {
 // Shape subgraphs are a few nodes deep; a model that keeps folding past this is not one.
 constexpr int kMaxFoldRounds = 16;
 
+// A dim as large as a trace's extents may be, and a tensor of up to 2^40 elements: the products
+// the importer forms of two such counts stay within 64 bits.
+constexpr int64_t kMaxDim = int64_t{1} << 24;
+constexpr int64_t kMaxElements = int64_t{1} << 40;
+
 }  // namespace
 
 std::string node_label(const onnx::NodeProto& node) {
@@ -119,6 +124,21 @@ int64_t product(const Dims& dims) {
   return p;
 }
 
+int64_t checked_product(const Dims& dims, const SourceLocation& at, const std::string& what) {
+  int64_t p = 1;
+  for (int64_t d : dims) {
+    if (d < 1 || d > kMaxDim) {
+      throw InputError(at, what + " has a dim of " + std::to_string(d) + " (from 1 to " +
+                               std::to_string(kMaxDim) + ")");
+    }
+    p *= d;  // at most 2^40 * 2^24: no overflow
+    if (p > kMaxElements) {
+      throw InputError(at, what + " has more than " + std::to_string(kMaxElements) + " elements");
+    }
+  }
+  return p;
+}
+
 const Dims& Graph::known_dims(const onnx::NodeProto& node, const std::string& tensor,
                               const std::string& field) const {
   const auto it = dims.find(tensor);
@@ -130,6 +150,8 @@ const Dims& Graph::known_dims(const onnx::NodeProto& node, const std::string& te
     throw InputError({file, 0, node_label(node) + " " + field},
                      "shape inference could not resolve the shape of '" + tensor + "'");
   }
+  static_cast<void>(checked_product(it->second, {file, 0, node_label(node) + " " + field},
+                                    "the shape of '" + tensor + "'"));
   return it->second;
 }
 

@@ -10,6 +10,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "sim/error.h"
 #include "traces/onnx/onnx_import.h"
 
 namespace tessera::onnx_import {
@@ -35,6 +36,11 @@ struct Graph {
 [[nodiscard]] Graph read_graph(const std::string& bytes, const std::string& file,
                                const Options& options);
 
+// The number of elements; for dims known_dims() returned, or checked_product() accepted.
 [[nodiscard]] int64_t product(const Dims& dims);
+// The number of elements, or InputError at `at` naming `what` when a dim is below 1 or above
+// 2^24, or the count above 2^40 (known_dims() checks every shape it returns so).
+[[nodiscard]] int64_t checked_product(const Dims& dims, const SourceLocation& at,
+                                      const std::string& what);
 
 }  // namespace tessera::onnx_import

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -175,7 +176,9 @@ class Importer {
       trace.layers.push_back(vector_layer(node, name, Op::norm, kLayerNormOps));
     } else if (op == "MaxPool" || op == "AveragePool") {
       const std::vector<int64_t> kernel = ints_attribute(node, "kernel_shape");
-      trace.layers.push_back(vector_layer(node, name, Op::pool, product(kernel)));
+      const int64_t window =
+          checked_product(kernel, {g_.file, 0, node_label(node) + " kernel_shape"}, "the kernel");
+      trace.layers.push_back(vector_layer(node, name, Op::pool, window));
     } else if (op == "GlobalAveragePool" || op == "GlobalMaxPool" || op == "ReduceMean") {
       // A reduction: one operation per element read, per output element.
       const int64_t out = product(output_dims(node));
@@ -194,10 +197,22 @@ class Importer {
     }
     skipped_.push_back(name + " (" + node.op_type() + ")");
     // The MACs a skipped convolution-like node would have had, for the share in the note.
-    if (node.op_type() == "ConvTranspose" && g_.dims.count(node.input(0)) != 0) {
-      const Dims& w = g_.dims.at(node.input(1));
-      if (w.size() >= 2 && g_.dims.count(node.input(0)) != 0) {
-        skipped_macs_ += product(g_.dims.at(node.input(0))) * product(w) / w[0];
+    if (node.op_type() == "ConvTranspose" && node.input_size() >= 2) {
+      const auto in = g_.dims.find(node.input(0));
+      const auto w = g_.dims.find(node.input(1));
+      const auto known = [&](const auto& it) {
+        return it != g_.dims.end() &&
+               std::all_of(it->second.begin(), it->second.end(), [](int64_t d) { return d > 0; });
+      };
+      if (known(in) && known(w) && w->second.size() >= 2) {
+        const SourceLocation at{g_.file, 0, node_label(node)};
+        // Each factor is at most 2^40 (w[0] divides the weights' count); their product may not be.
+        const int64_t inputs = checked_product(in->second, at, "input 0");
+        const int64_t per_input = checked_product(w->second, at, "input 1") / w->second[0];
+        if (inputs > (std::numeric_limits<int64_t>::max() - skipped_macs_) / per_input) {
+          fail(node, "", "too many MACs to count");
+        }
+        skipped_macs_ += inputs * per_input;
       }
     }
   }
