@@ -9,7 +9,9 @@
 #include "models/dram/ddr/device.h"
 #include "models/dram/ddr/trace_replay.h"
 #include "sim/error.h"
+#include "sim/run_plot.h"
 #include "tests/support/files.h"
+#include "traces/onnx/onnx_import.h"
 #include "traces/sparsity.h"
 #include "traces/trace_reader.h"
 
@@ -145,6 +147,27 @@ TEST(FuzzRegression, BandedGeneratorWithoutBandwidthIsAnError) {
                   "t.yaml");
             }),
             "t.yaml:6: field 'layers[0].operands.A.bandwidth': missing");
+}
+
+// A number beyond a double's range made nlohmann::json throw out_of_range, which only parse
+// errors were caught for: the program ended.
+TEST(FuzzRegression, RunReportNumberBeyondADoubleIsAnError) {
+  EXPECT_EQ(input_error_of([] {
+              (void)parse_run_report("{\"schema_version\": 1,\n\"pes\": 2e400}", "r.json");
+            }),
+            "r.json:2: not JSON tessera can read: [json.exception.out_of_range.406] number "
+            "overflow parsing '2e400'");
+}
+
+// A MatMul whose leading dims and rows multiplied past 64 bits (the fuzzer's input, kept as a
+// seed): signed overflow. Shapes are now bounded where the importer reads them.
+TEST(FuzzRegression, OnnxShapesAreBounded) {
+  const std::string model = test::read_file(std::string(TESSERA_SOURCE_DIR) +
+                                            "/fuzz/seeds/onnx_model/overflowing_matmul.onnx");
+  const std::string error =
+      input_error_of([&] { (void)onnx_import::import_bytes(model, "m.onnx", {}); });
+  EXPECT_NE(error.find("m.onnx: field 'node "), std::string::npos) << error;
+  EXPECT_NE(error.find("' has "), std::string::npos) << error;
 }
 
 }  // namespace
