@@ -49,8 +49,8 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=
 cmake --build "$build" --target "${targets[@]/%/_fuzzer}"
 
 machine="$(nproc)-core $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-header="| target | date | seconds | executions | executions/s | corpus files | result |
-|---|---|---|---|---|---|---|"
+header="| target | date | machine | seconds | executions | executions/s | corpus files | result |
+|---|---|---|---|---|---|---|---|"
 rows=""
 failed=0
 mkdir -p "$build/artifacts"
@@ -71,7 +71,7 @@ for t in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   files=$(find "$corpus" -type f | wc -l)
-  rows+="| $t | $(date -u +%Y-%m-%d) | $seconds | ${runs:-?} | ${rate:-?} | $files | $result |
+  rows+="| $t | $(date -u +%Y-%m-%d) | $machine | $seconds | ${runs:-?} | ${rate:-?} | $files | $result |
 "
 done
 
@@ -90,8 +90,8 @@ if ((record)); then
   {
     echo "# Fuzzing results"
     echo
-    echo "Recorded by \`scripts/fuzz.sh --record SECONDS\` on a $machine, clang"
-    echo "$(clang++ -dumpversion), every target under AddressSanitizer and UndefinedBehaviorSanitizer."
+    echo "Recorded by \`scripts/fuzz.sh --record SECONDS\` with clang $(clang++ -dumpversion), every"
+    echo "target under AddressSanitizer and UndefinedBehaviorSanitizer, on the machine each row names."
     echo "Rates depend on what else the machine ran at the time (often a second target or a build);"
     echo "trace_yaml reads every input twice, a layer at a time and as a whole document."
     echo
