@@ -130,6 +130,22 @@ TEST(DdrSettle, ATransferFinishesLaterWhenAnotherTakesTheBus) {
   EXPECT_GE(second, 2 * peak);
 }
 
+// The two logs hold the same commands (cycle, kind, bank, row), or where they first differ.
+testing::AssertionResult same_commands(const std::vector<IssuedCommand>& a,
+                                       const std::vector<IssuedCommand>& b) {
+  if (a.size() != b.size()) {
+    return testing::AssertionFailure() << a.size() << " commands against " << b.size();
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    const IssuedCommand &x = a[i], &y = b[i];
+    if (!(x.cycle == y.cycle && x.kind == y.kind && x.bank == y.bank && x.row == y.row)) {
+      return testing::AssertionFailure()
+             << "command " << i << " at " << x.cycle << " / " << y.cycle;
+    }
+  }
+  return testing::AssertionSuccess();
+}
+
 // Read streams of transfers taking turns, in banks of their own, settle into a period whose
 // repeats are skipped as a single stream's are: each run's share of a period, the turn and the
 // arrivals enter the comparison. Completions and every command equal scheduling each one. (A
@@ -160,12 +176,7 @@ TEST(DdrSettle, TransfersTakingTurnsSkipTheirSteadyRepeats) {
                              std::to_string(starts[1]) + ", arriving " + std::to_string(stagger) +
                              " cycles apart";
       EXPECT_EQ(done[0], done[1]) << at;
-      ASSERT_EQ(logs[0].size(), logs[1].size()) << at;
-      for (size_t i = 0; i < logs[0].size(); ++i) {
-        const IssuedCommand &x = logs[0][i], &y = logs[1][i];
-        ASSERT_TRUE(x.cycle == y.cycle && x.kind == y.kind && x.bank == y.bank && x.row == y.row)
-            << at << ", command " << i;
-      }
+      ASSERT_TRUE(same_commands(logs[0], logs[1])) << at;
       EXPECT_EQ(skipped[0], 0U) << at;
       // What is left is each stream's start and its move to the next bank every 512 bursts.
       EXPECT_GT(skipped[1], bursts * starts.size() / 5) << at;
@@ -190,12 +201,7 @@ TEST(DdrSettle, ATransferJoiningTheTurnsAfterASkipGetsItsTurn) {
       memory.drain();
       if (skip == 1) skipped += memory.channel(0).columns_skipped();
     }
-    ASSERT_EQ(logs[0].size(), logs[1].size()) << "arriving at " << arrival;
-    for (size_t i = 0; i < logs[0].size(); ++i) {
-      const IssuedCommand &x = logs[0][i], &y = logs[1][i];
-      ASSERT_TRUE(x.cycle == y.cycle && x.kind == y.kind && x.bank == y.bank && x.row == y.row)
-          << "arriving at " << arrival << ", command " << i;
-    }
+    ASSERT_TRUE(same_commands(logs[0], logs[1])) << "arriving at " << arrival;
   }
   EXPECT_GT(skipped, 0U);
 }
@@ -250,12 +256,7 @@ TEST(DdrSettle, SkippingChangesNothingWhateverWaits) {
     }
     const std::string at = "seed " + std::to_string(seed);
     EXPECT_EQ(done[0], done[1]) << at;
-    ASSERT_EQ(logs[0].size(), logs[1].size()) << at;
-    for (size_t i = 0; i < logs[0].size(); ++i) {
-      const IssuedCommand &x = logs[0][i], &y = logs[1][i];
-      ASSERT_TRUE(x.cycle == y.cycle && x.kind == y.kind && x.bank == y.bank && x.row == y.row)
-          << at << ", command " << i;
-    }
+    ASSERT_TRUE(same_commands(logs[0], logs[1])) << at;
     const ChannelStats &a = stats[0], &b = stats[1];
     EXPECT_EQ(a.read_latency_sum, b.read_latency_sum) << at;
     EXPECT_EQ(a.read_latency_max, b.read_latency_max) << at;

@@ -139,20 +139,24 @@ int64_t checked_product(const Dims& dims, const SourceLocation& at, const std::s
   return p;
 }
 
+const Dims* Graph::resolved_dims(const std::string& tensor) const {
+  const auto it = dims.find(tensor);
+  if (it == dims.end()) return nullptr;
+  for (int64_t d : it->second) {
+    if (d <= 0) return nullptr;
+  }
+  return &it->second;
+}
+
 const Dims& Graph::known_dims(const onnx::NodeProto& node, const std::string& tensor,
                               const std::string& field) const {
-  const auto it = dims.find(tensor);
-  bool known = it != dims.end();
-  if (known) {
-    for (int64_t d : it->second) known = known && d > 0;
+  const Dims* known = resolved_dims(tensor);
+  const SourceLocation at{file, 0, node_label(node) + " " + field};
+  if (known == nullptr) {
+    throw InputError(at, "shape inference could not resolve the shape of '" + tensor + "'");
   }
-  if (!known) {
-    throw InputError({file, 0, node_label(node) + " " + field},
-                     "shape inference could not resolve the shape of '" + tensor + "'");
-  }
-  static_cast<void>(checked_product(it->second, {file, 0, node_label(node) + " " + field},
-                                    "the shape of '" + tensor + "'"));
-  return it->second;
+  static_cast<void>(checked_product(*known, at, "the shape of '" + tensor + "'"));
+  return *known;
 }
 
 Graph read_graph(const std::string& bytes, const std::string& file, const Options& options) {

@@ -24,7 +24,10 @@ struct Graph {
   std::map<std::string, const onnx::TensorProto*> initializers;
 
   [[nodiscard]] const onnx::GraphProto& graph() const { return model.graph(); }
-  // The dims of `tensor`, every one known, or InputError naming `node` and the field.
+  // The dims of `tensor` when shape inference resolved every one, else nullptr.
+  [[nodiscard]] const Dims* resolved_dims(const std::string& tensor) const;
+  // The dims of `tensor`, every one known and within bounds (checked_product()), or InputError
+  // naming `node` and the field.
   [[nodiscard]] const Dims& known_dims(const onnx::NodeProto& node, const std::string& tensor,
                                        const std::string& field) const;
 };

@@ -198,17 +198,13 @@ class Importer {
     skipped_.push_back(name + " (" + node.op_type() + ")");
     // The MACs a skipped convolution-like node would have had, for the share in the note.
     if (node.op_type() == "ConvTranspose" && node.input_size() >= 2) {
-      const auto in = g_.dims.find(node.input(0));
-      const auto w = g_.dims.find(node.input(1));
-      const auto known = [&](const auto& it) {
-        return it != g_.dims.end() &&
-               std::all_of(it->second.begin(), it->second.end(), [](int64_t d) { return d > 0; });
-      };
-      if (known(in) && known(w) && w->second.size() >= 2) {
+      const Dims* in = g_.resolved_dims(node.input(0));
+      const Dims* w = g_.resolved_dims(node.input(1));
+      if (in != nullptr && w != nullptr && w->size() >= 2) {
         const SourceLocation at{g_.file, 0, node_label(node)};
         // Each factor is at most 2^40 (w[0] divides the weights' count); their product may not be.
-        const int64_t inputs = checked_product(in->second, at, "input 0");
-        const int64_t per_input = checked_product(w->second, at, "input 1") / w->second[0];
+        const int64_t inputs = checked_product(*in, at, "input 0");
+        const int64_t per_input = checked_product(*w, at, "input 1") / (*w)[0];
         if (inputs > (std::numeric_limits<int64_t>::max() - skipped_macs_) / per_input) {
           fail(node, "", "too many MACs to count");
         }

@@ -137,9 +137,7 @@ void Channel::admit() {
     if (waiting_.front().next.transfer == 0) {
       r = take_waiting(0);
     } else {
-      if (next_waiting_ >= waiting_.size() || waiting_[next_waiting_].next.arrival > now_) {
-        next_waiting_ = 0;
-      }
+      next_waiting_ = turn();
       const bool last = waiting_[next_waiting_].left == 1;
       r = take_waiting(next_waiting_);
       if (!last) ++next_waiting_;

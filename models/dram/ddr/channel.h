@@ -279,13 +279,16 @@ class Channel {
   // Entry `i` loses its next `n` requests (fewer than it has) without their entering the queue.
   void drop_waiting(size_t i, uint64_t n);
   // Whether the waiting entries take turns (the first names a transfer), how many have arrived
-  // by now (a prefix: arrivals never decrease), and the one the next admission takes.
+  // by now (a prefix: arrivals never decrease), and the one the next admission takes: the next
+  // in turn if it has arrived, else the first.
   [[nodiscard]] bool taking_turns() const {
     return !waiting_.empty() && waiting_.front().next.transfer != 0;
   }
   [[nodiscard]] size_t arrived_entries() const;
-  [[nodiscard]] size_t turn(size_t arrived) const {
-    return next_waiting_ < arrived ? next_waiting_ : 0;
+  [[nodiscard]] size_t turn() const {
+    return next_waiting_ < waiting_.size() && waiting_[next_waiting_].next.arrival <= now_
+               ? next_waiting_
+               : 0;
   }
   // The next `n` admissions, in their order, without their requests entering the queue.
   void skip_admissions(uint64_t n);

@@ -502,7 +502,7 @@ uint64_t Channel::repeating(uint64_t limit) const {
     return matched;
   }
   const size_t arrived = arrived_entries();
-  const size_t first = turn(arrived);
+  const size_t first = turn();
   size_t runs = 0;
   for (size_t e = 0; e < arrived; ++e) runs += waiting_[e].map != nullptr ? 1 : 0;
   if (runs == 0) {
@@ -581,7 +581,7 @@ void Channel::skip_admissions(uint64_t n) {
     return;
   }
   const size_t arrived = arrived_entries();
-  const size_t first = turn(arrived);
+  const size_t first = turn();
   const auto at = [&](size_t i) { return waiting_.begin() + static_cast<std::ptrdiff_t>(i); };
   if (waiting_.front().map == nullptr) {  // single requests: the turn stays where it is
     const uint64_t to_end = std::min<uint64_t>(n, arrived - first);
