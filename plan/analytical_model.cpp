@@ -11,8 +11,6 @@
 namespace tessera::model {
 namespace {
 
-constexpr int64_t kEnergyWordBytes = 8;
-
 // Elements one tile moves between the buffer and the array, as the systolic array counts them
 // (models/pe_array/systolic.cpp): the stationary operand once, the streamed one once per fold
 // across the other spatial dim, partial sums once per fold along the reduction, but the first

@@ -125,8 +125,6 @@ WalkStep LoopWalk::step(int64_t step) const {
 namespace tessera::model {
 namespace {
 
-constexpr int64_t kEnergyWordBytes = 8;  // the buffer counts energy per 64-bit word
-
 // A run of tile indices along one dim with equal extent and position: index 0, the middle ones,
 // the last one.
 struct Segment {

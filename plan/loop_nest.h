@@ -104,6 +104,8 @@ class LoopWalk {
 
 namespace tessera::model {
 
+inline constexpr int64_t kEnergyWordBytes = 8;  // the buffer counts energy per 64-bit word
+
 // Tiles of equal extents, equal stream position and equal k-index-is-zero: they take equal time
 // and move equal operand traffic between the buffer and the array.
 struct TileClass {

@@ -14,8 +14,8 @@ namespace tessera {
 
 namespace {
 
-constexpr int kVersion = 1;
-constexpr const char* kBuiltinFile = "data/area/area_40nm.yaml (built in)";
+constexpr int kAreaFileVersion = 1;
+constexpr const char* kBuiltinAreaFile = "data/area/area_40nm.yaml (built in)";
 constexpr double kUm2PerMm2 = 1e6;
 
 // Every figure the model uses; a table must give each, and nothing else.
@@ -53,9 +53,9 @@ AreaFigures AreaFigures::parse(const std::string& text, const std::string& file)
   if (!root.IsMap())
     throw InputError({file, 0, ""}, "expected a map with tessera_area and figures");
   yaml::require_known_keys(root, {"tessera_area", "name", "figures"}, src, "");
-  if (yaml::to_int(root["tessera_area"], src, "tessera_area") != kVersion) {
+  if (yaml::to_int(root["tessera_area"], src, "tessera_area") != kAreaFileVersion) {
     throw InputError(src.at(root["tessera_area"], "tessera_area"),
-                     "expected version " + std::to_string(kVersion));
+                     "expected version " + std::to_string(kAreaFileVersion));
   }
   AreaFigures t;
   t.name_ = yaml::to_string(root["name"], src, "name");
@@ -98,7 +98,7 @@ AreaFigures AreaFigures::parse(const std::string& text, const std::string& file)
 }
 
 AreaFigures AreaFigures::builtin() {
-  static const AreaFigures table = parse(std::string(default_area_yaml()), kBuiltinFile);
+  static const AreaFigures table = parse(std::string(default_area_yaml()), kBuiltinAreaFile);
   return table;
 }
 

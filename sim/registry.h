@@ -85,9 +85,10 @@ class Registry {
 
 // The same with the facts tools read before the module is built (`Family::Facts`: a buffer's tile
 // policy, whether a crypto engine authenticates), e.g. Buffer::Facts{TilePolicy::swiftiles}.
-#define TESSERA_REGISTER_WITH_FACTS(Family, name, Class, facts, description, ...)            \
-  static const bool tessera_registered_##name = ::tessera::Registry<Family>::instance().add( \
-      {#name, description, std::vector<::tessera::ParamSpec> __VA_ARGS__,                    \
-       [](const sc_core::sc_module_name& n, const ::tessera::ParamValues& p)                 \
-           -> std::unique_ptr<Family> { return std::make_unique<Class>(n, p); },             \
-       facts})
+#define TESSERA_REGISTER_WITH_FACTS(Family, name, Class, facts, description, ...)    \
+  static const bool tessera_registered_##Family##_##name =                           \
+      ::tessera::Registry<Family>::instance().add(                                   \
+          {#name, description, std::vector<::tessera::ParamSpec> __VA_ARGS__,        \
+           [](const sc_core::sc_module_name& n, const ::tessera::ParamValues& p)     \
+               -> std::unique_ptr<Family> { return std::make_unique<Class>(n, p); }, \
+           facts})

@@ -24,11 +24,11 @@ std::string order_text(const LoopOrder& order) {
   return text;
 }
 
-ordered_json optional_json(const std::optional<double>& v) {
+ordered_json correlation_json(const std::optional<double>& v) {
   return v ? ordered_json(*v) : ordered_json(nullptr);
 }
 
-std::string correlation_text(const std::optional<double>& v) {
+std::string correlation_cell(const std::optional<double>& v) {
   return v ? fixed(*v, 3) : "n/a";
 }
 
@@ -148,7 +148,7 @@ std::string ranking_table(const ScheduleRanking& ranking) {
         {printable(l.name), std::to_string(l.candidates.size()), "#" + std::to_string(l.pick + 1),
          std::to_string(l.candidates[l.pick].simulated_cycles), "#" + std::to_string(l.best + 1),
          std::to_string(l.candidates[l.best].simulated_cycles), fixed(l.regret * 100, 2),
-         correlation_text(l.spearman), correlation_text(l.kendall)});
+         correlation_cell(l.spearman), correlation_cell(l.kendall)});
   }
   std::string out = table(rows, {1, false, ""});
   const RankingSummary& s = ranking.summary;
@@ -161,8 +161,8 @@ std::string ranking_table(const ScheduleRanking& ranking) {
                 {"largest regret", s.layers == 0 ? "n/a"
                                                  : fixed(s.max_regret * 100, 2) + " % (" +
                                                        printable(s.worst_layer) + ")"},
-                {"mean Spearman", correlation_text(s.mean_spearman) + over},
-                {"mean Kendall tau-b", correlation_text(s.mean_kendall) + over}},
+                {"mean Spearman", correlation_cell(s.mean_spearman) + over},
+                {"mean Kendall tau-b", correlation_cell(s.mean_kendall) + over}},
                {2, false, ""});
   return out;
 }
@@ -191,8 +191,8 @@ std::string ranking_json(const ScheduleRanking& ranking) {
                            {"pick", l.pick + 1},
                            {"best", l.best + 1},
                            {"regret", l.regret},
-                           {"spearman", optional_json(l.spearman)},
-                           {"kendall", optional_json(l.kendall)}});
+                           {"spearman", correlation_json(l.spearman)},
+                           {"kendall", correlation_json(l.kendall)}});
   }
   const RankingSummary& s = ranking.summary;
   j["summary"] = {{"layers", s.layers},
@@ -200,8 +200,8 @@ std::string ranking_json(const ScheduleRanking& ranking) {
                   {"mean_regret", s.mean_regret},
                   {"max_regret", s.max_regret},
                   {"worst_layer", s.worst_layer},
-                  {"mean_spearman", optional_json(s.mean_spearman)},
-                  {"mean_kendall", optional_json(s.mean_kendall)},
+                  {"mean_spearman", correlation_json(s.mean_spearman)},
+                  {"mean_kendall", correlation_json(s.mean_kendall)},
                   {"correlated_layers", s.correlated_layers}};
   return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }

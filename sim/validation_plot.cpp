@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kScatter = "predicted_vs_simulated";
 constexpr const char* kCauses = "causes";
-constexpr const char* kScript = "validation.gp";
+constexpr const char* kValidationScript = "validation.gp";
 
 std::string scatter_data(const Validation& v) {
   std::string out = "# layer predicted_cycles simulated_cycles\n";
@@ -49,7 +49,8 @@ std::string log_range(const Validation& v) {
 std::string script(const Validation& v) {
   const size_t width = std::max<size_t>(900, 200 + 30 * v.layers.size());
   const std::string range = log_range(v);
-  return std::string("# Made by tessera validate; run in this folder: gnuplot ") + kScript +
+  return std::string("# Made by tessera validate; run in this folder: gnuplot ") +
+         kValidationScript +
          "\n"
          "set terminal pngcairo size 900,800 font 'sans,10' noenhanced\n"
          "set output '." +
@@ -92,7 +93,7 @@ std::string script(const Validation& v) {
 }  // namespace
 
 void write_validation_plots(const Validation& v, const std::string& dir) {
-  run_gnuplot(dir, kScript, script(v),
+  run_gnuplot(dir, kValidationScript, script(v),
               {{std::string(kScatter) + ".dat", scatter_data(v)},
                {std::string(kCauses) + ".dat", causes_data(v)}},
               {kScatter, kCauses});

@@ -7,7 +7,7 @@ namespace po = boost::program_options;
 namespace tessera::cli {
 namespace {
 
-int run(const Args& args) {
+int config_main(const Args& args) {
   ArchOptions arch;
   po::options_description d("config options");
   d.add_options()("help,h", "show this help")("dump", "print the effective configuration")(
@@ -31,6 +31,6 @@ int run(const Args& args) {
 const Command config_command{"config",
                              "tessera config --dump [--arch FILE] [-p module.param=value]...\n"
                              "       tessera config --list\n",
-                             run};
+                             config_main};
 
 }  // namespace tessera::cli

@@ -81,7 +81,7 @@ int import_onnx_file(const po::variables_map& vm, const std::string& model,
   return 0;
 }
 
-int run(const Args& args) {
+int import_main(const Args& args) {
   std::string format, topology, cfg, out_dir, problem, arch, mapping;
   std::vector<std::string> inputs;
   po::options_description d("import options");
@@ -120,6 +120,6 @@ const Command import_command{
     "       tessera import timeloop --problem P.yaml --arch A.yaml --mapping M.yaml -o DIR\n"
     "       tessera import onnx MODEL.onnx -o DIR [--batch N] [--input NAME=DIMS]...\n"
     "                           [--skip-unsupported]\n",
-    run};
+    import_main};
 
 }  // namespace tessera::cli

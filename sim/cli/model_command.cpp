@@ -24,7 +24,7 @@ model::Accounting parse_accounting(const std::string& text) {
                    "unknown accounting '" + text + "' (expected tessera or timeloop)");
 }
 
-int run(const Args& args) {
+int model_main(const Args& args) {
   ArchOptions arch;
   std::string trace_path, energy_path, json_path, csv_path, accounting = "tessera";
   po::options_description d("model options");
@@ -84,6 +84,6 @@ const Command model_command{
     "tessera model TRACE [--arch FILE] [-p module.param=value]... [--fill-drain]\n"
     "                    [--accounting tessera|timeloop] [--energy FILE] [--json FILE]\n"
     "                    [--csv FILE] [--quiet] [--timing]\n",
-    run};
+    model_main};
 
 }  // namespace tessera::cli

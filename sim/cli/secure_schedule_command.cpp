@@ -200,7 +200,7 @@ EnergyPrices energy_prices(const EnergyTable& table, const EngineKind& kind) {
   return p;
 }
 
-int run(const Args& args) {
+int secure_schedule_main(const Args& args) {
   ArchOptions arch;
   std::string trace_path, out_path, json_path, matching_name = "cross-layer", energy_path,
                                                predictions_path, objective = "latency";
@@ -367,6 +367,6 @@ const Command secure_schedule_command{
     "       tessera secure-schedule TRACE --search [--baseline|--per-layer] [--top-k N]\n"
     "                     [--seed S] [--objective latency|edp] [--arch FILE] [-o OUT]\n"
     "                     [--predictions CSV] [--energy FILE] [--area-budget MM2]\n",
-    run};
+    secure_schedule_main};
 
 }  // namespace tessera::cli

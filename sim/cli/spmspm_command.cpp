@@ -32,7 +32,7 @@ uint64_t counter(const RunResult& r, const std::string& component, const std::st
   return 0;
 }
 
-int run(const Args& args) {
+int spmspm_main(const Args& args) {
   ArchOptions arch;
   std::string a_path, b_path, buffer, target_text, energy_path, json_path;
   uint64_t seed = 1;
@@ -143,6 +143,6 @@ const Command spmspm_command{
     "                     [--functional] [--seed N] [--json FILE] [--quiet]\n"
     "                     [--tamper L:T:BYTE[:BIT]] [--tamper-tag L:T:BYTE[:BIT]] [--replay L:T]\n"
     "                     [--timeline FILE.json|FILE.vcd] [--timeline-limit N]\n",
-    run};
+    spmspm_main};
 
 }  // namespace tessera::cli

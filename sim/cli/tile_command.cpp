@@ -26,7 +26,7 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
-int run(const Args& args) {
+int tile_main(const Args& args) {
   ArchOptions arch;
   std::string trace_path, target_text = "0.1";
   po::options_description d("tile options");
@@ -79,6 +79,7 @@ int run(const Args& args) {
 }  // namespace
 
 const Command tile_command{
-    "tile", "tessera tile [--target F] TRACE [--arch FILE] [-p module.param=value]...\n", run};
+    "tile", "tessera tile [--target F] TRACE [--arch FILE] [-p module.param=value]...\n",
+    tile_main};
 
 }  // namespace tessera::cli

@@ -10,16 +10,15 @@
 #include "crypto/engine_timing.h"
 #include "tests/crypto/crypto_layers.h"
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 
 namespace tessera::test {
 namespace {
 
-const std::string kBinary = TESSERA_BINARY;
-
 // Three layers: odd block sizes with short tails, tile blocks, a GEMM; partial-sum revisits.
-const std::string kTrace = "tessera_trace: 1\nname: secure\nlayers:\n" + kConv1Layer +
-                           R"(    padding: 1
+const std::string kSecureTrace = "tessera_trace: 1\nname: secure\nlayers:\n" + kConv1Layer +
+                                 R"(    padding: 1
     mapping:
       buffer_tile: {m: 40, n: 8, k: 36}
       loop_order: [n, k, m]
@@ -35,7 +34,7 @@ const std::string kTrace = "tessera_trace: 1\nname: secure\nlayers:\n" + kConv1L
       outputs: {auth_block: 7}
 )";
 
-nlohmann::json run_json(const TempDir& dir, const std::string& trace, const std::string& args) {
+nlohmann::json run_secure(const TempDir& dir, const std::string& trace, const std::string& args) {
   const std::string json = dir.path() + "/out.json";
   std::string out;
   const int rc =
@@ -46,11 +45,11 @@ nlohmann::json run_json(const TempDir& dir, const std::string& trace, const std:
 
 TEST(AesGcmEngine, FunctionalRunGivesTheReferenceOutputsWithCryptoOnAndOff) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSecureTrace);
   for (const char* args : {"-p crypto.impl=none", "-p crypto.impl=aes_gcm",
                            "-p crypto.impl=aes_gcm -p crypto.key_bits=256 -p crypto.tag_bits=128",
                            "-p crypto.impl=aes_gcm -p crypto.engine=serial"}) {
-    const auto report = run_json(dir, trace, std::string("--functional ") + args);
+    const auto report = run_secure(dir, trace, std::string("--functional ") + args);
     // Every output of every layer was compared with the reference convolution.
     EXPECT_TRUE(report["functional_checked"].get<bool>()) << args;
   }
@@ -58,10 +57,10 @@ TEST(AesGcmEngine, FunctionalRunGivesTheReferenceOutputsWithCryptoOnAndOff) {
 
 TEST(AesGcmEngine, TimingIsTheSameWithAndWithoutValues) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
-  const auto timed = run_json(dir, trace, "-p crypto.impl=aes_gcm -p crypto.engine=parallel");
+  const std::string trace = dir.write("t.yaml", kSecureTrace);
+  const auto timed = run_secure(dir, trace, "-p crypto.impl=aes_gcm -p crypto.engine=parallel");
   const auto functional =
-      run_json(dir, trace, "-p crypto.impl=aes_gcm -p crypto.engine=parallel --functional");
+      run_secure(dir, trace, "-p crypto.impl=aes_gcm -p crypto.engine=parallel --functional");
   EXPECT_EQ(timed["totals"], functional["totals"]);
   EXPECT_EQ(timed["components"], functional["components"]);
 }
@@ -70,9 +69,9 @@ TEST(AesGcmEngine, TimingIsTheSameWithAndWithoutValues) {
 // the tags: the tiling is the same with and without crypto.
 TEST(AesGcmEngine, ExtraTrafficAddsUp) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
-  const auto plain = run_json(dir, trace, "-p crypto.impl=none");
-  const auto secure = run_json(dir, trace, "-p crypto.impl=aes_gcm");
+  const std::string trace = dir.write("t.yaml", kSecureTrace);
+  const auto plain = run_secure(dir, trace, "-p crypto.impl=none");
+  const auto secure = run_secure(dir, trace, "-p crypto.impl=aes_gcm");
   const auto& p = plain["totals"];
   const auto& s = secure["totals"];
   const uint64_t redundant_read = counter(secure, "crypto", "redundant_read_bytes");
@@ -109,7 +108,7 @@ layers:
 )");
   for (const char* kind : {"pipelined", "parallel", "serial"}) {
     const auto report =
-        run_json(dir, trace, std::string("-p crypto.impl=aes_gcm -p crypto.engine=") + kind);
+        run_secure(dir, trace, std::string("-p crypto.impl=aes_gcm -p crypto.engine=") + kind);
     const EngineKind& k = *find_engine_kind(kind);
     const uint64_t want = message_cycles(k, 64 * 48 / 16) + message_cycles(k, 48 * 32 / 16) +
                           message_cycles(k, 64 * 32 / 16);
@@ -122,12 +121,12 @@ layers:
 // A slow engine stalls the layer; more engines per tensor or a shared pool never slow it down.
 TEST(AesGcmEngine, EnginesAreAContendedResource) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSecureTrace);
   auto cycles = [&](const std::string& args) {
-    return run_json(dir, trace, "-p crypto.impl=aes_gcm " + args)["totals"]["cycles"]
+    return run_secure(dir, trace, "-p crypto.impl=aes_gcm " + args)["totals"]["cycles"]
         .get<uint64_t>();
   };
-  const uint64_t none = run_json(dir, trace, "")["totals"]["cycles"].get<uint64_t>();
+  const uint64_t none = run_secure(dir, trace, "")["totals"]["cycles"].get<uint64_t>();
   const uint64_t pipelined = cycles("-p crypto.engine=pipelined");
   const uint64_t serial = cycles("-p crypto.engine=serial");
   const uint64_t serial4 = cycles(
@@ -136,7 +135,7 @@ TEST(AesGcmEngine, EnginesAreAContendedResource) {
   EXPECT_GE(pipelined, none);
   EXPECT_GT(serial, 2 * pipelined);
   EXPECT_LT(serial4, serial);
-  const auto busy = run_json(dir, trace, "-p crypto.impl=aes_gcm -p crypto.engine=serial");
+  const auto busy = run_secure(dir, trace, "-p crypto.impl=aes_gcm -p crypto.engine=serial");
   EXPECT_GT(counter(busy, "crypto", "engine_wait_cycles"), 0u);
 }
 
@@ -144,7 +143,7 @@ TEST(AesGcmEngine, EnginesAreAContendedResource) {
 // the run stops with exit code 3 and writes no report.
 TEST(AesGcmEngine, TamperingIsAlwaysDetected) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSecureTrace);
   const std::string json = dir.path() + "/never.json";
   std::mt19937 rng(7);
   struct Target {
@@ -182,7 +181,7 @@ TEST(AesGcmEngine, TamperingIsAlwaysDetected) {
 // a bit flipped in the outputs before the layer writes them is caught there.
 TEST(AesGcmEngine, TamperedOutputsAreCaughtWhenReadBack) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSecureTrace);
   std::string out;
   const int rc = run(
       kBinary + " run " + quote(trace) + " -p crypto.impl=aes_gcm --tamper conv1:outputs:4", out);
@@ -191,7 +190,7 @@ TEST(AesGcmEngine, TamperedOutputsAreCaughtWhenReadBack) {
       << out;
 }
 
-struct BadCase {
+struct SecureBadCase {
   const char* name;
   std::string trace_security;  // lines under conv1's security key
   std::string args;
@@ -201,7 +200,7 @@ struct BadCase {
 TEST(AesGcmEngine, BadInputIsExitCodeTwo) {
   TempDir dir;
   const std::string base = "tessera_trace: 1\nlayers:\n" + kConv1Layer;
-  const BadCase cases[] = {
+  const SecureBadCase cases[] = {
       {"zero block", "    security:\n      inputs: {auth_block: 0}\n", "",
        "layers[0].security.inputs.auth_block"},
       {"block larger than tensor", "    security:\n      weights: {auth_block: 1153}\n", "",
@@ -220,7 +219,7 @@ TEST(AesGcmEngine, BadInputIsExitCodeTwo) {
       {"replay of a missing layer", "", "-p crypto.impl=aes_gcm --replay x:weights", "x:weights"},
       {"nothing to tamper", "", "--tamper conv1:inputs:1", "conv1:inputs:1"},
   };
-  for (const BadCase& c : cases) {
+  for (const SecureBadCase& c : cases) {
     const std::string trace = dir.write("bad.yaml", base + c.trace_security);
     std::string out;
     const int rc = test::run_stderr(kBinary + " run " + quote(trace) + " -q " + c.args, out);

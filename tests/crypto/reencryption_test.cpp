@@ -15,6 +15,7 @@
 #include "plan/tile_geometry.h"
 #include "sim/cycle_causes.h"
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
@@ -22,7 +23,6 @@
 namespace tessera::test {
 namespace {
 
-const std::string kBinary = TESSERA_BINARY;
 const std::string kCrypto = " -p crypto.impl=aes_gcm";
 
 // conv1 writes its 16x16x16 outputs in blocks of 256 elements; conv2 reads them as its inputs
@@ -59,8 +59,8 @@ layers:
 constexpr int64_t kElements = 16 * 16 * 16;  // conv2's input tensor, 8-bit
 constexpr int64_t kTagBytes = 8;             // 64-bit tags (aes_gcm's default)
 
-nlohmann::json run_json(const TempDir& dir, const std::string& trace_text,
-                        const std::string& args) {
+nlohmann::json run_reencrypted(const TempDir& dir, const std::string& trace_text,
+                               const std::string& args) {
   const std::string trace = dir.write("t.yaml", trace_text), json = dir.path() + "/out.json";
   std::string out;
   EXPECT_EQ(run(kBinary + " run " + quote(trace) + " -q --json " + quote(json) + args, out), 0)
@@ -113,10 +113,10 @@ TEST(Reencryption, PassMovesTheClosedFormBytesAndBlocks) {
     for (const auto& [from, to] : std::map<int64_t, int64_t>{{256, 64}, {100, 48}, {7, 1024}}) {
       const std::string sizes = "{auth_block: " + std::to_string(to);
       const std::string tile = args == small ? "{m: 16, n: 16, k: 16}" : "{m: 64, n: 16, k: 48}";
-      const auto with =
-          run_json(dir, two_layers(sizes + ", reencrypt_from: " + std::to_string(from) + "}", tile),
-                   kCrypto + args);
-      const auto without = run_json(dir, two_layers(sizes + "}", tile), kCrypto + args);
+      const auto with = run_reencrypted(
+          dir, two_layers(sizes + ", reencrypt_from: " + std::to_string(from) + "}", tile),
+          kCrypto + args);
+      const auto without = run_reencrypted(dir, two_layers(sizes + "}", tile), kCrypto + args);
       const Added a = added(with, without);
       const int64_t straddling = args == small && from == 7 ? 1 : 0;
       const int64_t old_blocks = (kElements + from - 1) / from + straddling;
@@ -136,11 +136,11 @@ TEST(Reencryption, PassMovesTheClosedFormBytesAndBlocks) {
   // merged into the block as any write of part of a block is: the block read back whole and
   // verified, then sealed again.
   const std::string tiny = " -p buffer.capacity_kib=2";
-  const auto with =
-      run_json(dir, two_layers("{auth_block: 4096, reencrypt_from: 256}", "{m: 16, n: 16, k: 16}"),
-               kCrypto + tiny);
-  const auto without =
-      run_json(dir, two_layers("{auth_block: 4096}", "{m: 16, n: 16, k: 16}"), kCrypto + tiny);
+  const auto with = run_reencrypted(
+      dir, two_layers("{auth_block: 4096, reencrypt_from: 256}", "{m: 16, n: 16, k: 16}"),
+      kCrypto + tiny);
+  const auto without = run_reencrypted(
+      dir, two_layers("{auth_block: 4096}", "{m: 16, n: 16, k: 16}"), kCrypto + tiny);
   const Added a = added(with, without);
   EXPECT_EQ(a.chunks, 2);
   EXPECT_EQ(a.encrypted, 2);
@@ -160,8 +160,8 @@ TEST(Reencryption, IntoTileBlocksWritesEachInputTileOnce) {
       boxes += tensor_box(trace.layers[1], Tensor::inputs, {m, m + 64, 0, 16, k, k + 48}).volume();
     }
   }
-  const auto with = run_json(dir, two_layers(inputs), kCrypto);
-  const auto without = run_json(dir, two_layers("{auth_block: tile}"), kCrypto);
+  const auto with = run_reencrypted(dir, two_layers(inputs), kCrypto);
+  const auto without = run_reencrypted(dir, two_layers("{auth_block: tile}"), kCrypto);
   const Added a = added(with, without);
   EXPECT_EQ(a.encrypted, 12);
   EXPECT_EQ(a.written, boxes + 12 * kTagBytes);
@@ -173,8 +173,9 @@ TEST(Reencryption, IntoTileBlocksWritesEachInputTileOnce) {
   // rows two chunks share (the filter's halo) are read by both.
   const std::string small = " -p buffer.capacity_kib=4";
   const std::string tile = "{m: 16, n: 16, k: 16}";
-  const Added b = added(run_json(dir, two_layers(inputs, tile), kCrypto + small),
-                        run_json(dir, two_layers("{auth_block: tile}", tile), kCrypto + small));
+  const Added b =
+      added(run_reencrypted(dir, two_layers(inputs, tile), kCrypto + small),
+            run_reencrypted(dir, two_layers("{auth_block: tile}", tile), kCrypto + small));
   EXPECT_EQ(b.encrypted, 16 * 9);
   EXPECT_GT(b.chunks, 1);
   EXPECT_GT(b.verified, kElements / 256);
@@ -185,8 +186,8 @@ TEST(Reencryption, CostsCyclesUnderItsOwnCauseAndTheCausesAddUp) {
   TempDir dir;
   for (const char* inputs : {"{auth_block: 64", "{auth_block: tile"}) {
     const auto with =
-        run_json(dir, two_layers(std::string(inputs) + ", reencrypt_from: 256}"), kCrypto);
-    const auto without = run_json(dir, two_layers(std::string(inputs) + "}"), kCrypto);
+        run_reencrypted(dir, two_layers(std::string(inputs) + ", reencrypt_from: 256}"), kCrypto);
+    const auto without = run_reencrypted(dir, two_layers(std::string(inputs) + "}"), kCrypto);
     EXPECT_GT(layer_value(with, "cycles"), layer_value(without, "cycles")) << inputs;
     EXPECT_EQ(reencryption_cycles(with["layers"][0]), 0U);
     EXPECT_GT(reencryption_cycles(with["layers"][1]), 0U) << inputs;
@@ -206,8 +207,8 @@ TEST(Reencryption, CostsCyclesUnderItsOwnCauseAndTheCausesAddUp) {
         << inputs;
   }
   // Without authentication blocks there is nothing to re-encrypt.
-  const auto plain =
-      run_json(dir, two_layers("{auth_block: 64, reencrypt_from: 256}"), " -p crypto.impl=none");
+  const auto plain = run_reencrypted(dir, two_layers("{auth_block: 64, reencrypt_from: 256}"),
+                                     " -p crypto.impl=none");
   EXPECT_EQ(reencryption_cycles(plain["layers"][1]), 0U);
   EXPECT_EQ(counter(plain, "controller", "reencryption_chunks"), 0U);
 }
@@ -220,8 +221,8 @@ TEST(Reencryption, FunctionalRunReadsTheTensorInItsNewBlocksAndCatchesTampering)
     for (const std::string& args :
          {std::string(), std::string(" -p buffer.capacity_kib=2"),
           std::string(" -p buffer.capacity_kib=2 -p buffer.double_buffered=false")}) {
-      const auto report = run_json(dir, two_layers(inputs, "{m: 16, n: 16, k: 16}"),
-                                   " --functional" + kCrypto + args);
+      const auto report = run_reencrypted(dir, two_layers(inputs, "{m: 16, n: 16, k: 16}"),
+                                          " --functional" + kCrypto + args);
       EXPECT_TRUE(report["functional_checked"].get<bool>()) << inputs << args;
     }
     // The tensor as it arrives (in the old blocks) is what is attacked; the pass verifies every

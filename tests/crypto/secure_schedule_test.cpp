@@ -8,16 +8,15 @@
 
 #include "tests/crypto/crypto_layers.h"
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 
 namespace tessera::test {
 namespace {
 
-const std::string kBinary = TESSERA_BINARY;
-
 // A chain: conv2 consumes conv1's outputs (10x10 pixels, 16 channels), fc is independent.
-const std::string kTrace = "tessera_trace: 1\nname: chain\nlayers:\n" + kConv1Layer +
-                           R"(    mapping:
+const std::string kChainTrace = "tessera_trace: 1\nname: chain\nlayers:\n" + kConv1Layer +
+                                R"(    mapping:
       buffer_tile: {m: 30, n: 8, k: 36}
       loop_order: [n, k, m]
 )" + kConv2Layer + R"(    padding: 1
@@ -45,7 +44,7 @@ Schedule schedule(const TempDir& dir, const std::string& trace, const std::strin
 
 TEST(SecureSchedule, ClosedFormTrafficEqualsTheSimulatedEngine) {
   TempDir dir;
-  const std::string trace = dir.write("chain.yaml", kTrace);
+  const std::string trace = dir.write("chain.yaml", kChainTrace);
   for (const char* matching : {"tile", "per-layer", "cross-layer"}) {
     const Schedule s = schedule(dir, trace, matching);
     const std::string report = dir.path() + "/run.json";
@@ -69,7 +68,7 @@ TEST(SecureSchedule, ClosedFormTrafficEqualsTheSimulatedEngine) {
 
 TEST(SecureSchedule, CrossLayerMatchingIsNeverWorse) {
   TempDir dir;
-  const std::string trace = dir.write("chain.yaml", kTrace);
+  const std::string trace = dir.write("chain.yaml", kChainTrace);
   auto total = [](const nlohmann::json& j) {
     const auto& t = j["totals"];
     return t["redundant_bytes"].get<int64_t>() + t["tag_bytes"].get<int64_t>() +
@@ -92,7 +91,7 @@ TEST(SecureSchedule, CrossLayerMatchingIsNeverWorse) {
 
 TEST(SecureSchedule, BadInputIsExitCodeTwo) {
   TempDir dir;
-  const std::string trace = dir.write("chain.yaml", kTrace);
+  const std::string trace = dir.write("chain.yaml", kChainTrace);
   std::string out;
   EXPECT_EQ(
       test::run_stderr(kBinary + " secure-schedule " + quote(trace) + " --matching best", out), 2)

@@ -6,11 +6,10 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace tessera::test {
 namespace {
-
-const std::string kBinary = TESSERA_BINARY;
 
 // conv_a's output is read by conv_b and by the shortcut conv_s: not a chain.
 const std::string kResidual = R"(tessera_trace: 1

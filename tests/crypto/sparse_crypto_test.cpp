@@ -10,13 +10,12 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 
 namespace tessera::test {
 namespace {
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
 const std::string kMatrices = kSourceDir + "/data/matrices/";
 const std::string kSparseArch =
     " --arch " + quote(kSourceDir + "/traces/arch/sparse.yaml") + " -p crypto.impl=aes_gcm ";
@@ -24,7 +23,7 @@ const std::string kSparseArch =
 const std::string kSmall = " -p buffer.capacity_kib=1 -p buffer.impl=tailors ";
 
 // Blocks in bytes of the stream for A and Z, tile blocks for B; a second layer with defaults.
-const std::string kTrace =
+const std::string kSparseTrace =
     "tessera_trace: 1\nname: sparse_secure\nlayers:\n"
     "  - name: w67\n    op: spmspm\n    operands: {A: {file: " +
     kMatrices +
@@ -34,7 +33,7 @@ const std::string kTrace =
     "  - name: karate\n    op: spmspm\n    operands: {A: {file: " +
     kMatrices + "karate.mtx}, B: {same_as: A}}\n";
 
-nlohmann::json run_json(const TempDir& dir, const std::string& command) {
+nlohmann::json run_sparse_secure(const TempDir& dir, const std::string& command) {
   const std::string json = dir.path() + "/out.json";
   std::string out;
   const int rc = run(kBinary + " " + command + " -q --json " + quote(json), out);
@@ -44,7 +43,7 @@ nlohmann::json run_json(const TempDir& dir, const std::string& command) {
 
 TEST(SparseCrypto, FunctionalRunsGiveTheReferenceProductWithCryptoOn) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSparseTrace);
   for (const std::string& command :
        {"spmspm " + quote(kMatrices + "bcsstk13.mtx") +
             " --transpose --buffer tailors -p crypto.impl=aes_gcm --functional",
@@ -53,16 +52,17 @@ TEST(SparseCrypto, FunctionalRunsGiveTheReferenceProductWithCryptoOn) {
         "run " + quote(trace) + kSparseArch + "--functional",
         "run " + quote(trace) + kSparseArch + kSmall + "--functional",
         "run " + quote(trace) + kSparseArch + kSmall + "-p crypto.engine=serial --functional"}) {
-    EXPECT_TRUE(run_json(dir, command)["functional_checked"].get<bool>()) << command;
+    EXPECT_TRUE(run_sparse_secure(dir, command)["functional_checked"].get<bool>()) << command;
   }
 }
 
 TEST(SparseCrypto, TimingIsTheSameWithAndWithoutValues) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSparseTrace);
   for (const std::string& buffer : {std::string(" "), kSmall}) {
-    auto plain = run_json(dir, "run " + quote(trace) + kSparseArch + buffer);
-    auto functional = run_json(dir, "run " + quote(trace) + kSparseArch + buffer + "--functional");
+    auto plain = run_sparse_secure(dir, "run " + quote(trace) + kSparseArch + buffer);
+    auto functional =
+        run_sparse_secure(dir, "run " + quote(trace) + kSparseArch + buffer + "--functional");
     plain.erase("functional_checked");
     functional.erase("functional_checked");
     EXPECT_EQ(plain, functional) << buffer;
@@ -73,11 +73,11 @@ TEST(SparseCrypto, TimingIsTheSameWithAndWithoutValues) {
 // overbooking buffer, bumped tails re-fetched on reuse bring their whole tile block.
 TEST(SparseCrypto, ExtraTrafficAddsUp) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSparseTrace);
   for (const std::string& tags : {std::string(" "), std::string(" -p crypto.tag_bits=128 ")}) {
-    const auto none =
-        run_json(dir, "run " + quote(trace) + kSparseArch + kSmall + "-p crypto.impl=none");
-    const auto secure = run_json(dir, "run " + quote(trace) + kSparseArch + kSmall + tags);
+    const auto none = run_sparse_secure(
+        dir, "run " + quote(trace) + kSparseArch + kSmall + "-p crypto.impl=none");
+    const auto secure = run_sparse_secure(dir, "run " + quote(trace) + kSparseArch + kSmall + tags);
     EXPECT_EQ(secure["totals"]["dram_bytes_read"].get<uint64_t>(),
               none["totals"]["dram_bytes_read"].get<uint64_t>() +
                   counter(secure, "crypto", "redundant_read_bytes") +
@@ -92,8 +92,9 @@ TEST(SparseCrypto, ExtraTrafficAddsUp) {
     EXPECT_GT(counter(secure, "crypto", "rmw_read_bytes"), 0u);  // Z's blocks of 100 bytes
   }
   // Tiles that fit and tile blocks: each transfer is one whole block, nothing is redundant.
-  const auto fitting = run_json(dir, "spmspm " + quote(kMatrices + "west0067.mtx") +
-                                         " --transpose --buffer buffet -p crypto.impl=aes_gcm");
+  const auto fitting =
+      run_sparse_secure(dir, "spmspm " + quote(kMatrices + "west0067.mtx") +
+                                 " --transpose --buffer buffet -p crypto.impl=aes_gcm");
   EXPECT_EQ(counter(fitting, "crypto", "redundant_read_bytes"), 0u);
   EXPECT_EQ(counter(fitting, "crypto", "rmw_read_bytes"), 0u);
   EXPECT_EQ(counter(fitting, "crypto", "tag_bytes_read"),
@@ -104,7 +105,7 @@ TEST(SparseCrypto, ExtraTrafficAddsUp) {
 // B or Z); the run stops with exit code 3 and writes no report.
 TEST(SparseCrypto, TamperingWithSparseOperandsIsDetected) {
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kTrace);
+  const std::string trace = dir.write("t.yaml", kSparseTrace);
   const std::string json = dir.path() + "/never.json";
   std::mt19937 rng(3);
   // Every block of A and B is read: each of their tiles meets a tile of the other.
@@ -152,7 +153,7 @@ TEST(SparseCrypto, SecureScheduleTrafficEqualsTheSimulatedEngine) {
   TempDir dir;
   const std::string arch = " --arch " + quote(kSourceDir + "/traces/arch/sparse.yaml") +
                            " -p buffer.impl=buffet -p buffer.capacity_kib=1 ";
-  const std::string schedule_trace = dir.write("s.yaml", kTrace);
+  const std::string schedule_trace = dir.write("s.yaml", kSparseTrace);
   std::string out;
   ASSERT_EQ(run(kBinary + " secure-schedule " + quote(schedule_trace) + arch + " --json " +
                     quote(dir.path() + "/s.json"),
@@ -174,7 +175,8 @@ TEST(SparseCrypto, SecureScheduleTrafficEqualsTheSimulatedEngine) {
                     "    operands: {A: {file: " +
                         kMatrices + "west0067.mtx}, B: {transpose_of: A}}\n    security: {" +
                         tensor + ": {auth_block: " + bytes + "}}\n");
-      const auto report = run_json(dir, "run " + quote(trace) + arch + "-p crypto.impl=aes_gcm");
+      const auto report =
+          run_sparse_secure(dir, "run " + quote(trace) + arch + "-p crypto.impl=aes_gcm");
       const auto secure = [&](const char* name) { return counter(report, "crypto", name); };
       // The other two tensors have tile blocks: one tag per transfer, nothing redundant.
       uint64_t other_tags = 0;
@@ -193,9 +195,9 @@ TEST(SparseCrypto, SecureScheduleTrafficEqualsTheSimulatedEngine) {
   EXPECT_GT(checked, 6);
 }
 
-struct BadCase {
+struct SparseSecureBadCase {
   const char* name;
-  std::string trace;  // replaces kTrace when not empty
+  std::string trace;  // replaces kSparseTrace when not empty
   std::string args;
   std::string field;
 };
@@ -203,11 +205,11 @@ struct BadCase {
 TEST(SparseCrypto, BadInputIsExitCodeTwo) {
   TempDir dir;
   auto edited = [](const std::string& from, const std::string& to) {
-    std::string t = kTrace;
+    std::string t = kSparseTrace;
     t.replace(t.find(from), from.size(), to);
     return t;
   };
-  const BadCase cases[] = {
+  const SparseSecureBadCase cases[] = {
       {"block splits a word", edited("auth_block: 100", "auth_block: 102"), "",
        "layers[0].security.Z.auth_block"},
       {"dense tensor names", edited("      A: {auth_block: 36}", "      inputs: {auth_block: 36}"),
@@ -216,8 +218,8 @@ TEST(SparseCrypto, BadInputIsExitCodeTwo) {
       {"byte beyond the stream", "", "--tamper w67:A:99999999", "w67:A:99999999"},
       {"Z not yet written", "", "--tamper karate:Z:4", "karate:Z:4"},
   };
-  for (const BadCase& c : cases) {
-    const std::string trace = dir.write("bad.yaml", c.trace.empty() ? kTrace : c.trace);
+  for (const SparseSecureBadCase& c : cases) {
+    const std::string trace = dir.write("bad.yaml", c.trace.empty() ? kSparseTrace : c.trace);
     std::string out;
     const int rc =
         test::run_stderr(kBinary + " run " + quote(trace) + kSparseArch + "-q " + c.args, out);

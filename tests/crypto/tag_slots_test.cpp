@@ -19,9 +19,9 @@
 namespace tessera {
 namespace {
 
-struct Initiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<Initiator> socket{"socket"};
-  explicit Initiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
+struct TagInitiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<TagInitiator> socket{"socket"};
+  explicit TagInitiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
 };
 
 // A DRAM that records the address and size of every transaction and answers at once.
@@ -39,7 +39,7 @@ struct RecordingDram : sc_core::sc_module {
 };
 
 // A 3x3 convolution: im2col makes an input tensor's GEMM view (m x k) 9 times its volume.
-const char* const kTrace = R"(tessera_trace: 1
+const char* const kTagSlotsTrace = R"(tessera_trace: 1
 name: slots
 layers:
   - name: conv
@@ -53,14 +53,14 @@ layers:
 
 TEST(AesGcmTagSlots, EveryTileBlockHasItsOwnTagSlotInsideItsTensorsArea) {
   Component::set_clock_mhz(1000);
-  const Trace trace = parse_trace(kTrace, "slots.yaml");
+  const Trace trace = parse_trace(kTagSlotsTrace, "slots.yaml");
   const Layer& layer = trace.layers.front();
   const ArchConfig arch =
       load_arch(default_arch_yaml(), "<built-in>", {"crypto.impl=aes_gcm", "crypto.tag_bits=64"});
   auto crypto = Registry<CryptoEngine>::instance()
                     .find("aes_gcm", {})
                     .create("crypto", arch.module("crypto").params);
-  Initiator initiator("initiator");
+  TagInitiator initiator("initiator");
   RecordingDram dram("dram");
   initiator.socket.bind(crypto->from_buffer);
   crypto->to_dram.bind(dram.socket);

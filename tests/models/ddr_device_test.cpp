@@ -25,7 +25,7 @@ std::string error_of(const std::string& text) {
 }
 
 std::string with(const std::string& key, const std::string& value) {
-  std::string text = test::read_file(kData + "DDR4_8Gb_x8_3200.ini");
+  std::string text = tessera::test::read_file(kData + "DDR4_8Gb_x8_3200.ini");
   const size_t at = text.find("\n" + key + " = ");
   if (at == std::string::npos) return text;
   const size_t end = text.find('\n', at + 1);
@@ -57,7 +57,7 @@ TEST(DdrDevice, PresetsAreTheShippedFiles) {
     EXPECT_EQ(a.tREFI, b.tREFI) << p.name;
     EXPECT_EQ(a.IDD4R, b.IDD4R) << p.name;
     EXPECT_EQ(std::string(p.text()),
-              test::read_file(std::string(TESSERA_SOURCE_DIR) + "/" + p.file));
+              tessera::test::read_file(std::string(TESSERA_SOURCE_DIR) + "/" + p.file));
   }
   const Device d = load_preset("DDR4-3200-x8", {}).device;
   EXPECT_EQ(d.ranks, 2);  // 16 GB of 8 GB ranks (8 x8 devices of 8 Gb)
@@ -86,7 +86,7 @@ TEST(DdrDevice, KeysNotModelledAreNamedOnce) {
 }
 
 TEST(DdrDevice, ImpossibleOrMalformedFilesNameFileLineAndField) {
-  const std::string base = test::read_file(kData + "DDR4_8Gb_x8_3200.ini");
+  const std::string base = tessera::test::read_file(kData + "DDR4_8Gb_x8_3200.ini");
   std::string e = error_of(with("banks_per_group", "0"));
   EXPECT_NE(e.find("dev.ini:4: field 'dram_structure.banks_per_group'"), std::string::npos) << e;
   e = error_of(with("tRAS", "52\ntRC = 40"));

@@ -14,11 +14,12 @@
 #include "models/dram/ddr/controller.h"
 #include "models/dram/ddr/device.h"
 #include "models/dram/ddr/trace_replay.h"
+#include "tests/support/program.h"
 
 namespace tessera::ddr {
 namespace {
 
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kSourceDir;
 
 // Python's random.Random(seed) for a seed below 2^32: MT19937 seeded by init_by_array({seed}).
 class PythonRandom {

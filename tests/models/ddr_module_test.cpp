@@ -19,16 +19,16 @@
 namespace tessera {
 namespace {
 
-struct Initiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<Initiator> socket{"socket"};
-  explicit Initiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
+struct DdrInitiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<DdrInitiator> socket{"socket"};
+  explicit DdrInitiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
 };
 
 // Builds `dram: ddr` with overrides at a 1 GHz accelerator clock and binds an initiator to it.
-struct Bench {
+struct DdrBench {
   std::unique_ptr<Dram> dram;
-  Initiator initiator{"initiator"};
-  explicit Bench(const std::vector<std::string>& overrides) {
+  DdrInitiator initiator{"initiator"};
+  explicit DdrBench(const std::vector<std::string>& overrides) {
     Component::set_clock_mhz(1000);
     std::vector<std::string> all{"dram.impl=ddr"};
     all.insert(all.end(), overrides.begin(), overrides.end());
@@ -65,7 +65,7 @@ struct Bench {
 TEST(DdrModule, TransfersInFlightTogetherShareTheBus) {
   // Closed page, so that a read finds its banks as it would on a fresh device; both phases end
   // before the first refresh (tREFI, 7.8 us).
-  Bench b({"dram.preset=DDR4-3200-x8", "dram.powerdown=off", "dram.page_policy=closed"});
+  DdrBench b({"dram.preset=DDR4-3200-x8", "dram.powerdown=off", "dram.page_policy=closed"});
   const int64_t bytes = 16 << 10;
   // A write-back, and a read of as many bytes elsewhere issued beside it, both still in flight:
   // their bursts take turns into the controller's queue and are served as one stream.
@@ -88,7 +88,7 @@ TEST(DdrModule, TransfersInFlightTogetherShareTheBus) {
 }
 
 TEST(DdrModule, OneBurstTakesTRCDPlusCLPlusTheBurstOnTheAcceleratorClock) {
-  Bench b({"dram.preset=DDR4-3200-x8"});
+  DdrBench b({"dram.preset=DDR4-3200-x8"});
   const ddr::Device d = ddr::load_preset("DDR4-3200-x8", {}).device;
   const int data_cycles = d.burst_length / 2;                       // double data rate
   const double ns = (d.tRCD_read + d.CL + data_cycles) * d.tck_ns;  // 48 x 0.63 ns
@@ -96,13 +96,13 @@ TEST(DdrModule, OneBurstTakesTRCDPlusCLPlusTheBurstOnTheAcceleratorClock) {
 }
 
 TEST(DdrModule, PeakBandwidthIsTheDevices) {
-  Bench b({"dram.preset=HBM2"});
+  DdrBench b({"dram.preset=HBM2"});
   // Eight 128-bit channels, four beats per burst on a 1 ns clock: 8 x 64 B per 2 ns.
   EXPECT_DOUBLE_EQ(b.dram->peak_bytes_per_cycle(), 8 * 64 / 2.0);
 }
 
 TEST(DdrModule, ALargeTransferStreamsNearPeak) {
-  Bench b({"dram.preset=DDR4-3200-x8", "dram.address_mapping=rochrabacobg"});
+  DdrBench b({"dram.preset=DDR4-3200-x8", "dram.address_mapping=rochrabacobg"});
   const int64_t bytes = 4 << 20;
   const uint64_t cycles = b.transfer(tlm::TLM_READ_COMMAND, 1 << 20, bytes);
   const double peak = b.dram->peak_bytes_per_cycle();

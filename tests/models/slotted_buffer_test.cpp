@@ -22,9 +22,9 @@ namespace {
 
 constexpr uint64_t kMemoryCycles = 10;
 
-struct Initiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<Initiator> socket{"socket"};
-  explicit Initiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
+struct BufferInitiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<BufferInitiator> socket{"socket"};
+  explicit BufferInitiator(const sc_core::sc_module_name& n) : sc_core::sc_module(n) {}
 };
 
 // Memory whose 32-bit word at byte address a holds a / 4; it records every transfer and answers
@@ -65,15 +65,15 @@ Box words(int64_t first, int64_t n) {
 
 // One buffer of the built-in architecture with `overrides`, between a controller, a PE array (and
 // a vector unit) and a memory.
-struct Bench {
+struct BufferBench {
   std::unique_ptr<Buffer> buffer;
-  Initiator controller{"controller"};
-  Initiator pe{"pe"};
-  Initiator vector{"vector"};
+  BufferInitiator controller{"controller"};
+  BufferInitiator pe{"pe"};
+  BufferInitiator vector{"vector"};
   Memory memory{"memory"};
   Layer layer;  // 8-bit values
 
-  Bench(const std::string& impl, const std::vector<std::string>& overrides) {
+  BufferBench(const std::string& impl, const std::vector<std::string>& overrides) {
     Component::set_clock_mhz(1000);
     std::vector<std::string> all{"buffer.impl=" + impl};
     all.insert(all.end(), overrides.begin(), overrides.end());
@@ -89,8 +89,8 @@ struct Bench {
 
   // Sends one transaction to `to`; returns its delay in cycles. Functional mode carries values:
   // `values` (PE reads and writes) holds the box's.
-  uint64_t send(Initiator& to, Command command, tlm::tlm_command direction, Tensor tensor, int slot,
-                const Box& box, int64_t bytes, uint64_t address = 0,
+  uint64_t send(BufferInitiator& to, Command command, tlm::tlm_command direction, Tensor tensor,
+                int slot, const Box& box, int64_t bytes, uint64_t address = 0,
                 std::vector<int32_t>* values = nullptr, bool functional = false) {
     Transaction t;
     t.prepare(direction, address, values != nullptr ? values->data() : nullptr,
@@ -149,7 +149,7 @@ std::string simulation_error(F&& f) {
 }
 
 TEST(SlottedBuffer, BuffetFetchReadWritebackMoveTheTileAndCountItsWords) {
-  Bench b("buffet", {});
+  BufferBench b("buffet", {});
   const Box tile = words(0, 128);
   EXPECT_EQ(b.fetch(Tensor::inputs, 0, tile, 512, 0x4000), kMemoryCycles);
   ASSERT_EQ(b.memory.transfers.size(), 1u);
@@ -170,7 +170,7 @@ TEST(SlottedBuffer, BuffetFetchReadWritebackMoveTheTileAndCountItsWords) {
 }
 
 TEST(SlottedBuffer, AReadOfATileNotFetchedIsAnError) {
-  Bench b("buffet", {});
+  BufferBench b("buffet", {});
   b.fetch(Tensor::weights, 0, words(0, 16), 16);
   EXPECT_EQ(simulation_error([&] { b.read(Tensor::weights, 0, words(16, 16), 16); }),
             "buffer: weights tile requested but not resident (the controller did not fetch it)");
@@ -179,7 +179,7 @@ TEST(SlottedBuffer, AReadOfATileNotFetchedIsAnError) {
 }
 
 TEST(SlottedBuffer, DoubleBufferingKeepsTwoTilesPerTensorAndSingleBufferingOne) {
-  Bench twice("buffet", {"buffer.double_buffered=true"});
+  BufferBench twice("buffet", {"buffer.double_buffered=true"});
   twice.fetch(Tensor::inputs, 0, words(0, 16), 16);
   twice.fetch(Tensor::inputs, 1, words(16, 16), 16);
   EXPECT_EQ(simulation_error([&] { twice.read(Tensor::inputs, 0, words(0, 16), 16); }), "");
@@ -187,7 +187,7 @@ TEST(SlottedBuffer, DoubleBufferingKeepsTwoTilesPerTensorAndSingleBufferingOne) 
 }
 
 TEST(SlottedBuffer, SingleBufferingHasOneSlotPerTensor) {
-  Bench once("buffet", {"buffer.double_buffered=false"});
+  BufferBench once("buffet", {"buffer.double_buffered=false"});
   once.fetch(Tensor::inputs, 0, words(0, 16), 16);
   once.fetch(Tensor::inputs, 1, words(16, 16), 16);  // takes the same slot
   EXPECT_NE(simulation_error([&] { once.read(Tensor::inputs, 0, words(0, 16), 16); }), "");
@@ -195,7 +195,7 @@ TEST(SlottedBuffer, SingleBufferingHasOneSlotPerTensor) {
 }
 
 TEST(SlottedBuffer, ResidentTilesBeyondTheCapacityAreAnError) {
-  Bench b("buffet", {"buffer.capacity_kib=1"});
+  BufferBench b("buffet", {"buffer.capacity_kib=1"});
   b.fetch(Tensor::inputs, 0, words(0, 600), 600);
   EXPECT_EQ(simulation_error([&] { b.fetch(Tensor::weights, 0, words(0, 600), 600); }),
             "buffer: resident tiles need 1200 bytes, more than the capacity 1024");
@@ -206,7 +206,7 @@ TEST(SlottedBuffer, ResidentTilesBeyondTheCapacityAreAnError) {
 }
 
 TEST(SlottedBuffer, BuffetOutputTileWrittenByThePeTakesItsSlotAtTheLayersPrecision) {
-  Bench b("buffet", {});
+  BufferBench b("buffet", {});
   const Box tile = words(0, 100);
   EXPECT_EQ(b.write(Tensor::outputs, 0, tile, 400), 400u / 128u + 1);
   EXPECT_TRUE(b.memory.transfers.empty());
@@ -217,14 +217,14 @@ TEST(SlottedBuffer, BuffetOutputTileWrittenByThePeTakesItsSlotAtTheLayersPrecisi
 
 // 1 KiB, double-buffered: a slot holds 128 words; regions A 32, B 64, outputs 32 words.
 TEST(SlottedBuffer, PrescientRejectsATileLargerThanItsRegion) {
-  Bench b("prescient", {"buffer.capacity_kib=1"});
+  BufferBench b("prescient", {"buffer.capacity_kib=1"});
   b.fetch(Tensor::inputs, 0, words(0, 32), 128);
   EXPECT_EQ(simulation_error([&] { b.fetch(Tensor::inputs, 1, words(32, 33), 132); }),
             "buffer: a inputs tile of 33 words does not fit its region of 32 words");
 }
 
 TEST(SlottedBuffer, TailorsKeepsTheHeadOfAnOverbookedTileAndRefetchesItsTailOnReuse) {
-  Bench b("tailors", {"buffer.capacity_kib=1"});
+  BufferBench b("tailors", {"buffer.capacity_kib=1"});
   const Box tile = words(0, 100);  // B's region is 64 words; the head 64 - 64/16 = 60
   b.fetch(Tensor::weights, 0, tile, 400, 0x1000, true);
   EXPECT_EQ(b.counter("overbooked_tiles"), 1u);
@@ -256,7 +256,7 @@ TEST(SlottedBuffer, TailorsKeepsTheHeadOfAnOverbookedTileAndRefetchesItsTailOnRe
 }
 
 TEST(SlottedBuffer, TailorsSpillsTheTailOfAnOverbookedOutputAndWritesBackOnlyTheHead) {
-  Bench b("tailors", {"buffer.capacity_kib=1"});
+  BufferBench b("tailors", {"buffer.capacity_kib=1"});
   const Box tile = words(0, 50);  // the outputs' region is 32 words; the head 30
   EXPECT_EQ(b.write(Tensor::outputs, 0, tile, 200, 0x2000), kMemoryCycles);
   ASSERT_EQ(b.memory.transfers.size(), 1u);
@@ -281,7 +281,7 @@ TEST(SlottedBuffer, TailorsSpillsTheTailOfAnOverbookedOutputAndWritesBackOnlyThe
 }
 
 TEST(SlottedBuffer, TailorsTileThatFitsIsNeverRefetched) {
-  Bench b("tailors", {"buffer.capacity_kib=1"});
+  BufferBench b("tailors", {"buffer.capacity_kib=1"});
   const Box tile = words(0, 64);
   b.fetch(Tensor::weights, 0, tile, 256);
   for (int pass = 0; pass < 3; ++pass) EXPECT_EQ(b.read(Tensor::weights, 0, tile, 256), 2u);

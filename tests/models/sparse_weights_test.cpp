@@ -9,14 +9,13 @@
 #include <vector>
 
 #include "models/sparse/weight_tensor.h"
+#include "tests/support/parsing.h"
 #include "traces/sparsity.h"
 
 namespace tessera {
 namespace {
 
-SparsitySpec spec(const std::string& text) {
-  return parse_sparsity_spec(text, {"<test>", 0, "spec"});
-}
+using tessera::test::spec;
 
 int64_t nonzeros(const std::vector<int32_t>& w) {
   int64_t count = 0;

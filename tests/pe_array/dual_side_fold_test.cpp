@@ -22,16 +22,15 @@
 #include "models/sparse/weight_tensor.h"
 #include "plan/systolic_timing.h"
 #include "tests/pe_array/systolic_reference.h"
+#include "tests/support/parsing.h"
 #include "traces/sparsity.h"
 
 namespace tessera {
 namespace {
 
-using systolic::reference::Matrix;
+using tessera::test::spec;
 
-SparsitySpec spec(const std::string& text) {
-  return parse_sparsity_spec(text, {"<test>", 0, "spec"});
-}
+using systolic::reference::Matrix;
 
 // One tile stepped lane by lane: each output (i, j) steps through the kept weights of column j,
 // one multiply per cycle, and skips (in no cycle) those whose input `skipped(i, x)` says so.

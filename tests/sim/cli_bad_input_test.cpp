@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
@@ -18,8 +19,8 @@ using tessera::test::TempDir;
 
 namespace fs = std::filesystem;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kDefaultArch = std::string(TESSERA_SOURCE_DIR) + "/traces/arch/default.yaml";
+using tessera::test::kBinary;
+using tessera::test::kDefaultArch;
 
 // A valid one-layer trace; cases replace or append lines. Line numbers are 1-based.
 const std::vector<std::string> kGoodTrace = {

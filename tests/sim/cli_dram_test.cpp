@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
@@ -18,8 +19,8 @@ using tessera::test::run;
 using tessera::test::run_stderr;
 using tessera::test::TempDir;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kBinary;
+using tessera::test::kSourceDir;
 
 std::string dram(const std::string& args) {
   return kBinary + " dram " + args;

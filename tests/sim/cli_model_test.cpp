@@ -14,6 +14,7 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 
 namespace {
@@ -24,14 +25,12 @@ using tessera::test::read_json;
 using tessera::test::run;
 using tessera::test::TempDir;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kBinary;
+using tessera::test::kSourceDir;
 const std::string kModelData = kSourceDir + "/tests/data/model";
 const std::string kTimeloopData = kSourceDir + "/tests/data/timeloop";
 // No DRAM latency and no bandwidth limit: nothing but the array and its ports takes time.
-const std::string kIdealDram = " --arch " +
-                               quote(kSourceDir + "/traces/arch/default_ideal_dram.yaml") +
-                               " -p dram.bandwidth_gbps=0 -p dram.latency_ns=0";
+using tessera::test::kIdealDram;
 
 // Runs `tessera run` and `tessera model --fill-drain` on a trace with the same options and
 // compares every layer: cycles, DRAM bytes and energy.

@@ -8,6 +8,7 @@
 #include "sim/error.h"
 #include "sim/run_plot.h"
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
@@ -18,8 +19,8 @@ using tessera::test::TempDir;
 
 namespace fs = std::filesystem;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kBinary;
+using tessera::test::kSourceDir;
 
 TEST(CliPlot, DrawsCausesEnergyAndRooflineOfARun) {
   TempDir dir;

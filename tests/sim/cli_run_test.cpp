@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "traces/trace_reader.h"
 
 namespace {
@@ -28,9 +29,9 @@ nlohmann::json read_json(const std::string& path) {
   return nlohmann::json::parse(in);
 }
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
-const std::string kDefaultArch = kSourceDir + "/traces/arch/default.yaml";
+using tessera::test::kBinary;
+using tessera::test::kDefaultArch;
+using tessera::test::kSourceDir;
 
 TEST(CliRun, NoArgumentsRunsBuiltInResNet50) {
   std::string out;

@@ -8,13 +8,12 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 
 namespace tessera::test {
 namespace {
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
 const std::string kSparseArch = kSourceDir + "/traces/arch/sparse.yaml";
 const std::string kMatrices = kSourceDir + "/data/matrices/";
 
@@ -153,7 +152,7 @@ TEST_P(CliSparseBuffer, RunsTheSampleSparseTrace) {
 INSTANTIATE_TEST_SUITE_P(EveryBuffer, CliSparseBuffer,
                          testing::Values("buffet", "prescient", "tailors"));
 
-struct BadCase {
+struct SparseCliBadCase {
   const char* name;
   // After the binary; {DIR} is the temp folder, {M} the shipped matrices' folder, {ARCH} the
   // sparse architecture.
@@ -161,7 +160,7 @@ struct BadCase {
   const char* expect;  // in stderr
 };
 
-class CliSparseBadInput : public testing::TestWithParam<BadCase> {};
+class CliSparseBadInput : public testing::TestWithParam<SparseCliBadCase> {};
 
 TEST_P(CliSparseBadInput, ExitsWithOneClearError) {
   TempDir dir;
@@ -227,58 +226,63 @@ TEST_P(CliSparseBadInput, ExitsWithOneClearError) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, CliSparseBadInput,
     testing::Values(
-        BadCase{"truncated", "spmspm {DIR}/truncated.mtx --buffer tailors",
-                "truncated.mtx:3: field 'entries': truncated"},
-        BadCase{"out_of_range", "spmspm {DIR}/range.mtx --buffer buffet",
-                "range.mtx:3: field 'entry.col'"},
-        BadCase{"no_banner", "spmspm {DIR}/nobanner.mtx --buffer buffet",
-                "nobanner.mtx:1: field 'banner'"},
-        BadCase{"mismatched", "spmspm {DIR}/wide.mtx {DIR}/wide.mtx --buffer buffet",
-                "wide.mtx:2: field 'size.rows': mismatched dimensions"},
-        BadCase{"target_high", "spmspm {M}karate.mtx --buffer tailors --target 1.5",
-                "field '--target': '1.5' is not a fraction in (0, 1)"},
-        BadCase{"target_zero", "spmspm {M}karate.mtx --buffer tailors --target 0",
-                "field '--target'"},
-        BadCase{"target_not_tailors", "spmspm {M}karate.mtx --buffer buffet --target 0.2",
-                "applies only to a buffer whose tiles Swiftiles sizes"},
-        BadCase{"unknown_buffer", "spmspm {M}karate.mtx --buffer lfu",
-                "field '--buffer': unknown buffer implementation 'lfu'"},
-        BadCase{"target_param", "spmspm {M}karate.mtx --buffer tailors -p buffer.overbook_target=1",
-                "field 'buffer.overbook_target'"},
-        BadCase{"tile_target", "tile --target 2 {DIR}/bad_dims.yaml", "field '--target'"},
-        BadCase{"generator", "run {DIR}/bad_gen.yaml",
-                "bad_gen.yaml:6: field 'layers[0].operands.A.density'"},
-        BadCase{"trace_dims", "run {DIR}/bad_dims.yaml",
-                "bad_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
-        BadCase{"trace_reference", "run {DIR}/bad_ref.yaml",
-                "bad_ref.yaml:6: field 'layers[0].operands.A.transpose_of'"},
-        BadCase{"spmm_sparse_b", "run {DIR}/spmm_sparse_b.yaml",
-                "spmm_sparse_b.yaml:7: field 'layers[0].operands.B': spmm multiplies by a dense B"},
-        BadCase{"spmspm_dense_b", "run {DIR}/spmspm_dense_b.yaml",
-                "spmspm_dense_b.yaml:7: field 'layers[0].operands.B': a dense B makes the layer "
-                "spmm"},
-        BadCase{"spmm_dims", "run {DIR}/spmm_dims.yaml",
-                "spmm_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
-        BadCase{"spmm_huge", "run {DIR}/spmm_huge.yaml",
-                "spmm_huge.yaml:7: field 'layers[0].operands.B.dense': too large"},
-        BadCase{"huge_generator", "run {DIR}/huge_generator.yaml",
-                "huge_generator.yaml:6: field 'layers[0].operands.A': would make about"},
-        BadCase{"heavy_product", "run {DIR}/heavy_product.yaml",
-                "heavy_product.yaml:6: field 'layers[0].operands': the product needs"},
-        BadCase{"tile_does_not_fit",
-                "run {DIR}/too_big_tile.yaml --arch {ARCH} -p buffer.impl=prescient",
-                "too_big_tile.yaml:3: field 'mapping.buffer_tile': layer 'z': some A, B or output"},
-        BadCase{"dense_controller", "run {DIR}/dense_arch.yaml",
-                "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs controller "
-                "'sparse_tiled'"},
-        BadCase{"systolic_array", "run {DIR}/dense_arch.yaml -p controller.impl=sparse_tiled",
-                "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs pe_array "
-                "'intersect'"},
-        BadCase{"intersect_array",
-                "run {DIR}/dense_layer.yaml --arch {ARCH} -p controller.impl=tiled",
-                "dense_layer.yaml:3: field 'op': layer 'd' is gemm; pe_array 'intersect' computes "
-                "only spmspm and spmm layers"}),
-    [](const testing::TestParamInfo<BadCase>& i) { return std::string(i.param.name); });
+        SparseCliBadCase{"truncated", "spmspm {DIR}/truncated.mtx --buffer tailors",
+                         "truncated.mtx:3: field 'entries': truncated"},
+        SparseCliBadCase{"out_of_range", "spmspm {DIR}/range.mtx --buffer buffet",
+                         "range.mtx:3: field 'entry.col'"},
+        SparseCliBadCase{"no_banner", "spmspm {DIR}/nobanner.mtx --buffer buffet",
+                         "nobanner.mtx:1: field 'banner'"},
+        SparseCliBadCase{"mismatched", "spmspm {DIR}/wide.mtx {DIR}/wide.mtx --buffer buffet",
+                         "wide.mtx:2: field 'size.rows': mismatched dimensions"},
+        SparseCliBadCase{"target_high", "spmspm {M}karate.mtx --buffer tailors --target 1.5",
+                         "field '--target': '1.5' is not a fraction in (0, 1)"},
+        SparseCliBadCase{"target_zero", "spmspm {M}karate.mtx --buffer tailors --target 0",
+                         "field '--target'"},
+        SparseCliBadCase{"target_not_tailors", "spmspm {M}karate.mtx --buffer buffet --target 0.2",
+                         "applies only to a buffer whose tiles Swiftiles sizes"},
+        SparseCliBadCase{"unknown_buffer", "spmspm {M}karate.mtx --buffer lfu",
+                         "field '--buffer': unknown buffer implementation 'lfu'"},
+        SparseCliBadCase{"target_param",
+                         "spmspm {M}karate.mtx --buffer tailors -p buffer.overbook_target=1",
+                         "field 'buffer.overbook_target'"},
+        SparseCliBadCase{"tile_target", "tile --target 2 {DIR}/bad_dims.yaml", "field '--target'"},
+        SparseCliBadCase{"generator", "run {DIR}/bad_gen.yaml",
+                         "bad_gen.yaml:6: field 'layers[0].operands.A.density'"},
+        SparseCliBadCase{"trace_dims", "run {DIR}/bad_dims.yaml",
+                         "bad_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
+        SparseCliBadCase{"trace_reference", "run {DIR}/bad_ref.yaml",
+                         "bad_ref.yaml:6: field 'layers[0].operands.A.transpose_of'"},
+        SparseCliBadCase{
+            "spmm_sparse_b", "run {DIR}/spmm_sparse_b.yaml",
+            "spmm_sparse_b.yaml:7: field 'layers[0].operands.B': spmm multiplies by a dense B"},
+        SparseCliBadCase{
+            "spmspm_dense_b", "run {DIR}/spmspm_dense_b.yaml",
+            "spmspm_dense_b.yaml:7: field 'layers[0].operands.B': a dense B makes the layer "
+            "spmm"},
+        SparseCliBadCase{"spmm_dims", "run {DIR}/spmm_dims.yaml",
+                         "spmm_dims.yaml:7: field 'layers[0].operands.B': mismatched dimensions"},
+        SparseCliBadCase{"spmm_huge", "run {DIR}/spmm_huge.yaml",
+                         "spmm_huge.yaml:7: field 'layers[0].operands.B.dense': too large"},
+        SparseCliBadCase{"huge_generator", "run {DIR}/huge_generator.yaml",
+                         "huge_generator.yaml:6: field 'layers[0].operands.A': would make about"},
+        SparseCliBadCase{"heavy_product", "run {DIR}/heavy_product.yaml",
+                         "heavy_product.yaml:6: field 'layers[0].operands': the product needs"},
+        SparseCliBadCase{
+            "tile_does_not_fit",
+            "run {DIR}/too_big_tile.yaml --arch {ARCH} -p buffer.impl=prescient",
+            "too_big_tile.yaml:3: field 'mapping.buffer_tile': layer 'z': some A, B or output"},
+        SparseCliBadCase{"dense_controller", "run {DIR}/dense_arch.yaml",
+                         "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs controller "
+                         "'sparse_tiled'"},
+        SparseCliBadCase{"systolic_array",
+                         "run {DIR}/dense_arch.yaml -p controller.impl=sparse_tiled",
+                         "dense_arch.yaml:3: field 'op': layer 'z' is spmspm; it needs pe_array "
+                         "'intersect'"},
+        SparseCliBadCase{
+            "intersect_array", "run {DIR}/dense_layer.yaml --arch {ARCH} -p controller.impl=tiled",
+            "dense_layer.yaml:3: field 'op': layer 'd' is gemm; pe_array 'intersect' computes "
+            "only spmspm and spmm layers"}),
+    [](const testing::TestParamInfo<SparseCliBadCase>& i) { return std::string(i.param.name); });
 
 }  // namespace
 }  // namespace tessera::test

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 #include "traces/predictions/timeloop_stats.h"
 
@@ -26,8 +27,8 @@ using tessera::test::TempDir;
 
 namespace fs = std::filesystem;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kBinary;
+using tessera::test::kSourceDir;
 
 int64_t ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;

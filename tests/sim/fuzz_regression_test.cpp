@@ -11,6 +11,7 @@
 #include "sim/error.h"
 #include "sim/run_plot.h"
 #include "tests/support/files.h"
+#include "tests/support/parsing.h"
 #include "traces/onnx/onnx_import.h"
 #include "traces/sparsity.h"
 #include "traces/trace_reader.h"
@@ -18,18 +19,9 @@
 namespace tessera {
 namespace {
 
-const std::string kDramData = std::string(TESSERA_SOURCE_DIR) + "/data/dram/";
+using tessera::test::input_error_of;
 
-// What `call` throws, as InputError's message; "no error" when it returns.
-template <typename Call>
-std::string input_error_of(Call call) {
-  try {
-    call();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+const std::string kDramData = std::string(TESSERA_SOURCE_DIR) + "/data/dram/";
 
 std::string repeated(const std::string& item, int times) {
   std::string out;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
@@ -18,11 +19,9 @@ using tessera::test::read_json;
 using tessera::test::run;
 using tessera::test::TempDir;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
-const std::string kIdealDram = " --arch " +
-                               quote(kSourceDir + "/traces/arch/default_ideal_dram.yaml") +
-                               " -p dram.bandwidth_gbps=0 -p dram.latency_ns=0";
+using tessera::test::kBinary;
+using tessera::test::kIdealDram;
+using tessera::test::kSourceDir;
 
 const std::string kGrouped = R"(tessera_trace: 1
 layers:
@@ -62,8 +61,8 @@ layers:
     padding: 1
 )";
 
-nlohmann::json run_json(const TempDir& dir, const std::string& trace, const std::string& options,
-                        const std::string& command = "run") {
+nlohmann::json run_grouped(const TempDir& dir, const std::string& trace, const std::string& options,
+                           const std::string& command = "run") {
   const std::string json = dir.path() + "/" + command + ".json";
   std::string out;
   const std::string cmd =
@@ -74,7 +73,7 @@ nlohmann::json run_json(const TempDir& dir, const std::string& trace, const std:
 
 TEST(GroupedLayers, MacsAreThoseOfTheGroups) {
   TempDir dir;
-  const nlohmann::json r = run_json(dir, dir.write("g.yaml", kGrouped), "");
+  const nlohmann::json r = run_grouped(dir, dir.write("g.yaml", kGrouped), "");
   EXPECT_EQ(r["layers"][0]["macs"], 56 * 56 * 64 * 9);
   EXPECT_EQ(r["layers"][1]["macs"], 28 * 28 * 256 * (128 / 4) * 9);
   EXPECT_EQ(r["layers"][2]["macs"], 12 * 197 * 197 * 64);
@@ -82,7 +81,7 @@ TEST(GroupedLayers, MacsAreThoseOfTheGroups) {
 
 TEST(GroupedLayers, DepthwiseMovesEachTensorOnce) {
   TempDir dir;
-  const nlohmann::json r = run_json(dir, dir.write("g.yaml", kGrouped), "");
+  const nlohmann::json r = run_grouped(dir, dir.write("g.yaml", kGrouped), "");
   const auto& dw = r["layers"][0];
   // 8-bit inputs 56x56x64 and weights 64x3x3 in, outputs 56x56x64 out: a dense layer of the
   // same channels would read 64 times the weights.
@@ -93,8 +92,8 @@ TEST(GroupedLayers, DepthwiseMovesEachTensorOnce) {
 TEST(GroupedLayers, SimulationEqualsTheModel) {
   TempDir dir;
   const std::string trace = dir.write("g.yaml", kGrouped);
-  const nlohmann::json s = run_json(dir, trace, kIdealDram);
-  const nlohmann::json m = run_json(dir, trace, kIdealDram + " --fill-drain", "model");
+  const nlohmann::json s = run_grouped(dir, trace, kIdealDram);
+  const nlohmann::json m = run_grouped(dir, trace, kIdealDram + " --fill-drain", "model");
   ASSERT_EQ(s["layers"].size(), m["layers"].size());
   for (size_t i = 0; i < s["layers"].size(); ++i) {
     SCOPED_TRACE(s["layers"][i]["name"].get<std::string>());
@@ -106,8 +105,8 @@ TEST(GroupedLayers, SimulationEqualsTheModel) {
 
 TEST(GroupedLayers, AGroupedLayerIsItsGroupRepeated) {
   TempDir dir;
-  const nlohmann::json all = run_json(dir, dir.write("g.yaml", kGrouped), kIdealDram);
-  const nlohmann::json one = run_json(dir, dir.write("one.yaml", kOneGroup), kIdealDram);
+  const nlohmann::json all = run_grouped(dir, dir.write("g.yaml", kGrouped), kIdealDram);
+  const nlohmann::json one = run_grouped(dir, dir.write("one.yaml", kOneGroup), kIdealDram);
   const auto& g = all["layers"][1];
   const auto& o = one["layers"][0];
   EXPECT_EQ(g["macs"], 4 * o["macs"].get<int64_t>());

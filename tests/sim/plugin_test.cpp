@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
@@ -19,8 +20,8 @@ using tessera::test::read_file;
 using tessera::test::run;
 using tessera::test::TempDir;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kBinary;
+using tessera::test::kSourceDir;
 const std::string kPlugins = TESSERA_TEST_PLUGIN_DIR;
 const std::string kSmall = kSourceDir + "/examples/plugins/small.yaml";
 

@@ -13,12 +13,13 @@
 
 #include "sim/progress.h"
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
 using tessera::ProgressLine;
 
-const std::string kBinary = TESSERA_BINARY;
+using tessera::test::kBinary;
 
 ProgressLine::Options options(std::ostream& out, const double& now) {
   ProgressLine::Options o;

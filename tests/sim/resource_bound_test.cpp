@@ -13,10 +13,11 @@
 #include <vector>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
-const std::string kBinary = TESSERA_BINARY;
+using tessera::test::kBinary;
 
 // A GPT-2 decode loop: per token the attention and MLP GEMMs of one block, one row each.
 std::string decode_trace(int tokens) {

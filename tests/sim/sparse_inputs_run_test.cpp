@@ -9,12 +9,11 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 
 namespace tessera::test {
 namespace {
-
-const std::string kBinary = TESSERA_BINARY;
 
 nlohmann::json run_inputs(const std::string& trace_text, const std::string& args) {
   TempDir dir;

@@ -9,13 +9,11 @@
 #include <string>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/reports.h"
 
 namespace tessera::test {
 namespace {
-
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
 
 // Runs `trace_text` with extra arguments; returns the JSON report (fails the test on exit != 0).
 nlohmann::json run_trace(const std::string& trace_text, const std::string& args) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
@@ -24,8 +25,8 @@ using tessera::test::read_file;
 using tessera::test::run;
 using tessera::test::TempDir;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kBinary;
+using tessera::test::kSourceDir;
 
 struct Span {
   std::string track, name;
@@ -284,13 +285,13 @@ TEST(TimelineLimits, LayersSelectsARange) {
   EXPECT_EQ(layers, (std::vector<std::string>{"CB2a_1", "CB2a_2", "CB2a_3"}));
 }
 
-struct BadCase {
+struct TimelineBadCase {
   const char* name;
   std::string options;  // with FILE standing for a path in the test's folder
   const char* message;
 };
 
-class TimelineBadInput : public testing::TestWithParam<BadCase> {};
+class TimelineBadInput : public testing::TestWithParam<TimelineBadCase> {};
 
 TEST_P(TimelineBadInput, ExitsWithOneClearErrorAndWritesNothing) {
   TempDir dir;
@@ -308,14 +309,16 @@ TEST_P(TimelineBadInput, ExitsWithOneClearErrorAndWritesNothing) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, TimelineBadInput,
     testing::Values(
-        BadCase{"missing_folder", "--timeline FILE/no/such/t.json", "output"},
-        BadCase{"unknown_extension", "--timeline FILE.txt", "must end in .json"},
-        BadCase{"no_such_layer", "--timeline FILE.json --timeline-layers Conv9", "names no layer"},
-        BadCase{"backward_range", "--timeline FILE.json --timeline-layers 5:2", "ends before"},
-        BadCase{"zero_limit", "--timeline FILE.json --timeline-limit 0", "at least 1"},
-        BadCase{"negative_limit", "--timeline FILE.json --timeline-limit -5", "at least 1"},
-        BadCase{"layers_without_timeline", "--timeline-layers 1 --csv FILE.csv",
-                "needs --timeline"}),
-    [](const testing::TestParamInfo<BadCase>& i) { return i.param.name; });
+        TimelineBadCase{"missing_folder", "--timeline FILE/no/such/t.json", "output"},
+        TimelineBadCase{"unknown_extension", "--timeline FILE.txt", "must end in .json"},
+        TimelineBadCase{"no_such_layer", "--timeline FILE.json --timeline-layers Conv9",
+                        "names no layer"},
+        TimelineBadCase{"backward_range", "--timeline FILE.json --timeline-layers 5:2",
+                        "ends before"},
+        TimelineBadCase{"zero_limit", "--timeline FILE.json --timeline-limit 0", "at least 1"},
+        TimelineBadCase{"negative_limit", "--timeline FILE.json --timeline-limit -5", "at least 1"},
+        TimelineBadCase{"layers_without_timeline", "--timeline-layers 1 --csv FILE.csv",
+                        "needs --timeline"}),
+    [](const testing::TestParamInfo<TimelineBadCase>& i) { return i.param.name; });
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 
 namespace {
 
@@ -20,9 +21,9 @@ using tessera::test::TempDir;
 
 namespace fs = std::filesystem;
 
-const std::string kBinary = TESSERA_BINARY;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
-const std::string kTrace = quote(kSourceDir + "/traces/samples/alexnet.yaml");
+using tessera::test::kBinary;
+using tessera::test::kSourceDir;
+const std::string kAlexnet = quote(kSourceDir + "/traces/samples/alexnet.yaml");
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -39,7 +40,7 @@ std::vector<std::string> sorted_lines(const std::string& text) {
 
 // Four points; buffer.capacity_kib=1 cannot hold a tile of alexnet, so two of them fail.
 std::string quick_sweep(const std::string& dir, const std::string& extra) {
-  return kBinary + " sweep -q --trace " + kTrace +
+  return kBinary + " sweep -q --trace " + kAlexnet +
          " --axis pe_array.rows=8,16 --axis buffer.capacity_kib=1,256 --metric dram.reads -o " +
          quote(dir) + " " + extra;
 }
@@ -92,7 +93,7 @@ TEST(CliSweep, ResumesWhereItStopped) {
   }
   ASSERT_FALSE(lost.empty());
   fs::remove(lost);
-  const std::string cmd = kBinary + " sweep --trace " + kTrace +
+  const std::string cmd = kBinary + " sweep --trace " + kAlexnet +
                           " --axis pe_array.rows=8,16 --axis buffer.capacity_kib=1,256 "
                           "--metric dram.reads -o " +
                           quote(dir);
@@ -205,7 +206,7 @@ TEST(CliSweep, AnArchAxisChoosesTheArchitectureFile) {
   const std::string ddr = kSourceDir + "/traces/arch/default.yaml";
   const std::string ideal = kSourceDir + "/traces/arch/default_ideal_dram.yaml";
   std::string out;
-  ASSERT_EQ(run(kBinary + " sweep -q --trace " + kTrace + " --axis " +
+  ASSERT_EQ(run(kBinary + " sweep -q --trace " + kAlexnet + " --axis " +
                     quote("arch=" + ddr + "," + ideal) + " --metric dram.energy_pj -o " +
                     quote(tmp.path() + "/out"),
                 out),
@@ -257,7 +258,7 @@ TEST(CliSweep, BadSpecsAreRefusedBeforeAnyPointRuns) {
 TEST(CliSweep, QuickFormRefusesAnUnknownParameter) {
   TempDir tmp;
   std::string err;
-  EXPECT_EQ(run_stderr(kBinary + " sweep --trace " + kTrace + " --axis buffer.size=1,2 -o " +
+  EXPECT_EQ(run_stderr(kBinary + " sweep --trace " + kAlexnet + " --axis buffer.size=1,2 -o " +
                            quote(tmp.path() + "/out"),
                        err),
             2)

@@ -10,13 +10,14 @@
 #include "sweep/pareto.h"
 #include "sweep/points.h"
 #include "sweep/spec.h"
+#include "tests/support/program.h"
 
 namespace {
 
 using tessera::InputError;
 using namespace tessera::sweep;
 
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kSourceDir;
 
 // A spec in the source tree's folder, so that its relative trace path resolves.
 SweepSpec spec(const std::string& body) {

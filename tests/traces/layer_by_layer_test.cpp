@@ -12,6 +12,7 @@
 
 #include "sim/error.h"
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "tests/support/trace_difference.h"
 #include "traces/trace_reader.h"
 #include "traces/yaml_split.h"
@@ -20,7 +21,7 @@ namespace tessera {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kSourceDir = TESSERA_SOURCE_DIR;
+using tessera::test::kSourceDir;
 
 size_t items_split(const std::string& text) {
   const auto split = yaml::split_sequence(text, "layers");

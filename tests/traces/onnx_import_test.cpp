@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "traces/trace_reader.h"
 
 namespace {
@@ -23,7 +24,7 @@ using tessera::test::read_file;
 using tessera::test::run;
 using tessera::test::TempDir;
 
-const std::string kBinary = TESSERA_BINARY;
+using tessera::test::kBinary;
 const std::string kData = std::string(TESSERA_SOURCE_DIR) + "/tests/data/onnx";
 
 // The MACs column of MODEL.macs.csv, in call order.

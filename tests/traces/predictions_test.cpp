@@ -10,6 +10,7 @@
 
 #include "sim/error.h"
 #include "tests/support/files.h"
+#include "tests/support/parsing.h"
 #include "traces/predictions/prediction_sources.h"
 #include "traces/predictions/predictions_csv.h"
 #include "traces/predictions/scalesim_compute_report.h"
@@ -19,21 +20,12 @@
 namespace tessera {
 namespace {
 
+using tessera::test::input_error_of;
+
 const std::string kTimeloopData = std::string(TESSERA_SOURCE_DIR) + "/tests/data/timeloop/";
 
 std::string stats_path(const std::string& name) {
   return kTimeloopData + name + "/timeloop-model.stats.txt";
-}
-
-// What `call` throws, as InputError's message; "no error" when it returns.
-template <typename Call>
-std::string input_error_of(Call call) {
-  try {
-    call();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 Trace trace_of(const std::vector<std::string>& names) {

@@ -14,6 +14,7 @@
 
 #include "sim/error.h"
 #include "tests/support/files.h"
+#include "tests/support/program.h"
 #include "traces/timeloop/timeloop_import.h"
 #include "traces/trace_reader.h"
 
@@ -26,7 +27,7 @@ using test::TempDir;
 namespace fs = std::filesystem;
 
 const std::string kData = std::string(TESSERA_SOURCE_DIR) + "/tests/data/timeloop";
-const std::string kBinary = TESSERA_BINARY;
+using tessera::test::kBinary;
 
 struct Expected {
   std::string name;
@@ -181,7 +182,7 @@ TEST(TimeloopImport, EveryCaseRunsWithTheProblemsMacs) {
 // ---- Bad input -------------------------------------------------------------------------------
 
 // A copy of resnet18_conv2_ws32 with text replaced in one of its files.
-struct BadCase {
+struct TimeloopBadCase {
   std::string what;
   std::string file;  // problem.yaml, arch.yaml or mapping.yaml
   std::vector<std::pair<std::string, std::string>> edits;
@@ -191,7 +192,7 @@ struct BadCase {
   std::string error_file;  // where the error points, when not `file`
 };
 
-const std::vector<BadCase> kBadCases = {
+const std::vector<TimeloopBadCase> kBadCases = {
     // The flow list opened on line 8 is still open when line 9 starts a key.
     {"malformed YAML",
      "problem.yaml",
@@ -349,7 +350,7 @@ std::string write_edited_case(const TempDir& dir, const std::map<std::string, Ed
 }
 
 TEST(TimeloopImport, EachBadInputIsOneLocatedError) {
-  for (const BadCase& c : kBadCases) {
+  for (const TimeloopBadCase& c : kBadCases) {
     SCOPED_TRACE(c.what);
     TempDir dir;
     const std::string folder = write_edited_case(dir, {{c.file, c.edits}});

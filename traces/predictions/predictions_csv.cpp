@@ -7,9 +7,14 @@
 namespace tessera {
 namespace {
 
-enum Column : size_t { kLayer, kCycles, kEnergy, kDram };
+enum PredictionColumn : size_t {
+  kPredictionLayer,
+  kPredictionCycles,
+  kPredictionEnergy,
+  kPredictionDram
+};
 // The first two are required.
-const std::vector<const char*> kColumns{"layer", "cycles", "energy_pj", "dram_bytes"};
+const std::vector<const char*> kPredictionColumns{"layer", "cycles", "energy_pj", "dram_bytes"};
 
 }  // namespace
 
@@ -17,14 +22,18 @@ Predictions parse_predictions_csv(const std::string& text, const std::string& fi
   Predictions out;
   out.file = file;
   out.matched_by_name = true;
-  for (const auto& row : prediction_detail::read_named_csv(text, file, kColumns, 2)) {
-    const auto at = [&](Column c) { return SourceLocation{file, row.line, kColumns[c]}; };
+  for (const auto& row : prediction_detail::read_named_csv(text, file, kPredictionColumns, 2)) {
+    const auto at = [&](PredictionColumn c) {
+      return SourceLocation{file, row.line, kPredictionColumns[c]};
+    };
     LayerPrediction p;
     p.line = row.line;
-    p.name = *row.fields[kLayer];
-    if (p.name.empty()) throw InputError(at(kLayer), "missing layer name");
-    p.cycles = prediction_detail::non_negative(*row.fields[kCycles], at(kCycles));
-    for (const auto& [c, target] : {std::pair{kEnergy, &p.energy_pj}, {kDram, &p.dram_bytes}}) {
+    p.name = *row.fields[kPredictionLayer];
+    if (p.name.empty()) throw InputError(at(kPredictionLayer), "missing layer name");
+    p.cycles =
+        prediction_detail::non_negative(*row.fields[kPredictionCycles], at(kPredictionCycles));
+    for (const auto& [c, target] :
+         {std::pair{kPredictionEnergy, &p.energy_pj}, {kPredictionDram, &p.dram_bytes}}) {
       if (row.fields[c] && !row.fields[c]->empty()) {
         *target = prediction_detail::non_negative(*row.fields[c], at(c));
       }

@@ -6,8 +6,6 @@
 namespace tessera::ddr {
 namespace {
 
-constexpr uint64_t kNever = UINT64_MAX;
-
 uint64_t after(uint64_t t, int64_t gap) {
   return gap > 0 ? t + static_cast<uint64_t>(gap) : t;
 }

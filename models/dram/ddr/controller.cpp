@@ -5,7 +5,6 @@
 namespace tessera::ddr {
 namespace {
 
-constexpr uint64_t kNever = UINT64_MAX;
 // DRAMSim3 starts draining writes when more than this many are buffered and nothing else is
 // queued for the device (a constant of its controller, not a key of the file).
 constexpr size_t kWriteDrainThreshold = 8;

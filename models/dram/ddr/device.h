@@ -10,6 +10,8 @@
 
 namespace tessera::ddr {
 
+inline constexpr uint64_t kNever = UINT64_MAX;  // a cycle that never comes
+
 struct Device {
   std::string name;      // the file or preset it came from
   std::string protocol;  // DDR3, DDR4, LPDDR4, GDDR6, HBM, ...
