@@ -29,7 +29,6 @@ using tessera::test::kBinary;
 using tessera::test::kSourceDir;
 const std::string kModelData = kSourceDir + "/tests/data/model";
 const std::string kTimeloopData = kSourceDir + "/tests/data/timeloop";
-// No DRAM latency and no bandwidth limit: nothing but the array and its ports takes time.
 using tessera::test::kIdealDram;
 
 // Runs `tessera run` and `tessera model --fill-drain` on a trace with the same options and

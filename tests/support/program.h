@@ -15,7 +15,8 @@ inline const std::string kBinary = TESSERA_BINARY;
 #endif
 
 inline const std::string kDefaultArch = kSourceDir + "/traces/arch/default.yaml";
-// The default architecture with a DRAM that takes no time.
+// The default architecture with a DRAM of no latency and no bandwidth limit: nothing but the
+// array and its ports takes time.
 inline const std::string kIdealDram = " --arch " +
                                       quote(kSourceDir + "/traces/arch/default_ideal_dram.yaml") +
                                       " -p dram.bandwidth_gbps=0 -p dram.latency_ns=0";
