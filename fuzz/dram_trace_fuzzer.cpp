@@ -1,5 +1,7 @@
 // Fuzzes the DRAMSim3 trace-line reader of `tessera dram` and replays what it accepts on a DDR4
 // memory system with both controllers, as the command does.
+#include <string>
+
 #include "fuzz/fuzz_input.h"
 #include "models/dram/ddr/memory_system.h"
 #include "models/dram/ddr/presets.h"
@@ -12,10 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     tessera::ddr::MemorySystem memory(device, tessera::ddr::Scheduler::frfcfs, device.open_page,
                                       device.address_mapping);
-    const auto trace = tessera::ddr::parse_dram_trace(tessera::fuzz::as_text(data, size),
-                                                      "fuzz.trace", memory.capacity_bytes());
-    (void)tessera::ddr::replay(memory, trace);
-    (void)tessera::ddr::replay_controllers(device, memory.address_map(), trace);
+    const std::string text = tessera::fuzz::as_text(data, size);
+    tessera::ddr::TraceReader for_queue(text, "fuzz.trace", memory.capacity_bytes());
+    (void)tessera::ddr::replay(memory, for_queue);
+    tessera::ddr::TraceReader for_controllers(text, "fuzz.trace", memory.capacity_bytes());
+    (void)tessera::ddr::replay_controllers(device, memory.address_map(), for_controllers);
   } catch (const tessera::InputError&) {
   }
   return 0;

@@ -140,8 +140,8 @@ int dram(const Args& args) {
   } catch (const std::invalid_argument& e) {
     throw InputError({"--address-mapping", 0, "address_mapping"}, e.what());
   }
-  const auto trace = ddr::parse_dram_trace(read_text_file(trace_path, "trace"), trace_path,
-                                           memory->capacity_bytes());
+  const MappedTextFile text(trace_path, "trace");
+  ddr::TraceReader trace(text.text(), trace_path, memory->capacity_bytes());
   const ddr::ReplayResult result =
       controller == "ini" ? ddr::replay_controllers(device, memory->address_map(), trace)
                           : ddr::replay(*memory, trace);

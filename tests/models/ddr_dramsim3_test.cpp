@@ -179,7 +179,8 @@ TEST_P(DramSim3Case, RowHitsActivatesAndLatencyMatch) {
   ASSERT_EQ(trace.size(), c["requests"].get<size_t>());
   ASSERT_EQ(trace.back().arrival, c["last_arrival_cycle"].get<uint64_t>());
 
-  const ReplayResult r = replay_controllers(d, map, trace);
+  RequestList requests(trace);
+  const ReplayResult r = replay_controllers(d, map, requests);
   // Every request is served: reads return, writes reach the device (or merge into one that does).
   EXPECT_EQ(r.totals.reads, c["reads"].get<uint64_t>());
   EXPECT_EQ(r.totals.writes, c["writes"].get<uint64_t>());
@@ -218,7 +219,8 @@ TEST(DramSim3Reference, PerRankQueuesAndAUnifiedQueueServeEveryRequest) {
     d.queue_structure = Device::QueueStructure::per_rank;
     d.unified_queue = unified;
     const AddressMap map(d, d.address_mapping);
-    const ReplayResult r = replay_controllers(d, map, trace);
+    RequestList requests(trace);
+    const ReplayResult r = replay_controllers(d, map, requests);
     EXPECT_EQ(r.totals.reads, c["reads"].get<uint64_t>()) << unified;
     EXPECT_EQ(r.totals.writes, c["writes"].get<uint64_t>()) << unified;
   }

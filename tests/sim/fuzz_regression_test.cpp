@@ -123,7 +123,9 @@ TEST(FuzzRegression, DramClockIsBounded) {
 // One request at cycle 10^12 made replay issue 10^8 refreshes first: minutes for one line.
 TEST(FuzzRegression, DramTraceArrivalIsBounded) {
   EXPECT_NE(input_error_of([] {
-              (void)ddr::parse_dram_trace("0x40 READ 1000000000000\n", "t.trace", 1 << 20);
+              ddr::TraceReader trace("0x40 READ 1000000000000\n", "t.trace", 1 << 20);
+              ddr::TraceRequest request;
+              (void)trace.next(request);
             }).find("t.trace:1: field 'cycle': arrival 1000000000000 is beyond cycle"),
             std::string::npos);
 }

@@ -46,6 +46,7 @@ Controller::Controller(const Device& device)
   refresh_interval_ = static_cast<uint64_t>(
       d_.refresh_policy == Device::RefreshPolicy::rank_staggered ? d_.tREFI / d_.ranks : d_.tREFI);
   refresh_interval_ = std::max<uint64_t>(refresh_interval_, 1);
+  next_refresh_ = refresh_interval_;
 
   const double scale = d_.VDD * d_.tck_ns * d_.devices_per_rank();
   act_pj_ = (d_.IDD0 - d_.IDD3N) * d_.tRAS * scale;
@@ -83,35 +84,54 @@ bool Controller::will_accept(bool write) const {
 void Controller::add(uint64_t address, const Location& at, bool write) {
   stalled_until_ = 0;
   const int group = at.rank * d_.bankgroups + at.bankgroup;
-  const Request r{address,   clk_, group * d_.banks_per_group + at.bank, at.rank, group, at.row,
-                  at.column, write};
+  Request r{};
+  r.address = address;
+  r.added = clk_;
+  r.bank = group * d_.banks_per_group + at.bank;
+  r.rank = at.rank;
+  r.group = group;
+  r.row = at.row;
+  r.column = at.column;
+  r.write = write;
   if (write) {
     // A write to an address already buffered replaces its data: nothing more reaches the device.
-    if (pending_writes_.count(address)) {
+    if (pending(address, queue_of(r), true) != nullptr) {
       ++stats_.writes;
       return;
     }
-    ++pending_writes_[address];
     (d_.unified_queue ? read_queue_ : write_buffer_).push_back(r);
     return;
   }
-  if (pending_writes_.count(address)) {  // the buffered write's data answers the read
+  if (pending(address, queue_of(r), true) != nullptr) {  // the buffered write's data answers
     ++stats_.reads;
     stats_.read_latency_sum += 1;
     stats_.read_latency_max = std::max<uint64_t>(stats_.read_latency_max, 1);
     stats_.last_completion = std::max(stats_.last_completion, clk_ + 1);
     return;
   }
-  auto& waiting = pending_reads_[address];
-  waiting.push_back(clk_);
-  if (waiting.size() == 1) read_queue_.push_back(r);  // later reads return with the first
+  if (Request* first = pending(address, queue_of(r), false)) {  // returns with the first
+    ++first->merged;
+    first->merged_added += clk_;
+    return;
+  }
+  read_queue_.push_back(r);
+}
+
+Controller::Request* Controller::pending(uint64_t address, int queue, bool write) {
+  const auto find = [&](std::vector<Request>& in) -> Request* {
+    for (Request& r : in) {
+      if (r.address == address && r.write == write) return &r;
+    }
+    return nullptr;
+  };
+  Request* r = find(write && !d_.unified_queue ? write_buffer_ : read_queue_);
+  return r != nullptr ? r : find(queues_[static_cast<size_t>(queue)]);
 }
 
 bool Controller::done() const {
   return read_queue_.empty() && write_buffer_.empty() && queued_commands_ == 0 &&
-         pending_reads_.empty() && !std::any_of(ranks_.begin(), ranks_.end(), [](const Rank& r) {
-           return r.refresh_waiting;
-         });
+         !std::any_of(ranks_.begin(), ranks_.end(),
+                      [](const Rank& r) { return r.refresh_waiting; });
 }
 
 uint64_t Controller::next_event() const {
@@ -127,7 +147,8 @@ uint64_t Controller::next_event() const {
 uint64_t Controller::next_change() const {
   // The commands looked at by the last pick (every queue but a refreshing rank's, which waits
   // for the refresh), the refresh waiting, and the next one's due time.
-  uint64_t next = std::min(soonest_, (clk_ / refresh_interval_ + 1) * refresh_interval_);
+  uint64_t next = std::min(soonest_, next_refresh_);
+  if (num_queues_ <= 64) next = std::min(next, soonest_wait());
   if (!refresh_order_.empty()) {
     const int rank = refresh_order_.front();
     for (int i = 0; i < banks_per_rank_; ++i) {
@@ -190,9 +211,10 @@ bool Controller::precharge_allowed(const std::vector<Request>& q, size_t i) cons
 }
 
 int Controller::first_ready(const std::vector<Request>& q, Cmd& cmd) const {
+  // The order rules come before the timing: a command they hold back can only go after this
+  // queue changes, which looks at it again, so its timing need not count towards the wait.
   for (size_t i = 0; i < q.size(); ++i) {
     const Cmd c = needed(q[i]);
-    if (!ready(c, q[i])) continue;
     if (c == kPre && !precharge_allowed(q, i)) continue;
     if (c == kWrite) {  // a write stays behind an older read of the same location
       bool behind_read = false;
@@ -202,6 +224,7 @@ int Controller::first_ready(const std::vector<Request>& q, Cmd& cmd) const {
       }
       if (behind_read) continue;
     }
+    if (!ready(c, q[i])) continue;
     cmd = c;
     return static_cast<int>(i);
   }
@@ -212,12 +235,51 @@ void Controller::set_wait(int queue, uint64_t until) {
   queue_wait_[static_cast<size_t>(queue)] = until;
   if (num_queues_ > 64) return;
   const uint64_t bit = uint64_t{1} << queue;
-  if (until > clk_) {
-    waiting_ |= bit;
-    min_wait_ = std::min(min_wait_, until);
-  } else {
+  if (until <= clk_) {
     waiting_ &= ~bit;
+    return;
   }
+  waiting_ |= bit;
+  if (until - swept_ < kWheelSlots) {
+    wheel_[until % kWheelSlots] |= bit;
+  } else {
+    far_ |= bit;
+    far_min_ = std::min(far_min_, until);
+  }
+}
+
+void Controller::expire_waits() {
+  // A wheel slot holds waits ending within kWheelSlots cycles after the sweep, so each slot
+  // passed since then is for exactly one cycle, now past. A queue's wait may have changed since
+  // it was entered: queue_wait_ is the truth, an entry only says when to look.
+  const auto expire = [&](uint64_t bits) {
+    for (bits &= waiting_; bits != 0; bits &= bits - 1) {
+      const int q = __builtin_ctzll(bits);
+      if (queue_wait_[static_cast<size_t>(q)] <= clk_) waiting_ &= ~(uint64_t{1} << q);
+    }
+  };
+  const uint64_t passed = std::min<uint64_t>(clk_ - swept_, kWheelSlots);
+  for (uint64_t t = swept_ + 1; t <= swept_ + passed; ++t) {
+    expire(wheel_[t % kWheelSlots]);
+    wheel_[t % kWheelSlots] = 0;
+  }
+  swept_ = clk_;
+  if (clk_ < far_min_) return;
+  expire(far_);
+  far_ &= waiting_;
+  far_min_ = UINT64_MAX;
+  for (uint64_t bits = far_; bits != 0; bits &= bits - 1) {
+    far_min_ = std::min(far_min_, queue_wait_[static_cast<size_t>(__builtin_ctzll(bits))]);
+  }
+}
+
+uint64_t Controller::soonest_wait() const {
+  for (uint64_t t = swept_ + 1; t < swept_ + kWheelSlots && t < far_min_; ++t) {
+    for (uint64_t bits = wheel_[t % kWheelSlots] & waiting_; bits != 0; bits &= bits - 1) {
+      if (queue_wait_[static_cast<size_t>(__builtin_ctzll(bits))] == t) return t;
+    }
+  }
+  return far_min_;
 }
 
 bool Controller::pick(int& queue, int& index, Cmd& cmd) {
@@ -241,19 +303,8 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
     return true;
   };
   if (num_queues_ <= 64) {
-    // The queues still waiting are skipped without a look (the soonest of their waits stands for
-    // them; counting a refreshing rank's too only makes the next look earlier).
-    if (clk_ >= min_wait_) {
-      uint64_t was = waiting_;
-      waiting_ = 0;
-      min_wait_ = UINT64_MAX;
-      for (; was != 0; was &= was - 1) {
-        const int q = __builtin_ctzll(was);
-        if (queue_wait_[static_cast<size_t>(q)] > clk_)
-          set_wait(q, queue_wait_[static_cast<size_t>(q)]);
-      }
-    }
-    soonest_ = min_wait_;
+    // The queues still waiting are skipped without a look (next_change() counts their waits).
+    expire_waits();
     // Round robin over the non-empty queues only, starting after the last one picked: an empty
     // queue has nothing to give, and a full circle leaves the position where it was.
     const uint64_t candidates = nonempty_ & ~waiting_;
@@ -354,7 +405,23 @@ void Controller::update_timing(Cmd c, const Request& r) {
 }
 
 void Controller::issue(int queue, int index, Cmd cmd) {
-  set_wait(queue, 0);  // its rows or its commands change
+  execute(queue, index, cmd);
+  set_wait(queue, next_possible(queue));
+}
+
+uint64_t Controller::next_possible(int queue) const {
+  // A per-bank queue's commands all go to its bank, which needs an ACT when closed and a PRE, RD
+  // or WR when open: none of its commands can issue before the soonest of these is ready. (A
+  // per-rank queue is simply looked at again.)
+  if (d_.queue_structure != Device::QueueStructure::per_bank ||
+      queues_[static_cast<size_t>(queue)].empty()) {
+    return 0;
+  }
+  if (banks_[static_cast<size_t>(queue)].open_row < 0) return ready_at(kAct, queue);
+  return std::min({ready_at(kPre, queue), ready_at(kRead, queue), ready_at(kWrite, queue)});
+}
+
+void Controller::execute(int queue, int index, Cmd cmd) {
   std::vector<Request>& q = queues_[static_cast<size_t>(queue)];
   const Request r = q[static_cast<size_t>(index)];
   Bank& b = banks_[static_cast<size_t>(r.bank)];
@@ -385,20 +452,15 @@ void Controller::issue(int queue, int index, Cmd cmd) {
     if (hit) ++stats_.read_row_hits;
     stats_.rd_pj += rd_pj_;
     const uint64_t complete = clk_ + static_cast<uint64_t>(read_delay_);
-    const auto it = pending_reads_.find(r.address);
-    for (const uint64_t added : it->second) {
-      ++stats_.reads;
-      stats_.read_latency_sum += complete - added;
-      stats_.read_latency_max = std::max(stats_.read_latency_max, complete - added);
-    }
-    pending_reads_.erase(it);
+    const uint64_t served = 1 + r.merged;
+    stats_.reads += served;
+    stats_.read_latency_sum += served * complete - r.added - r.merged_added;
+    stats_.read_latency_max = std::max(stats_.read_latency_max, complete - r.added);
     stats_.last_completion = std::max(stats_.last_completion, complete);
   } else {
     if (hit) ++stats_.write_row_hits;
     ++stats_.writes;
     stats_.wr_pj += wr_pj_;
-    const auto it = pending_writes_.find(r.address);
-    if (--it->second == 0) pending_writes_.erase(it);
     stats_.last_completion =
         std::max(stats_.last_completion, clk_ + static_cast<uint64_t>(d_.write_latency() + burst_));
   }
@@ -450,7 +512,11 @@ bool Controller::finish_refresh() {
 }
 
 void Controller::refresh_tick() {
-  if (clk_ == 0 || clk_ % refresh_interval_ != 0) return;
+  // Nothing is due before the next multiple of the interval (kept, not divided out every tick).
+  if (clk_ < next_refresh_) return;
+  const bool due_now = clk_ % refresh_interval_ == 0;
+  next_refresh_ = (clk_ / refresh_interval_ + 1) * refresh_interval_;
+  if (!due_now) return;
   const auto due = [&](int rank) {
     Rank& r = ranks_[static_cast<size_t>(rank)];
     if (r.refresh_waiting) return;  // not postponed twice: the one waiting covers it
@@ -480,7 +546,7 @@ bool Controller::schedule_transaction() {
     std::vector<Request>& q = queues_[static_cast<size_t>(queue_of(*it))];
     if (q.size() >= static_cast<size_t>(d_.cmd_queue_size)) continue;
     if (!d_.unified_queue && it->write) {
-      if (pending_reads_.count(it->address)) {  // the read must see the old data first
+      if (pending(it->address, queue_of(*it), false) != nullptr) {  // the read sees the old data
         write_draining_ = 0;
         return true;
       }

@@ -20,7 +20,6 @@
 
 #include <array>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "models/dram/ddr/address_map.h"
@@ -62,9 +61,11 @@ class Controller {
   struct Request {
     uint64_t address;
     uint64_t added;
+    uint64_t merged_added;  // the sum of the merged reads' arrivals
+    int64_t row, column;
     int bank;  // flat: (rank * bankgroups + bankgroup) * banks_per_group + bank
     int rank, group;
-    int64_t row, column;
+    uint32_t merged;  // reads of the same address that arrived meanwhile: they return with it
     bool write;
   };
   struct Bank {
@@ -83,6 +84,9 @@ class Controller {
   };
 
   [[nodiscard]] int queue_of(const Request& r) const;
+  // The read (or write) of `address` still waiting for the DRAM, in its transaction queue or its
+  // command queue `queue`; null when there is none.
+  Request* pending(uint64_t address, int queue, bool write);
   [[nodiscard]] Cmd needed(const Request& r) const;  // the next command the request needs
   [[nodiscard]] bool ready(Cmd c, const Request& r) const;
   [[nodiscard]] bool precharge_allowed(const std::vector<Request>& q, size_t i) const;
@@ -91,7 +95,11 @@ class Controller {
   // Picks a command round robin over the queues, starting after the last queue picked; false
   // when none is ready.
   bool pick(int& queue, int& index, Cmd& cmd);
+  // Issues the command and sets the queue's wait to the soonest cycle at which another of its
+  // commands may issue.
   void issue(int queue, int index, Cmd cmd);
+  void execute(int queue, int index, Cmd cmd);  // the command's effect on banks and statistics
+  [[nodiscard]] uint64_t next_possible(int queue) const;
   bool finish_refresh();  // a PRE or REF for the waiting refresh, if one is ready
   void refresh_tick();
   bool schedule_transaction();  // false when no request could move
@@ -109,6 +117,7 @@ class Controller {
   int rr_l_, rr_s_, rr_o_, rw_, rw_o_, wr_l_, wr_s_, wr_o_, ww_l_, ww_s_, ww_o_;
   int read_to_pre_, write_to_pre_, read_delay_;
   uint64_t refresh_interval_;
+  uint64_t next_refresh_;  // the first multiple of the interval after the last tick's cycle
   int next_refresh_rank_ = 0;
 
   std::vector<Bank> banks_;
@@ -121,19 +130,23 @@ class Controller {
   std::vector<uint64_t> queue_wait_;
   std::vector<int> queue_rank_;  // the rank each queue serves
   uint64_t nonempty_ = 0;        // a bit per non-empty queue, when there are at most 64
-  uint64_t waiting_ = 0;         // a bit per queue whose wait is after now, and the soonest
-  uint64_t min_wait_ = UINT64_MAX;
+  uint64_t waiting_ = 0;         // a bit per queue whose wait is after now
   void set_wait(int queue, uint64_t until);
+  // When each wait ends, so that a tick finds the queues whose waits ended without looking at
+  // every waiting one: a bit per queue in the slot of the cycle its wait ends (for waits ending
+  // within kWheelSlots cycles after the last sweep), the others in far_.
+  static constexpr uint64_t kWheelSlots = 64;
+  std::array<uint64_t, kWheelSlots> wheel_{};
+  uint64_t far_ = 0, far_min_ = UINT64_MAX;
+  uint64_t swept_ = 0;  // the waits ending up to this cycle have been cleared from waiting_
+  void expire_waits();
+  [[nodiscard]] uint64_t soonest_wait() const;  // the soonest wait to end, after the sweep
   int queue_index_ = 0;
   // Ranks with a refresh due, in order; the first one's queues are skipped until its REF.
   std::vector<int> refresh_order_;
   int write_draining_ = 0;
   bool flushing_ = false;
   size_t queued_commands_ = 0;
-  // Addresses with a read waiting for the DRAM (requests merged into it), and with a write
-  // buffered or queued.
-  std::unordered_map<uint64_t, std::vector<uint64_t>> pending_reads_;
-  std::unordered_map<uint64_t, int> pending_writes_;
   uint64_t clk_ = 0;
   uint64_t stalled_until_ = 0;  // no tick before this can change anything
   // While picking: the soonest cycle after now at which a command looked at becomes ready.

@@ -1,7 +1,8 @@
 #include "models/dram/ddr/trace_replay.h"
 
 #include <algorithm>
-#include <charconv>
+#include <array>
+#include <utility>
 
 #include "models/dram/ddr/controller.h"
 
@@ -10,89 +11,128 @@
 namespace tessera::ddr {
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r';
+// What each byte is to a trace line, looked up rather than compared: a trace is read at tens of
+// megabytes a second, a handful of instructions per byte.
+enum CharClass : uint8_t { kWordChar, kBlank, kNewline };
+constexpr std::array<CharClass, 256> kCharClass = [] {
+  std::array<CharClass, 256> c{};
+  c[' '] = c['\t'] = c['\r'] = kBlank;
+  c['\n'] = kNewline;
+  return c;
+}();
+constexpr uint8_t kNotDigit = 0xff;
+constexpr std::array<uint8_t, 256> kHexDigit = [] {
+  std::array<uint8_t, 256> d{};
+  for (auto& each : d) each = kNotDigit;
+  for (int i = 0; i < 10; ++i) d[static_cast<size_t>('0' + i)] = static_cast<uint8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    d[static_cast<size_t>('a' + i)] = d[static_cast<size_t>('A' + i)] =
+        static_cast<uint8_t>(10 + i);
+  }
+  return d;
+}();
+
+CharClass class_of(char c) {
+  return kCharClass[static_cast<unsigned char>(c)];
 }
 
-// The next whitespace-separated word of [p, end), advancing p past it.
+// The next whitespace-separated word of the line at p, advancing p past it; empty at the line's
+// end (p then points at its newline, or at `end`).
 std::string_view word(const char*& p, const char* end) {
-  while (p < end && is_space(*p)) ++p;
+  while (p < end && class_of(*p) == kBlank) ++p;
   const char* start = p;
-  while (p < end && !is_space(*p)) ++p;
+  while (p < end && class_of(*p) == kWordChar) ++p;
   return {start, static_cast<size_t>(p - start)};
+}
+
+// All of `digits` as a number in base 16 or 10, as std::from_chars reads it (digits only, no
+// sign); false for any other character or beyond 64 bits.
+bool parse_number(std::string_view digits, unsigned base, uint64_t& value) {
+  uint64_t v = 0;
+  for (const char ch : digits) {
+    const uint8_t digit = kHexDigit[static_cast<unsigned char>(ch)];
+    if (digit >= base) return false;
+    if (__builtin_mul_overflow(v, uint64_t{base}, &v) || __builtin_add_overflow(v, digit, &v)) {
+      return false;
+    }
+  }
+  value = v;
+  return !digits.empty();
 }
 
 }  // namespace
 
-std::vector<TraceRequest> parse_dram_trace(const std::string& text, const std::string& file,
-                                           uint64_t capacity_bytes) {
-  std::vector<TraceRequest> out;
-  out.reserve(text.size() / 24);
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  int line = 0;
-  uint64_t last_arrival = 0;
-  while (p < end) {
-    ++line;
-    const char* eol = p;
-    while (eol < end && *eol != '\n') ++eol;
-    const char* q = p;
-    p = eol + 1;
-    const std::string_view address = word(q, eol);
+TraceReader::TraceReader(std::string_view text, std::string file, uint64_t capacity_bytes)
+    : at_(text.data()),
+      end_(text.data() + text.size()),
+      file_(std::move(file)),
+      capacity_bytes_(capacity_bytes) {}
+
+bool TraceReader::next(TraceRequest& request) {
+  while (at_ < end_) {
+    ++line_;
+    const std::string_view address = word(at_, end_);
+    const std::string_view command = word(at_, end_);
+    const std::string_view arrival = word(at_, end_);
+    const bool more = !word(at_, end_).empty();
+    if (at_ < end_ && *at_ == '\n') ++at_;
     if (address.empty()) continue;  // blank line
-    const std::string_view command = word(q, eol);
-    const std::string_view arrival = word(q, eol);
-    if (!word(q, eol).empty() || arrival.empty()) {
-      throw InputError({file, line, "request"},
+    if (more || arrival.empty()) {
+      throw InputError({file_, line_, "request"},
                        "expected 'ADDRESS READ|WRITE CYCLE', e.g. '0x1a2b3c40 READ 120'");
     }
     TraceRequest r;
     std::string_view hex = address;
     if (hex.size() > 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
-    const auto a = std::from_chars(hex.data(), hex.data() + hex.size(), r.address, 16);
-    if (a.ec != std::errc() || a.ptr != hex.data() + hex.size()) {
-      throw InputError({file, line, "address"},
+    if (!parse_number(hex, 16, r.address)) {
+      throw InputError({file_, line_, "address"},
                        "expected a hexadecimal address, got '" + std::string(address) + "'");
     }
-    if (r.address >= capacity_bytes) {
-      throw InputError({file, line, "address"}, "address " + std::string(address) +
-                                                    " is beyond the memory's capacity (" +
-                                                    std::to_string(capacity_bytes) + " bytes)");
+    if (r.address >= capacity_bytes_) {
+      throw InputError({file_, line_, "address"}, "address " + std::string(address) +
+                                                      " is beyond the memory's capacity (" +
+                                                      std::to_string(capacity_bytes_) + " bytes)");
     }
     if (command == "READ") {
       r.write = false;
     } else if (command == "WRITE") {
       r.write = true;
     } else {
-      throw InputError({file, line, "command"},
+      throw InputError({file_, line_, "command"},
                        "expected READ or WRITE, got '" + std::string(command) + "'");
     }
-    const auto c = std::from_chars(arrival.data(), arrival.data() + arrival.size(), r.arrival);
-    if (c.ec != std::errc() || c.ptr != arrival.data() + arrival.size()) {
+    if (!parse_number(arrival, 10, r.arrival)) {
       throw InputError(
-          {file, line, "cycle"},
+          {file_, line_, "cycle"},
           "expected a non-negative integer arrival cycle, got '" + std::string(arrival) + "'");
     }
     if (r.arrival > kMaxArrivalCycle) {
-      throw InputError({file, line, "cycle"},
+      throw InputError({file_, line_, "cycle"},
                        "arrival " + std::to_string(r.arrival) + " is beyond cycle " +
                            std::to_string(kMaxArrivalCycle) +
                            " (replay issues every refresh up to the last arrival)");
     }
-    if (r.arrival < last_arrival) {
-      throw InputError({file, line, "cycle"}, "arrival " + std::to_string(r.arrival) +
-                                                  " is earlier than the line before (" +
-                                                  std::to_string(last_arrival) +
-                                                  "); requests must be in arrival order");
+    if (r.arrival < last_arrival_) {
+      throw InputError({file_, line_, "cycle"}, "arrival " + std::to_string(r.arrival) +
+                                                    " is earlier than the line before (" +
+                                                    std::to_string(last_arrival_) +
+                                                    "); requests must be in arrival order");
     }
-    last_arrival = r.arrival;
-    out.push_back(r);
+    last_arrival_ = r.arrival;
+    request = r;
+    return true;
   }
-  return out;
+  return false;
 }
 
-ReplayResult replay(MemorySystem& memory, const std::vector<TraceRequest>& trace) {
-  for (const TraceRequest& r : trace) memory.add(r.address, r.write, r.arrival);
+bool RequestList::next(TraceRequest& request) {
+  if (next_ == requests_.size()) return false;
+  request = requests_[next_++];
+  return true;
+}
+
+ReplayResult replay(MemorySystem& memory, RequestSource& trace) {
+  for (TraceRequest r; trace.next(r);) memory.add(r.address, r.write, r.arrival);
   ReplayResult out;
   out.cycles = memory.drain();
   out.totals = memory.totals(out.cycles);
@@ -104,36 +144,37 @@ ReplayResult replay(MemorySystem& memory, const std::vector<TraceRequest>& trace
 
 namespace tessera::ddr {
 
-ReplayResult replay_controllers(const Device& device, const AddressMap& map,
-                                const std::vector<TraceRequest>& trace) {
+ReplayResult replay_controllers(const Device& device, const AddressMap& map, RequestSource& trace) {
   std::vector<Controller> controllers(static_cast<size_t>(device.channels), Controller(device));
   uint64_t cycle = 0;
-  size_t next = 0;
   const auto all_done = [&] {
     return std::all_of(controllers.begin(), controllers.end(),
                        [](const Controller& c) { return c.done(); });
   };
+  // The next request to enter, read one ahead so that the controllers flush as the last enters.
+  TraceRequest next;
+  bool waiting = trace.next(next);
   Location at;
-  while (next < trace.size() || !all_done()) {
+  if (waiting) at = map.decode(next.address);
+  while (waiting || !all_done()) {
     // Skip to the first cycle where a controller can change anything or the next request may
     // enter (a request refused by a full queue waits for its controller's next change).
     uint64_t event = UINT64_MAX;
-    if (next < trace.size()) {
-      at = map.decode(trace[next].address);
-      if (trace[next].arrival > cycle ||
-          controllers[static_cast<size_t>(at.channel)].will_accept(trace[next].write)) {
-        event = std::max(cycle, trace[next].arrival);
-      }
+    if (waiting && (next.arrival > cycle ||
+                    controllers[static_cast<size_t>(at.channel)].will_accept(next.write))) {
+      event = std::max(cycle, next.arrival);
     }
     for (const Controller& c : controllers) event = std::min(event, c.next_event());
     cycle = std::max(cycle, event);
     for (Controller& c : controllers) c.run_until(cycle + 1);
-    if (next < trace.size() && trace[next].arrival <= cycle) {
-      const TraceRequest& r = trace[next];
+    if (waiting && next.arrival <= cycle) {
       Controller& c = controllers[static_cast<size_t>(at.channel)];
-      if (c.will_accept(r.write)) {
-        c.add(r.address, at, r.write);
-        if (++next == trace.size()) {
+      if (c.will_accept(next.write)) {
+        c.add(next.address, at, next.write);
+        waiting = trace.next(next);
+        if (waiting) {
+          at = map.decode(next.address);
+        } else {
           for (Controller& each : controllers) each.flush();
         }
       }
