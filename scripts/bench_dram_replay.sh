@@ -7,13 +7,14 @@
 #   random every request to a random address (nearly all row conflicts), the worst case
 # Usage: scripts/bench_dram_replay.sh [mixed|random] [RUNS] [PRESET] [CONTROLLER]
 #   (defaults: mixed 5 DDR4-3200-x8 ini; CONTROLLER is ini or single-queue, see docs/dram.md)
+# TESSERA_BIN=PATH times another build (of an earlier commit, to compare on the same day).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-mixed}
 runs=${2:-5}
 preset=${3:-DDR4-3200-x8}
 controller=${4:-ini}
-bin=build/tessera
+bin=${TESSERA_BIN:-build/tessera}
 [[ -x $bin ]] || { echo "build first: scripts/build_and_test.sh" >&2; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -224,7 +224,11 @@ int Controller::first_ready(const std::vector<Request>& q, Cmd& cmd) const {
       }
       if (behind_read) continue;
     }
-    if (!ready(c, q[i])) continue;
+    if (!ready(c, q[i])) {
+      // A per-bank queue's requests all wait for the same ACT of its closed bank.
+      if (c == kAct && d_.queue_structure == Device::QueueStructure::per_bank) return -1;
+      continue;
+    }
     cmd = c;
     return static_cast<int>(i);
   }

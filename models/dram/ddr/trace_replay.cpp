@@ -24,11 +24,8 @@ constexpr uint8_t kNotDigit = 0xff;
 constexpr std::array<uint8_t, 256> kHexDigit = [] {
   std::array<uint8_t, 256> d{};
   for (auto& each : d) each = kNotDigit;
-  for (int i = 0; i < 10; ++i) d[static_cast<size_t>('0' + i)] = static_cast<uint8_t>(i);
-  for (int i = 0; i < 6; ++i) {
-    d[static_cast<size_t>('a' + i)] = d[static_cast<size_t>('A' + i)] =
-        static_cast<uint8_t>(10 + i);
-  }
+  for (size_t i = 0; i < 10; ++i) d['0' + i] = static_cast<uint8_t>(i);
+  for (size_t i = 0; i < 6; ++i) d['a' + i] = d['A' + i] = static_cast<uint8_t>(10 + i);
   return d;
 }();
 
@@ -48,11 +45,16 @@ std::string_view word(const char*& p, const char* end) {
 // All of `digits` as a number in base 16 or 10, as std::from_chars reads it (digits only, no
 // sign); false for any other character or beyond 64 bits.
 bool parse_number(std::string_view digits, unsigned base, uint64_t& value) {
+  // Up to 15 hexadecimal or 19 decimal digits cannot overflow: only longer numbers are checked.
+  const bool may_overflow = digits.size() > (base == 16 ? 15u : 19u);
   uint64_t v = 0;
   for (const char ch : digits) {
     const uint8_t digit = kHexDigit[static_cast<unsigned char>(ch)];
     if (digit >= base) return false;
-    if (__builtin_mul_overflow(v, uint64_t{base}, &v) || __builtin_add_overflow(v, digit, &v)) {
+    if (!may_overflow) {
+      v = v * base + digit;
+    } else if (__builtin_mul_overflow(v, uint64_t{base}, &v) ||
+               __builtin_add_overflow(v, digit, &v)) {
       return false;
     }
   }
