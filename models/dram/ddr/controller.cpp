@@ -18,8 +18,9 @@ void at_least(uint64_t& ready, uint64_t t, int gap) {
 
 }  // namespace
 
-Controller::Controller(const Device& device)
+Controller::Controller(const Device& device, Stepping stepping)
     : d_(device),
+      every_cycle_(stepping == Stepping::every_cycle),
       open_page_(device.open_page),
       burst_(device.burst_cycles()),
       banks_per_rank_(device.banks_per_rank()),
@@ -66,9 +67,11 @@ Controller::Controller(const Device& device)
   ranks_.resize(static_cast<size_t>(d_.ranks));
   queues_.resize(static_cast<size_t>(num_queues_));
   queue_wait_.assign(static_cast<size_t>(num_queues_), 0);
+  rank_queues_.assign(static_cast<size_t>(d_.ranks), 0);
   for (int q = 0; q < num_queues_; ++q) {
     queue_rank_.push_back(
         device.queue_structure == Device::QueueStructure::per_bank ? q / banks_per_rank_ : q);
+    if (q < 64) rank_queues_[static_cast<size_t>(queue_rank_.back())] |= uint64_t{1} << q;
   }
   const auto capacity = static_cast<size_t>(d_.queue_size);
   read_queue_.reserve(capacity);
@@ -137,8 +140,9 @@ bool Controller::done() const {
 uint64_t Controller::next_event() const {
   if (!read_queue_.empty() || !write_buffer_.empty() || queued_commands_ > 0 ||
       !refresh_order_.empty()) {
-    return std::max(clk_, stalled_until_);
+    return std::max(clk_, stalled_until_);  // stalled_until_ stays 0 when stepping every cycle
   }
+  if (every_cycle_) return clk_;
   // The next refresh: the first multiple of the interval from now on, never cycle 0.
   const uint64_t k = std::max<uint64_t>(1, (clk_ + refresh_interval_ - 1) / refresh_interval_);
   return k * refresh_interval_;
@@ -293,7 +297,7 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
   const auto visit = [&](int q) {
     if (queue_rank_[static_cast<size_t>(q)] == refreshing) return false;
     const uint64_t wait = queue_wait_[static_cast<size_t>(q)];
-    if (wait > clk_) {
+    if (wait > clk_ && !every_cycle_) {
       soonest_ = std::min(soonest_, wait);
       return false;
     }
@@ -306,17 +310,26 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
     queue = queue_index_ = q;
     return true;
   };
-  if (num_queues_ <= 64) {
-    // The queues still waiting are skipped without a look (next_change() counts their waits).
+  if (num_queues_ <= 64 && !every_cycle_) {
+    // The queues still waiting are skipped without a look (next_change() counts their waits),
+    // and so are the refreshing rank's.
     expire_waits();
+    uint64_t candidates = nonempty_ & ~waiting_;
+    if (refreshing >= 0) candidates &= ~rank_queues_[static_cast<size_t>(refreshing)];
     // Round robin over the non-empty queues only, starting after the last one picked: an empty
     // queue has nothing to give, and a full circle leaves the position where it was.
-    const uint64_t candidates = nonempty_ & ~waiting_;
     const int start = queue_index_ + 1 == num_queues_ ? 0 : queue_index_ + 1;
     const uint64_t from_start = candidates & (~uint64_t{0} << start);
     for (uint64_t part : {from_start, candidates & ~from_start}) {
       for (; part != 0; part &= part - 1) {
-        if (visit(__builtin_ctzll(part))) return true;
+        const int q = __builtin_ctzll(part);
+        soonest_ = UINT64_MAX;
+        index = first_ready(queues_[static_cast<size_t>(q)], cmd);
+        if (index >= 0) {
+          queue = queue_index_ = q;
+          return true;
+        }
+        set_wait(q, soonest_);
       }
     }
     return false;
@@ -544,15 +557,23 @@ bool Controller::schedule_transaction() {
       write_draining_ = static_cast<int>(write_buffer_.size());
     }
   }
-  std::vector<Request>& from =
-      d_.unified_queue || write_draining_ == 0 ? read_queue_ : write_buffer_;
+  return move_request(d_.unified_queue || write_draining_ == 0 ? read_queue_ : write_buffer_);
+}
+
+bool Controller::move_request(std::vector<Request>& from) {
   for (auto it = from.begin(); it != from.end(); ++it) {
     std::vector<Request>& q = queues_[static_cast<size_t>(queue_of(*it))];
     if (q.size() >= static_cast<size_t>(d_.cmd_queue_size)) continue;
     if (!d_.unified_queue && it->write) {
-      if (pending(it->address, queue_of(*it), false) != nullptr) {  // the read sees the old data
+      // A read of the address must see the old data first: the drain stops. With no command
+      // queued and the read still in the read queue, the read moves instead: the drain would
+      // restart the next cycle, stop at the same write, and nothing would ever move (DRAMSim3's
+      // controller never ends such a trace).
+      if (const Request* read = pending(it->address, queue_of(*it), false)) {
         write_draining_ = 0;
-        return true;
+        const bool in_read_queue =
+            read >= read_queue_.data() && read < read_queue_.data() + read_queue_.size();
+        return in_read_queue && queued_commands_ == 0 ? move_request(read_queue_) : true;
       }
       --write_draining_;
     }
@@ -588,7 +609,7 @@ void Controller::tick() {
   stats_.queue_occupancy_sum += read_queue_.size() + write_buffer_.size() + queued_commands_;
   const bool quiet = !issued && !moved && refresh_order_.size() == refreshes_waiting &&
                      write_draining_ == draining;
-  stalled_until_ = quiet ? next_change() : 0;
+  stalled_until_ = quiet && !every_cycle_ ? next_change() : 0;
   ++clk_;
 }
 

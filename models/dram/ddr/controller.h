@@ -6,7 +6,8 @@
 // - one request per cycle moves from the transaction queues into command queues per bank (or per
 //   rank) of cmd_queue_size entries; reads by default, writes while draining: draining starts when
 //   the write buffer is full, or holds more than 8 writes while every command queue is empty, and
-//   moves the writes present then (stopping early at a write with a pending read of its address);
+//   moves the writes present then (stopping early at a write with a pending read of its address,
+//   and moving that read at once when it is still in the read queue and nothing else is queued);
 // - the command queues are visited round robin, one command per cycle (HBM: a row and a column
 //   command together); in a queue the oldest command whose next step (ACT, PRE, RD, WR) meets
 //   every timing constraint wins, a PRE only for a bank's oldest command and only when no queued
@@ -30,7 +31,11 @@ namespace tessera::ddr {
 
 class Controller {
  public:
-  explicit Controller(const Device& device);
+  // How a controller advances: skipping (the default) or, as the reference the tests hold the
+  // skipping to, ticking every cycle and looking at every queue each tick.
+  enum class Stepping : uint8_t { skip, every_cycle };
+
+  explicit Controller(const Device& device, Stepping stepping = Stepping::skip);
 
   // Whether a request of this kind would be accepted now (its queue has room).
   [[nodiscard]] bool will_accept(bool write) const;
@@ -102,7 +107,8 @@ class Controller {
   [[nodiscard]] uint64_t next_possible(int queue) const;
   bool finish_refresh();  // a PRE or REF for the waiting refresh, if one is ready
   void refresh_tick();
-  bool schedule_transaction();  // false when no request could move
+  bool schedule_transaction();                    // false when no request could move
+  bool move_request(std::vector<Request>& from);  // the first that fits into its command queue
   // After a cycle where nothing happened: the first cycle at which a queued command's timing, a
   // refresh's or the next refresh's due time can change that (nothing else moves meanwhile).
   [[nodiscard]] uint64_t next_change() const;
@@ -112,6 +118,7 @@ class Controller {
   void close_bank(int bank);
 
   Device d_;
+  bool every_cycle_;
   bool open_page_;
   int burst_, banks_per_rank_, num_queues_;
   int rr_l_, rr_s_, rr_o_, rw_, rw_o_, wr_l_, wr_s_, wr_o_, ww_l_, ww_s_, ww_o_;
@@ -128,9 +135,10 @@ class Controller {
   // Per queue: no command of it can issue before this cycle. Timing constraints only ever move
   // later, so this holds until the queue or its banks' rows change (which reset it to 0).
   std::vector<uint64_t> queue_wait_;
-  std::vector<int> queue_rank_;  // the rank each queue serves
-  uint64_t nonempty_ = 0;        // a bit per non-empty queue, when there are at most 64
-  uint64_t waiting_ = 0;         // a bit per queue whose wait is after now
+  std::vector<int> queue_rank_;        // the rank each queue serves
+  uint64_t nonempty_ = 0;              // a bit per non-empty queue, when there are at most 64
+  std::vector<uint64_t> rank_queues_;  // per rank, a bit per queue of it (the same)
+  uint64_t waiting_ = 0;               // a bit per queue whose wait is after now
   void set_wait(int queue, uint64_t until);
   // When each wait ends, so that a tick finds the queues whose waits ended without looking at
   // every waiting one: a bit per queue in the slot of the cycle its wait ends (for waits ending

@@ -4,8 +4,6 @@
 #include <array>
 #include <utility>
 
-#include "models/dram/ddr/controller.h"
-
 #include "sim/error.h"
 
 namespace tessera::ddr {
@@ -146,8 +144,10 @@ ReplayResult replay(MemorySystem& memory, RequestSource& trace) {
 
 namespace tessera::ddr {
 
-ReplayResult replay_controllers(const Device& device, const AddressMap& map, RequestSource& trace) {
-  std::vector<Controller> controllers(static_cast<size_t>(device.channels), Controller(device));
+ReplayResult replay_controllers(const Device& device, const AddressMap& map, RequestSource& trace,
+                                Controller::Stepping stepping) {
+  std::vector<Controller> controllers(static_cast<size_t>(device.channels),
+                                      Controller(device, stepping));
   uint64_t cycle = 0;
   const auto all_done = [&] {
     return std::all_of(controllers.begin(), controllers.end(),

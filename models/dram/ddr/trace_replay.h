@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/dram/ddr/controller.h"
 #include "models/dram/ddr/memory_system.h"
 
 namespace tessera::ddr {
@@ -73,7 +74,8 @@ struct ReplayResult {
 // controller each: every cycle the controllers tick, then the next request enters if its cycle
 // has come and its queue has room; a refused request waits, and so do all after it. At the end
 // the write buffers are emptied, so every request reaches the device.
-[[nodiscard]] ReplayResult replay_controllers(const Device& device, const AddressMap& map,
-                                              RequestSource& trace);
+[[nodiscard]] ReplayResult replay_controllers(
+    const Device& device, const AddressMap& map, RequestSource& trace,
+    Controller::Stepping stepping = Controller::Stepping::skip);
 
 }  // namespace tessera::ddr
