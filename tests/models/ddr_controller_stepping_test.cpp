@@ -24,6 +24,7 @@ struct SteppingCase {
   Device::QueueStructure queues;
   bool unified, open_page;
   Device::RefreshPolicy refresh;
+  int ranks = 0;  // 0: the preset's; more ranks for more than 64 command queues
 };
 
 class ControllerStepping : public ::testing::TestWithParam<SteppingCase> {};
@@ -69,6 +70,7 @@ TEST_P(ControllerStepping, SkippingGivesTheStatisticsOfSteppingEveryCycle) {
   d.unified_queue = k.unified;
   d.open_page = k.open_page;
   d.refresh_policy = k.refresh;
+  if (k.ranks > 0) d.ranks = k.ranks;
   d.queue_size = 8;                     // a full queue refuses requests
   d.cmd_queue_size = 4;                 // and so does a full command queue
   d.tREFI = std::max(d.tRFC * 3, 600);  // refreshes among the requests
@@ -104,7 +106,10 @@ INSTANTIATE_TEST_SUITE_P(
         SteppingCase{"hbm2_dual_command", "HBM2", Device::QueueStructure::per_bank, false, true,
                      Device::RefreshPolicy::rank_staggered},
         SteppingCase{"lpddr4_per_rank_closed", "LPDDR4-2400", Device::QueueStructure::per_rank,
-                     false, false, Device::RefreshPolicy::rank_simultaneous}),
+                     false, false, Device::RefreshPolicy::rank_simultaneous},
+        // 8 ranks of 16 banks: 128 command queues, beyond the bitmasks of 64.
+        SteppingCase{"ddr4_128_bank_queues", "DDR4-3200-x8", Device::QueueStructure::per_bank,
+                     false, true, Device::RefreshPolicy::rank_staggered, 8}),
     [](const ::testing::TestParamInfo<SteppingCase>& info) { return info.param.name; });
 
 }  // namespace

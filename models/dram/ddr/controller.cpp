@@ -291,22 +291,16 @@ uint64_t Controller::soonest_wait() const {
 }
 
 bool Controller::pick(int& queue, int& index, Cmd& cmd) {
-  soonest_ = UINT64_MAX;
   const int refreshing = refresh_order_.empty() ? -1 : refresh_order_.front();
-  // Looks at one queue; true when it has a command ready (which then wins).
-  const auto visit = [&](int q) {
-    if (queue_rank_[static_cast<size_t>(q)] == refreshing) return false;
-    const uint64_t wait = queue_wait_[static_cast<size_t>(q)];
-    if (wait > clk_ && !every_cycle_) {
-      soonest_ = std::min(soonest_, wait);
-      return false;
-    }
-    const uint64_t others = soonest_;
+  // Looks at one queue: true when it has a command ready (which then wins); else the queue waits
+  // for the soonest of its commands (soonest_).
+  const auto look = [&](int q) {
     soonest_ = UINT64_MAX;
     index = first_ready(queues_[static_cast<size_t>(q)], cmd);
-    set_wait(q, index >= 0 ? 0 : soonest_);
-    soonest_ = std::min(soonest_, others);
-    if (index < 0) return false;
+    if (index < 0) {
+      set_wait(q, soonest_);
+      return false;
+    }
     queue = queue_index_ = q;
     return true;
   };
@@ -322,22 +316,25 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
     const uint64_t from_start = candidates & (~uint64_t{0} << start);
     for (uint64_t part : {from_start, candidates & ~from_start}) {
       for (; part != 0; part &= part - 1) {
-        const int q = __builtin_ctzll(part);
-        soonest_ = UINT64_MAX;
-        index = first_ready(queues_[static_cast<size_t>(q)], cmd);
-        if (index >= 0) {
-          queue = queue_index_ = q;
-          return true;
-        }
-        set_wait(q, soonest_);
+        if (look(__builtin_ctzll(part))) return true;
       }
     }
     return false;
   }
+  // Every queue in turn; the soonest of all their waits is left in soonest_ for next_change().
+  uint64_t soonest = UINT64_MAX;
   for (int i = 0; i < num_queues_; ++i) {
-    const int q = queue_index_ + 1 + i;
-    if (visit(q % num_queues_)) return true;
+    const int q = (queue_index_ + 1 + i) % num_queues_;
+    if (queue_rank_[static_cast<size_t>(q)] == refreshing) continue;
+    const uint64_t wait = queue_wait_[static_cast<size_t>(q)];
+    if (wait > clk_ && !every_cycle_) {
+      soonest = std::min(soonest, wait);
+      continue;
+    }
+    if (look(q)) return true;
+    soonest = std::min(soonest, soonest_);
   }
+  soonest_ = soonest;
   return false;
 }
 

@@ -133,7 +133,7 @@ class Controller {
   std::vector<Request> read_queue_, write_buffer_;  // write_buffer_ unused when unified
   std::vector<std::vector<Request>> queues_;
   // Per queue: no command of it can issue before this cycle. Timing constraints only ever move
-  // later, so this holds until the queue or its banks' rows change (which reset it to 0).
+  // later, so this holds until the queue or its banks' rows change (which set it again).
   std::vector<uint64_t> queue_wait_;
   std::vector<int> queue_rank_;        // the rank each queue serves
   uint64_t nonempty_ = 0;              // a bit per non-empty queue, when there are at most 64
