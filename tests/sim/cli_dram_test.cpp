@@ -97,6 +97,10 @@ TEST(CliDram, BadInputIsOneErrorWithFileLineAndField) {
       {"--preset HBM2 --address-mapping roroch --trace " + quote(good), "address_mapping"},
       {"--preset HBM2 --controller fifo --trace " + quote(good), "field 'controller'"},
       {"--preset HBM2 --scheduler fcfs --trace " + quote(good), "field 'scheduler'"},
+      // The trace is mapped, not read: a missing file or a folder gets the same located error.
+      {"--preset DDR4-3200-x8 --trace " + quote(dir.path() + "/missing.trace"),
+       "missing.trace: field 'trace': cannot open the file"},
+      {"--preset DDR4-3200-x8 --trace " + quote(dir.path()), "field 'trace': cannot open the file"},
   };
   for (const Case& c : cases) {
     std::string err;
