@@ -5,6 +5,7 @@
 #include "fuzz/fuzz_input.h"
 #include "models/dram/ddr/device.h"
 #include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/policies.h"
 #include "sim/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -12,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const tessera::ddr::LoadedDevice loaded =
         tessera::ddr::parse_device_ini(tessera::fuzz::as_text(data, size), "fuzz.ini");
     const tessera::ddr::Device& d = loaded.device;
-    const tessera::ddr::MemorySystem memory(d, tessera::ddr::Scheduler::frfcfs, d.open_page,
+    const tessera::ddr::MemorySystem memory(d, tessera::ddr::make_policies(d, {}),
                                             d.address_mapping);
     (void)memory.capacity_bytes();
     (void)d.peak_gbps();

@@ -4,6 +4,7 @@
 
 #include "fuzz/fuzz_input.h"
 #include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/policies.h"
 #include "models/dram/ddr/presets.h"
 #include "models/dram/ddr/trace_replay.h"
 #include "sim/error.h"
@@ -12,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const tessera::ddr::Device device =
       tessera::ddr::load_preset("DDR4-3200-x8", {"fuzz", 0, "preset"}).device;
   try {
-    tessera::ddr::MemorySystem memory(device, tessera::ddr::Scheduler::frfcfs, device.open_page,
+    tessera::ddr::MemorySystem memory(device, tessera::ddr::make_policies(device, {}),
                                       device.address_mapping);
     const std::string text = tessera::fuzz::as_text(data, size);
     tessera::ddr::TraceReader for_queue(text, "fuzz.trace", memory.capacity_bytes());

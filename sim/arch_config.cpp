@@ -7,6 +7,7 @@
 #include "crypto/interface.h"
 #include "models/buffer/interface.h"
 #include "models/controller/interface.h"
+#include "models/dram/ddr/policies.h"
 #include "models/dram/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/sparse/interface.h"
@@ -199,6 +200,10 @@ void dump_param(std::ostringstream& out, const ParamValues& values, const ParamS
 std::string list_implementations() {
   std::ostringstream out;
   for (const Family& f : families()) f.list(out);
+  // The policies inside `dram: ddr`, chosen with its parameters of the same names.
+  list_family<ddr::Scheduler>(out);
+  list_family<ddr::PagePolicy>(out);
+  list_family<ddr::RefreshPolicy>(out);
   return out.str();
 }
 

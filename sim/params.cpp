@@ -34,6 +34,10 @@ ParamSpec choice_param(std::string name, std::string def, std::vector<std::strin
           0};
 }
 
+ParamSpec string_param(std::string name, std::string def, std::string desc) {
+  return choice_param(std::move(name), std::move(def), {}, std::move(desc));
+}
+
 const char* to_string(ParamType t) {
   switch (t) {
     case ParamType::integer: return "integer";

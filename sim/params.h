@@ -33,6 +33,8 @@ ParamSpec real_param(std::string name, double def, std::string unit, std::string
 ParamSpec bool_param(std::string name, bool def, std::string desc);
 ParamSpec choice_param(std::string name, std::string def, std::vector<std::string> choices,
                        std::string desc);
+// A string whose values the module checks itself (a file, a registered name).
+ParamSpec string_param(std::string name, std::string def, std::string desc);
 
 // The resolved parameters of one module: every declared parameter has a value, either given or
 // its default. Values were validated when they were set, so the getters cannot fail on type.

@@ -10,12 +10,17 @@
 // must know before building it (a buffer's tile policy, whether an engine authenticates) is its
 // family's Facts, given with TESSERA_REGISTER_WITH_FACTS: the tools ask the registry, never the
 // implementation's name.
+//
+// A family of plain objects inside a module (the DDR controller's policies,
+// models/dram/ddr/policies.h) registers the same way; its base class names in `Context` what
+// its implementations are built from.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <systemc>
@@ -32,11 +37,35 @@ inline std::vector<std::string>& taken_registrations() {
   return names;
 }
 
+// How a family's implementations are built: a module from its instance name and parameters.
+template <typename Family, typename = void>
+struct Construction {
+  using Factory =
+      std::function<std::unique_ptr<Family>(const sc_core::sc_module_name&, const ParamValues&)>;
+  template <typename Class>
+  static Factory of() {
+    return [](const sc_core::sc_module_name& n, const ParamValues& p) -> std::unique_ptr<Family> {
+      return std::make_unique<Class>(n, p);
+    };
+  }
+};
+
+// A family of plain objects: from its Context.
+template <typename Family>
+struct Construction<Family, std::void_t<typename Family::Context>> {
+  using Factory = std::function<std::unique_ptr<Family>(const typename Family::Context&)>;
+  template <typename Class>
+  static Factory of() {
+    return [](const typename Family::Context& c) -> std::unique_ptr<Family> {
+      return std::make_unique<Class>(c);
+    };
+  }
+};
+
 template <typename Family>
 class Registry {
  public:
-  using Factory =
-      std::function<std::unique_ptr<Family>(const sc_core::sc_module_name&, const ParamValues&)>;
+  using Factory = typename Construction<Family>::Factory;
 
   struct Entry {
     std::string name;
@@ -78,17 +107,16 @@ class Registry {
 
 }  // namespace tessera
 
-// Registers `Class` (constructible from (sc_module_name, const ParamValues&)) as implementation
-// `name` of `Family`. Use once, at namespace scope, in the implementation's .cpp file.
+// Registers `Class` (constructible from (sc_module_name, const ParamValues&), or from the
+// family's Context) as implementation `name` of `Family`. Use once, at namespace scope, in the
+// implementation's .cpp file.
 #define TESSERA_REGISTER(Family, name, Class, description, ...) \
   TESSERA_REGISTER_WITH_FACTS(Family, name, Class, Family::Facts{}, description, __VA_ARGS__)
 
 // The same with the facts tools read before the module is built (`Family::Facts`: a buffer's tile
 // policy, whether a crypto engine authenticates), e.g. Buffer::Facts{TilePolicy::swiftiles}.
-#define TESSERA_REGISTER_WITH_FACTS(Family, name, Class, facts, description, ...)    \
-  static const bool tessera_registered_##Family##_##name =                           \
-      ::tessera::Registry<Family>::instance().add(                                   \
-          {#name, description, std::vector<::tessera::ParamSpec> __VA_ARGS__,        \
-           [](const sc_core::sc_module_name& n, const ::tessera::ParamValues& p)     \
-               -> std::unique_ptr<Family> { return std::make_unique<Class>(n, p); }, \
-           facts})
+#define TESSERA_REGISTER_WITH_FACTS(Family, name, Class, facts, description, ...) \
+  static const bool tessera_registered_##Family##_##name =                        \
+      ::tessera::Registry<Family>::instance().add(                                \
+          {#name, description, std::vector<::tessera::ParamSpec> __VA_ARGS__,     \
+           ::tessera::Construction<Family>::template of<Class>(), facts})

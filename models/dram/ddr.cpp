@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/policies.h"
 #include "models/dram/ddr/presets.h"
 #include "models/dram/interface.h"
 #include "models/functional_store.h"
@@ -46,8 +47,6 @@ ddr::Device configured_device(const ParamValues& p) {
   }
   const std::string& mapping = p.get_string("address_mapping");
   if (mapping != "device") d.address_mapping = mapping;
-  const std::string& page = p.get_string("page_policy");
-  if (page != "device") d.open_page = page == "open";
   return d;
 }
 
@@ -299,10 +298,11 @@ class DdrDram : public Dram {
 
   static ddr::MemorySystem make_memory(const ParamValues& p) {
     const ddr::Device d = configured_device(p);
-    const ddr::Scheduler scheduler =
-        p.get_string("scheduler") == "fcfs" ? ddr::Scheduler::fcfs : ddr::Scheduler::frfcfs;
+    const ddr::Policies policies = ddr::make_policies(
+        d, {p.get_string("scheduler"), p.get_string("page_policy"), p.get_string("refresh_policy")},
+        {p.where("scheduler"), p.where("page_policy"), p.where("refresh_policy")});
     try {
-      return {d, scheduler, d.open_page, d.address_mapping, power_down(p, d)};
+      return {d, policies, d.address_mapping, power_down(p, d)};
     } catch (const std::invalid_argument& e) {
       throw InputError(p.where("address_mapping"), e.what());
     }
@@ -370,24 +370,19 @@ TESSERA_REGISTER(
     "cycle-level DRAM: banks, rows, refresh and timing from a DRAMSim3 device (preset or .ini)",
     {choice_param("preset", "DDR4-3200-x8", preset_names(),
                   "device preset (a DRAMSim3 file shipped in data/dram/)"),
-     ParamSpec{"ini",
-               ParamType::string,
-               "none",
-               "",
-               "DRAMSim3 device .ini file, read instead of the preset; none: the preset",
-               {},
-               0},
-     choice_param("scheduler", "frfcfs", {"fcfs", "frfcfs"},
-                  "request scheduler: in order, or first-ready (row hits first)"),
-     choice_param("page_policy", "device", {"device", "open", "closed"},
-                  "row buffer policy; device: the file's row_buf_policy"),
-     ParamSpec{"address_mapping",
-               ParamType::string,
-               "device",
-               "",
-               "fields most significant first, e.g. rochrababgco; device: the file's",
-               {},
-               0},
+     string_param("ini", "none",
+                  "DRAMSim3 device .ini file, read instead of the preset; none: the preset"),
+     string_param("scheduler", "frfcfs",
+                  "request scheduler, a registered ddr_scheduler (config --list), e.g. fcfs (in "
+                  "order) or frfcfs (row hits first)"),
+     string_param("page_policy", "device",
+                  "row buffer policy, a registered ddr_page_policy, e.g. open or closed; device: "
+                  "the file's row_buf_policy"),
+     string_param("refresh_policy", "device",
+                  "when ranks refresh, a registered ddr_refresh_policy, e.g. staggered or "
+                  "simultaneous; device: the file's refresh_policy"),
+     string_param("address_mapping", "device",
+                  "fields most significant first, e.g. rochrababgco; device: the file's"),
      int_param("channels", 0, "channels", "number of channels; 0: the file's", 0),
      choice_param("powerdown", "on", {"on", "off"},
                   "idle ranks enter power-down and self-refresh (IDD2P, IDD3P, IDD6; exits tXP, "

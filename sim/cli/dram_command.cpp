@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/dram/ddr/policies.h"
 #include "models/dram/ddr/presets.h"
 #include "models/dram/ddr/trace_replay.h"
 #include "sim/atomic_file.h"
@@ -94,8 +95,10 @@ int dram(const Args& args) {
       "controller", po::value(&controller),
       "ini: the controller the device file describes (queues, write draining, as DRAMSim3); "
       "single-queue: one request queue and a next-event scheduler (the one `tessera run` uses)")(
-      "scheduler", po::value(&scheduler), "single-queue only: fcfs or frfcfs (default frfcfs)")(
-      "page-policy", po::value(&page), "open or closed (default: the device file's)")(
+      "scheduler", po::value(&scheduler),
+      "single-queue only: a ddr_scheduler, e.g. fcfs or frfcfs (default frfcfs)")(
+      "page-policy", po::value(&page),
+      "a ddr_page_policy, e.g. open or closed (default: the device file's)")(
       "address-mapping", po::value(&mapping), "e.g. rochrababgco (default: the device file's)");
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -118,25 +121,24 @@ int dram(const Args& args) {
                      "schedules as the device file's queues do");
   }
   if (scheduler.empty()) scheduler = "frfcfs";
-  if (scheduler != "fcfs" && scheduler != "frfcfs") {
-    throw InputError({"--scheduler", 0, "scheduler"},
-                     "expected fcfs or frfcfs, got '" + scheduler + "'");
-  }
-  if (!page.empty() && page != "open" && page != "closed") {
-    throw InputError({"--page-policy", 0, "page_policy"},
-                     "expected open or closed, got '" + page + "'");
+  if (!page.empty() && controller == "ini" && page != "open" && page != "closed") {
+    throw InputError(
+        {"--page-policy", 0, "page_policy"},
+        "expected open or closed (the ini controller's two, as DRAMSim3's), got '" + page + "'");
   }
   const ddr::LoadedDevice loaded = preset.empty()
                                        ? ddr::load_device_ini(ini)
                                        : ddr::load_preset(preset, {"--preset", 0, "preset"});
   for (const auto& note : loaded.notes) std::cerr << "tessera dram: note: " << note << "\n";
   ddr::Device device = loaded.device;
-  if (!page.empty()) device.open_page = page == "open";
+  const ddr::Policies policies = ddr::make_policies(
+      device, {scheduler, page.empty() ? "device" : page, "device"},
+      {{"--scheduler", 0, "scheduler"}, {"--page-policy", 0, "page_policy"}, {}});
+  if (!page.empty() && controller == "ini") device.open_page = page == "open";
   if (mapping.empty()) mapping = device.address_mapping;
   std::optional<ddr::MemorySystem> memory;
   try {
-    memory.emplace(device, scheduler == "fcfs" ? ddr::Scheduler::fcfs : ddr::Scheduler::frfcfs,
-                   page.empty() ? device.open_page : page == "open", mapping);
+    memory.emplace(device, policies, mapping);
   } catch (const std::invalid_argument& e) {
     throw InputError({"--address-mapping", 0, "address_mapping"}, e.what());
   }
@@ -156,7 +158,7 @@ const Command dram_command{
     "dram",
     "tessera dram --preset NAME|--ini FILE --trace FILE [--json FILE] [--controller "
     "ini|single-queue]\n"
-    "                     [--scheduler fcfs|frfcfs] [--page-policy open|closed]\n"
+    "                     [--scheduler NAME] [--page-policy NAME]\n"
     "                     [--address-mapping FIELDS]\n",
     dram};
 

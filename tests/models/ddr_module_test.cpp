@@ -87,6 +87,32 @@ TEST(DdrModule, TransfersInFlightTogetherShareTheBus) {
   EXPECT_EQ(b.dram->bytes_written(), static_cast<uint64_t>(bytes));
 }
 
+// One read of 128 KiB from address 0 with the given refresh policy, on two ranks whose refreshes
+// fall due at tREFI / 2 and tREFI (staggered) or both at tREFI (simultaneous): the refreshes it
+// saw.
+uint64_t refreshes_during_a_read(const std::string& policy) {
+  DdrBench b({"dram.preset=DDR4-3200-x8", "dram.powerdown=off", "dram.refresh_policy=" + policy});
+  const ddr::Device d = ddr::load_preset("DDR4-3200-x8", {}).device;
+  EXPECT_EQ(d.ranks, 2);
+  const uint64_t cycles = b.transfer(tlm::TLM_READ_COMMAND, 0, 128 << 10);
+  // It ends after the first staggered refresh falls due and before tREFI (accelerator: 1 ns).
+  EXPECT_GT(static_cast<double>(cycles), d.tREFI / 2 * d.tck_ns);
+  EXPECT_LT(static_cast<double>(cycles), d.tREFI * d.tck_ns);
+  for (const CounterValue& c : b.dram->stats().snapshot()) {
+    if (c.name == "refreshes") return c.value;
+  }
+  ADD_FAILURE() << "no refreshes counter";
+  return 0;
+}
+
+TEST(DdrModule, StaggeredRefreshBlocksOneRankHalfwayThroughTheInterval) {
+  EXPECT_EQ(refreshes_during_a_read("staggered"), 1u);
+}
+
+TEST(DdrModule, SimultaneousRefreshWaitsForTheWholeInterval) {
+  EXPECT_EQ(refreshes_during_a_read("simultaneous"), 0u);
+}
+
 TEST(DdrModule, OneBurstTakesTRCDPlusCLPlusTheBurstOnTheAcceleratorClock) {
   DdrBench b({"dram.preset=DDR4-3200-x8"});
   const ddr::Device d = ddr::load_preset("DDR4-3200-x8", {}).device;

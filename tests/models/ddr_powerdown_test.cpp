@@ -35,8 +35,8 @@ constexpr uint64_t kPowerDown = 64, kSelfRefresh = 1000, kUntil = 9000;
 
 TEST(DdrPowerDown, AnIdleGapSavesExactlyTheStandbyItReplaces) {
   const Device d = ddr4();
-  Channel on(d, Scheduler::frfcfs, true, {kPowerDown, 0});
-  Channel off(d, Scheduler::frfcfs, true);
+  Channel on(d, make_policies(d, {"frfcfs", "open"}), {kPowerDown, 0});
+  Channel off(d, make_policies(d, {"frfcfs", "open"}));
   const uint64_t gap = 3000;
   for (Channel* c : {&on, &off}) {
     c->add(bank0_row(5), false, 0);
@@ -64,8 +64,8 @@ TEST(DdrPowerDown, AnIdleGapSavesExactlyTheStandbyItReplaces) {
 
 TEST(DdrPowerDown, TheExitDelaysTheNextCommandByTXP) {
   const Device d = ddr4();
-  Channel on(d, Scheduler::frfcfs, true, {kPowerDown, 0});
-  Channel off(d, Scheduler::frfcfs, true);
+  Channel on(d, make_policies(d, {"frfcfs", "open"}), {kPowerDown, 0});
+  Channel off(d, make_policies(d, {"frfcfs", "open"}));
   for (Channel* c : {&on, &off}) {
     c->add(bank0_row(5), false, 0);
     c->drain();
@@ -75,7 +75,7 @@ TEST(DdrPowerDown, TheExitDelaysTheNextCommandByTXP) {
   const ChannelStats a = on.stats(0), b = off.stats(0);
   EXPECT_EQ(a.read_latency_sum - b.read_latency_sum, static_cast<uint64_t>(d.tXP));
   // A gap shorter than the threshold: no power-down, no delay.
-  Channel brief(d, Scheduler::frfcfs, true, {kPowerDown, 0});
+  Channel brief(d, make_policies(d, {"frfcfs", "open"}), {kPowerDown, 0});
   brief.add(bank0_row(5), false, 0);
   brief.drain();
   brief.add(bank0_row(5), false, 48 + kPowerDown - 1);
@@ -86,7 +86,7 @@ TEST(DdrPowerDown, TheExitDelaysTheNextCommandByTXP) {
 
 TEST(DdrPowerDown, ALongGapIsSpentInSelfRefreshWithBanksClosed) {
   const Device d = ddr4();
-  Channel c(d, Scheduler::frfcfs, true, {kPowerDown, kSelfRefresh});
+  Channel c(d, make_policies(d, {"frfcfs", "open"}), {kPowerDown, kSelfRefresh});
   c.add(bank0_row(5), false, 0);
   c.drain();
   const uint64_t gap = 5000;
@@ -107,8 +107,8 @@ TEST(DdrPowerDown, ALongGapIsSpentInSelfRefreshWithBanksClosed) {
 
 TEST(DdrPowerDown, SelfRefreshReplacesTheRefreshesItSpans) {
   const Device d = ddr4();
-  Channel sleeping(d, Scheduler::frfcfs, true, {kPowerDown, kSelfRefresh});
-  Channel awake(d, Scheduler::frfcfs, true);
+  Channel sleeping(d, make_policies(d, {"frfcfs", "open"}), {kPowerDown, kSelfRefresh});
+  Channel awake(d, make_policies(d, {"frfcfs", "open"}));
   // Refresh falls due every tREFI; a rank asleep from early on through 3 of them refreshes
   // itself, and the refreshes resume once it wakes.
   const uint64_t gap = 3 * static_cast<uint64_t>(d.tREFI) + 3000;
@@ -128,7 +128,7 @@ TEST(DdrPowerDown, ARefreshDoesNotKeepAnIdleRankFromSelfRefresh) {
   // idle time still counts from its last request, so it enters self-refresh at the threshold.
   const Device d = ddr4();
   const uint64_t threshold = static_cast<uint64_t>(d.tREFI) + 4000;
-  Channel c(d, Scheduler::frfcfs, true, {kPowerDown, threshold});
+  Channel c(d, make_policies(d, {"frfcfs", "open"}), {kPowerDown, threshold});
   c.add(bank0_row(5), false, 0);
   c.drain();
   // Woken between two slots of the refresh grid, so that no refresh falls due as it wakes.

@@ -5,7 +5,9 @@
 #include <random>
 
 #include "models/dram/ddr/memory_system.h"
+#include "models/dram/ddr/policies.h"
 #include "models/dram/ddr/presets.h"
+#include "sim/registry.h"
 #include "tests/models/ddr_protocol.h"
 #include "tests/models/ddr_reference.h"
 
@@ -45,19 +47,28 @@ Traffic random_traffic(const Device& d, uint64_t capacity, int n, uint32_t seed,
   return t;
 }
 
+// A device and the controller's policies (registered names, models/dram/ddr/policies.h).
 struct Case {
-  const char* preset;
-  Scheduler scheduler;
-  bool open_page;
+  std::string preset, scheduler, page, refresh = "device";
+  [[nodiscard]] Policies policies(const Device& d) const {
+    return make_policies(d, {scheduler, page, refresh});
+  }
 };
 
-std::string name_of(const testing::TestParamInfo<Case>& info) {
-  std::string n = info.param.preset;
+std::string name_of(const Case& k) {
+  std::string n =
+      k.preset + "_" + k.scheduler + "_" + k.page + (k.refresh == "device" ? "" : "_" + k.refresh);
   for (char& c : n) {
     if (c == '-') c = '_';
   }
-  return n + (info.param.scheduler == Scheduler::fcfs ? "_fcfs" : "_frfcfs") +
-         (info.param.open_page ? "_open" : "_closed");
+  return n;
+}
+std::string param_name(const testing::TestParamInfo<Case>& info) {
+  return name_of(info.param);
+}
+// GoogleTest names a case's parameter with this, not with its bytes.
+void PrintTo(const Case& k, std::ostream* out) {
+  *out << name_of(k);
 }
 
 class Protocol : public testing::TestWithParam<Case> {};
@@ -66,7 +77,7 @@ TEST_P(Protocol, LongRandomTracesBreakNoTimingConstraint) {
   const Case& k = GetParam();
   const Device d = preset(k.preset);
   for (const int max_gap : {0, 6, 40}) {
-    MemorySystem memory(d, k.scheduler, k.open_page, d.address_mapping);
+    MemorySystem memory(d, k.policies(d), d.address_mapping);
     std::vector<std::vector<IssuedCommand>> logs(static_cast<size_t>(d.channels));
     for (int c = 0; c < d.channels; ++c) memory.channel(c).record_commands(&logs[c]);
     const int n = 20000;
@@ -97,8 +108,8 @@ TEST_P(Protocol, NextEventSchedulingMatchesAPerCycleController) {
   // Short refresh intervals put refreshes among the requests.
   d.tREFI = std::max(d.tRFC * 3, 600);
   for (uint32_t seed = 1; seed <= 60; ++seed) {
-    Channel channel(d, k.scheduler, k.open_page);
-    test::ReferenceChannel reference(d, k.scheduler, k.open_page);
+    Channel channel(d, k.policies(d));
+    test::ReferenceChannel reference(d, k.policies(d));
     std::vector<IssuedCommand> log;
     channel.record_commands(&log);
     // Few rows and banks, so that hits, misses and conflicts all happen often.
@@ -198,7 +209,7 @@ TEST_P(Protocol, SkippingRepeatsOfAStreamChangesNothing) {
         std::vector<IssuedCommand> logs[2];
         uint64_t ends[2] = {};
         for (int on = 0; on < 2; ++on) {
-          MemorySystem memory(d, k.scheduler, k.open_page, mapping, power_down);
+          MemorySystem memory(d, k.policies(d), mapping, power_down);
           for (int c = 0; c < d.channels; ++c) {
             memory.channel(c).skip_repeats(on == 1);
           }
@@ -268,18 +279,34 @@ TEST_P(Protocol, SkippingRepeatsOfAStreamChangesNothing) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Devices, Protocol,
-                         testing::Values(Case{"DDR4-3200-x8", Scheduler::frfcfs, true},
-                                         Case{"DDR4-3200-x8", Scheduler::frfcfs, false},
-                                         Case{"DDR4-3200-x8", Scheduler::fcfs, true},
-                                         Case{"DDR4-3200-x16", Scheduler::frfcfs, true},
-                                         Case{"DDR4-2400-x8", Scheduler::fcfs, false},
-                                         Case{"LPDDR4-2400", Scheduler::frfcfs, true},
-                                         Case{"HBM2", Scheduler::frfcfs, true},
-                                         Case{"HBM2", Scheduler::fcfs, false},
-                                         Case{"DDR3-1600", Scheduler::frfcfs, false},
-                                         Case{"GDDR6", Scheduler::frfcfs, true}),
-                         name_of);
+INSTANTIATE_TEST_SUITE_P(
+    Devices, Protocol,
+    testing::Values(Case{"DDR4-3200-x8", "frfcfs", "open"},
+                    Case{"DDR4-3200-x8", "frfcfs", "closed"}, Case{"DDR4-3200-x8", "fcfs", "open"},
+                    Case{"DDR4-3200-x16", "frfcfs", "open"}, Case{"DDR4-2400-x8", "fcfs", "closed"},
+                    Case{"LPDDR4-2400", "frfcfs", "open"}, Case{"HBM2", "frfcfs", "open"},
+                    Case{"HBM2", "fcfs", "closed"}, Case{"DDR3-1600", "frfcfs", "closed"},
+                    Case{"GDDR6", "frfcfs", "open"}),
+    param_name);
+
+// Every registered policy, each with the defaults of the other two, on a device of two ranks:
+// a new scheduler, page policy or refresh policy is held to the protocol, to the per-cycle
+// controller and to the skipping of repeats as soon as it is registered.
+std::vector<Case> every_policy() {
+  std::vector<Case> cases;
+  for (const auto& [name, e] : Registry<Scheduler>::instance().entries()) {
+    cases.push_back({"DDR4-3200-x8", name, "open", "staggered"});
+  }
+  for (const auto& [name, e] : Registry<PagePolicy>::instance().entries()) {
+    if (name != "open") cases.push_back({"DDR4-3200-x8", "frfcfs", name, "staggered"});
+  }
+  for (const auto& [name, e] : Registry<RefreshPolicy>::instance().entries()) {
+    if (name != "staggered") cases.push_back({"DDR4-3200-x8", "frfcfs", "open", name});
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, Protocol, testing::ValuesIn(every_policy()), param_name);
 
 }  // namespace
 }  // namespace tessera::ddr

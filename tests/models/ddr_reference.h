@@ -1,11 +1,12 @@
-// A per-cycle reference for the DDR channel controller: the same scheduling policy (refresh
-// first when due, then row hits, then the oldest request; fcfs serves only the oldest), but it
-// steps every cycle and asks the protocol (ddr_protocol.h) whether each candidate command may
-// issue now, instead of computing when it can. The controller's next-event jumps must give the
-// same command log.
+// A per-cycle reference for the DDR channel controller: the same policies (models/dram/ddr/
+// policies.h: a refresh first when due, then the commands the scheduler lets compete, in its
+// order), but it steps every cycle and asks the protocol (ddr_protocol.h) whether each candidate
+// command may issue now, instead of computing when it can. The controller's next-event jumps
+// must give the same command log.
 #pragma once
 
 #include <deque>
+#include <utility>
 #include <vector>
 
 #include "tests/models/ddr_protocol.h"
@@ -14,11 +15,10 @@ namespace tessera::ddr::test {
 
 class ReferenceChannel {
  public:
-  ReferenceChannel(const Device& d, Scheduler s, bool open_page)
-      : d_(d), scheduler_(s), open_page_(open_page), state_(d) {
+  ReferenceChannel(const Device& d, Policies policies)
+      : d_(d), policies_(std::move(policies)), state_(d) {
     for (int r = 0; r < d.ranks; ++r) {
-      due_.push_back(static_cast<uint64_t>(d.tREFI) * static_cast<uint64_t>(r + 1) /
-                     static_cast<uint64_t>(d.ranks));
+      due_.push_back(policies_.refresh->first_due(r));
       pending_.push_back(false);
     }
   }
@@ -60,11 +60,10 @@ class ReferenceChannel {
     return q.bankgroup * d_.banks_per_group + q.bank;
   }
 
-  bool queued_hit(int rank, int bank, int64_t row) const {
-    for (const Req& q : queue_) {
-      if (q.rank == rank && in_rank(q) == bank && q.row == row) return true;
-    }
-    return false;
+  int queued_hits(int rank, int bank, int64_t row) const {
+    int n = 0;
+    for (const Req& q : queue_) n += q.rank == rank && in_rank(q) == bank && q.row == row;
+    return n;
   }
 
   IssuedCommand command(uint64_t c, CommandKind k, int rank, int bank, int64_t row) const {
@@ -85,7 +84,7 @@ class ReferenceChannel {
       candidates.push_back(ref);
     }
     for (size_t i = 0; i < queue_.size(); ++i) {
-      if (scheduler_ == Scheduler::fcfs && i > 0) break;
+      if (policies_.scheduler->in_order() && i > 0) break;
       const Req& q = queue_[i];
       if (pending_[q.rank]) continue;
       int64_t open_row = -1;
@@ -99,7 +98,10 @@ class ReferenceChannel {
       } else if (!open) {
         k.command = command(c, CommandKind::activate, q.rank, in_rank(q), q.row);
       } else {
-        if (scheduler_ == Scheduler::frfcfs && queued_hit(q.rank, in_rank(q), open_row)) continue;
+        if (!policies_.scheduler->closes_rows_with_hits() &&
+            queued_hits(q.rank, in_rank(q), open_row) > 0) {
+          continue;
+        }
         k.command = command(c, CommandKind::precharge, q.rank, in_rank(q), open_row);
       }
       candidates.push_back(k);
@@ -107,11 +109,12 @@ class ReferenceChannel {
     const Candidate* chosen = nullptr;
     for (const Candidate& k : candidates) {
       if (!state_.violation(k.command).empty()) continue;
-      if (k.hit) {
+      // The highest priority first, then the oldest: candidates are in age order (refresh first).
+      if (chosen == nullptr ||
+          policies_.scheduler->priority(k.command.kind, k.hit) <
+              policies_.scheduler->priority(chosen->command.kind, chosen->hit)) {
         chosen = &k;
-        break;
       }
-      if (chosen == nullptr) chosen = &k;
     }
     if (chosen == nullptr) return;
     const Candidate k = *chosen;
@@ -132,7 +135,7 @@ class ReferenceChannel {
       queue_.erase(queue_.begin() + k.request);
       const int latency = q.write ? d_.write_latency() : d_.read_latency();
       last = std::max(last, c + static_cast<uint64_t>(latency + d_.burst_cycles()));
-      if (!open_page_ && !queued_hit(q.rank, in_rank(q), q.row)) {
+      if (policies_.page->close_after_column(queued_hits(q.rank, in_rank(q), q.row))) {
         IssuedCommand pre = command(c, CommandKind::precharge, q.rank, in_rank(q), q.row);
         pre.automatic = true;
         while (!state_.violation(pre).empty()) ++pre.cycle;
@@ -143,8 +146,7 @@ class ReferenceChannel {
   }
 
   Device d_;
-  Scheduler scheduler_;
-  bool open_page_;
+  Policies policies_;
   ProtocolState state_;
   std::vector<uint64_t> due_;
   std::vector<bool> pending_;

@@ -32,7 +32,7 @@ struct Outcome {
 Outcome run(const Device& d, const std::string& mapping, const PowerDown& power_down,
             std::vector<Transfer>& transfers, const std::vector<size_t>& rounds,
             const std::vector<uint64_t>& gaps, bool skip, bool known) {
-  MemorySystem memory(d, Scheduler::frfcfs, true, mapping, power_down);
+  MemorySystem memory(d, make_policies(d, {"frfcfs", "open"}), mapping, power_down);
   for (int c = 0; c < d.channels; ++c) memory.channel(c).skip_repeats(skip);
   Outcome out;
   memory.channel(0).record_commands(&out.log);
@@ -114,12 +114,12 @@ TEST(DdrSettle, SettlingAsTransfersComeEqualsKnowingThemAllAtTheStart) {
 TEST(DdrSettle, ATransferFinishesLaterWhenAnotherTakesTheBus) {
   const Device d = load_preset("DDR4-3200-x8", {}).device;
   const uint64_t bursts = 2048;
-  MemorySystem alone(d, Scheduler::frfcfs, true, d.address_mapping);
+  MemorySystem alone(d, make_policies(d, {"frfcfs", "open"}), d.address_mapping);
   alone.add_run(0, bursts, false, 0, 1);
   const uint64_t by_itself = alone.settle(1);
   // Another read of as many bursts, elsewhere, arriving with it: FR-FCFS interleaves the two
   // streams, so the first finishes later, and the two together take about twice as long.
-  MemorySystem shared(d, Scheduler::frfcfs, true, d.address_mapping);
+  MemorySystem shared(d, make_policies(d, {"frfcfs", "open"}), d.address_mapping);
   shared.add_run(0, bursts, false, 0, 1);
   shared.add_run(uint64_t{1} << 28, bursts, false, 0, 2);
   const uint64_t first = shared.settle(1);
@@ -163,7 +163,7 @@ TEST(DdrSettle, TransfersTakingTurnsSkipTheirSteadyRepeats) {
       std::vector<IssuedCommand> logs[2];
       uint64_t skipped[2] = {};
       for (int skip = 0; skip < 2; ++skip) {
-        MemorySystem memory(d, Scheduler::frfcfs, true, "rochrabacobg");
+        MemorySystem memory(d, make_policies(d, {"frfcfs", "open"}), "rochrabacobg");
         memory.channel(0).skip_repeats(skip == 1);
         memory.channel(0).record_commands(&logs[skip]);
         for (size_t i = 0; i < starts.size(); ++i) {
@@ -192,7 +192,7 @@ TEST(DdrSettle, ATransferJoiningTheTurnsAfterASkipGetsItsTurn) {
   for (uint64_t arrival = 400; arrival < 2400; arrival += 5) {
     std::vector<IssuedCommand> logs[2];
     for (int skip = 0; skip < 2; ++skip) {
-      MemorySystem memory(d, Scheduler::frfcfs, true, "rochrabacobg");
+      MemorySystem memory(d, make_policies(d, {"frfcfs", "open"}), "rochrabacobg");
       memory.channel(0).skip_repeats(skip == 1);
       memory.channel(0).record_commands(&logs[skip]);
       memory.add_run(0, 1500, false, 0, 1);
@@ -236,7 +236,7 @@ TEST(DdrSettle, SkippingChangesNothingWhateverWaits) {
     std::vector<uint64_t> done[2];
     ChannelStats stats[2];
     for (int skip = 0; skip < 2; ++skip) {
-      Channel channel(d, Scheduler::frfcfs, true);
+      Channel channel(d, make_policies(d, {"frfcfs", "open"}));
       channel.skip_repeats(skip == 1);
       channel.record_commands(&logs[skip]);
       for (const Entry& e : entries) {

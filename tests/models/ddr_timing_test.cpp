@@ -31,8 +31,10 @@ struct Fixture {
   AddressMap map;
   Channel channel;
   std::vector<IssuedCommand> log;
-  explicit Fixture(Device device, Scheduler s = Scheduler::frfcfs, bool open = true)
-      : d(std::move(device)), map(d, d.address_mapping), channel(d, s, open) {
+  explicit Fixture(Device device, const std::string& page = "open")
+      : d(std::move(device)),
+        map(d, d.address_mapping),
+        channel(d, make_policies(d, {"frfcfs", page})) {
     channel.record_commands(&log);
   }
   void add(int bankgroup, int bank, int64_t row, int64_t column, bool write, uint64_t arrival) {
@@ -78,7 +80,7 @@ TEST(DdrTiming, SequentialStreamingReachesNinetyPercentOfPeak) {
   // Bank groups interleaved on consecutive bursts: tCCD_S, not tCCD_L, paces the stream.
   for (const char* name : {"DDR4-3200-x8", "DDR4-3200-x16", "DDR4-2400-x8", "LPDDR4-2400"}) {
     const Device d = load_preset(name, {}).device;
-    MemorySystem memory(d, Scheduler::frfcfs, true, "rochrabacobg");
+    MemorySystem memory(d, make_policies(d, {"frfcfs", "open"}), "rochrabacobg");
     const int n = 200000;
     for (int i = 0; i < n; ++i) {
       memory.add(static_cast<uint64_t>(i) * u(d.burst_bytes()), false, 0);
@@ -171,7 +173,7 @@ TEST(DdrTiming, WriteToReadTurnaround) {
 }
 
 TEST(DdrTiming, ClosedPagePrechargesAfterEveryAccess) {
-  Fixture f(one_rank(ddr4()), Scheduler::frfcfs, false);
+  Fixture f(one_rank(ddr4()), "closed");
   const Device& d = f.d;
   f.add(0, 0, 7, 0, false, 0);
   f.add(0, 0, 7, 1, false, 1000);

@@ -21,6 +21,7 @@ tessera_test_plugin(scalar_vector ${CMAKE_CURRENT_SOURCE_DIR}/plugins/scalar_vec
 tessera_test_plugin(tagged_decoder ${CMAKE_CURRENT_SOURCE_DIR}/plugins/tagged_decoder.cpp)
 tessera_test_plugin(whole_layer_controller
                     ${CMAKE_CURRENT_SOURCE_DIR}/plugins/whole_layer_controller.cpp)
+tessera_test_plugin(reads_first_scheduler ${CMAKE_CURRENT_SOURCE_DIR}/plugins/reads_first_scheduler.cpp)
 tessera_test_plugin(no_entry_point ${CMAKE_CURRENT_SOURCE_DIR}/plugins/no_entry_point.cpp)
 tessera_test_plugin(other_abi ${PROJECT_SOURCE_DIR}/examples/plugins/banked_dram/banked_dram.cpp)
 target_compile_definitions(other_abi PRIVATE TESSERA_PLUGIN_ABI=999)

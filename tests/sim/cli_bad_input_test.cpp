@@ -261,6 +261,14 @@ TEST(CliBadInput, ModuleRejectsAParameterValue) {
   expect_bad_arch("buffer:\n  impl: tailors\n  overbook_target: 1\n", 3, "buffer.overbook_target",
                   "(0, 1)");
   expect_bad_override("dram.channels=6", "dram.channels", "power of two");
+  // The DDR controller's policies are registered names: a name nobody registered is named with
+  // the ones that are.
+  expect_bad_arch("dram:\n  impl: ddr\n  scheduler: oldest\n", 3, "dram.scheduler",
+                  "unknown ddr_scheduler implementation 'oldest' (known: fcfs, frfcfs)");
+  expect_bad_arch("dram:\n  impl: ddr\n  page_policy: shut\n", 3, "dram.page_policy",
+                  "unknown ddr_page_policy implementation 'shut' (known: closed, open)");
+  expect_bad_arch("dram:\n  impl: ddr\n  refresh_policy: never\n", 3, "dram.refresh_policy",
+                  "unknown ddr_refresh_policy implementation 'never'");
 }
 
 TEST(CliBadInput, OverrideNotAnInteger) {

@@ -97,6 +97,11 @@ TEST(CliDram, BadInputIsOneErrorWithFileLineAndField) {
       {"--preset HBM2 --address-mapping roroch --trace " + quote(good), "address_mapping"},
       {"--preset HBM2 --controller fifo --trace " + quote(good), "field 'controller'"},
       {"--preset HBM2 --scheduler fcfs --trace " + quote(good), "field 'scheduler'"},
+      {"--preset HBM2 --controller single-queue --scheduler lifo --trace " + quote(good),
+       "field 'scheduler': unknown ddr_scheduler implementation 'lifo'"},
+      {"--preset HBM2 --page-policy shut --trace " + quote(good), "field 'page_policy'"},
+      {"--preset HBM2 --controller single-queue --page-policy shut --trace " + quote(good),
+       "field 'page_policy': unknown ddr_page_policy implementation 'shut'"},
       // The trace is mapped, not read: a missing file or a folder gets the same located error.
       {"--preset DDR4-3200-x8 --trace " + quote(dir.path() + "/missing.trace"),
        "missing.trace: field 'trace': cannot open the file"},

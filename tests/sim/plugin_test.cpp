@@ -95,6 +95,17 @@ TEST(Plugins, BankedDramMovesWhatTheIdealOneDoes) {
   EXPECT_GE(counter(banked, "dram", "bank_busy_cycles"), bytes / 4);
 }
 
+// A policy of the DDR controller from a plugin: served first, reads wait less.
+TEST(Plugins, ReadsFirstSchedulerServesReadsSooner) {
+  const std::string options = "run " + quote(kSourceDir + "/traces/samples/gpt2_block.yaml") +
+                              plugin("reads_first_scheduler") + " -p dram.impl=ddr";
+  const json first_ready = report(options + " -p dram.scheduler=frfcfs");
+  const json reads_first = report(options + " -p dram.scheduler=reads_first");
+  EXPECT_EQ(counter(reads_first, "dram", "reads"), counter(first_ready, "dram", "reads"));
+  EXPECT_LT(counter(reads_first, "dram", "read_latency_dram_cycles"),
+            counter(first_ready, "dram", "read_latency_dram_cycles"));
+}
+
 TEST(Plugins, BroadcastArrayTakesItsFormulasCycles) {
   TempDir dir;
   const std::string trace = dir.write("gemm.yaml", R"(tessera_trace: 1

@@ -95,14 +95,15 @@ TEST(SparseInputsRun, SparseMatrixLayersKeepTheirInputs) {
 }
 
 // Two GEMMs, the second reading the first's 64 x 128 outputs as its inputs.
-const std::string kChain =
+const std::string kSparseChain =
     "tessera_trace: 1\nlayers:\n"
     "  - name: L1\n    op: gemm\n    m: 64\n    n: 128\n    k: 64\n"
     "  - name: L2\n    op: gemm\n    m: 64\n    n: 32\n    k: 128\n";
 
 TEST(SparseInputsRun, ReluFeedsALayerItsProducersRealZeros) {
-  const auto dense = run_inputs(kChain, "--functional -p sparse.impl=dense");
-  const auto d = run_inputs(kChain, "--functional -p sparse.impl=dstc --sparsify inputs=relu");
+  const auto dense = run_inputs(kSparseChain, "--functional -p sparse.impl=dense");
+  const auto d =
+      run_inputs(kSparseChain, "--functional -p sparse.impl=dstc --sparsify inputs=relu");
   EXPECT_EQ(d.value("functional_checked", false), true);
   // L1 has no producer and runs dense; L2 multiplies only L1's positive outputs: about half
   // of them (sums of symmetric products), never all or none.
@@ -114,14 +115,14 @@ TEST(SparseInputsRun, ReluFeedsALayerItsProducersRealZeros) {
   EXPECT_LT(d["layers"][1]["cycles"].get<double>(), dense["layers"][1]["cycles"].get<double>());
   // highlight skips only the blocks of 4 that are all zero: a few.
   const std::string hl = "--functional -p sparse.impl=highlight --sparsify weights=hss:2:4";
-  const auto w = run_inputs(kChain, hl);
-  const auto h = run_inputs(kChain, hl + " --sparsify inputs=relu");
+  const auto w = run_inputs(kSparseChain, hl);
+  const auto h = run_inputs(kSparseChain, hl + " --sparsify inputs=relu");
   EXPECT_EQ(h.value("functional_checked", false), true);
   EXPECT_LT(h["layers"][1]["macs"].get<double>(), w["layers"][1]["macs"].get<double>());
   EXPECT_GT(h["layers"][1]["macs"].get<double>(), 0.8 * w["layers"][1]["macs"].get<double>());
   // The first layer's note.
   TempDir dir;
-  const std::string trace = dir.write("t.yaml", kChain);
+  const std::string trace = dir.write("t.yaml", kSparseChain);
   std::string err;
   EXPECT_EQ(run_stderr(kBinary + " run " + quote(trace) +
                            " -q --functional -p sparse.impl=dstc --sparsify inputs=relu",

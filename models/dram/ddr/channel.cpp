@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace tessera::ddr {
 namespace {
@@ -12,10 +13,12 @@ uint64_t after(uint64_t t, int64_t gap) {
 
 }  // namespace
 
-Channel::Channel(const Device& device, Scheduler scheduler, bool open_page, PowerDown power_down)
+Channel::Channel(const Device& device, Policies policies, PowerDown power_down)
     : d_(device),
-      scheduler_(scheduler),
-      open_page_(open_page),
+      policies_(std::move(policies)),
+      in_order_(policies_.scheduler->in_order()),
+      closes_hit_rows_(policies_.scheduler->closes_rows_with_hits()),
+      open_page_(!policies_.page->close_after_column(0)),
       power_down_(power_down),
       burst_(device.burst_cycles()) {
   const int rl = d_.read_latency(), wl = d_.write_latency();
@@ -52,11 +55,14 @@ Channel::Channel(const Device& device, Scheduler scheduler, bool open_page, Powe
   for (size_t i = 0; i < banks_.size(); ++i) {
     banks_[i].rank = static_cast<int>(i) / d_.banks_per_rank();
   }
-  // Ranks refresh staggered over the interval, so that they are not all blocked at once.
   for (int r = 0; r < d_.ranks; ++r) {
-    ranks_[static_cast<size_t>(r)].refresh_due = static_cast<uint64_t>(d_.tREFI) *
-                                                 static_cast<uint64_t>(r + 1) /
-                                                 static_cast<uint64_t>(d_.ranks);
+    ranks_[static_cast<size_t>(r)].refresh_due = policies_.refresh->first_due(r);
+  }
+  for (const CommandKind k : {CommandKind::activate, CommandKind::precharge, CommandKind::read,
+                              CommandKind::write, CommandKind::refresh}) {
+    for (const bool hit : {false, true}) {
+      priority_[static_cast<int>(k)][hit ? 1 : 0] = policies_.scheduler->priority(k, hit);
+    }
   }
   requests_.resize(static_cast<size_t>(d_.queue_size));
   for (int i = d_.queue_size - 1; i >= 0; --i) free_slots_.push_back(i);
@@ -354,7 +360,7 @@ Channel::Choice Channel::choose() const {
     read_after_others_[static_cast<size_t>(r)] = rd;
     write_after_others_[static_cast<size_t>(r)] = wr;
   }
-  if (scheduler_ == Scheduler::fcfs) {  // the oldest request alone; each bank's oldest is its head
+  if (in_order_) {  // the oldest request alone; each bank's oldest is its head
     int oldest = -1;
     for (const int bank : busy_banks_) {
       const int head = banks_[static_cast<size_t>(bank)].head;
@@ -382,10 +388,11 @@ void Channel::consider_bank(int bank, Choice& best) const {
   const auto rank = static_cast<size_t>(b.rank);
   const Rank& r = ranks_[rank];
   if (r.refresh_pending) return;
-  const auto better = [&](uint64_t cycle, bool hit, int slot) {
-    return cycle != best.cycle
-               ? cycle < best.cycle
-               : (hit != best.hit ? hit : requests_[static_cast<size_t>(slot)].age < best.age);
+  const auto better = [&](uint64_t cycle, bool hit, int slot, CommandKind kind) {
+    if (cycle != best.cycle) return cycle < best.cycle;
+    const int p = priority(kind, hit);
+    return p != best.priority ? p < best.priority
+                              : requests_[static_cast<size_t>(slot)].age < best.age;
   };
   const auto take = [&](uint64_t cycle, bool hit, int slot, CommandKind kind) {
     const Request& q = requests_[static_cast<size_t>(slot)];
@@ -395,30 +402,33 @@ void Channel::consider_bank(int bank, Choice& best) const {
     best.kind = kind;
     best.rank = q.rank;
     best.bank = q.bank;
-    best.hit = hit;
+    best.priority = priority(kind, hit);
   };
   if (const int slot = b.oldest[kRead]; slot >= 0) {
     const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
     const uint64_t cycle =
         std::max({now_, b.rd_ready, g.rd_ready, r.rd_ready, read_after_others_[rank]});
-    if (better(cycle, true, slot)) take(cycle, true, slot, CommandKind::read);
+    if (better(cycle, true, slot, CommandKind::read)) take(cycle, true, slot, CommandKind::read);
   }
   if (const int slot = b.oldest[kWrite]; slot >= 0) {
     const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
     const uint64_t cycle =
         std::max({now_, b.wr_ready, g.wr_ready, r.wr_ready, write_after_others_[rank]});
-    if (better(cycle, true, slot)) take(cycle, true, slot, CommandKind::write);
+    if (better(cycle, true, slot, CommandKind::write)) take(cycle, true, slot, CommandKind::write);
   }
   if (const int slot = b.oldest[kOther]; slot >= 0) {
     if (b.open_row < 0) {
       const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
       uint64_t cycle = std::max({now_, b.act_ready, g.act_ready, r.act_ready});
       if (r.acts >= 4) cycle = std::max(cycle, r.faw[r.faw_next] + d_.tFAW);
-      if (better(cycle, false, slot)) take(cycle, false, slot, CommandKind::activate);
-    } else if (scheduler_ != Scheduler::frfcfs || b.read_hits + b.write_hits == 0) {
-      // First-ready: an open row that queued requests still hit is not closed under them.
+      if (better(cycle, false, slot, CommandKind::activate)) {
+        take(cycle, false, slot, CommandKind::activate);
+      }
+    } else if (closes_hit_rows_ || b.read_hits + b.write_hits == 0) {
       const uint64_t cycle = std::max(now_, b.pre_ready);
-      if (better(cycle, false, slot)) take(cycle, false, slot, CommandKind::precharge);
+      if (better(cycle, false, slot, CommandKind::precharge)) {
+        take(cycle, false, slot, CommandKind::precharge);
+      }
     }
   }
 }
@@ -434,24 +444,21 @@ void Channel::consider_request(int slot, Choice& best) const {
   if (b.open_row == q.row) {
     c.kind = q.write ? CommandKind::write : CommandKind::read;
     c.cycle = std::max(now_, column_ready(q));
-    c.hit = true;
+    c.priority = priority(c.kind, true);
   } else if (b.open_row < 0) {
     const Rank& r = ranks_[static_cast<size_t>(q.rank)];
     c.kind = CommandKind::activate;
     c.cycle = std::max(
         {now_, b.act_ready, groups_[static_cast<size_t>(q.bankgroup)].act_ready, r.act_ready});
     if (r.acts >= 4) c.cycle = std::max(c.cycle, r.faw[r.faw_next] + d_.tFAW);
+    c.priority = priority(c.kind, false);
   } else {
-    // First-ready: an open row that queued requests still hit is not closed under them.
-    if (scheduler_ == Scheduler::frfcfs && b.read_hits + b.write_hits > 0) return;
+    if (!closes_hit_rows_ && b.read_hits + b.write_hits > 0) return;
     c.kind = CommandKind::precharge;
     c.cycle = std::max(now_, b.pre_ready);
+    c.priority = priority(c.kind, false);
   }
-  // Earliest first; at equal cycles a row hit first; then the oldest (refresh counts as oldest).
-  if (c.cycle != best.cycle ? c.cycle < best.cycle
-                            : (c.hit != best.hit ? c.hit : c.age < best.age)) {
-    best = c;
-  }
+  if (before(c, best)) best = c;
 }
 
 void Channel::consider_refresh(int rank, Choice& best) const {
@@ -471,7 +478,8 @@ void Channel::consider_refresh(int rank, Choice& best) const {
     }
     c.cycle = std::max(c.cycle, b.act_ready);  // tRP after the last PRE, tRC after the last ACT
   }
-  if (c.cycle < best.cycle) best = c;
+  c.priority = priority(c.kind, false);
+  if (before(c, best)) best = c;
 }
 
 uint64_t Channel::column_ready(const Request& q) const {
@@ -588,9 +596,11 @@ void Channel::column(int index, uint64_t t) {
   busy(q.rank, done);
   log(t, q.write ? CommandKind::write : CommandKind::read, q.bank, q.row, false);
   --(q.write ? b.write_hits : b.read_hits);
-  // Closed page: the column command carries an auto-precharge when no queued request wants the
-  // row; the device precharges as soon as tRAS, tRTP or tWR allow, without a command.
-  if (!open_page_ && b.read_hits + b.write_hits == 0) precharge(q.bank, b.pre_ready, true);
+  // The column command may carry an auto-precharge (closed page): the device precharges as soon
+  // as tRAS, tRTP or tWR allow, without a command.
+  if (!open_page_ && policies_.page->close_after_column(b.read_hits + b.write_hits)) {
+    precharge(q.bank, b.pre_ready, true);
+  }
 }
 
 void Channel::recount(Bank& b) const {

@@ -1,6 +1,6 @@
-// One DRAM channel and its controller: a bounded request queue, a scheduler (fcfs or frfcfs), a
-// page policy, per-bank row buffers, periodic refresh per rank, and every timing constraint
-// between commands. Plain C++, no SystemC.
+// One DRAM channel and its controller: a bounded request queue, a scheduler, a page policy and a
+// refresh policy (registered policies, models/dram/ddr/policies.h), per-bank row buffers, and
+// every timing constraint between commands. Plain C++, no SystemC.
 //
 // Next-event scheduling: for the requests that can win (per bank with queued requests, the
 // oldest read hit, write hit and other request) the controller computes the earliest cycle their
@@ -17,12 +17,9 @@
 
 #include "models/dram/ddr/address_map.h"
 #include "models/dram/ddr/device.h"
+#include "models/dram/ddr/policies.h"
 
 namespace tessera::ddr {
-
-enum class Scheduler { fcfs, frfcfs };
-
-enum class CommandKind : uint8_t { activate, precharge, read, write, refresh };
 
 // One command as the device sees it; bank fields are -1 for a refresh (all banks of the rank).
 // A precharge may be automatic (closed page: the device precharges after the column access, as
@@ -79,7 +76,7 @@ struct LowPowerStay {
 
 class Channel {
  public:
-  Channel(const Device& device, Scheduler scheduler, bool open_page, PowerDown power_down = {});
+  Channel(const Device& device, Policies policies, PowerDown power_down = {});
 
   // Queues a request for a decoded location. Arrivals earlier than the previous one, or than a
   // cycle the channel has already simulated, are served as if they arrived then. A nonzero
@@ -177,8 +174,18 @@ class Channel {
     uint64_t age = 0;  // of the request; refresh commands count as oldest
     CommandKind kind = CommandKind::activate;
     int rank = 0, bank = 0;
-    bool hit = false;
+    int priority = 0;  // the scheduler's, of its kind of command
   };
+  // The scheduler's priorities, by command kind and whether it hits the open row.
+  int priority_[5][2] = {};
+  [[nodiscard]] int priority(CommandKind kind, bool hit) const {
+    return priority_[static_cast<int>(kind)][hit ? 1 : 0];
+  }
+  // Whether `c` goes before `best`: earlier, or at the same cycle of higher priority, then older.
+  [[nodiscard]] static bool before(const Choice& c, const Choice& best) {
+    if (c.cycle != best.cycle) return c.cycle < best.cycle;
+    return c.priority != best.priority ? c.priority < best.priority : c.age < best.age;
+  }
 
   void admit();
   void note_refresh_due();
@@ -238,8 +245,10 @@ class Channel {
   [[nodiscard]] uint64_t column_ready(const Request& r) const;
 
   Device d_;
-  Scheduler scheduler_;
-  bool open_page_;
+  Policies policies_;
+  // The policies' facts, asked once: only the oldest request competes; a row still hit may be
+  // closed; a column command never closes its row.
+  bool in_order_, closes_hit_rows_, open_page_;
   PowerDown power_down_;
   int burst_;  // data-bus cycles per burst
   int read_to_read_l_, read_to_read_s_, write_to_read_l_, write_to_read_s_;

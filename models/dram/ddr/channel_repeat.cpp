@@ -404,7 +404,7 @@ Channel::Choice Channel::replay_choice() {
   c.kind = col.write ? CommandKind::write : CommandKind::read;
   c.rank = q.rank;
   c.bank = q.bank;
-  c.hit = true;
+  c.priority = priority(c.kind, true);
   return c;
 }
 

@@ -5,14 +5,13 @@
 
 namespace tessera::ddr {
 
-MemorySystem::MemorySystem(const Device& device, Scheduler scheduler, bool open_page,
+MemorySystem::MemorySystem(const Device& device, const Policies& policies,
                            const std::string& address_mapping, PowerDown power_down)
     : device_(device), map_(device, address_mapping) {
   device_.address_mapping = address_mapping;
-  device_.open_page = open_page;
+  device_.open_page = !policies.page->close_after_column(0);
   channels_.reserve(static_cast<size_t>(device.channels));
-  for (int c = 0; c < device.channels; ++c)
-    channels_.emplace_back(device_, scheduler, open_page, power_down);
+  for (int c = 0; c < device.channels; ++c) channels_.emplace_back(device_, policies, power_down);
 }
 
 void MemorySystem::add(uint64_t address, bool write, uint64_t arrival) {

@@ -15,8 +15,8 @@ namespace tessera::ddr {
 class MemorySystem {
  public:
   // Throws std::invalid_argument for a malformed address mapping.
-  MemorySystem(const Device& device, Scheduler scheduler, bool open_page,
-               const std::string& address_mapping, PowerDown power_down = {});
+  MemorySystem(const Device& device, const Policies& policies, const std::string& address_mapping,
+               PowerDown power_down = {});
 
   [[nodiscard]] const Device& device() const { return device_; }
   [[nodiscard]] const AddressMap& address_map() const { return map_; }
