@@ -1,5 +1,9 @@
 // What travels on the sockets. Every transaction is a tlm_generic_payload; the facts about the
-// tensor and tile it concerns ride in a TileExtension.
+// tensor and tile it concerns that every module may read ride in a TileExtension. Facts that
+// belong to one family ride in a small extension that family's interface header owns: a compute
+// command's in TileCompute (models/pe_array/interface.h) or ChunkCompute
+// (models/vector/interface.h), the sparse decoder's account of an operand read in DecodedOperand
+// (models/sparse/interface.h). A transaction carries them with TransactionWith.
 //
 // Size: the modelled size in bytes (at the layer's precision) is TileExtension::bytes; timing and
 // energy use only that. Data: in functional mode the payload's data array holds the box's values,
@@ -8,18 +12,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
+#include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <tlm>
 
-#include "plan/systolic_timing.h"
 #include "plan/tile_geometry.h"
 #include "traces/layer.h"
 
 namespace tessera {
-
-struct SparseTile;  // models/sparse_tile.h
 
 enum class Command {
   fetch,      // controller -> buffer: bring a box from memory into the buffer
@@ -118,33 +122,12 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   // engines whose authentication blocks follow the tiles); null or empty for an output.
   const std::vector<int64_t>* tile_starts = nullptr;
 
-  GemmRange range;  // the tile in the layer's GEMM view (compute, fetch and writeback)
-  // compute only
-  Dataflow dataflow = Dataflow::ws;
-  systolic::StreamPosition stream;  // position in a stream of chunks along T
+  GemmRange range;          // the tile in the layer's GEMM view (compute, fetch and writeback)
   bool functional = false;  // carry values (the payload data array holds them where present)
-  bool first_tile_of_layer = false;
-  bool accumulate = false;  // the output tile already holds partial sums to add to
-  int input_slot = 0, weight_slot = 0, output_slot = 0;
-  const SparseTile* sparse = nullptr;  // spmspm layers: the step's tiles and their work
-
-  // Operand reads of weights: set by a sparse decoder that feeds the tile's weights compressed.
-  bool weights_compressed = false;
-  int64_t weight_rows = 0;        // reduction values the slowest output column steps through
-  int64_t effectual_weights = 0;  // weights multiplied, summed over the tile's columns
-  // Multiplies for the whole tile, set by a decoder that skips zero inputs; negative when it does
-  // not: then m x effectual_weights.
-  int64_t effectual_macs = -1;
-  // Compute of a layer with inputs=relu (functional): the tile's real inputs (its m x k GEMM
-  // inputs), measured by the controller; negative when not measured.
-  double inputs_nonzero = -1;        // share of them that are nonzero
-  double input_blocks_nonzero = -1;  // share of each row's k-blocks (the weights' rank-0 block
-                                     // size) that are not all zero
   // Operand accesses, answered by the buffer: cycles the access waited for memory beyond its
   // port time (a bumped tail re-fetched).
   uint64_t refetch_wait = 0;
 
-  ComputeTime compute_time;    // compute: answered by the PE array
   TransferTime transfer_time;  // fetch, writeback, memory: answered by the memory side
   // fetch, writeback, memory: the initiator can wait for a deferred completion (see Completion).
   bool may_defer = false;
@@ -172,8 +155,39 @@ struct Transaction {
                size_t elements = 0);
 };
 
+// A transaction that also carries families' extensions, e.g. TransactionWith<TileCompute>.
+template <typename... Family>
+struct TransactionWith : Transaction {
+  std::tuple<Family...> family;
+
+  TransactionWith() {
+    std::apply([this](auto&... e) { (payload.set_extension(&e), ...); }, family);
+  }
+  ~TransactionWith() {
+    std::apply([this](auto&... e) { (payload.clear_extension(&e), ...); }, family);
+  }
+  TransactionWith(const TransactionWith&) = delete;
+  TransactionWith& operator=(const TransactionWith&) = delete;
+
+  template <typename E>
+  [[nodiscard]] E& get() {
+    return std::get<E>(family);
+  }
+};
+
 // The extension of a payload; a payload without one is a wiring bug.
 [[nodiscard]] TileExtension& extension_of(tlm::tlm_generic_payload& p);
+
+// A family's extension `E` of a payload; a payload without it is a wiring bug (`who` is the module
+// that expected it).
+template <typename E>
+[[nodiscard]] E& family_extension(tlm::tlm_generic_payload& p, const char* who) {
+  E* e = p.get_extension<E>();
+  if (e == nullptr) {
+    throw std::logic_error(std::string(who) + ": a transaction without its family's extension");
+  }
+  return *e;
+}
 
 // Throws a SimulationError when a target answered with an error response.
 void check_response(const tlm::tlm_generic_payload& p, const char* who);

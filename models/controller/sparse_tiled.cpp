@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "models/controller/step_pipeline.h"
+#include "models/pe_array/interface.h"
 #include "models/sparse_tile.h"
 #include "sim/error.h"
 #include "sim/registry.h"
@@ -124,7 +125,7 @@ class SparseTiledController : public StepPipelineController {
           std::min(lp.plan.n, (s.nt + 1) * lp.plan.shape.n) - s.nt * lp.plan.shape.n;
     }
     const TileShape& shape = lp.plan.shape;
-    Transaction tr;
+    TransactionWith<TileCompute> tr;
     tr.ext.command = Command::compute;
     tr.ext.layer = &layer;
     tr.ext.range.m0 = s.mt * shape.m;
@@ -133,14 +134,15 @@ class SparseTiledController : public StepPipelineController {
     tr.ext.range.k1 = std::min(lp.plan.k, tr.ext.range.k0 + shape.k);
     tr.ext.range.n0 = s.nt * shape.n;
     tr.ext.range.n1 = std::min(lp.plan.n, tr.ext.range.n0 + shape.n);
-    tr.ext.accumulate = st.accumulate;
     tr.ext.functional = workload_.functional;
-    tr.ext.input_slot = st.slots[tensor_index(Tensor::inputs)];
-    tr.ext.weight_slot = st.slots[tensor_index(Tensor::weights)];
-    tr.ext.output_slot = st.slots[tensor_index(Tensor::outputs)];
-    tr.ext.sparse = &tile;
+    TileCompute& compute = tr.get<TileCompute>();
+    compute.accumulate = st.accumulate;
+    compute.input_slot = st.slots[tensor_index(Tensor::inputs)];
+    compute.weight_slot = st.slots[tensor_index(Tensor::weights)];
+    compute.output_slot = st.slots[tensor_index(Tensor::outputs)];
+    compute.sparse = &tile;
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
-    return timed_call(to_pe_array, tr, begin);
+    return timed_compute(to_pe_array, tr, begin);
   }
 
   void debug_access(tlm::tlm_command cmd, const Layer& layer, const SparseLayout& layout, Tensor t,

@@ -68,6 +68,15 @@ class StepPipelineController : public Controller {
   // the target's account of the time (`answer_`).
   uint64_t timed_call(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
                       uint64_t issue);
+  // Issues a compute command (a TransactionWith<TileCompute> or <ChunkCompute>) at absolute cycle
+  // `begin`; returns the cycle it ends. Keeps the unit's account of its time (`answer_`).
+  template <typename Command>
+  uint64_t timed_compute(tlm_utils::simple_initiator_socket<Controller>& socket,
+                         TransactionWith<Command>& tr, uint64_t begin) {
+    const uint64_t end = timed_call(socket, tr, begin);
+    answer_.compute = tr.template get<Command>().time;
+    return end;
+  }
   // Issues a fetch or writeback at absolute cycle `issue` that may stay in flight while later
   // ones are issued: the memory side may defer its completion, which the loop settles when the
   // step needs it.

@@ -29,8 +29,10 @@
 #include <random>
 
 #include "models/controller/step_pipeline.h"
+#include "models/pe_array/interface.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
+#include "models/vector/interface.h"
 #include "plan/loop_nest.h"
 #include "plan/tiler.h"
 #include "sim/error.h"
@@ -418,35 +420,37 @@ class TiledController : public StepPipelineController {
   uint64_t compute(const Layer& /*whole*/, const Step& step, uint64_t begin) override {
     const Layer& layer = current_.slice;
     if (current_.vector) {
-      Transaction tr;
+      TransactionWith<ChunkCompute> tr;
       tr.ext.command = Command::compute;
       tr.ext.layer = &layer;
       tr.ext.range = range_of(step.index);
-      tr.ext.input_slot = step.slots[tensor_index(Tensor::inputs)];
-      tr.ext.output_slot = step.slots[tensor_index(Tensor::outputs)];
+      ChunkCompute& chunk = tr.get<ChunkCompute>();
+      chunk.input_slot = step.slots[tensor_index(Tensor::inputs)];
+      chunk.output_slot = step.slots[tensor_index(Tensor::outputs)];
       tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
-      return timed_call(to_vector, tr, begin);
+      return timed_compute(to_vector, tr, begin);
     }
     const TilePlan& plan = *current_.plan;
     const int64_t chunk = tile_index(step.index)[dim_index(current_.streamed)];
     const bool chunked = current_.chunked_stream;
     const int64_t chunks = stream_chunks();
-    Transaction tr;
+    TransactionWith<TileCompute> tr;
     tr.ext.command = Command::compute;
     tr.ext.layer = &layer;
     tr.ext.range = range_of(step.index);
-    tr.ext.dataflow = plan.dataflow;
-    tr.ext.stream =
-        systolic::StreamPosition{!chunked || chunk == 0, !chunked || chunk == chunks - 1};
-    tr.ext.first_tile_of_layer = step.index == 0;
-    tr.ext.accumulate = step.accumulate;
     tr.ext.functional = workload_.functional;
-    tr.ext.input_slot = step.slots[tensor_index(Tensor::inputs)];
-    tr.ext.weight_slot = step.slots[tensor_index(Tensor::weights)];
-    tr.ext.output_slot = step.slots[tensor_index(Tensor::outputs)];
-    if (workload_.functional && layer.input_relu) measure_inputs(layer, tr.ext);
+    TileCompute& tile = tr.get<TileCompute>();
+    tile.dataflow = plan.dataflow;
+    tile.first_chunk = !chunked || chunk == 0;
+    tile.last_chunk = !chunked || chunk == chunks - 1;
+    tile.first_tile_of_layer = step.index == 0;
+    tile.accumulate = step.accumulate;
+    tile.input_slot = step.slots[tensor_index(Tensor::inputs)];
+    tile.weight_slot = step.slots[tensor_index(Tensor::weights)];
+    tile.output_slot = step.slots[tensor_index(Tensor::outputs)];
+    if (workload_.functional && layer.input_relu) measure_inputs(layer, tr.ext.range, tile);
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
-    return timed_call(to_pe_array, tr, begin);
+    return timed_compute(to_pe_array, tr, begin);
   }
 
   static uint64_t base_of(const Layer& layer, Tensor t) { return dram_base(layer, t); }
@@ -548,8 +552,7 @@ class TiledController : public StepPipelineController {
   // The tile's real GEMM inputs (m x k, through im2col; padding is zero) for a decoder that
   // skips zero inputs: the share that is nonzero, and the share of each row's blocks of the
   // weights' rank-0 size along k that are not all zero.
-  void measure_inputs(const Layer& layer, TileExtension& ext) const {
-    const GemmRange& r = ext.range;
+  void measure_inputs(const Layer& layer, const GemmRange& r, TileCompute& tile) const {
     const ConvShape& s = layer.shape;
     const SparsitySpec& w = layer.weight_sparsity;
     const int64_t block = w.kind == SparsitySpec::Kind::hss ? w.ranks[0].h : 1;
@@ -573,9 +576,9 @@ class TiledController : public StepPipelineController {
       }
     }
     const int64_t values = r.m() * r.k();
-    ext.inputs_nonzero =
+    tile.inputs_nonzero =
         values > 0 ? static_cast<double>(nonzero) / static_cast<double>(values) : 1;
-    ext.input_blocks_nonzero =
+    tile.input_blocks_nonzero =
         blocks > 0 ? static_cast<double>(blocks_nonzero) / static_cast<double>(blocks) : 1;
   }
 

@@ -1,5 +1,6 @@
-// The PE-array family: computes tiles. Receives `compute` transactions from the controller and
-// reads/writes its operands in the buffer through the sparse decoder.
+// The PE-array family: computes tiles. Receives `compute` transactions from the controller, each
+// with a TileCompute, and reads/writes its operands in the buffer through the sparse decoder,
+// each read with a DecodedOperand (models/sparse/interface.h) that the decoder answers.
 #pragma once
 
 #include <string>
@@ -12,6 +13,33 @@
 #include "plan/systolic_timing.h"
 
 namespace tessera {
+
+struct SparseTile;  // models/sparse_tile.h
+
+// What a compute command carries to the PE array besides the tile (TileExtension::range, layer,
+// functional), and the time the array answers.
+struct TileCompute : tlm::tlm_extension<TileCompute> {
+  Dataflow dataflow = Dataflow::ws;
+  // Where the tile sits in a stream of chunks along the streamed dimension: a chunk that is not
+  // the stream's first finds the array already filled, one that is not its last leaves it to
+  // the next to drain (plan/systolic_timing.h).
+  bool first_chunk = true, last_chunk = true;
+  bool first_tile_of_layer = false;
+  bool accumulate = false;  // the output tile already holds partial sums to add to
+  int input_slot = 0, weight_slot = 0, output_slot = 0;  // buffer halves of its operands
+  const SparseTile* sparse = nullptr;  // spmspm layers: the step's tiles and their work
+  // A layer with inputs=relu (functional): the tile's real inputs (its m x k GEMM inputs),
+  // measured by the controller; negative when not measured. The array hands them to the decoder.
+  double inputs_nonzero = -1;        // share of them that are nonzero
+  double input_blocks_nonzero = -1;  // share of each row's k-blocks (the weights' rank-0 block
+                                     // size) that are not all zero
+  ComputeTime time;                  // answered by the array
+
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TileCompute(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const TileCompute&>(other);
+  }
+};
 
 class PeArray : public Component {
  public:

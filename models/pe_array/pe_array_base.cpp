@@ -44,24 +44,28 @@ void PeArrayBase::record_tile(uint64_t begin, const ComputeTime& t) const {
                  busy_end + t.port_stall + t.refetch);
 }
 
-TileExtension PeArrayBase::access_operand(tlm::tlm_command cmd, const TileExtension& tile,
-                                          Tensor tensor, int slot, const Box& box, int64_t bytes,
-                                          uint64_t address, bool functional,
-                                          std::vector<int32_t>& values, sc_core::sc_time& delay) {
-  Transaction tr;
+PeArrayBase::Fed PeArrayBase::access_operand(tlm::tlm_command cmd, const TileExtension& tile,
+                                             const TileCompute& compute, Tensor tensor, int slot,
+                                             const Box& box, int64_t bytes, uint64_t address,
+                                             bool functional, std::vector<int32_t>& values,
+                                             sc_core::sc_time& delay) {
+  TransactionWith<DecodedOperand> tr;
   tr.ext = tile;
   tr.ext.command = Command::operand;
   tr.ext.tensor = tensor;
   tr.ext.slot = slot;
   tr.ext.box = box;
   tr.ext.bytes = bytes;
+  DecodedOperand& decoded = tr.get<DecodedOperand>();
+  decoded.inputs_nonzero = compute.inputs_nonzero;
+  decoded.input_blocks_nonzero = compute.input_blocks_nonzero;
   if (functional && cmd == tlm::TLM_READ_COMMAND) {
     values.assign(static_cast<size_t>(box.volume()), 0);
   }
   tr.prepare(cmd, address, functional ? values.data() : nullptr, functional ? values.size() : 0);
   operands->b_transport(tr.payload, delay);
   check_response(tr.payload, name());
-  return tr.ext;
+  return {decoded, tr.ext.refetch_wait};
 }
 
 }  // namespace tessera

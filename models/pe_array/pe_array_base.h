@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/pe_array/interface.h"
+#include "models/sparse/interface.h"
 
 namespace tessera {
 
@@ -38,13 +39,18 @@ class PeArrayBase : public PeArray {
   // and draining its folds, the fullest PE's extra work), then waiting for the buffer's ports.
   void record_tile(uint64_t begin, const ComputeTime& t) const;
 
-  // One buffer access of `bytes` through the sparse decoder. `delay` is when it is issued and
-  // becomes when it completes; `values` carry the data when `functional`. Returns the extension
-  // as the decoder left it.
-  TileExtension access_operand(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor,
-                               int slot, const Box& box, int64_t bytes, uint64_t address,
-                               bool functional, std::vector<int32_t>& values,
-                               sc_core::sc_time& delay);
+  // What an operand access answered: the decoder's account of the data (weights it fed
+  // compressed), and how long the buffer waited for memory.
+  struct Fed {
+    DecodedOperand decoded;
+    uint64_t refetch_wait = 0;
+  };
+  // One buffer access of `bytes` through the sparse decoder, for the tile of `tile` and
+  // `compute`. `delay` is when it is issued and becomes when it completes; `values` carry the
+  // data when `functional`.
+  Fed access_operand(tlm::tlm_command cmd, const TileExtension& tile, const TileCompute& compute,
+                     Tensor tensor, int slot, const Box& box, int64_t bytes, uint64_t address,
+                     bool functional, std::vector<int32_t>& values, sc_core::sc_time& delay);
 
  private:
   uint64_t& macs_;

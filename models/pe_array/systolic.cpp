@@ -48,6 +48,7 @@ class SystolicArray : public PeArrayBase {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
+    TileCompute& tile = family_extension<TileCompute>(p, name());
     const sc_core::sc_time start = delay;  // the tile's local time: its operands issue from here
     const uint64_t begin = cycle_at(start);
     const Layer& layer = *ext.layer;
@@ -60,14 +61,15 @@ class SystolicArray : public PeArrayBase {
     const Box in_box = input_box(layer, r), w_box = weight_box(layer, r),
               out_box = output_box(layer, r);
     // Weights first: a sparse decoder answers with the reduction rows the array steps through.
-    const TileExtension fed =
-        access(tlm::TLM_READ_COMMAND, ext, Tensor::weights, ext.weight_slot, w_box,
-               weight_elements(ext.dataflow, r) * bits, functional, w, start, ports.reads, ports);
+    const DecodedOperand fed =
+        access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::weights, tile.weight_slot, w_box,
+               weight_elements(tile.dataflow, r) * bits, functional, w, start, ports.reads, ports);
     const bool compressed = fed.weights_compressed;
     const int64_t rows = compressed ? fed.weight_rows : r.k();
+    const systolic::StreamPosition stream{tile.first_chunk, tile.last_chunk};
     systolic::TileCycles t;
     if (rows > 0) {
-      t = systolic::tile_cycles(shape_, ext.dataflow, model_, {r.m(), r.n(), rows}, ext.stream);
+      t = systolic::tile_cycles(shape_, tile.dataflow, model_, {r.m(), r.n(), rows}, stream);
     }
     if (compressed)
       t.macs = fed.effectual_macs >= 0 ? fed.effectual_macs : r.m() * fed.effectual_weights;
@@ -80,34 +82,34 @@ class SystolicArray : public PeArrayBase {
       const int64_t even_rows = ceil_div(t.macs, r.m() * r.n());
       const int64_t even_steady = even_rows == 0
                                       ? 0
-                                      : systolic::tile_cycles(shape_, ext.dataflow, model_,
-                                                              {r.m(), r.n(), even_rows}, ext.stream)
+                                      : systolic::tile_cycles(shape_, tile.dataflow, model_,
+                                                              {r.m(), r.n(), even_rows}, stream)
                                             .steady;
       time.streaming = static_cast<uint64_t>(even_steady);
       time.imbalance = static_cast<uint64_t>(t.steady - even_steady);
     }
     // SCALE-Sim reports the index of a layer's last cycle, one less than the count.
-    if (model_ == systolic::TimingModel::scalesim && ext.first_tile_of_layer && t.cycles > 0) {
+    if (model_ == systolic::TimingModel::scalesim && tile.first_tile_of_layer && t.cycles > 0) {
       --t.cycles;
       --time.fill_drain;
     }
-    const Traffic traffic = operand_traffic(ext.dataflow, r, rows, ext.accumulate);
-    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, in_box,
+    const Traffic traffic = operand_traffic(tile.dataflow, r, rows, tile.accumulate);
+    access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::inputs, tile.input_slot, in_box,
            traffic.inputs * bits, functional, in, start, ports.reads, ports);
-    if (ext.accumulate) {  // partial sums from earlier tiles come back from the buffer
-      access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
+    if (tile.accumulate) {  // partial sums from earlier tiles come back from the buffer
+      access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::outputs, tile.output_slot, out_box,
              traffic.psum_reads * bits, functional, out, start, ports.reads, ports);
     }
     if (functional) {
       if (out.empty()) out.assign(static_cast<size_t>(out_box.volume()), 0);
       accumulate_tile(layer, r, in_box, in, w_box, w, out);
     }
-    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
+    access(tlm::TLM_WRITE_COMMAND, ext, tile, Tensor::outputs, tile.output_slot, out_box,
            traffic.psum_writes * bits, functional, out, start, ports.writes, ports);
-    if (!ext.accumulate && traffic.psum_reads > 0) {
+    if (!tile.accumulate && traffic.psum_reads > 0) {
       // Partial sums of this tile's own earlier folds: port time and energy, no values to carry.
       std::vector<int32_t> none;
-      access(tlm::TLM_READ_COMMAND, ext, Tensor::outputs, ext.output_slot, out_box,
+      access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::outputs, tile.output_slot, out_box,
              traffic.psum_reads * bits, false, none, start, ports.reads, ports);
     }
 
@@ -115,8 +117,8 @@ class SystolicArray : public PeArrayBase {
     const uint64_t port_cycles = std::max(to_cycles(ports.reads), to_cycles(ports.writes));
     const uint64_t total = std::max(array_cycles, port_cycles);
     time.macs = static_cast<uint64_t>(t.macs);
-    ext.compute_time = tile_time(time, total, ports.refetch_wait);
-    record_tile(begin, ext.compute_time);
+    tile.time = tile_time(time, total, ports.refetch_wait);
+    record_tile(begin, tile.time);
     count_tile(static_cast<uint64_t>(t.macs),
                static_cast<uint64_t>(shape_.rows * shape_.cols) * array_cycles);
     folds_ += static_cast<uint64_t>(t.folds);
@@ -182,17 +184,17 @@ class SystolicArray : public PeArrayBase {
 
   // One buffer access through the sparse decoder; `bits` is the modelled size in bits. It is
   // issued when the tile starts (`start`, local time), after the port's earlier accesses of the
-  // tile, and its time is added to `port_time`, one of `ports`. Returns the extension as the
-  // decoder left it.
-  TileExtension access(tlm::tlm_command cmd, const TileExtension& tile, Tensor tensor, int slot,
-                       const Box& box, int64_t bits, bool functional, std::vector<int32_t>& values,
-                       const sc_core::sc_time& start, sc_core::sc_time& port_time, Ports& ports) {
+  // tile, and its time is added to `port_time`, one of `ports`. Returns the decoder's account.
+  DecodedOperand access(tlm::tlm_command cmd, const TileExtension& ext, const TileCompute& tile,
+                        Tensor tensor, int slot, const Box& box, int64_t bits, bool functional,
+                        std::vector<int32_t>& values, const sc_core::sc_time& start,
+                        sc_core::sc_time& port_time, Ports& ports) {
     sc_core::sc_time d = start + port_time;
-    TileExtension fed =
-        access_operand(cmd, tile, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
+    const Fed fed =
+        access_operand(cmd, ext, tile, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
     port_time = d - start;
     ports.refetch_wait += fed.refetch_wait;
-    return fed;
+    return fed.decoded;
   }
 
   systolic::ArrayShape shape_;

@@ -46,7 +46,7 @@ CompressedDecoder::CompressedDecoder(const sc_core::sc_module_name& name, const 
 
 std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const GemmRange& r,
                                                   bool imbalance,
-                                                  const TileExtension* measured) const {
+                                                  const DecodedOperand* measured) const {
   const std::optional<WeightFormat> f = format_for(layer);
   if (!f) return std::nullopt;
   const int64_t bits = layer.precision_bits, n = r.n();
@@ -88,25 +88,28 @@ std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const Gemm
 
 void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   TileExtension& ext = extension_of(p);
-  if (ext.tensor == Tensor::inputs && p.is_read()) feed_inputs(ext);
+  const auto* given = p.get_extension<DecodedOperand>();
+  const DecodedOperand* measured = given != nullptr && given->inputs_nonzero >= 0 ? given : nullptr;
+  if (ext.tensor == Tensor::inputs && p.is_read()) feed_inputs(ext, measured);
   std::optional<WeightFormat> f;
   if (ext.tensor == Tensor::weights && p.is_read()) f = format_for(*ext.layer);
   if (!f) {
     to_buffer->b_transport(p, delay);
     return;
   }
+  DecodedOperand& decoded = family_extension<DecodedOperand>(p, name());
   const GemmRange& r = ext.range;
-  const WeightWork w = *work(*ext.layer, r, true, ext.inputs_nonzero >= 0 ? &ext : nullptr);
+  const WeightWork w = *work(*ext.layer, r, true, measured);
   // The array asked for the dense weights (possibly several times, once per fold it streams
   // them); it receives the compressed ones as often.
   const int64_t dense_bits = r.k() * r.n() * ext.layer->precision_bits;
   const int64_t asked_bits = ext.bytes * 8;
   const int64_t times = std::max<int64_t>(1, asked_bits / dense_bits);
   ext.bytes = ceil_div(w.stored_bits * times, 8);
-  ext.weights_compressed = true;
-  ext.weight_rows = w.rows;
-  ext.effectual_weights = w.effectual;
-  ext.effectual_macs = w.macs;
+  decoded.weights_compressed = true;
+  decoded.weight_rows = w.rows;
+  decoded.effectual_weights = w.effectual;
+  decoded.effectual_macs = w.macs;
   input_skipped_ += static_cast<uint64_t>(r.m() * w.effectual - w.macs);
   ++tiles_;
   metadata_words_ += static_cast<uint64_t>(ceil_div(w.metadata_bits * times, kWordBits));
@@ -118,11 +121,10 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
   }
 }
 
-void CompressedDecoder::feed_inputs(TileExtension& ext) {
-  const bool measured = ext.inputs_nonzero >= 0;
-  if (ext.layer == nullptr || (ext.layer->input_sparsity.is_dense() && !measured)) return;
+void CompressedDecoder::feed_inputs(TileExtension& ext, const DecodedOperand* measured) {
+  if (ext.layer == nullptr || (ext.layer->input_sparsity.is_dense() && measured == nullptr)) return;
   const GemmRange& r = ext.range;
-  const std::optional<InputWork> in = input_work(*ext.layer, r, measured ? &ext : nullptr);
+  const std::optional<InputWork> in = input_work(*ext.layer, r, measured);
   if (!in) return;
   // The array asked for the dense inputs, once per pass it streams them.
   const int64_t dense_bits = r.m() * r.k() * ext.layer->precision_bits;

@@ -45,9 +45,9 @@ class CompressedDecoder : public SparseDecoder {
 
   // Zero inputs the decoder skips: turns the weights-only work `w` (rows, effectual) into the
   // work on both sides (rows of the slowest output, macs). `measured`: the tile's real inputs
-  // (inputs=relu, TileExtension::inputs_nonzero and input_blocks_nonzero), or null to go by the
+  // (inputs=relu, DecodedOperand::inputs_nonzero and input_blocks_nonzero), or null to go by the
   // layer's input spec. By default the inputs are fed dense.
-  virtual void skip_inputs(const Layer& layer, const GemmRange& r, const TileExtension* measured,
+  virtual void skip_inputs(const Layer& layer, const GemmRange& r, const DecodedOperand* measured,
                            WeightWork& w) const {
     (void)layer;
     (void)measured;
@@ -55,7 +55,7 @@ class CompressedDecoder : public SparseDecoder {
   }
   // How the tile's inputs are fed, per pass; nothing when they are fed dense.
   [[nodiscard]] virtual std::optional<InputWork> input_work(const Layer& layer, const GemmRange& r,
-                                                            const TileExtension* measured) const {
+                                                            const DecodedOperand* measured) const {
     (void)layer;
     (void)r;
     (void)measured;
@@ -69,12 +69,12 @@ class CompressedDecoder : public SparseDecoder {
  private:
   [[nodiscard]] std::optional<WeightWork> work(const Layer& layer, const GemmRange& r,
                                                bool imbalance,
-                                               const TileExtension* measured = nullptr) const;
+                                               const DecodedOperand* measured = nullptr) const;
   // Functional mode: the weight box's values through the compressed format and back.
   void round_trip(const Layer& layer, const WeightFormat& f, const Box& box, int32_t* values) const;
 
   // The array's read of a tile's inputs, resized to what the decoder feeds.
-  void feed_inputs(TileExtension& ext);
+  void feed_inputs(TileExtension& ext, const DecodedOperand* measured);
 
   uint64_t& tiles_;
   uint64_t& weights_skipped_;

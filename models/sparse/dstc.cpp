@@ -33,7 +33,7 @@ class DstcDecoder : public CompressedDecoder {
     return WeightFormat{WeightFormat::Kind::bitmask, &layer.weight_sparsity};
   }
 
-  void skip_inputs(const Layer& layer, const GemmRange& r, const TileExtension* measured,
+  void skip_inputs(const Layer& layer, const GemmRange& r, const DecodedOperand* measured,
                    WeightWork& w) const override {
     const DualWork d = skip_input_values(w.rows, w.effectual, nonzero(layer, measured), r.m());
     w.rows = d.rows;
@@ -41,7 +41,7 @@ class DstcDecoder : public CompressedDecoder {
   }
 
   [[nodiscard]] std::optional<InputWork> input_work(const Layer& layer, const GemmRange& r,
-                                                    const TileExtension* measured) const override {
+                                                    const DecodedOperand* measured) const override {
     if (!format_for(layer)) return std::nullopt;
     const int64_t positions = r.m() * r.k();
     InputWork w;
@@ -61,7 +61,7 @@ class DstcDecoder : public CompressedDecoder {
 
  private:
   // The share of the inputs that is nonzero: the tile's real one, or the spec's.
-  [[nodiscard]] static double nonzero(const Layer& layer, const TileExtension* measured) {
+  [[nodiscard]] static double nonzero(const Layer& layer, const DecodedOperand* measured) {
     return measured != nullptr ? measured->inputs_nonzero : layer.input_sparsity.density();
   }
 

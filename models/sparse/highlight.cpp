@@ -113,7 +113,7 @@ class HighLightDecoder : public CompressedDecoder {
     return WeightFormat{WeightFormat::Kind::blocks, &layer.weight_sparsity};
   }
 
-  void skip_inputs(const Layer& layer, const GemmRange& r, const TileExtension* measured,
+  void skip_inputs(const Layer& layer, const GemmRange& r, const DecodedOperand* measured,
                    WeightWork& w) const override {
     const SparsitySpec& in = layer.input_sparsity;
     w.macs = r.m() * w.effectual;
@@ -132,7 +132,7 @@ class HighLightDecoder : public CompressedDecoder {
   }
 
   [[nodiscard]] std::optional<InputWork> input_work(const Layer& layer, const GemmRange& r,
-                                                    const TileExtension* measured) const override {
+                                                    const DecodedOperand* measured) const override {
     const SparsitySpec& in = layer.input_sparsity;
     if ((in.is_dense() && measured == nullptr) || !format_for(layer)) return std::nullopt;
     InputWork w;
@@ -181,7 +181,8 @@ class HighLightDecoder : public CompressedDecoder {
 
   // The share of input blocks stepped through: those rank 1 keeps, or, for zeros anywhere (a
   // density), those of a weight block's size not all zero.
-  [[nodiscard]] static double input_blocks_kept(const Layer& layer, const TileExtension* measured) {
+  [[nodiscard]] static double input_blocks_kept(const Layer& layer,
+                                                const DecodedOperand* measured) {
     if (measured != nullptr) return measured->input_blocks_nonzero;  // the tile's real zeros
     const SparsitySpec& in = layer.input_sparsity;
     if (in.kind == SparsitySpec::Kind::density) {

@@ -4,19 +4,19 @@
 // A decoder that stores a layer's weights compressed says so per tile with weight_work(): the
 // bits held in the buffer and DRAM (values and metadata), and what the PEs do with them. The
 // controller sizes weight fetches with it; on the PE array's weight reads the decoder sets the
-// read's size and TileExtension::weights_compressed, weight_rows and effectual_weights (and
+// read's size and DecodedOperand::weights_compressed, weight_rows and effectual_weights (and
 // effectual_macs when it skips zero inputs; otherwise the array counts m x effectual_weights),
 // from which the array times the tile and counts its MACs. A decoder that feeds a layer dense
 // returns nothing, and the layer runs exactly as without a decoder.
 //
 // Activations: a layer's input_sparsity (each input row, k values of the GEMM view, follows the
 // spec along k) reaches the decoder with the layer; with input_relu (functional runs), the
-// controller measures each tile's real inputs instead and hands them to the array's reads in
-// TileExtension::inputs_nonzero and input_blocks_nonzero. check_layer refuses a spec the hardware
+// controller measures each tile's real inputs instead and the array hands them to its reads in
+// DecodedOperand::inputs_nonzero and input_blocks_nonzero. check_layer refuses a spec the hardware
 // cannot use (every decoder but highlight and dstc runs dense inputs only). A decoder that skips
 // zero inputs answers, in weight_work, the work on both sides: `rows` becomes the reduction steps
 // of the slowest output (weights kept and inputs kept meeting), `macs` the multiplies performed for
-// the tile's m input rows, which it passes on as TileExtension::effectual_macs (MACs and their
+// the tile's m input rows, which it passes on as DecodedOperand::effectual_macs (MACs and their
 // energy follow). On the array's input reads it resizes the read to the compressed inputs
 // (values and metadata, input_work) and counts the metadata it decodes. Inputs stay dense in DRAM:
 // the decoder compresses them on the way from the buffer to the PEs.
@@ -33,6 +33,27 @@
 #include "sim/error.h"
 
 namespace tessera {
+
+// What a PE array's operand read carries to the decoder and what the decoder answers on it.
+// Every read through a decoder carries one; a decoder leaves it alone for data it feeds dense.
+struct DecodedOperand : tlm::tlm_extension<DecodedOperand> {
+  // Given by the array: the tile's measured inputs (TileCompute), negative when not measured.
+  double inputs_nonzero = -1, input_blocks_nonzero = -1;
+  // Answered on weight reads by a decoder that feeds the tile's weights compressed.
+  bool weights_compressed = false;
+  int64_t weight_rows = 0;        // reduction values the slowest output column steps through
+  int64_t effectual_weights = 0;  // weights multiplied, summed over the tile's columns
+  // Multiplies for the whole tile, set by a decoder that skips zero inputs; negative when it
+  // does not: then m x effectual_weights.
+  int64_t effectual_macs = -1;
+
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override {
+    return new DecodedOperand(*this);
+  }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const DecodedOperand&>(other);
+  }
+};
 
 // One tile's weights (a k-range x n-range of the GEMM view) as a decoder feeds them.
 struct WeightWork {

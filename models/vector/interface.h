@@ -1,7 +1,7 @@
 // The vector-unit family: runs the layers between the GEMMs (ops pool, eltwise, softmax, norm)
 // element by element. Receives `compute` transactions from the controller, one per chunk of a
-// layer's elements held in the buffer, reads the chunk's inputs from the buffer and writes its
-// outputs there, and answers with the cycles the chunk takes.
+// layer's elements held in the buffer, each with a ChunkCompute, reads the chunk's inputs from the
+// buffer and writes its outputs there, and answers with the cycles the chunk takes.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,18 @@
 #include "traces/layer.h"
 
 namespace tessera {
+
+// What a compute command carries to the vector unit besides the chunk (TileExtension::range and
+// layer), and the time the unit answers.
+struct ChunkCompute : tlm::tlm_extension<ChunkCompute> {
+  int input_slot = 0, output_slot = 0;  // buffer halves of its inputs and outputs
+  ComputeTime time;                     // answered by the unit
+
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new ChunkCompute(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const ChunkCompute&>(other);
+  }
+};
 
 class VectorUnit : public Component {
  public:

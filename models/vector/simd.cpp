@@ -29,22 +29,23 @@ class SimdVectorUnit : public VectorUnit {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
+    ChunkCompute& chunk = family_extension<ChunkCompute>(p, name());
     const Layer& layer = *ext.layer;
     const int64_t ops = ext.range.m() * layer.vector->ops;
     const auto streaming = static_cast<uint64_t>(ceil_div(ops, lanes_));
     // Both accesses start with the chunk: the ports and the lanes work side by side.
     sc_core::sc_time read_done = delay, write_done = delay;
-    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, read_done);
-    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, ext.output_slot, write_done);
+    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, chunk.input_slot, read_done);
+    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, chunk.output_slot, write_done);
     const uint64_t ports = to_cycles(std::max(read_done, write_done) - delay);
     ops_ += static_cast<uint64_t>(ops);
     ++chunks_;
     busy_ += streaming;
-    ext.compute_time = {};
-    ext.compute_time.vector_ops = static_cast<uint64_t>(ops);
-    ext.compute_time.streaming = streaming;
-    ext.compute_time.fill_drain = static_cast<uint64_t>(depth_);
-    ext.compute_time.port_stall = ports > streaming ? ports - streaming : 0;
+    chunk.time = {};
+    chunk.time.vector_ops = static_cast<uint64_t>(ops);
+    chunk.time.streaming = streaming;
+    chunk.time.fill_drain = static_cast<uint64_t>(depth_);
+    chunk.time.port_stall = ports > streaming ? ports - streaming : 0;
     delay += cycles(std::max(streaming, ports) + static_cast<uint64_t>(depth_));
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }

@@ -26,16 +26,17 @@ class ScalarVectorUnit : public tessera::VectorUnit {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = tessera::extension_of(p);
+    tessera::ChunkCompute& chunk = tessera::family_extension<tessera::ChunkCompute>(p, name());
     const auto ops = static_cast<uint64_t>(ext.range.m() * ext.layer->vector->ops);
     const sc_core::sc_time begin = delay;
-    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, ext.input_slot, delay);
+    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, chunk.input_slot, delay);
     delay += cycles(ops);
-    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, ext.output_slot, delay);
+    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, chunk.output_slot, delay);
     ops_ += ops;
-    ext.compute_time = {};
-    ext.compute_time.vector_ops = ops;
-    ext.compute_time.streaming = ops;
-    ext.compute_time.port_stall = to_cycles(delay - begin) - ops;
+    chunk.time = {};
+    chunk.time.vector_ops = ops;
+    chunk.time.streaming = ops;
+    chunk.time.port_stall = to_cycles(delay - begin) - ops;
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 

@@ -37,9 +37,10 @@ class TaggedDecoder : public tessera::SparseDecoder {
       const int64_t times =
           std::max<int64_t>(1, ext.bytes * 8 / (r.k() * r.n() * ext.layer->precision_bits));
       ext.bytes = tessera::ceil_div(w.stored_bits * times, 8);
-      ext.weights_compressed = true;
-      ext.weight_rows = w.rows;
-      ext.effectual_weights = w.effectual;
+      auto& decoded = tessera::family_extension<tessera::DecodedOperand>(p, name());
+      decoded.weights_compressed = true;
+      decoded.weight_rows = w.rows;
+      decoded.effectual_weights = w.effectual;
       tag_bits_read_ += static_cast<uint64_t>(w.metadata_bits * times);
     }
     to_buffer->b_transport(p, delay);

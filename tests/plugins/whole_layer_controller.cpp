@@ -9,6 +9,7 @@
 #include <random>
 
 #include "models/controller/step_pipeline.h"
+#include "models/pe_array/interface.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
 #include "plan/tile_geometry.h"
@@ -70,19 +71,19 @@ class WholeLayerController : public StepPipelineController {
   }
 
   uint64_t compute(const Layer& layer, const Step& step, uint64_t begin) override {
-    Transaction tr;
+    TransactionWith<TileCompute> tr;
     tr.ext.command = Command::compute;
     tr.ext.layer = &layer;
     tr.ext.range = whole_range(layer);
-    tr.ext.dataflow = workload_.facts.dataflow;
-    tr.ext.stream = systolic::StreamPosition{true, true};
-    tr.ext.first_tile_of_layer = true;
     tr.ext.functional = workload_.functional;
-    tr.ext.input_slot = step.slots[tensor_index(Tensor::inputs)];
-    tr.ext.weight_slot = step.slots[tensor_index(Tensor::weights)];
-    tr.ext.output_slot = step.slots[tensor_index(Tensor::outputs)];
+    TileCompute& tile = tr.get<TileCompute>();
+    tile.dataflow = workload_.facts.dataflow;
+    tile.first_tile_of_layer = true;
+    tile.input_slot = step.slots[tensor_index(Tensor::inputs)];
+    tile.weight_slot = step.slots[tensor_index(Tensor::weights)];
+    tile.output_slot = step.slots[tensor_index(Tensor::outputs)];
     tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
-    return timed_call(to_pe_array, tr, begin);
+    return timed_compute(to_pe_array, tr, begin);
   }
 
   void check_layer(const Layer& layer, size_t /*index*/) override {

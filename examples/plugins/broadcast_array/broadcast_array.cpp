@@ -44,6 +44,7 @@ class BroadcastArray : public tessera::PeArrayBase {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     tessera::TileExtension& ext = tessera::extension_of(p);
+    tessera::TileCompute& tile = tessera::family_extension<tessera::TileCompute>(p, name());
     const uint64_t begin = cycle_at(delay);
     const tessera::Layer& layer = *ext.layer;
     const tessera::GemmRange& r = ext.range;
@@ -64,14 +65,14 @@ class BroadcastArray : public tessera::PeArrayBase {
                             int64_t elements, bool carry, std::vector<int32_t>& values,
                             sc_core::sc_time& port) {
       sc_core::sc_time d = start + port;
-      tessera::TileExtension fed =
-          access_operand(cmd, ext, t, slot, box, ceil_div(elements * bits, 8), 0, carry, values, d);
+      const Fed fed = access_operand(cmd, ext, tile, t, slot, box, ceil_div(elements * bits, 8), 0,
+                                     carry, values, d);
       port = d - start;
       refetch_wait += fed.refetch_wait;
-      return fed;
+      return fed.decoded;
     };
-    const tessera::TileExtension fed =
-        access(tlm::TLM_READ_COMMAND, Tensor::weights, ext.weight_slot, w_box,
+    const tessera::DecodedOperand fed =
+        access(tlm::TLM_READ_COMMAND, Tensor::weights, tile.weight_slot, w_box,
                r.k() * r.n() * row_folds, functional, w, reads);
     // A sparse decoder may feed the weights compressed (and skip zero inputs): the folds then
     // step through the rows the slowest output keeps.
@@ -79,17 +80,17 @@ class BroadcastArray : public tessera::PeArrayBase {
     const int64_t macs = !fed.weights_compressed   ? r.m() * r.n() * r.k()
                          : fed.effectual_macs >= 0 ? fed.effectual_macs
                                                    : r.m() * fed.effectual_weights;
-    access(tlm::TLM_READ_COMMAND, Tensor::inputs, ext.input_slot, in_box, r.m() * r.k() * col_folds,
-           functional, in, reads);
-    if (ext.accumulate) {
-      access(tlm::TLM_READ_COMMAND, Tensor::outputs, ext.output_slot, out_box, r.m() * r.n(),
+    access(tlm::TLM_READ_COMMAND, Tensor::inputs, tile.input_slot, in_box,
+           r.m() * r.k() * col_folds, functional, in, reads);
+    if (tile.accumulate) {
+      access(tlm::TLM_READ_COMMAND, Tensor::outputs, tile.output_slot, out_box, r.m() * r.n(),
              functional, out, reads);
     }
     if (functional) {
       if (out.empty()) out.assign(static_cast<size_t>(out_box.volume()), 0);
       tessera::accumulate_tile(layer, r, in_box, in, w_box, w, out);
     }
-    access(tlm::TLM_WRITE_COMMAND, Tensor::outputs, ext.output_slot, out_box, r.m() * r.n(),
+    access(tlm::TLM_WRITE_COMMAND, Tensor::outputs, tile.output_slot, out_box, r.m() * r.n(),
            functional, out, writes);
 
     const auto folds = static_cast<uint64_t>(row_folds * col_folds);
@@ -100,8 +101,8 @@ class BroadcastArray : public tessera::PeArrayBase {
     time.macs = static_cast<uint64_t>(macs);
     time.streaming = streaming;
     time.fill_drain = array - streaming;  // the outputs moving out
-    ext.compute_time = tile_time(time, total, refetch_wait);
-    record_tile(begin, ext.compute_time);
+    tile.time = tile_time(time, total, refetch_wait);
+    record_tile(begin, tile.time);
     count_tile(static_cast<uint64_t>(macs),
                static_cast<uint64_t>(shape_.rows * shape_.cols) * array);
     folds_ += folds;
