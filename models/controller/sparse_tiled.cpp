@@ -135,7 +135,7 @@ class SparseTiledController : public StepPipelineController {
     tr.ext.range.n0 = s.nt * shape.n;
     tr.ext.range.n1 = std::min(lp.plan.n, tr.ext.range.n0 + shape.n);
     tr.ext.functional = workload_.functional;
-    TileCompute& compute = tr.get<TileCompute>();
+    auto& compute = tr.get<TileCompute>();
     compute.accumulate = st.accumulate;
     compute.input_slot = st.slots[tensor_index(Tensor::inputs)];
     compute.weight_slot = st.slots[tensor_index(Tensor::weights)];

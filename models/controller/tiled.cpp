@@ -424,7 +424,7 @@ class TiledController : public StepPipelineController {
       tr.ext.command = Command::compute;
       tr.ext.layer = &layer;
       tr.ext.range = range_of(step.index);
-      ChunkCompute& chunk = tr.get<ChunkCompute>();
+      auto& chunk = tr.get<ChunkCompute>();
       chunk.input_slot = step.slots[tensor_index(Tensor::inputs)];
       chunk.output_slot = step.slots[tensor_index(Tensor::outputs)];
       tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
@@ -439,7 +439,7 @@ class TiledController : public StepPipelineController {
     tr.ext.layer = &layer;
     tr.ext.range = range_of(step.index);
     tr.ext.functional = workload_.functional;
-    TileCompute& tile = tr.get<TileCompute>();
+    auto& tile = tr.get<TileCompute>();
     tile.dataflow = plan.dataflow;
     tile.first_chunk = !chunked || chunk == 0;
     tile.last_chunk = !chunked || chunk == chunks - 1;

@@ -43,7 +43,7 @@ class IntersectArray : public PeArrayBase {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    TileCompute& command = family_extension<TileCompute>(p, name());
+    auto& command = family_extension<TileCompute>(p, name());
     const SparseTile& tile = *command.sparse;
     const SpmspmStep& step = *tile.step;
     const bool functional = ext.functional;

@@ -56,7 +56,7 @@ PeArrayBase::Fed PeArrayBase::access_operand(tlm::tlm_command cmd, const TileExt
   tr.ext.slot = slot;
   tr.ext.box = box;
   tr.ext.bytes = bytes;
-  DecodedOperand& decoded = tr.get<DecodedOperand>();
+  auto& decoded = tr.get<DecodedOperand>();
   decoded.inputs_nonzero = compute.inputs_nonzero;
   decoded.input_blocks_nonzero = compute.input_blocks_nonzero;
   if (functional && cmd == tlm::TLM_READ_COMMAND) {

@@ -48,7 +48,7 @@ class SystolicArray : public PeArrayBase {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    TileCompute& tile = family_extension<TileCompute>(p, name());
+    auto& tile = family_extension<TileCompute>(p, name());
     const sc_core::sc_time start = delay;  // the tile's local time: its operands issue from here
     const uint64_t begin = cycle_at(start);
     const Layer& layer = *ext.layer;

@@ -97,7 +97,7 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
     to_buffer->b_transport(p, delay);
     return;
   }
-  DecodedOperand& decoded = family_extension<DecodedOperand>(p, name());
+  auto& decoded = family_extension<DecodedOperand>(p, name());
   const GemmRange& r = ext.range;
   const WeightWork w = *work(*ext.layer, r, true, measured);
   // The array asked for the dense weights (possibly several times, once per fold it streams

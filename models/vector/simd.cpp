@@ -29,7 +29,7 @@ class SimdVectorUnit : public VectorUnit {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
-    ChunkCompute& chunk = family_extension<ChunkCompute>(p, name());
+    auto& chunk = family_extension<ChunkCompute>(p, name());
     const Layer& layer = *ext.layer;
     const int64_t ops = ext.range.m() * layer.vector->ops;
     const auto streaming = static_cast<uint64_t>(ceil_div(ops, lanes_));

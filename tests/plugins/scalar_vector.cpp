@@ -26,7 +26,7 @@ class ScalarVectorUnit : public tessera::VectorUnit {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = tessera::extension_of(p);
-    tessera::ChunkCompute& chunk = tessera::family_extension<tessera::ChunkCompute>(p, name());
+    auto& chunk = tessera::family_extension<tessera::ChunkCompute>(p, name());
     const auto ops = static_cast<uint64_t>(ext.range.m() * ext.layer->vector->ops);
     const sc_core::sc_time begin = delay;
     access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, chunk.input_slot, delay);

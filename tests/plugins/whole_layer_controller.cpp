@@ -76,7 +76,7 @@ class WholeLayerController : public StepPipelineController {
     tr.ext.layer = &layer;
     tr.ext.range = whole_range(layer);
     tr.ext.functional = workload_.functional;
-    TileCompute& tile = tr.get<TileCompute>();
+    auto& tile = tr.get<TileCompute>();
     tile.dataflow = workload_.facts.dataflow;
     tile.first_tile_of_layer = true;
     tile.input_slot = step.slots[tensor_index(Tensor::inputs)];

@@ -44,7 +44,7 @@ class BroadcastArray : public tessera::PeArrayBase {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     tessera::TileExtension& ext = tessera::extension_of(p);
-    tessera::TileCompute& tile = tessera::family_extension<tessera::TileCompute>(p, name());
+    auto& tile = tessera::family_extension<tessera::TileCompute>(p, name());
     const uint64_t begin = cycle_at(delay);
     const tessera::Layer& layer = *ext.layer;
     const tessera::GemmRange& r = ext.range;
