@@ -1,6 +1,6 @@
-// Fuzzes the attack specs of --tamper, --tamper-tag and --replay (crypto/attack.h).
-#include "crypto/attack.h"
+// Fuzzes the attack specs of --tamper, --tamper-tag and --replay (models/crypto/attack.h).
 #include "fuzz/fuzz_input.h"
+#include "models/crypto/attack.h"
 #include "sim/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -43,7 +43,7 @@ bytes_per_cycle=$("$bin" dram --preset "$preset" --trace "$work/empty.trace" 2> 
     print peak * 1e3 / c
   }')
 [[ -n $bytes_per_cycle ]] || { echo "cannot read the peak of DRAM preset '$preset'" >&2; exit 1; }
-# Cycles per 128-bit block of a long message, max(AES, GF multiply) (crypto/engine_timing.cpp).
+# Cycles per 128-bit block of a long message, max(AES, GF multiply) (plan/crypto_engine_timing.cpp).
 case $engine in
   pipelined) engine_cycles_per_block=1 ;;
   parallel) engine_cycles_per_block=11 ;;

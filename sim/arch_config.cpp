@@ -4,9 +4,9 @@
 #include <map>
 #include <sstream>
 
-#include "crypto/interface.h"
 #include "models/buffer/interface.h"
 #include "models/controller/interface.h"
+#include "models/crypto/interface.h"
 #include "models/dram/ddr/policies.h"
 #include "models/dram/interface.h"
 #include "models/pe_array/interface.h"

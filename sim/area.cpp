@@ -136,7 +136,7 @@ std::optional<double> AreaFigures::engine_mm2(const std::string& kind) const {
 int64_t crypto_engine_count(const ArchConfig& arch) {
   const ModuleConfig& crypto = arch.module("crypto");
   if (crypto.impl != "aes_gcm") return 0;
-  // A shared pool holds the per-tensor counts together (crypto/aes_gcm.cpp).
+  // A shared pool holds the per-tensor counts together (models/crypto/aes_gcm.cpp).
   return crypto.params.get_int("inputs_engines") + crypto.params.get_int("weights_engines") +
          crypto.params.get_int("outputs_engines");
 }

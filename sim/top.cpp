@@ -3,9 +3,9 @@
 #include <memory>
 #include <optional>
 
-#include "crypto/interface.h"
 #include "models/buffer/interface.h"
 #include "models/controller/interface.h"
+#include "models/crypto/interface.h"
 #include "models/dram/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/sparse/interface.h"

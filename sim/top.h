@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "crypto/attack.h"
 #include "models/controller/interface.h"
+#include "models/crypto/attack.h"
 #include "sim/arch_config.h"
 #include "sim/energy_table.h"
 #include "sim/result.h"

@@ -1,6 +1,6 @@
 #include "sim/cli/attack_options.h"
 
-#include "crypto/attack.h"
+#include "models/crypto/attack.h"
 
 namespace po = boost::program_options;
 

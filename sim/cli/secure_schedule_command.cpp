@@ -1,14 +1,14 @@
 // tessera secure-schedule: picks authentication blocks per layer and tensor (see
-// crypto/secure_schedule.h), prints what each choice costs, and writes the trace with them.
+// secure/secure_schedule.h), prints what each choice costs, and writes the trace with them.
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "crypto/interface.h"
-#include "crypto/secure_schedule.h"
-#include "crypto/secure_search.h"
+#include "models/crypto/interface.h"
+#include "secure/secure_schedule.h"
+#include "secure/secure_search.h"
 #include "sim/area.h"
 #include "sim/atomic_file.h"
 #include "sim/cli/command.h"
@@ -215,7 +215,7 @@ int secure_schedule_main(const Args& args) {
       "matching", po::value(&matching_name),
       "tile | per-layer | cross-layer (default): how blocks are chosen")(
       "search", po::bool_switch(&search),
-      "search tilings and blocks together, pricing the crypto (see crypto/secure_search.h)")(
+      "search tilings and blocks together, pricing the crypto (see secure/secure_search.h)")(
       "baseline", po::bool_switch(&baseline),
       "with --search: rank tilings without crypto, choose blocks afterwards")(
       "per-layer", po::bool_switch(&per_layer),

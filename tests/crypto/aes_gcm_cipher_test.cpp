@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "crypto/aes_gcm_cipher.h"
+#include "models/crypto/aes_gcm_cipher.h"
 #include "traces/text_file.h"
 
 namespace tessera {

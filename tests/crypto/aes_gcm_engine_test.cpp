@@ -7,7 +7,7 @@
 #include <random>
 #include <string>
 
-#include "crypto/engine_timing.h"
+#include "plan/crypto_engine_timing.h"
 #include "tests/crypto/crypto_layers.h"
 #include "tests/support/files.h"
 #include "tests/support/program.h"

@@ -6,7 +6,7 @@
 #include <random>
 #include <set>
 
-#include "crypto/auth_blocks.h"
+#include "plan/auth_blocks.h"
 
 namespace tessera {
 namespace {

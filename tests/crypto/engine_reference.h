@@ -1,4 +1,4 @@
-// A per-cycle model of AES-GCM engines, the reference for crypto/engine_timing.h: one AES unit
+// A per-cycle model of AES-GCM engines, the reference for plan/crypto_engine_timing.h: one AES unit
 // and one GHASH unit per engine, stepped one clock cycle at a time.
 #pragma once
 

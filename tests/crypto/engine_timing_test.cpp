@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "crypto/engine_timing.h"
+#include "plan/crypto_engine_timing.h"
 #include "tests/crypto/engine_reference.h"
 
 namespace tessera {

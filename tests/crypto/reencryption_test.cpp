@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "crypto/block_traffic.h"
 #include "plan/tile_geometry.h"
+#include "secure/block_traffic.h"
 #include "sim/cycle_causes.h"
 #include "tests/support/files.h"
 #include "tests/support/program.h"

@@ -1,7 +1,7 @@
 // The security-aware schedule search: the chain optimum equals brute force, annealing is
 // deterministic for a seed and never worse than its start, the baseline ignores crypto, and the
 // crypto-aware choice is never predicted slower than the baseline's.
-#include "crypto/secure_search.h"
+#include "secure/secure_search.h"
 
 #include <gtest/gtest.h>
 

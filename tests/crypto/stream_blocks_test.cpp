@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "crypto/stream_blocks.h"
+#include "models/crypto/stream_blocks.h"
 
 namespace tessera {
 namespace {

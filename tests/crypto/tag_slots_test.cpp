@@ -9,8 +9,8 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "crypto/interface.h"
-#include "crypto/protected_store.h"
+#include "models/crypto/interface.h"
+#include "models/crypto/protected_store.h"
 #include "plan/tile_geometry.h"
 #include "sim/arch_config.h"
 #include "sim/registry.h"

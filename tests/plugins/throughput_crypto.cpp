@@ -6,7 +6,7 @@
 // file built against the family's interface header (tests/plugins/plugins.cmake).
 #include <algorithm>
 
-#include "crypto/interface.h"
+#include "models/crypto/interface.h"
 #include "sim/numbers.h"
 #include "sim/plugin.h"
 #include "sim/registry.h"

@@ -1,11 +1,11 @@
-#include "crypto/block_traffic.h"
+#include "secure/block_traffic.h"
 
 #include <algorithm>
 #include <array>
 #include <map>
 #include <utility>
 
-#include "crypto/auth_blocks.h"
+#include "plan/auth_blocks.h"
 #include "plan/loop_nest.h"
 #include "sim/numbers.h"
 

@@ -1,9 +1,9 @@
-#include "crypto/secure_schedule.h"
+#include "secure/secure_schedule.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "crypto/auth_blocks.h"
+#include "plan/auth_blocks.h"
 
 namespace tessera {
 

@@ -6,7 +6,8 @@
 // first becomes two blocks. A read fetches every block it overlaps, whole.
 //
 // The chip keeps these extents on chip, with the blocks' versions; the engine's timing and the
-// functional ciphertext store (crypto/protected_store.h) follow the same rules through this class.
+// functional ciphertext store (models/crypto/protected_store.h) follow the same rules through this
+// class.
 #pragma once
 
 #include <cstdint>

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "crypto/aes_gcm_cipher.h"
-#include "crypto/attack.h"
-#include "crypto/stream_blocks.h"
+#include "models/crypto/aes_gcm_cipher.h"
+#include "models/crypto/attack.h"
+#include "models/crypto/stream_blocks.h"
 #include "models/payload.h"
 
 namespace tessera {
@@ -42,7 +42,7 @@ class ProtectedStore {
             const int32_t* values);
   // The same for a sparse layer's compressed tensor, the stream of 32-bit words `whole`: in
   // blocks of `words` words, or with tile blocks one block per compressed tile (`tile_starts`:
-  // where each tile begins; none for an output not yet written). See crypto/stream_blocks.h.
+  // where each tile begins; none for an output not yet written). See models/crypto/stream_blocks.h.
   void load_stream(uint64_t base, const Layer& layer, Tensor t, const Box& whole, int64_t words,
                    const std::vector<int64_t>& tile_starts, const int32_t* values);
   // Verifies and decrypts every block the box of `ext` overlaps; copies the box's values out.

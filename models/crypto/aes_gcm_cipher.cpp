@@ -1,4 +1,4 @@
-#include "crypto/aes_gcm_cipher.h"
+#include "models/crypto/aes_gcm_cipher.h"
 
 #include <algorithm>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "crypto/auth_blocks.h"
+#include "plan/auth_blocks.h"
 
 #include <algorithm>
 #include <numeric>

@@ -12,8 +12,8 @@
 
 #include <vector>
 
-#include "crypto/attack.h"
 #include "models/component.h"
+#include "models/crypto/attack.h"
 #include "models/payload.h"
 
 namespace tessera {

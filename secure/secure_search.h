@@ -6,9 +6,9 @@
 //   layer cycles = max(compute, buffer, DRAM, crypto)
 // (compute with each fold's fill and drain, as plan/analytical_model.h counts it)
 // where DRAM moves the loop nest's bytes plus each tensor's redundant block bytes and tags (the
-// closed-form block counts, crypto/block_traffic.h), and crypto is the engines' time for the
-// messages those blocks make (crypto/engine_timing.h), per tensor on its own engines or over one
-// shared pool. The `top_k` cheapest candidates per layer are kept, and the tiler's own pick
+// closed-form block counts, secure/block_traffic.h), and crypto is the engines' time for the
+// messages those blocks make (plan/crypto_engine_timing.h), per tensor on its own engines or over
+// one shared pool. The `top_k` cheapest candidates per layer are kept, and the tiler's own pick
 // besides, each with every block size for its inputs and outputs and the cheapest for its
 // weights.
 //
@@ -32,8 +32,8 @@
 #include <string>
 #include <vector>
 
-#include "crypto/engine_timing.h"
 #include "plan/architecture_facts.h"
+#include "plan/crypto_engine_timing.h"
 #include "plan/tiler.h"
 #include "traces/layer.h"
 

@@ -1,4 +1,4 @@
-#include "crypto/stream_blocks.h"
+#include "models/crypto/stream_blocks.h"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "crypto/engine_timing.h"
+#include "plan/crypto_engine_timing.h"
 
 #include <algorithm>
 

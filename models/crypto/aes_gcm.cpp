@@ -16,11 +16,11 @@
 #include <memory>
 #include <random>
 
-#include "crypto/auth_blocks.h"
-#include "crypto/engine_timing.h"
-#include "crypto/interface.h"
-#include "crypto/protected_store.h"
-#include "crypto/stream_blocks.h"
+#include "models/crypto/interface.h"
+#include "models/crypto/protected_store.h"
+#include "models/crypto/stream_blocks.h"
+#include "plan/auth_blocks.h"
+#include "plan/crypto_engine_timing.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 #include "sim/registry.h"
@@ -236,8 +236,8 @@ class AesGcmEngine : public CryptoEngine {
     return b;
   }
 
-  // Tile blocks of a compressed stream (crypto/stream_blocks.h): a read fetches every block it
-  // overlaps whole; a write seals one block, reading back the blocks it covers only in part.
+  // Tile blocks of a compressed stream (models/crypto/stream_blocks.h): a read fetches every block
+  // it overlaps whole; a write seals one block, reading back the blocks it covers only in part.
   BlockWork stream_work(const TileExtension& ext, bool read) {
     StreamBlocks& extents = streams_[{ext.layer, ext.tensor}];
     const int64_t lo = ext.box.lo[3], hi = ext.box.hi[3];

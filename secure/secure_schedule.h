@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "crypto/block_traffic.h"
 #include "plan/architecture_facts.h"
+#include "secure/block_traffic.h"
 #include "traces/layer.h"
 
 namespace tessera {

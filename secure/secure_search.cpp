@@ -1,4 +1,4 @@
-#include "crypto/secure_search.h"
+#include "secure/secure_search.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <utility>
 
-#include "crypto/block_traffic.h"
-#include "crypto/secure_schedule.h"
 #include "plan/analytical_model.h"
 #include "plan/loop_nest.h"
+#include "secure/block_traffic.h"
+#include "secure/secure_schedule.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 

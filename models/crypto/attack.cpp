@@ -1,4 +1,4 @@
-#include "crypto/attack.h"
+#include "models/crypto/attack.h"
 
 #include "sim/error.h"
 #include "sim/numbers.h"

@@ -1,12 +1,12 @@
-#include "crypto/protected_store.h"
+#include "models/crypto/protected_store.h"
 
 #include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
 
-#include "crypto/auth_blocks.h"
 #include "models/functional_store.h"
+#include "plan/auth_blocks.h"
 #include "sim/error.h"
 #include "sim/numbers.h"
 

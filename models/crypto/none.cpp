@@ -1,5 +1,5 @@
 // crypto: none — off-chip data travels in the clear; transfers pass through untouched.
-#include "crypto/interface.h"
+#include "models/crypto/interface.h"
 #include "sim/registry.h"
 
 namespace tessera {
