@@ -389,10 +389,7 @@ void Channel::consider_bank(int bank, Choice& best) const {
   const Rank& r = ranks_[rank];
   if (r.refresh_pending) return;
   const auto better = [&](uint64_t cycle, bool hit, int slot, CommandKind kind) {
-    if (cycle != best.cycle) return cycle < best.cycle;
-    const int p = priority(kind, hit);
-    return p != best.priority ? p < best.priority
-                              : requests_[static_cast<size_t>(slot)].age < best.age;
+    return before(cycle, priority(kind, hit), requests_[static_cast<size_t>(slot)].age, best);
   };
   const auto take = [&](uint64_t cycle, bool hit, int slot, CommandKind kind) {
     const Request& q = requests_[static_cast<size_t>(slot)];

@@ -176,15 +176,18 @@ class Channel {
     int rank = 0, bank = 0;
     int priority = 0;  // the scheduler's, of its kind of command
   };
-  // The scheduler's priorities, by command kind and whether it hits the open row.
-  int priority_[5][2] = {};
+  // The scheduler's priority of a kind of command, a row hit or not.
   [[nodiscard]] int priority(CommandKind kind, bool hit) const {
     return priority_[static_cast<int>(kind)][hit ? 1 : 0];
   }
-  // Whether `c` goes before `best`: earlier, or at the same cycle of higher priority, then older.
+  // Whether a command at `cycle` of `priority` for a request of `age` goes before `best`:
+  // earlier, or at the same cycle of higher priority, then older.
+  [[nodiscard]] static bool before(uint64_t cycle, int priority, uint64_t age, const Choice& best) {
+    if (cycle != best.cycle) return cycle < best.cycle;
+    return priority != best.priority ? priority < best.priority : age < best.age;
+  }
   [[nodiscard]] static bool before(const Choice& c, const Choice& best) {
-    if (c.cycle != best.cycle) return c.cycle < best.cycle;
-    return c.priority != best.priority ? c.priority < best.priority : c.age < best.age;
+    return before(c.cycle, c.priority, c.age, best);
   }
 
   void admit();
@@ -249,6 +252,7 @@ class Channel {
   // The policies' facts, asked once: only the oldest request competes; a row still hit may be
   // closed; a column command never closes its row.
   bool in_order_, closes_hit_rows_, open_page_;
+  int priority_[kCommandKinds][2] = {};  // the scheduler's, asked once (priority())
   PowerDown power_down_;
   int burst_;  // data-bus cycles per burst
   int read_to_read_l_, read_to_read_s_, write_to_read_l_, write_to_read_s_;

@@ -27,6 +27,7 @@
 namespace tessera::ddr {
 
 enum class CommandKind : uint8_t { activate, precharge, read, write, refresh };
+inline constexpr int kCommandKinds = 5;
 
 // Which of the queued requests compete, and which command goes first.
 class Scheduler {
