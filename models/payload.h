@@ -26,6 +26,8 @@
 namespace tessera {
 
 enum class Command {
+  place,      // controller -> buffer: where a tile a step needs is, or goes (untimed; the buffer
+              // family's TilePlacement)
   fetch,      // controller -> buffer: bring a box from memory into the buffer
   writeback,  // controller -> buffer: send a box from the buffer to memory (the resident box of
               // a slot, or a part of it)

@@ -1,5 +1,15 @@
-// The buffer family: the on-chip global buffer. Takes fetch/writeback commands from the
-// controller, operand reads/writes from the PE side, and talks to memory through its initiator.
+// The buffer family: the on-chip global buffer. Takes place/fetch/writeback/release commands from
+// the controller, operand reads/writes from the PE side, and talks to memory through its
+// initiator.
+//
+// Residency is the buffer's. Each tensor has slots (two when double-buffered, else one). For every
+// tile a step needs, the controller asks where it is (Command::place, with a TilePlacement): the
+// buffer answers whether it is resident in a slot (a hit: no fetch) and the slot it is in or is to
+// be fetched into (a miss: the buffer chose which tile gives way). On a miss the controller then
+// fetches the tile into that slot once the slot's last user is done. A release (at a layer's end)
+// empties a slot, and the layer's next tiles are other tiles. A pass that streams chunks through
+// the buffer once each (the tiled controller's re-encryption) fetches into slots of its choosing
+// without asking, and releases them when it is done.
 //
 // A fetch or writeback may arrive with may_defer set (models/payload.h, Completion): the buffer
 // passes it on to memory, and a deferred completion back (adding its own time with then()), or
@@ -7,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
@@ -16,6 +27,21 @@
 #include "sparse/tile_choice.h"
 
 namespace tessera {
+
+// A tile a step needs (Command::place): given by the controller, answered by the buffer.
+struct TilePlacement : tlm::tlm_extension<TilePlacement> {
+  // The tile's name within the layer and tensor: the same tile keeps it from step to step (the
+  // controller's loop coordinates of the tile).
+  std::pair<int64_t, int64_t> tile{};
+  uint64_t step = 0;  // the step that needs it
+  bool hit = false;   // answered: resident in `slot`, no fetch needed
+  int slot = 0;       // answered: the slot it is in, or is to be fetched into
+
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TilePlacement(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const TilePlacement&>(other);
+  }
+};
 
 class Buffer : public Component {
  public:

@@ -39,6 +39,11 @@ SlottedBuffer::SlottedBuffer(const sc_core::sc_module_name& name, const ParamVal
 
 void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   TileExtension& ext = extension_of(p);
+  if (ext.command == Command::place) {
+    place(ext.tensor, family_extension<TilePlacement>(p, name()));
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   const bool functional = ext.functional;
   const uint64_t issue = cycle_at(delay);
   Slot& slot = slot_of(ext.tensor, ext.slot);
@@ -85,6 +90,7 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
                 functional ? values : 0);
   } else if (ext.command == Command::release) {
     slot = Slot{};
+    placed_[tensor_index(ext.tensor)] = Placed{};
     update_occupancy(issue);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
@@ -132,6 +138,16 @@ void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
   ext.refetch_wait = memory_done > delay ? to_cycles(memory_done - delay) : 0;
   delay = std::max(delay, memory_done);
   p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void SlottedBuffer::place(Tensor t, TilePlacement& where) {
+  Placed& placed = placed_[tensor_index(t)];
+  where.hit = placed.tile == where.tile;
+  if (!where.hit) {
+    if (double_buffered_) placed.slot ^= 1;
+    placed.tile = where.tile;
+  }
+  where.slot = placed.slot;
 }
 
 bool SlottedBuffer::fetch_on_chip(Slot& /*slot*/, const TileExtension& /*ext*/) {

@@ -1,7 +1,8 @@
 // The common body of the buffers made of per-tensor slots (buffet, tailors, prescient): each
-// tensor has one slot, or two when double-buffered. The controller fetches a tile into a slot,
-// writes it back and releases it; the PE side reads the resident tile or writes an output tile.
-// A subclass decides what a tile does to its slot (the hooks below); everything else is here.
+// tensor has one slot, or two when double-buffered. The controller asks where a tile goes, fetches
+// it into a slot, writes it back and releases it; the PE side reads the resident tile or writes an
+// output tile. A subclass decides which slot a tile takes and what a tile does to its slot (the
+// hooks below); everything else is here.
 // A writeback sends the resident box, or a part of it (each tile of a region fetched whole).
 //
 // Timing: on the PE side, the read and the write port each move banks * bank_width bytes per
@@ -11,6 +12,8 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "models/buffer/interface.h"
@@ -45,6 +48,10 @@ class SlottedBuffer : public Buffer {
     std::vector<int32_t> values;
   };
 
+  // Where the tile `where` names goes among tensor `t`'s slots: answers where.hit and where.slot.
+  // By default the tensor's last tile placed stays resident, and a new one takes the other slot
+  // (double-buffered) or the only one.
+  virtual void place(Tensor t, TilePlacement& where);
   // What a fetched tile does to its slot, before its values arrive.
   virtual void take_fetched(Slot& slot, const TileExtension& ext, uint64_t address) = 0;
   // What an output tile the PE writes does to its slot, before its values are stored.
@@ -88,6 +95,12 @@ class SlottedBuffer : public Buffer {
   int64_t port_bytes_per_cycle_;
   bool double_buffered_;
   std::array<std::array<Slot, 2>, kNumTensors> slots_;
+  // Per tensor, for the default placement: the tile placed last and its slot.
+  struct Placed {
+    std::optional<std::pair<int64_t, int64_t>> tile;
+    int slot = 0;
+  };
+  std::array<Placed, kNumTensors> placed_{};
   uint64_t& read_words_;
   uint64_t& write_words_;
   uint64_t& fills_;

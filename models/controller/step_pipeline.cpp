@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <stdexcept>
+#include <string>
 
 #include "sim/numbers.h"
 
@@ -64,7 +66,7 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
   for (uint64_t i = 0; i <= steps; ++i) {
     std::optional<Step> next;
     const bool more = i < steps;
-    if (more && two_slots) next = request(layer, i, two_slots, start, residency);
+    if (more && two_slots) next = request(layer, i, start, residency);
     if (pending) {
       settle(*pending);
       const uint64_t begin = std::max(compute_done, pending->ready);
@@ -94,7 +96,7 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
         r.writing[slot] = write_back(layer, *pending, compute_done);
       }
     }
-    if (more && !two_slots) next = request(layer, i, two_slots, start, residency);
+    if (more && !two_slots) next = request(layer, i, start, residency);
     pending = std::move(next);
   }
   for (size_t s = 0; s < 2; ++s) settle_write_back(residency[tensor_index(Tensor::outputs)], s);
@@ -135,10 +137,10 @@ void StepPipelineController::attribute_step(LayerTime& t, const Step& step, uint
   t.causes[CycleCause::crypto_stall] += parts[2];
 }
 
-// Fetches the step's tiles that are not resident yet, each into a free slot (the other one when
-// double-buffered) as soon as that slot is free.
+// Asks the buffer where each of the step's tiles is, and fetches the ones it does not hold into
+// the slots it chose, each as soon as that slot is free.
 StepPipelineController::Step StepPipelineController::request(
-    const Layer& layer, uint64_t index, bool two_slots, uint64_t start,
+    const Layer& layer, uint64_t index, uint64_t start,
     std::array<Residency, kNumTensors>& residency) {
   Step step;
   step.index = index;
@@ -146,28 +148,52 @@ StepPipelineController::Step StepPipelineController::request(
   for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
     if (!moves(tensor)) continue;
     Residency& r = residency[tensor_index(tensor)];
-    const TileKey key = tile_key(index, tensor);
-    const bool resident = r.key && *r.key == key;
-    if (!resident) {
-      if (two_slots) r.slot ^= 1;
-      r.key = key;
+    const TilePlacement where = place(layer, index, tensor);
+    if (where.slot < 0 || where.slot >= (workload_.facts.double_buffered ? 2 : 1)) {
+      throw std::logic_error(std::string(name()) + ": the buffer placed a tile in slot " +
+                             std::to_string(where.slot) + ", which it does not have");
     }
-    step.slots[tensor_index(tensor)] = r.slot;
+    const auto slot = static_cast<size_t>(where.slot);
+    step.slots[tensor_index(tensor)] = where.slot;
+    if (where.hit && r.writing[slot]) {
+      // An output tile found again while it is written back: the step waits for the write-back
+      // to have read the slot out.
+      const uint64_t done = r.writing[slot]->settle();
+      if (done > step.ready) {
+        step.ready = done;
+        step.late = r.writing[slot]->time;
+      }
+      settle_write_back(r, slot);
+    }
     if (tensor == Tensor::outputs) {
       // Partial sums are already here, or come back from memory; a fresh output tile needs no
       // fetch.
-      step.accumulate = accumulates(index, resident);
-      if (resident || !step.accumulate) continue;
+      step.accumulate = accumulates(index, where.hit);
+      if (where.hit || !step.accumulate) continue;
       ++refills_;
-    } else if (resident) {
+    } else if (where.hit) {
       continue;
     }
     ++fetches_;
-    settle_write_back(r, static_cast<size_t>(r.slot));
-    step.fetches[step.in_flight++] =
-        fetch(layer, index, tensor, r.slot, r.slot_free[static_cast<size_t>(r.slot)]);
+    settle_write_back(r, slot);
+    step.fetches[step.in_flight++] = fetch(layer, index, tensor, where.slot, r.slot_free[slot]);
   }
   return step;
+}
+
+TilePlacement StepPipelineController::place(const Layer& layer, uint64_t index, Tensor tensor) {
+  TransactionWith<TilePlacement> tr;
+  tr.ext.command = Command::place;
+  tr.ext.layer = &layer;
+  tr.ext.tensor = tensor;
+  auto& where = tr.get<TilePlacement>();
+  where.tile = tile_key(index, tensor);
+  where.step = index;
+  tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
+  sc_core::sc_time none = sc_core::SC_ZERO_TIME;
+  to_buffer->b_transport(tr.payload, none);
+  check_response(tr.payload, name());
+  return where;
 }
 
 void StepPipelineController::settle(Step& step) {

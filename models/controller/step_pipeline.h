@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "models/buffer/interface.h"
 #include "models/controller/interface.h"
 
 namespace tessera {
@@ -23,8 +24,9 @@ class StepPipelineController : public Controller {
   StepPipelineController(const sc_core::sc_module_name& name, const ParamValues& p,
                          const char* step_description, const char* refill_description);
 
-  // Which tile of a tensor a step uses, by its two tile coordinates: the tile stays resident
-  // while they stay the same.
+  // Which tile of a tensor a step uses, by its two tile coordinates: the tile's name when the
+  // buffer is asked where it is (TilePlacement), and the output tile is written back when the
+  // loop leaves it.
   using TileKey = std::pair<int64_t, int64_t>;
 
   // A step whose operands have been requested and that waits to be computed.
@@ -88,10 +90,8 @@ class StepPipelineController : public Controller {
   Workload workload_;
 
  private:
-  // Per tensor: which tile is resident, in which slot, and when each slot is free again.
+  // Per tensor: when each slot is free again (the buffer says which tile is in which).
   struct Residency {
-    std::optional<TileKey> key;
-    int slot = 0;
     std::array<uint64_t, 2> slot_free{};
     std::array<std::optional<Completion>, 2> writing;  // a write-back in flight from the slot
   };
@@ -115,8 +115,10 @@ class StepPipelineController : public Controller {
   void run();
   void run_layer(const Layer& layer, size_t index);
   LayerTime replay_steps(const Layer& layer, uint64_t steps, uint64_t start);
-  Step request(const Layer& layer, uint64_t index, bool two_slots, uint64_t start,
+  Step request(const Layer& layer, uint64_t index, uint64_t start,
                std::array<Residency, kNumTensors>& residency);
+  // Asks the buffer where step `index`'s tile of `tensor` is, or goes.
+  TilePlacement place(const Layer& layer, uint64_t index, Tensor tensor);
   void release_all(const Layer& layer);
   // Settles the step's fetches: its `ready` and `late`.
   static void settle(Step& step);

@@ -16,6 +16,7 @@ tessera_test_plugin(banked_dram ${PROJECT_SOURCE_DIR}/examples/plugins/banked_dr
 tessera_test_plugin(broadcast_array
                     ${PROJECT_SOURCE_DIR}/examples/plugins/broadcast_array/broadcast_array.cpp)
 tessera_test_plugin(lru_buffer ${PROJECT_SOURCE_DIR}/examples/plugins/lru_buffer/lru_buffer.cpp)
+tessera_test_plugin(both_slots_buffer ${CMAKE_CURRENT_SOURCE_DIR}/plugins/both_slots_buffer.cpp)
 tessera_test_plugin(throughput_crypto ${CMAKE_CURRENT_SOURCE_DIR}/plugins/throughput_crypto.cpp)
 tessera_test_plugin(scalar_vector ${CMAKE_CURRENT_SOURCE_DIR}/plugins/scalar_vector.cpp)
 tessera_test_plugin(tagged_decoder ${CMAKE_CURRENT_SOURCE_DIR}/plugins/tagged_decoder.cpp)

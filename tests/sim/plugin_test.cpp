@@ -6,6 +6,7 @@
 // with theirs. Broken plugins are each one clear error, exit 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -137,6 +138,46 @@ TEST(Plugins, LruBufferFetchesLessThanTheBuffet) {
             buffet["totals"]["dram_bytes_read"].get<uint64_t>());
   EXPECT_EQ(lru["totals"]["dram_bytes_written"], buffet["totals"]["dram_bytes_written"]);
   EXPECT_GT(counter(lru, "buffer", "lru_hits"), 0U);
+}
+
+// The buffer decides which tiles stay (models/buffer/interface.h): a buffer whose slots keep
+// their tiles finds a tile again in the other slot, where the buffet fetches it once more (inputs
+// alternating over two k-tiles) or reads its partial sums back (outputs alternating over two
+// n-tiles). The outputs stay right.
+TEST(Plugins, TheBufferDecidesWhichTilesStay) {
+  TempDir dir;
+  const auto gemm = [&](const std::string& order) {
+    std::string name = order;  // "m, n, k" -> "mnk"
+    name.erase(
+        std::remove_if(name.begin(), name.end(), [](char c) { return c == ',' || c == ' '; }),
+        name.end());
+    return quote(dir.write(name + ".yaml",
+                           std::string("tessera_trace: 1\nlayers:\n  - name: g\n    op: gemm\n"
+                                       "    m: 64\n    n: 64\n    k: 64\n    mapping:\n"
+                                       "      buffer_tile: {m: 64, n: 32, k: 32}\n"
+                                       "      loop_order: [") +
+                               order + "]\n"));
+  };
+  const std::string options = plugin("both_slots_buffer") + " --functional";
+  // k innermost: inputs (m0,k0) (m0,k1) (m0,k0) (m0,k1), 4 KiB each.
+  const json k_buffet = report("run " + gemm("m, n, k") + options);
+  const json k_kept = report("run " + gemm("m, n, k") + options + " -p buffer.impl=both_slots");
+  EXPECT_EQ(counter(k_kept, "buffer", "other_slot_hits"), 2U);
+  EXPECT_EQ(counter(k_buffet, "controller", "fetches") - counter(k_kept, "controller", "fetches"),
+            2U);
+  EXPECT_EQ(k_buffet["totals"]["dram_bytes_read"].get<uint64_t>() -
+                k_kept["totals"]["dram_bytes_read"].get<uint64_t>(),
+            2U * 64 * 32);
+  // n innermost: outputs (m0,n0) (m0,n1) (m0,n0) (m0,n1), each left with partial sums once.
+  const json n_buffet = report("run " + gemm("m, k, n") + options);
+  const json n_kept = report("run " + gemm("m, k, n") + options + " -p buffer.impl=both_slots");
+  EXPECT_EQ(counter(n_buffet, "controller", "psum_refills"), 2U);
+  EXPECT_EQ(counter(n_kept, "controller", "psum_refills"), 0U);
+  EXPECT_LT(n_kept["totals"]["dram_bytes_read"].get<uint64_t>(),
+            n_buffet["totals"]["dram_bytes_read"].get<uint64_t>());
+  for (const json* r : {&k_buffet, &k_kept, &n_buffet, &n_kept}) {
+    EXPECT_TRUE((*r)["functional_checked"].get<bool>());
+  }
 }
 
 // One file per family: the examples and the test modules of tests/plugins/ together.
