@@ -4,11 +4,12 @@
 # Usage: scripts/bench_resnet50.sh [RUNS] [ARCH]   (defaults: 20, the built-in architecture, whose
 # DRAM is DDR4-3200; traces/arch/default_ideal_dram.yaml is the same with ideal DRAM).
 # Prints min/median/max wall seconds and the median CPU seconds.
+# TESSERA_BIN=PATH times another build (of an earlier commit, to compare on the same day).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
 arch=(${2:+--arch "$2"})
-bin=build/tessera
+bin=${TESSERA_BIN:-build/tessera}
 trace=traces/samples/resnet50.yaml
 [[ -x $bin ]] || { echo "build first: scripts/build_and_test.sh" >&2; exit 1; }
 out=$(mktemp -d)
