@@ -37,7 +37,8 @@ struct ArchitectureFacts {
   // How sparse layers' tiles are sized, and for swiftiles the fraction that may overbook.
   TilePolicy tile_policy = TilePolicy::worst_case;
   double overbook_target = 0;
-  int64_t vector_ops_per_cycle = 0;  // of the vector unit; 0: none
+  bool buffer_needs_next_use = false;  // placements tell when each tile is needed next
+  int64_t vector_ops_per_cycle = 0;    // of the vector unit; 0: none
 };
 
 }  // namespace tessera

@@ -68,6 +68,7 @@ struct Accelerator {
     f.crypto_bytes_per_cycle = crypto->peak_bytes_per_cycle();
     f.crypto_authenticates = facts_of<CryptoEngine>(arch).authenticates;
     f.tile_policy = facts_of<Buffer>(arch).tile_policy;
+    f.buffer_needs_next_use = facts_of<Buffer>(arch).needs_next_use;
     f.overbook_target = buffer->overbook_target();
     f.vector_ops_per_cycle = vector->ops_per_cycle();
     return f;

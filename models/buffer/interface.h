@@ -30,12 +30,18 @@ namespace tessera {
 
 // A tile a step needs (Command::place): given by the controller, answered by the buffer.
 struct TilePlacement : tlm::tlm_extension<TilePlacement> {
+  static constexpr uint64_t kNotAgain = UINT64_MAX;
+
   // The tile's name within the layer and tensor: the same tile keeps it from step to step (the
   // controller's loop coordinates of the tile).
   std::pair<int64_t, int64_t> tile{};
   uint64_t step = 0;  // the step that needs it
-  bool hit = false;   // answered: resident in `slot`, no fetch needed
-  int slot = 0;       // answered: the slot it is in, or is to be fetched into
+  // The next step of the layer that needs it, or kNotAgain; given only to a buffer whose facts
+  // ask for it (Facts::needs_next_use: working it out costs the controller a pass over the
+  // layer's steps).
+  uint64_t next_use = kNotAgain;
+  bool hit = false;  // answered: resident in `slot`, no fetch needed
+  int slot = 0;      // answered: the slot it is in, or is to be fetched into
 
   [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TilePlacement(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
@@ -51,6 +57,8 @@ class Buffer : public Component {
     // How sparse layers' tiles are sized for this buffer (sparse/tile_choice.h); for swiftiles,
     // the fraction of tiles allowed to overbook is the buffer's overbook_target().
     TilePolicy tile_policy = TilePolicy::worst_case;
+    // Whether its placements need TilePlacement::next_use (a replacement that looks ahead).
+    bool needs_next_use = false;
   };
 
   tlm_utils::simple_target_socket<Buffer> from_controller;

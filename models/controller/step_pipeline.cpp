@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -63,6 +64,7 @@ StepPipelineController::LayerTime StepPipelineController::replay_steps(const Lay
   LayerTime t{start, 0, {}};
   macs_ = 0;
   vector_ops_ = 0;
+  if (workload_.facts.buffer_needs_next_use) find_next_uses(steps);
   for (uint64_t i = 0; i <= steps; ++i) {
     std::optional<Step> next;
     const bool more = i < steps;
@@ -189,11 +191,28 @@ TilePlacement StepPipelineController::place(const Layer& layer, uint64_t index, 
   auto& where = tr.get<TilePlacement>();
   where.tile = tile_key(index, tensor);
   where.step = index;
+  const std::vector<uint64_t>& next = next_use_[tensor_index(tensor)];
+  if (index < next.size()) where.next_use = next[index];
   tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
   sc_core::sc_time none = sc_core::SC_ZERO_TIME;
   to_buffer->b_transport(tr.payload, none);
   check_response(tr.payload, name());
   return where;
+}
+
+void StepPipelineController::find_next_uses(uint64_t steps) {
+  for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
+    std::vector<uint64_t>& next = next_use_[tensor_index(tensor)];
+    next.assign(moves(tensor) ? steps : 0, TilePlacement::kNotAgain);
+    std::map<TileKey, uint64_t> later;  // each tile's first step after the one looked at
+    for (uint64_t s = next.size(); s-- > 0;) {
+      const auto [it, fresh] = later.try_emplace(tile_key(s, tensor), s);
+      if (!fresh) {
+        next[s] = it->second;
+        it->second = s;
+      }
+    }
+  }
 }
 
 void StepPipelineController::settle(Step& step) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "models/buffer/interface.h"
 #include "models/controller/interface.h"
@@ -119,6 +120,9 @@ class StepPipelineController : public Controller {
                std::array<Residency, kNumTensors>& residency);
   // Asks the buffer where step `index`'s tile of `tensor` is, or goes.
   TilePlacement place(const Layer& layer, uint64_t index, Tensor tensor);
+  // For a buffer that looks ahead: the next step needing each step's tile of each tensor.
+  void find_next_uses(uint64_t steps);
+  std::array<std::vector<uint64_t>, kNumTensors> next_use_;
   void release_all(const Layer& layer);
   // Settles the step's fetches: its `ready` and `late`.
   static void settle(Step& step);

@@ -1,7 +1,7 @@
 # The example plugins (examples/plugins/), built here against the source tree as well as outside
 # it against the installed package (scripts/test_plugins.sh); with them, one test module for each
 # other family, so that every family has an implementation made of one file and one line here;
-# and the broken ones the tests load: a library without the entry point, one built for another
+# two more buffers, which choose what stays resident; and the broken ones the tests load: a library without the entry point, one built for another
 # ABI, and a second copy of a plugin (whose names are then taken).
 set(TESSERA_TEST_PLUGIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/plugins)
 function(tessera_test_plugin name source)
@@ -16,6 +16,7 @@ tessera_test_plugin(banked_dram ${PROJECT_SOURCE_DIR}/examples/plugins/banked_dr
 tessera_test_plugin(broadcast_array
                     ${PROJECT_SOURCE_DIR}/examples/plugins/broadcast_array/broadcast_array.cpp)
 tessera_test_plugin(lru_buffer ${PROJECT_SOURCE_DIR}/examples/plugins/lru_buffer/lru_buffer.cpp)
+tessera_test_plugin(belady_buffer ${CMAKE_CURRENT_SOURCE_DIR}/plugins/belady_buffer.cpp)
 tessera_test_plugin(both_slots_buffer ${CMAKE_CURRENT_SOURCE_DIR}/plugins/both_slots_buffer.cpp)
 tessera_test_plugin(throughput_crypto ${CMAKE_CURRENT_SOURCE_DIR}/plugins/throughput_crypto.cpp)
 tessera_test_plugin(scalar_vector ${CMAKE_CURRENT_SOURCE_DIR}/plugins/scalar_vector.cpp)

@@ -180,6 +180,22 @@ TEST(Plugins, TheBufferDecidesWhichTilesStay) {
   }
 }
 
+// A replacement that looks ahead (the controller tells each placement when the tile is needed
+// next): Belady's reads no more from DRAM than LRU's, and the outputs stay right.
+TEST(Plugins, BeladyBufferFetchesNoMoreThanLru) {
+  const std::string options =
+      plugin("lru_buffer") + plugin("belady_buffer") + " -p buffer.capacity_kib=128";
+  const json lru = report("run" + options + " -p buffer.impl=lru");
+  const json belady = report("run" + options + " -p buffer.impl=belady");
+  EXPECT_LE(belady["totals"]["dram_bytes_read"].get<uint64_t>(),
+            lru["totals"]["dram_bytes_read"].get<uint64_t>());
+  EXPECT_GT(counter(belady, "buffer", "belady_hits"), 0U);
+  EXPECT_EQ(belady["totals"]["dram_bytes_written"], lru["totals"]["dram_bytes_written"]);
+  const json checked = report("run " + quote(kSmall) + plugin("belady_buffer") +
+                              " -p buffer.impl=belady -p buffer.capacity_kib=64 --functional");
+  EXPECT_TRUE(checked["functional_checked"].get<bool>());
+}
+
 // One file per family: the examples and the test modules of tests/plugins/ together.
 const char* const kFamilyModules[][3] = {
     {"banked_dram", "dram.banked", "-p dram.impl=banked"},
