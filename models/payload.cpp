@@ -18,6 +18,23 @@ void Transaction::prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data,
   p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 }
 
+Transaction::~Transaction() {
+  for (const unsigned index : forwarded_) payload.set_extension(index, nullptr);
+  payload.clear_extension(&ext);
+}
+
+void Transaction::forward_extensions(const tlm::tlm_generic_payload& from) {
+  for (unsigned index = 0; index < tlm::max_num_extensions(); ++index) {
+    tlm::tlm_extension_base* e = from.get_extension(index);
+    if (e == nullptr || e == from.get_extension<TileExtension>() ||
+        payload.get_extension(index) != nullptr) {
+      continue;
+    }
+    payload.set_extension(index, e);
+    forwarded_.push_back(index);
+  }
+}
+
 void Completion::not_pending(const Completion& c) {
   if (c.pending()) throw std::logic_error("a pending transfer completion copied");
 }

@@ -3,11 +3,16 @@
 // belong to one family ride in a small extension that family's interface header owns: a compute
 // command's in TileCompute (models/pe_array/interface.h) or ChunkCompute
 // (models/vector/interface.h), the sparse decoder's account of an operand read in DecodedOperand
-// (models/sparse/interface.h). A transaction carries them with TransactionWith.
+// (models/sparse/interface.h), what the crypto engine needs to find a tensor's authentication
+// blocks in StoredTensor (models/crypto/interface.h). A transaction carries them with
+// TransactionWith; a module that passes a transaction on as new ones (a PE array's operand reads
+// for a compute command, a buffer's memory transfers for a fetch or an operand access) forwards
+// the extensions it does not read to them (Transaction::forward_extensions).
 //
-// Size: the modelled size in bytes (at the layer's precision) is TileExtension::bytes; timing and
-// energy use only that. Data: in functional mode the payload's data array holds the box's values,
-// one int32_t per element in the box's row-major order; otherwise it is empty (nullptr, length 0).
+// Size: the modelled size in bytes (at the layer's precision, TileExtension::element_bits) is
+// TileExtension::bytes; timing and energy use only that. Data: in functional mode the payload's
+// data array holds the box's values, one int32_t per element in the box's row-major order;
+// otherwise it is empty (nullptr, length 0).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +26,6 @@
 #include <tlm>
 
 #include "plan/tile_geometry.h"
-#include "traces/layer.h"
 
 namespace tessera {
 
@@ -113,16 +117,11 @@ class Completion {
 
 struct TileExtension : tlm::tlm_extension<TileExtension> {
   Command command = Command::memory;
-  const Layer* layer = nullptr;
   Tensor tensor = Tensor::inputs;
-  Box box;            // the data moved (all commands but compute)
-  int64_t bytes = 0;  // modelled size of the box
-  int slot = 0;       // buffer half (double buffering) the box belongs to
-  // The layer's buffer tile (for engines whose authentication blocks follow the tiles).
-  GemmExtents buffer_tile{};
-  // Loads of a sparse layer's compressed tensor: the word each of its tiles starts at (for
-  // engines whose authentication blocks follow the tiles); null or empty for an output.
-  const std::vector<int64_t>* tile_starts = nullptr;
+  Box box;               // the data moved (all commands but compute)
+  int element_bits = 0;  // the width of the tensor's elements in memory (the layer's precision)
+  int64_t bytes = 0;     // modelled size of the box
+  int slot = 0;          // buffer half (double buffering) the box belongs to
 
   GemmRange range;          // the tile in the layer's GEMM view (compute, fetch and writeback)
   bool functional = false;  // carry values (the payload data array holds them where present)
@@ -148,13 +147,19 @@ struct Transaction {
   TileExtension ext;
 
   Transaction() { payload.set_extension(&ext); }
-  ~Transaction() { payload.clear_extension(&ext); }
+  ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
   // Resets the payload for a new request; `data` (functional mode) holds `elements` values.
   void prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data = nullptr,
                size_t elements = 0);
+  // Carries the families' extensions of `from` that this one has not its own of (all but the
+  // TileExtension), without owning them: `from` must outlive this transaction.
+  void forward_extensions(const tlm::tlm_generic_payload& from);
+
+ private:
+  std::vector<unsigned> forwarded_;  // extension indices, cleared before the payload goes
 };
 
 // A transaction that also carries families' extensions, e.g. TransactionWith<TileCompute>.

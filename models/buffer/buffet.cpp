@@ -24,7 +24,7 @@ class Buffet : public SlottedBuffer {
   void take_written(Slot& slot, const TileExtension& ext, uint64_t /*address*/) override {
     if (!(slot.box == ext.box)) {  // a new output tile takes the slot
       slot.box = ext.box;
-      slot.resident_bytes = box_bytes(ext.box, ext.layer->precision_bits);
+      slot.resident_bytes = box_bytes(ext.box, ext.element_bits);
     }
   }
 };

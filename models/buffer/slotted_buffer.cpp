@@ -50,6 +50,7 @@ void SlottedBuffer::controller_transport(tlm::tlm_generic_payload& p, sc_core::s
   Transaction mem;
   mem.ext = ext;
   mem.ext.command = Command::memory;
+  mem.forward_extensions(p);
   std::vector<int32_t> part;  // the values of a writeback of part of the resident box
   if (ext.command == Command::fetch) {
     take_fetched(slot, ext, p.get_address());
@@ -123,7 +124,7 @@ void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
   if (p.is_read()) {
     read_words_ += energy_words(ext.bytes);
     require_resident(slot, ext);
-    memory_done = read_tile(slot, ext, delay, reinterpret_cast<int32_t*>(p.get_data_ptr()));
+    memory_done = read_tile(slot, p, delay, reinterpret_cast<int32_t*>(p.get_data_ptr()));
   } else {
     write_words_ += energy_words(ext.bytes);
     take_written(slot, ext, p.get_address());
@@ -132,7 +133,7 @@ void SlottedBuffer::pe_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
       const auto* in = reinterpret_cast<const int32_t*>(p.get_data_ptr());
       slot.values.assign(in, in + ext.box.volume());
     }
-    memory_done = after_write(slot, ext, delay);
+    memory_done = after_write(slot, p, delay);
   }
   delay += cycles(port_cycles(ext.bytes));
   ext.refetch_wait = memory_done > delay ? to_cycles(memory_done - delay) : 0;
@@ -166,13 +167,13 @@ size_t SlottedBuffer::writeback_extent(const Slot& slot, TileExtension& /*out*/)
   return slot.values.size();
 }
 
-sc_core::sc_time SlottedBuffer::read_tile(Slot& slot, const TileExtension& /*ext*/,
+sc_core::sc_time SlottedBuffer::read_tile(Slot& slot, tlm::tlm_generic_payload& /*access*/,
                                           const sc_core::sc_time& /*issue*/, int32_t* out) {
   if (out != nullptr) std::copy(slot.values.begin(), slot.values.end(), out);
   return sc_core::SC_ZERO_TIME;
 }
 
-sc_core::sc_time SlottedBuffer::after_write(Slot& /*slot*/, const TileExtension& /*ext*/,
+sc_core::sc_time SlottedBuffer::after_write(Slot& /*slot*/, tlm::tlm_generic_payload& /*access*/,
                                             const sc_core::sc_time& /*issue*/) {
   return sc_core::SC_ZERO_TIME;
 }

@@ -63,13 +63,14 @@ class SlottedBuffer : public Buffer {
   // What a writeback sends: narrows `out` (box and bytes) and returns how many values it carries.
   // By default the whole tile, as the controller describes it.
   virtual size_t writeback_extent(const Slot& slot, TileExtension& out) const;
-  // A PE read of the resident tile into `out` (null outside functional mode); returns when any
-  // memory traffic the read needed, issued at `issue`, has finished (zero if none).
-  virtual sc_core::sc_time read_tile(Slot& slot, const TileExtension& ext,
+  // A PE read `access` of the resident tile into `out` (null outside functional mode); returns
+  // when any memory traffic the read needed, issued at `issue`, has finished (zero if none). Such
+  // traffic forwards the access's extensions (Transaction::forward_extensions).
+  virtual sc_core::sc_time read_tile(Slot& slot, tlm::tlm_generic_payload& access,
                                      const sc_core::sc_time& issue, int32_t* out);
-  // After a PE write has stored the tile: returns when any memory traffic it caused, issued at
-  // `issue`, has finished (zero if none).
-  virtual sc_core::sc_time after_write(Slot& slot, const TileExtension& ext,
+  // After a PE write `access` has stored the tile: returns when any memory traffic it caused,
+  // issued at `issue`, has finished (zero if none).
+  virtual sc_core::sc_time after_write(Slot& slot, tlm::tlm_generic_payload& access,
                                        const sc_core::sc_time& issue);
 
   void controller_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override;

@@ -59,12 +59,12 @@ class SparseBuffet : public SlottedBuffer {
     return static_cast<size_t>(words);
   }
 
-  sc_core::sc_time read_tile(Slot& slot, const TileExtension& ext, const sc_core::sc_time& issue,
-                             int32_t* out) override {
+  sc_core::sc_time read_tile(Slot& slot, tlm::tlm_generic_payload& access,
+                             const sc_core::sc_time& issue, int32_t* out) override {
     sc_core::sc_time memory_done = sc_core::SC_ZERO_TIME;
     std::vector<int32_t> tail;
     const bool refetch = slot.bumped_words > 0 && slot.passes > 0;
-    if (refetch) memory_done = refetch_tail(slot, ext, issue, tail);
+    if (refetch) memory_done = refetch_tail(slot, access, issue, tail);
     ++slot.passes;
     if (out != nullptr) {
       // A reuse pass of an overbooked tile reads the head here and the tail as it streams in.
@@ -75,9 +75,9 @@ class SparseBuffet : public SlottedBuffer {
     return memory_done;
   }
 
-  sc_core::sc_time after_write(Slot& slot, const TileExtension& ext,
+  sc_core::sc_time after_write(Slot& slot, tlm::tlm_generic_payload& access,
                                const sc_core::sc_time& issue) override {
-    if (slot.bumped_words > 0) return spill_tail(slot, ext, issue);
+    if (slot.bumped_words > 0) return spill_tail(slot, access, issue);
     return sc_core::SC_ZERO_TIME;
   }
 
@@ -106,10 +106,13 @@ class SparseBuffet : public SlottedBuffer {
 
   // An output tile that overbooks as the PE writes it: its tail streams out to its place in
   // memory, so a later pass re-fetches it and the writeback sends only the head.
-  sc_core::sc_time spill_tail(Slot& slot, const TileExtension& ext, const sc_core::sc_time& issue) {
+  sc_core::sc_time spill_tail(Slot& slot, tlm::tlm_generic_payload& access,
+                              const sc_core::sc_time& issue) {
+    const TileExtension& ext = extension_of(access);
     const int64_t head = slot.box.volume() - slot.bumped_words;
     Transaction mem;
     mem.ext = ext;
+    mem.forward_extensions(access);
     mem.ext.command = Command::memory;
     mem.ext.box = slot.box;
     mem.ext.box.lo[3] += head;
@@ -127,11 +130,13 @@ class SparseBuffet : public SlottedBuffer {
   }
 
   // Streams the bumped tail from memory again for a reuse pass; returns when it has arrived.
-  sc_core::sc_time refetch_tail(const Slot& slot, const TileExtension& ext,
+  sc_core::sc_time refetch_tail(const Slot& slot, tlm::tlm_generic_payload& access,
                                 const sc_core::sc_time& issue, std::vector<int32_t>& tail) {
+    const TileExtension& ext = extension_of(access);
     const int64_t head = slot.box.volume() - slot.bumped_words;
     Transaction mem;
     mem.ext = ext;
+    mem.forward_extensions(access);
     mem.ext.command = Command::memory;
     mem.ext.box = slot.box;
     mem.ext.box.lo[3] += head;

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "models/controller/step_pipeline.h"
+#include "models/crypto/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/sparse_tile.h"
 #include "sim/error.h"
@@ -104,11 +105,12 @@ class SparseTiledController : public StepPipelineController {
 
   Completion transfer(Command cmd, const Layer& layer, Tensor tensor, const Box& box,
                       uint64_t address, int slot, uint64_t issue) {
-    Transaction tr;
+    TransactionWith<StoredTensor> tr;
+    tr.get<StoredTensor>().layer = &layer;
     tr.ext.command = cmd;
-    tr.ext.layer = &layer;
     tr.ext.tensor = tensor;
     tr.ext.box = box;
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.bytes = box.volume() * kWordBytes;
     tr.ext.slot = slot;
     tr.ext.functional = workload_.functional;
@@ -125,9 +127,10 @@ class SparseTiledController : public StepPipelineController {
           std::min(lp.plan.n, (s.nt + 1) * lp.plan.shape.n) - s.nt * lp.plan.shape.n;
     }
     const TileShape& shape = lp.plan.shape;
-    TransactionWith<TileCompute> tr;
+    TransactionWith<TileCompute, StoredTensor> tr;
+    tr.get<StoredTensor>().layer = &layer;
     tr.ext.command = Command::compute;
-    tr.ext.layer = &layer;
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.range.m0 = s.mt * shape.m;
     tr.ext.range.m1 = std::min(lp.plan.m, tr.ext.range.m0 + shape.m);
     tr.ext.range.k0 = s.kt * shape.k;
@@ -136,6 +139,7 @@ class SparseTiledController : public StepPipelineController {
     tr.ext.range.n1 = std::min(lp.plan.n, tr.ext.range.n0 + shape.n);
     tr.ext.functional = workload_.functional;
     auto& compute = tr.get<TileCompute>();
+    compute.layer = &layer;
     compute.accumulate = st.accumulate;
     compute.input_slot = st.slots[tensor_index(Tensor::inputs)];
     compute.weight_slot = st.slots[tensor_index(Tensor::weights)];
@@ -149,12 +153,13 @@ class SparseTiledController : public StepPipelineController {
                     std::vector<int32_t>& words,
                     const std::vector<int64_t>* tile_starts = nullptr) {
     if (words.empty()) return;  // an operand without nonzeros has no image
-    Transaction tr;
-    tr.ext.layer = &layer;
+    TransactionWith<StoredTensor> tr;
+    tr.get<StoredTensor>().layer = &layer;
+    tr.get<StoredTensor>().tile_starts = tile_starts;
     tr.ext.tensor = t;
     tr.ext.box = layout.whole(t);
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.functional = true;
-    tr.ext.tile_starts = tile_starts;
     tr.prepare(cmd, layout.base[tensor_index(t)], words.data(), words.size());
     to_buffer->transport_dbg(tr.payload);
     check_response(tr.payload, name());

@@ -40,7 +40,7 @@ void StepPipelineController::run_layer(const Layer& layer, size_t index) {
   LayerTime t = replay_steps(layer, steps, ready);
   t.causes[CycleCause::reencryption] = ready - start;
   sc_core::wait(cycles(t.end - start));
-  release_all(layer);
+  release_all();
   if (workload_.functional) check_layer(layer, index);
   if (workload_.events.on_end) {
     workload_.events.on_end(layer, t.end - start, t.stalls, steps, t.causes);
@@ -150,7 +150,7 @@ StepPipelineController::Step StepPipelineController::request(
   for (Tensor tensor : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
     if (!moves(tensor)) continue;
     Residency& r = residency[tensor_index(tensor)];
-    const TilePlacement where = place(layer, index, tensor);
+    const TilePlacement where = place(index, tensor);
     if (where.slot < 0 || where.slot >= (workload_.facts.double_buffered ? 2 : 1)) {
       throw std::logic_error(std::string(name()) + ": the buffer placed a tile in slot " +
                              std::to_string(where.slot) + ", which it does not have");
@@ -183,10 +183,9 @@ StepPipelineController::Step StepPipelineController::request(
   return step;
 }
 
-TilePlacement StepPipelineController::place(const Layer& layer, uint64_t index, Tensor tensor) {
+TilePlacement StepPipelineController::place(uint64_t index, Tensor tensor) {
   TransactionWith<TilePlacement> tr;
   tr.ext.command = Command::place;
-  tr.ext.layer = &layer;
   tr.ext.tensor = tensor;
   auto& where = tr.get<TilePlacement>();
   where.tile = tile_key(index, tensor);
@@ -235,16 +234,15 @@ void StepPipelineController::settle_write_back(Residency& r, size_t slot) {
 }
 
 // A layer's tiles leave the buffer when it ends.
-void StepPipelineController::release_all(const Layer& layer) {
+void StepPipelineController::release_all() {
   for (Tensor t : {Tensor::inputs, Tensor::weights, Tensor::outputs}) {
-    for (int s = 0; s < 2; ++s) release(layer, t, s);
+    for (int s = 0; s < 2; ++s) release(t, s);
   }
 }
 
-void StepPipelineController::release(const Layer& layer, Tensor tensor, int slot) {
+void StepPipelineController::release(Tensor tensor, int slot) {
   Transaction tr;
   tr.ext.command = Command::release;
-  tr.ext.layer = &layer;
   tr.ext.tensor = tensor;
   tr.ext.slot = slot;
   tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);

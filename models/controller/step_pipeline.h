@@ -73,9 +73,9 @@ class StepPipelineController : public Controller {
                       uint64_t issue);
   // Issues a compute command (a TransactionWith<TileCompute> or <ChunkCompute>) at absolute cycle
   // `begin`; returns the cycle it ends. Keeps the unit's account of its time (`answer_`).
-  template <typename Command>
+  template <typename Command, typename... Others>
   uint64_t timed_compute(tlm_utils::simple_initiator_socket<Controller>& socket,
-                         TransactionWith<Command>& tr, uint64_t begin) {
+                         TransactionWith<Command, Others...>& tr, uint64_t begin) {
     const uint64_t end = timed_call(socket, tr, begin);
     answer_.compute = tr.template get<Command>().time;
     return end;
@@ -86,7 +86,7 @@ class StepPipelineController : public Controller {
   Completion timed_transfer(tlm_utils::simple_initiator_socket<Controller>& socket, Transaction& tr,
                             uint64_t issue);
   // Frees a buffer slot of `tensor`.
-  void release(const Layer& layer, Tensor tensor, int slot);
+  void release(Tensor tensor, int slot);
 
   Workload workload_;
 
@@ -119,11 +119,11 @@ class StepPipelineController : public Controller {
   Step request(const Layer& layer, uint64_t index, uint64_t start,
                std::array<Residency, kNumTensors>& residency);
   // Asks the buffer where step `index`'s tile of `tensor` is, or goes.
-  TilePlacement place(const Layer& layer, uint64_t index, Tensor tensor);
+  TilePlacement place(uint64_t index, Tensor tensor);
   // For a buffer that looks ahead: the next step needing each step's tile of each tensor.
   void find_next_uses(uint64_t steps);
   std::array<std::vector<uint64_t>, kNumTensors> next_use_;
-  void release_all(const Layer& layer);
+  void release_all();
   // Settles the step's fetches: its `ready` and `late`.
   static void settle(Step& step);
   // Settles the write-back in flight from `slot`, if any: the slot is free when it completes.

@@ -29,6 +29,7 @@
 #include <random>
 
 #include "models/controller/step_pipeline.h"
+#include "models/crypto/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
@@ -353,7 +354,7 @@ class TiledController : public StepPipelineController {
       if (!r.two_slots && i + 1 < n) next = fetch_chunk(i + 1);
       fetched = next;
     }
-    for (int s = 0; s < 2; ++s) release(current_.slice, Tensor::inputs, s);
+    for (int s = 0; s < 2; ++s) release(Tensor::inputs, s);
     if (tessera::Timeline* timeline = this->timeline()) {
       timeline->span(timeline_track(*timeline), "re-encrypting inputs", start, done,
                      {{"chunks", static_cast<int64_t>(n)}});
@@ -368,13 +369,13 @@ class TiledController : public StepPipelineController {
                          const Box& box, const GemmRange& tile, int slot, uint64_t issue) {
     const bool fetch = cmd == Command::fetch;
     const Layer& layer = fetch ? r.source : current_.slice;
-    Transaction tr;
+    TransactionWith<StoredTensor> tr;
+    tr.get<StoredTensor>() = stored(layer);
     tr.ext.command = cmd;
-    tr.ext.layer = &layer;
     tr.ext.tensor = Tensor::inputs;
     tr.ext.box = box;
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.range = tile;
-    tr.ext.buffer_tile = buffer_tile_;
     tr.ext.bytes = box_bytes(box, layer.precision_bits);
     tr.ext.slot = slot;
     tr.ext.functional = workload_.functional;
@@ -394,13 +395,13 @@ class TiledController : public StepPipelineController {
                       uint64_t issue) {
     const Layer& layer = current_.slice;
     const GemmRange r = range_of(step);
-    Transaction tr;
+    TransactionWith<StoredTensor> tr;
+    tr.get<StoredTensor>() = stored(layer);
     tr.ext.command = cmd;
-    tr.ext.layer = &layer;
     tr.ext.tensor = tensor;
     tr.ext.box = tensor_box(layer, tensor, r);
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.range = r;
-    tr.ext.buffer_tile = buffer_tile_;
     tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
     if (tensor == Tensor::weights && workload_.facts.compressed_weights) {
       if (const auto c = workload_.facts.compressed_weights(layer, r)) tr.ext.bytes = c->bytes;
@@ -420,11 +421,13 @@ class TiledController : public StepPipelineController {
   uint64_t compute(const Layer& /*whole*/, const Step& step, uint64_t begin) override {
     const Layer& layer = current_.slice;
     if (current_.vector) {
-      TransactionWith<ChunkCompute> tr;
+      TransactionWith<ChunkCompute, StoredTensor> tr;
+      tr.get<StoredTensor>() = stored(layer);
       tr.ext.command = Command::compute;
-      tr.ext.layer = &layer;
+      tr.ext.element_bits = layer.precision_bits;
       tr.ext.range = range_of(step.index);
       auto& chunk = tr.get<ChunkCompute>();
+      chunk.layer = &layer;
       chunk.input_slot = step.slots[tensor_index(Tensor::inputs)];
       chunk.output_slot = step.slots[tensor_index(Tensor::outputs)];
       tr.prepare(tlm::TLM_IGNORE_COMMAND, 0);
@@ -434,12 +437,14 @@ class TiledController : public StepPipelineController {
     const int64_t chunk = tile_index(step.index)[dim_index(current_.streamed)];
     const bool chunked = current_.chunked_stream;
     const int64_t chunks = stream_chunks();
-    TransactionWith<TileCompute> tr;
+    TransactionWith<TileCompute, StoredTensor> tr;
+    tr.get<StoredTensor>() = stored(layer);
     tr.ext.command = Command::compute;
-    tr.ext.layer = &layer;
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.range = range_of(step.index);
     tr.ext.functional = workload_.functional;
     auto& tile = tr.get<TileCompute>();
+    tile.layer = &layer;
     tile.dataflow = plan.dataflow;
     tile.first_chunk = !chunked || chunk == 0;
     tile.last_chunk = !chunked || chunk == chunks - 1;
@@ -455,15 +460,23 @@ class TiledController : public StepPipelineController {
 
   static uint64_t base_of(const Layer& layer, Tensor t) { return dram_base(layer, t); }
 
+  // How `layer`'s tensors are stored, for the crypto engine.
+  [[nodiscard]] StoredTensor stored(const Layer& layer) const {
+    StoredTensor s;
+    s.layer = &layer;
+    s.buffer_tile = buffer_tile_;
+    return s;
+  }
+
   // A whole tensor of `layer` at `base`: written (loaded) or read. A write without values
   // (`values` null) reserves the tensor for transfers to write.
   void debug_access(tlm::tlm_command cmd, const Layer& layer, Tensor t, uint64_t base,
                     std::vector<int32_t>* values) {
-    Transaction tr;
-    tr.ext.layer = &layer;
+    TransactionWith<StoredTensor> tr;
+    tr.get<StoredTensor>() = stored(layer);
     tr.ext.tensor = t;
     tr.ext.box = whole_tensor(layer, t);
-    tr.ext.buffer_tile = buffer_tile_;
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.functional = true;
     if (values != nullptr) {
       tr.prepare(cmd, base, values->data(), values->size());

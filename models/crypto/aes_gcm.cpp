@@ -99,19 +99,20 @@ class AesGcmEngine : public CryptoEngine {
  protected:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
+    const auto& st = family_extension<StoredTensor>(p, name());
     const uint64_t arrival = cycle_at(delay);
-    const int bits = ext.layer->precision_bits;
-    const uint64_t base = base_of(p, ext);
-    const int64_t words = words_of(ext);
-    const bool stream = words == Security::kTileBlocks && ext.layer->sparse;
-    const BlockWork work = stream ? stream_work(ext, p.is_read()) : block_work(ext, words);
+    const int bits = st.layer->precision_bits;
+    const uint64_t base = base_of(p, ext, st);
+    const int64_t words = words_of(ext, st);
+    const bool stream = words == Security::kTileBlocks && st.layer->sparse;
+    const BlockWork work = stream ? stream_work(ext, st, p.is_read()) : block_work(ext, st, words);
     const uint64_t data_address =
         stream ? base + static_cast<uint64_t>(work.first_word * bits / 8)
         : words == Security::kTileBlocks
             ? p.get_address()
             : base + static_cast<uint64_t>(work.first_block * words * bits / 8);
     const uint64_t tag_address =
-        tag_base(*ext.layer, ext.tensor) + static_cast<uint64_t>(work.first_block) * tag_bytes_;
+        tag_base(*st.layer, ext.tensor) + static_cast<uint64_t>(work.first_block) * tag_bytes_;
     const auto tags = static_cast<int64_t>(tag_bytes_) * work.blocks;
     const size_t pool = shared_ ? 0 : static_cast<size_t>(ext.tensor);
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
@@ -186,30 +187,30 @@ class AesGcmEngine : public CryptoEngine {
   // Loads (a whole tensor written) encrypt it into DRAM; reads verify and decrypt.
   unsigned debug_transport(tlm::tlm_generic_payload& p) override {
     TileExtension& ext = extension_of(p);
-    const uint64_t base = base_of(p, ext);
+    const auto& st = family_extension<StoredTensor>(p, name());
+    const uint64_t base = base_of(p, ext, st);
     auto* data = reinterpret_cast<int32_t*>(p.get_data_ptr());
-    const Box whole = stored_whole(ext);
-    if (p.is_write() && ext.box == whole && data == nullptr && !ext.layer->sparse) {
+    const Box whole = stored_whole(ext, st);
+    if (p.is_write() && ext.box == whole && data == nullptr && !st.layer->sparse) {
       // A tensor reserved for transfers to write (a re-encrypted input): its blocks sealed over
       // zeros, so that a write covering a block in part merges into it as any write does. No
       // values are loaded, so no attack applies.
       const std::vector<int32_t> zeros(static_cast<size_t>(whole.volume()), 0);
-      store_->load(base, *ext.layer, ext.tensor, words_of(ext), ext.buffer_tile, zeros.data());
-    } else if (p.is_write() && ext.box == whole && ext.layer->sparse) {
-      store_->load_stream(base, *ext.layer, ext.tensor, whole, words_of(ext),
-                          ext.tile_starts != nullptr ? *ext.tile_starts : std::vector<int64_t>{},
+      store_->load(base, *st.layer, ext.tensor, words_of(ext, st), st.buffer_tile, zeros.data());
+    } else if (p.is_write() && ext.box == whole && st.layer->sparse) {
+      store_->load_stream(base, *st.layer, ext.tensor, whole, words_of(ext, st),
+                          st.tile_starts != nullptr ? *st.tile_starts : std::vector<int64_t>{},
                           data);
       // The engine's extents follow the new image (timing without values finds the same tiles
       // on their first fetches).
-      streams_.erase({ext.layer, ext.tensor});
-      if (words_of(ext) == Security::kTileBlocks && ext.tile_starts != nullptr) {
-        streams_[{ext.layer, ext.tensor}] =
-            StreamBlocks::of_tiles(*ext.tile_starts, whole.volume());
+      streams_.erase({st.layer, ext.tensor});
+      if (words_of(ext, st) == Security::kTileBlocks && st.tile_starts != nullptr) {
+        streams_[{st.layer, ext.tensor}] = StreamBlocks::of_tiles(*st.tile_starts, whole.volume());
       }
-      apply_attacks(base, ext);
+      apply_attacks(base, ext, st);
     } else if (p.is_write() && ext.box == whole) {
-      store_->load(base, *ext.layer, ext.tensor, words_of(ext), ext.buffer_tile, data);
-      apply_attacks(base, ext);
+      store_->load(base, *st.layer, ext.tensor, words_of(ext, st), st.buffer_tile, data);
+      apply_attacks(base, ext, st);
     } else if (p.is_write()) {
       store_->write(base, ext, data);
     } else {
@@ -220,16 +221,16 @@ class AesGcmEngine : public CryptoEngine {
   }
 
  private:
-  void apply_attacks(uint64_t base, const TileExtension& ext) {
+  void apply_attacks(uint64_t base, const TileExtension& ext, const StoredTensor& st) {
     for (const Attack& a : attacks_) {
-      if (a.layer == ext.layer->name && a.tensor == ext.tensor) store_->attack(base, a);
+      if (a.layer == st.layer->name && a.tensor == ext.tensor) store_->attack(base, a);
     }
   }
 
   // The whole tensor a transfer's box lies in: a sparse layer's compressed stream, or the dense
   // tensor.
-  static Box stored_whole(const TileExtension& ext) {
-    if (!ext.layer->sparse) return whole_tensor(*ext.layer, ext.tensor);
+  static Box stored_whole(const TileExtension& ext, const StoredTensor& st) {
+    if (!st.layer->sparse) return whole_tensor(*st.layer, ext.tensor);
     Box b = ext.box;
     b.lo = {0, 0, 0, 0};
     b.hi = b.shape;
@@ -238,10 +239,10 @@ class AesGcmEngine : public CryptoEngine {
 
   // Tile blocks of a compressed stream (models/crypto/stream_blocks.h): a read fetches every block
   // it overlaps whole; a write seals one block, reading back the blocks it covers only in part.
-  BlockWork stream_work(const TileExtension& ext, bool read) {
-    StreamBlocks& extents = streams_[{ext.layer, ext.tensor}];
+  BlockWork stream_work(const TileExtension& ext, const StoredTensor& st, bool read) {
+    StreamBlocks& extents = streams_[{st.layer, ext.tensor}];
     const int64_t lo = ext.box.lo[3], hi = ext.box.hi[3];
-    const int bits = ext.layer->precision_bits;
+    const int bits = st.layer->precision_bits;
     BlockWork w;
     auto words = [](const std::vector<StreamBlock>& blocks) {
       int64_t n = 0;
@@ -300,14 +301,15 @@ class AesGcmEngine : public CryptoEngine {
     return 5 * whole_tensor(layer, t).volume();
   }
 
-  static uint64_t base_of(const tlm::tlm_generic_payload& p, const TileExtension& ext) {
+  static uint64_t base_of(const tlm::tlm_generic_payload& p, const TileExtension& ext,
+                          const StoredTensor& st) {
     return p.get_address() -
-           static_cast<uint64_t>(ext.box.first_element() * ext.layer->precision_bits / 8);
+           static_cast<uint64_t>(ext.box.first_element() * st.layer->precision_bits / 8);
   }
 
-  static int64_t words_of(const TileExtension& ext) {
-    return ext.layer->security
-               ? ext.layer->security->auth_block_words[static_cast<size_t>(ext.tensor)]
+  static int64_t words_of(const TileExtension& ext, const StoredTensor& st) {
+    return st.layer->security
+               ? st.layer->security->auth_block_words[static_cast<size_t>(ext.tensor)]
                : Security::kTileBlocks;
   }
 
@@ -315,16 +317,16 @@ class AesGcmEngine : public CryptoEngine {
     return static_cast<uint64_t>(ceil_div(elements * bits, 128));
   }
 
-  static BlockWork block_work(const TileExtension& ext, int64_t words) {
-    const int bits = ext.layer->precision_bits;
+  static BlockWork block_work(const TileExtension& ext, const StoredTensor& st, int64_t words) {
+    const int bits = st.layer->precision_bits;
     BlockWork w;
     if (words == Security::kTileBlocks) {
       w.blocks = 1;
       w.bytes = ext.bytes;
       w.aes_blocks = w.full_message = w.last_message = aes_blocks_of(ext.box.volume(), bits);
       // Each tile's tag has its own slot (compressed streams take stream_work instead).
-      w.first_block = static_cast<int64_t>(
-          tile_block_number(*ext.layer, ext.tensor, ext.buffer_tile, ext.range));
+      w.first_block =
+          static_cast<int64_t>(tile_block_number(*st.layer, ext.tensor, st.buffer_tile, ext.range));
       return w;
     }
     const BlockCount c = count_auth_blocks(ext.box, words);

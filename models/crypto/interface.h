@@ -15,8 +15,27 @@
 #include "models/component.h"
 #include "models/crypto/attack.h"
 #include "models/payload.h"
+#include "traces/layer.h"
 
 namespace tessera {
+
+// What an engine needs to know of the tensor a memory transfer moves, to find its authentication
+// blocks: the layer the tensor belongs to (its shapes, precision and `security:` blocks), the
+// layer's buffer tile (tile blocks follow it), and for a sparse layer's compressed tensor where
+// each of its tiles starts. The controller attaches it to its fetches, write-backs, loads and
+// compute commands; the modules in between forward it to the transfers they make for them.
+struct StoredTensor : tlm::tlm_extension<StoredTensor> {
+  const Layer* layer = nullptr;
+  GemmExtents buffer_tile{};
+  // Loads of a sparse layer's compressed tensor: the word each of its tiles starts at; null or
+  // empty for an output.
+  const std::vector<int64_t>* tile_starts = nullptr;
+
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new StoredTensor(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const StoredTensor&>(other);
+  }
+};
 
 class CryptoEngine : public Component {
  public:

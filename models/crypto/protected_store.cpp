@@ -223,8 +223,7 @@ void ProtectedStore::read(uint64_t base, const TileExtension& ext, int32_t* out)
   if (t.words == Security::kTileBlocks) {
     const auto it = t.tiles.find(tile_key(ext.tensor, ext.range));
     if (it == t.tiles.end() || !(it->second.box == ext.box)) {
-      throw SimulationError("aes_gcm: a read of " +
-                            std::string(tensor_name(*ext.layer, ext.tensor)) +
+      throw SimulationError("aes_gcm: a read of " + std::string(tensor_name(*t.layer, t.tensor)) +
                             " that is not one of the layer's tile blocks");
     }
     const TileBlock& b = it->second;
@@ -263,8 +262,7 @@ void ProtectedStore::write(uint64_t base, const TileExtension& ext, const int32_
   if (t.words == Security::kTileBlocks) {
     const auto it = t.tiles.find(tile_key(ext.tensor, ext.range));
     if (it == t.tiles.end() || !(it->second.box == ext.box)) {
-      throw SimulationError("aes_gcm: a write of " +
-                            std::string(tensor_name(*ext.layer, ext.tensor)) +
+      throw SimulationError("aes_gcm: a write of " + std::string(tensor_name(*t.layer, t.tensor)) +
                             " that is not one of the layer's tile blocks");
     }
     TileBlock& b = it->second;  // the whole block is written: no read needed

@@ -11,14 +11,17 @@
 #include "models/component.h"
 #include "models/payload.h"
 #include "plan/systolic_timing.h"
+#include "traces/layer.h"
 
 namespace tessera {
 
 struct SparseTile;  // models/sparse_tile.h
 
-// What a compute command carries to the PE array besides the tile (TileExtension::range, layer,
-// functional), and the time the array answers.
+// What a compute command carries to the PE array besides the tile (TileExtension::range,
+// functional), and the time the array answers. The array forwards the command's other extensions
+// to its operand accesses (Transaction::forward_extensions).
 struct TileCompute : tlm::tlm_extension<TileCompute> {
+  const Layer* layer = nullptr;  // the layer the tile belongs to
   Dataflow dataflow = Dataflow::ws;
   // Where the tile sits in a stream of chunks along the streamed dimension: a chunk that is not
   // the stream's first finds the array already filled, one that is not its last leaves it to

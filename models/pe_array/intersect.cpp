@@ -52,12 +52,12 @@ class IntersectArray : public PeArrayBase {
     std::vector<int32_t> a, b, z;
     sc_core::sc_time reads = sc_core::SC_ZERO_TIME, writes = sc_core::SC_ZERO_TIME;
     uint64_t refetch_wait = 0;
-    access(tlm::TLM_READ_COMMAND, ext, command, Tensor::inputs, command.input_slot, tile.a,
-           tile.a_address, begin, a, reads, refetch_wait);
-    access(tlm::TLM_READ_COMMAND, ext, command, Tensor::weights, command.weight_slot, tile.b,
-           tile.b_address, begin, b, reads, refetch_wait);
+    access(tlm::TLM_READ_COMMAND, p, Tensor::inputs, command.input_slot, tile.a, tile.a_address,
+           begin, a, reads, refetch_wait);
+    access(tlm::TLM_READ_COMMAND, p, Tensor::weights, command.weight_slot, tile.b, tile.b_address,
+           begin, b, reads, refetch_wait);
     if (command.accumulate) {
-      access(tlm::TLM_READ_COMMAND, ext, command, Tensor::outputs, command.output_slot, tile.z_in,
+      access(tlm::TLM_READ_COMMAND, p, Tensor::outputs, command.output_slot, tile.z_in,
              tile.z_address, begin, z, reads, refetch_wait);
     }
     if (functional) {
@@ -84,7 +84,7 @@ class IntersectArray : public PeArrayBase {
       b_nonzeros_ += static_cast<uint64_t>(step.b.nnz);
     }
     if (step.z_out_words > 0) {
-      access(tlm::TLM_WRITE_COMMAND, ext, command, Tensor::outputs, command.output_slot, tile.z_out,
+      access(tlm::TLM_WRITE_COMMAND, p, Tensor::outputs, command.output_slot, tile.z_out,
              tile.z_address, begin, z, writes, refetch_wait);
     }
 
@@ -127,14 +127,13 @@ class IntersectArray : public PeArrayBase {
 
   // One buffer access through the sparse decoder, issued at `begin`; adds its duration, and
   // the part of it spent waiting for memory to `refetch_wait`.
-  void access(tlm::tlm_command cmd, const TileExtension& tile, const TileCompute& command,
-              Tensor tensor, int slot, const Box& box, uint64_t address,
-              const sc_core::sc_time& begin, std::vector<int32_t>& values,
-              sc_core::sc_time& port_time, uint64_t& refetch_wait) {
+  void access(tlm::tlm_command cmd, tlm::tlm_generic_payload& command, Tensor tensor, int slot,
+              const Box& box, uint64_t address, const sc_core::sc_time& begin,
+              std::vector<int32_t>& values, sc_core::sc_time& port_time, uint64_t& refetch_wait) {
     // Issued when the step begins, after the port's earlier transfers of this step.
     sc_core::sc_time d = begin + port_time;
-    const Fed fed = access_operand(cmd, tile, command, tensor, slot, box, box.volume() * kWordBytes,
-                                   address, tile.functional, values, d);
+    const Fed fed = access_operand(cmd, command, tensor, slot, box, box.volume() * kWordBytes,
+                                   address, extension_of(command).functional, values, d);
     port_time = d - begin;
     refetch_wait += fed.refetch_wait;
   }

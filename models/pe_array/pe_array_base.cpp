@@ -44,19 +44,23 @@ void PeArrayBase::record_tile(uint64_t begin, const ComputeTime& t) const {
                  busy_end + t.port_stall + t.refetch);
 }
 
-PeArrayBase::Fed PeArrayBase::access_operand(tlm::tlm_command cmd, const TileExtension& tile,
-                                             const TileCompute& compute, Tensor tensor, int slot,
-                                             const Box& box, int64_t bytes, uint64_t address,
-                                             bool functional, std::vector<int32_t>& values,
+PeArrayBase::Fed PeArrayBase::access_operand(tlm::tlm_command cmd,
+                                             tlm::tlm_generic_payload& command, Tensor tensor,
+                                             int slot, const Box& box, int64_t bytes,
+                                             uint64_t address, bool functional,
+                                             std::vector<int32_t>& values,
                                              sc_core::sc_time& delay) {
+  const auto& compute = family_extension<TileCompute>(command, name());
   TransactionWith<DecodedOperand> tr;
-  tr.ext = tile;
+  tr.ext = extension_of(command);
+  tr.forward_extensions(command);
   tr.ext.command = Command::operand;
   tr.ext.tensor = tensor;
   tr.ext.slot = slot;
   tr.ext.box = box;
   tr.ext.bytes = bytes;
   auto& decoded = tr.get<DecodedOperand>();
+  decoded.layer = compute.layer;
   decoded.inputs_nonzero = compute.inputs_nonzero;
   decoded.input_blocks_nonzero = compute.input_blocks_nonzero;
   if (functional && cmd == tlm::TLM_READ_COMMAND) {

@@ -45,12 +45,12 @@ class PeArrayBase : public PeArray {
     DecodedOperand decoded;
     uint64_t refetch_wait = 0;
   };
-  // One buffer access of `bytes` through the sparse decoder, for the tile of `tile` and
-  // `compute`. `delay` is when it is issued and becomes when it completes; `values` carry the
-  // data when `functional`.
-  Fed access_operand(tlm::tlm_command cmd, const TileExtension& tile, const TileCompute& compute,
-                     Tensor tensor, int slot, const Box& box, int64_t bytes, uint64_t address,
-                     bool functional, std::vector<int32_t>& values, sc_core::sc_time& delay);
+  // One buffer access of `bytes` through the sparse decoder, for the tile of the compute command
+  // `command` (whose other extensions it forwards). `delay` is when it is issued and becomes when
+  // it completes; `values` carry the data when `functional`.
+  Fed access_operand(tlm::tlm_command cmd, tlm::tlm_generic_payload& command, Tensor tensor,
+                     int slot, const Box& box, int64_t bytes, uint64_t address, bool functional,
+                     std::vector<int32_t>& values, sc_core::sc_time& delay);
 
  private:
   uint64_t& macs_;

@@ -51,7 +51,7 @@ class SystolicArray : public PeArrayBase {
     auto& tile = family_extension<TileCompute>(p, name());
     const sc_core::sc_time start = delay;  // the tile's local time: its operands issue from here
     const uint64_t begin = cycle_at(start);
-    const Layer& layer = *ext.layer;
+    const Layer& layer = *tile.layer;
     const GemmRange& r = ext.range;
     const bool functional = ext.functional;
     const int bits = layer.precision_bits;
@@ -62,7 +62,7 @@ class SystolicArray : public PeArrayBase {
               out_box = output_box(layer, r);
     // Weights first: a sparse decoder answers with the reduction rows the array steps through.
     const DecodedOperand fed =
-        access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::weights, tile.weight_slot, w_box,
+        access(tlm::TLM_READ_COMMAND, p, Tensor::weights, tile.weight_slot, w_box,
                weight_elements(tile.dataflow, r) * bits, functional, w, start, ports.reads, ports);
     const bool compressed = fed.weights_compressed;
     const int64_t rows = compressed ? fed.weight_rows : r.k();
@@ -94,22 +94,22 @@ class SystolicArray : public PeArrayBase {
       --time.fill_drain;
     }
     const Traffic traffic = operand_traffic(tile.dataflow, r, rows, tile.accumulate);
-    access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::inputs, tile.input_slot, in_box,
-           traffic.inputs * bits, functional, in, start, ports.reads, ports);
+    access(tlm::TLM_READ_COMMAND, p, Tensor::inputs, tile.input_slot, in_box, traffic.inputs * bits,
+           functional, in, start, ports.reads, ports);
     if (tile.accumulate) {  // partial sums from earlier tiles come back from the buffer
-      access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::outputs, tile.output_slot, out_box,
+      access(tlm::TLM_READ_COMMAND, p, Tensor::outputs, tile.output_slot, out_box,
              traffic.psum_reads * bits, functional, out, start, ports.reads, ports);
     }
     if (functional) {
       if (out.empty()) out.assign(static_cast<size_t>(out_box.volume()), 0);
       accumulate_tile(layer, r, in_box, in, w_box, w, out);
     }
-    access(tlm::TLM_WRITE_COMMAND, ext, tile, Tensor::outputs, tile.output_slot, out_box,
+    access(tlm::TLM_WRITE_COMMAND, p, Tensor::outputs, tile.output_slot, out_box,
            traffic.psum_writes * bits, functional, out, start, ports.writes, ports);
     if (!tile.accumulate && traffic.psum_reads > 0) {
       // Partial sums of this tile's own earlier folds: port time and energy, no values to carry.
       std::vector<int32_t> none;
-      access(tlm::TLM_READ_COMMAND, ext, tile, Tensor::outputs, tile.output_slot, out_box,
+      access(tlm::TLM_READ_COMMAND, p, Tensor::outputs, tile.output_slot, out_box,
              traffic.psum_reads * bits, false, none, start, ports.reads, ports);
     }
 
@@ -185,13 +185,13 @@ class SystolicArray : public PeArrayBase {
   // One buffer access through the sparse decoder; `bits` is the modelled size in bits. It is
   // issued when the tile starts (`start`, local time), after the port's earlier accesses of the
   // tile, and its time is added to `port_time`, one of `ports`. Returns the decoder's account.
-  DecodedOperand access(tlm::tlm_command cmd, const TileExtension& ext, const TileCompute& tile,
-                        Tensor tensor, int slot, const Box& box, int64_t bits, bool functional,
+  DecodedOperand access(tlm::tlm_command cmd, tlm::tlm_generic_payload& command, Tensor tensor,
+                        int slot, const Box& box, int64_t bits, bool functional,
                         std::vector<int32_t>& values, const sc_core::sc_time& start,
                         sc_core::sc_time& port_time, Ports& ports) {
     sc_core::sc_time d = start + port_time;
     const Fed fed =
-        access_operand(cmd, ext, tile, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
+        access_operand(cmd, command, tensor, slot, box, (bits + 7) / 8, 0, functional, values, d);
     port_time = d - start;
     ports.refetch_wait += fed.refetch_wait;
     return fed.decoded;

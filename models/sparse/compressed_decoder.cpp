@@ -89,20 +89,23 @@ std::optional<WeightWork> CompressedDecoder::work(const Layer& layer, const Gemm
 void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   TileExtension& ext = extension_of(p);
   const auto* given = p.get_extension<DecodedOperand>();
+  const Layer* layer = given != nullptr ? given->layer : nullptr;
   const DecodedOperand* measured = given != nullptr && given->inputs_nonzero >= 0 ? given : nullptr;
-  if (ext.tensor == Tensor::inputs && p.is_read()) feed_inputs(ext, measured);
+  if (layer != nullptr && ext.tensor == Tensor::inputs && p.is_read()) {
+    feed_inputs(*layer, ext, measured);
+  }
   std::optional<WeightFormat> f;
-  if (ext.tensor == Tensor::weights && p.is_read()) f = format_for(*ext.layer);
+  if (layer != nullptr && ext.tensor == Tensor::weights && p.is_read()) f = format_for(*layer);
   if (!f) {
     to_buffer->b_transport(p, delay);
     return;
   }
   auto& decoded = family_extension<DecodedOperand>(p, name());
   const GemmRange& r = ext.range;
-  const WeightWork w = *work(*ext.layer, r, true, measured);
+  const WeightWork w = *work(*layer, r, true, measured);
   // The array asked for the dense weights (possibly several times, once per fold it streams
   // them); it receives the compressed ones as often.
-  const int64_t dense_bits = r.k() * r.n() * ext.layer->precision_bits;
+  const int64_t dense_bits = r.k() * r.n() * layer->precision_bits;
   const int64_t asked_bits = ext.bytes * 8;
   const int64_t times = std::max<int64_t>(1, asked_bits / dense_bits);
   ext.bytes = ceil_div(w.stored_bits * times, 8);
@@ -117,17 +120,18 @@ void CompressedDecoder::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_tim
   count_read(*f, r, w, times);
   to_buffer->b_transport(p, delay);
   if (p.get_data_ptr() != nullptr && !p.is_response_error()) {
-    round_trip(*ext.layer, *f, ext.box, reinterpret_cast<int32_t*>(p.get_data_ptr()));
+    round_trip(*layer, *f, ext.box, reinterpret_cast<int32_t*>(p.get_data_ptr()));
   }
 }
 
-void CompressedDecoder::feed_inputs(TileExtension& ext, const DecodedOperand* measured) {
-  if (ext.layer == nullptr || (ext.layer->input_sparsity.is_dense() && measured == nullptr)) return;
+void CompressedDecoder::feed_inputs(const Layer& layer, TileExtension& ext,
+                                    const DecodedOperand* measured) {
+  if (layer.input_sparsity.is_dense() && measured == nullptr) return;
   const GemmRange& r = ext.range;
-  const std::optional<InputWork> in = input_work(*ext.layer, r, measured);
+  const std::optional<InputWork> in = input_work(layer, r, measured);
   if (!in) return;
   // The array asked for the dense inputs, once per pass it streams them.
-  const int64_t dense_bits = r.m() * r.k() * ext.layer->precision_bits;
+  const int64_t dense_bits = r.m() * r.k() * layer.precision_bits;
   if (dense_bits <= 0) return;
   const int64_t times = std::max<int64_t>(1, ext.bytes * 8 / dense_bits);
   ext.bytes = ceil_div(in->stored_bits * times, 8);

@@ -74,7 +74,7 @@ class CompressedDecoder : public SparseDecoder {
   void round_trip(const Layer& layer, const WeightFormat& f, const Box& box, int32_t* values) const;
 
   // The array's read of a tile's inputs, resized to what the decoder feeds.
-  void feed_inputs(TileExtension& ext, const DecodedOperand* measured);
+  void feed_inputs(const Layer& layer, TileExtension& ext, const DecodedOperand* measured);
 
   uint64_t& tiles_;
   uint64_t& weights_skipped_;

@@ -31,12 +31,14 @@
 #include "models/component.h"
 #include "models/payload.h"
 #include "sim/error.h"
+#include "traces/layer.h"
 
 namespace tessera {
 
 // What a PE array's operand read carries to the decoder and what the decoder answers on it.
 // Every read through a decoder carries one; a decoder leaves it alone for data it feeds dense.
 struct DecodedOperand : tlm::tlm_extension<DecodedOperand> {
+  const Layer* layer = nullptr;  // given by the array: the layer the tile belongs to
   // Given by the array: the tile's measured inputs (TileCompute), negative when not measured.
   double inputs_nonzero = -1, input_blocks_nonzero = -1;
   // Answered on weight reads by a decoder that feeds the tile's weights compressed.

@@ -16,9 +16,11 @@
 
 namespace tessera {
 
-// What a compute command carries to the vector unit besides the chunk (TileExtension::range and
-// layer), and the time the unit answers.
+// What a compute command carries to the vector unit besides the chunk (TileExtension::range), and
+// the time the unit answers. The unit forwards the command's other extensions to its operand
+// accesses (Transaction::forward_extensions).
 struct ChunkCompute : tlm::tlm_extension<ChunkCompute> {
+  const Layer* layer = nullptr;         // the layer the chunk belongs to
   int input_slot = 0, output_slot = 0;  // buffer halves of its inputs and outputs
   ComputeTime time;                     // answered by the unit
 

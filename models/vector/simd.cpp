@@ -30,13 +30,13 @@ class SimdVectorUnit : public VectorUnit {
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = extension_of(p);
     auto& chunk = family_extension<ChunkCompute>(p, name());
-    const Layer& layer = *ext.layer;
+    const Layer& layer = *chunk.layer;
     const int64_t ops = ext.range.m() * layer.vector->ops;
     const auto streaming = static_cast<uint64_t>(ceil_div(ops, lanes_));
     // Both accesses start with the chunk: the ports and the lanes work side by side.
     sc_core::sc_time read_done = delay, write_done = delay;
-    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, chunk.input_slot, read_done);
-    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, chunk.output_slot, write_done);
+    access(tlm::TLM_READ_COMMAND, p, Tensor::inputs, chunk.input_slot, read_done);
+    access(tlm::TLM_WRITE_COMMAND, p, Tensor::outputs, chunk.output_slot, write_done);
     const uint64_t ports = to_cycles(std::max(read_done, write_done) - delay);
     ops_ += static_cast<uint64_t>(ops);
     ++chunks_;
@@ -51,15 +51,18 @@ class SimdVectorUnit : public VectorUnit {
   }
 
  private:
-  void access(tlm::tlm_command cmd, const TileExtension& chunk, Tensor tensor, int slot,
+  void access(tlm::tlm_command cmd, tlm::tlm_generic_payload& command, Tensor tensor, int slot,
               sc_core::sc_time& delay) {
+    const TileExtension& chunk = extension_of(command);
+    const Layer& layer = *family_extension<ChunkCompute>(command, name()).layer;
     Transaction tr;
     tr.ext = chunk;
+    tr.forward_extensions(command);
     tr.ext.command = Command::operand;
     tr.ext.tensor = tensor;
     tr.ext.slot = slot;
-    tr.ext.box = vector_box(*chunk.layer, tensor, chunk.range);
-    tr.ext.bytes = box_bytes(tr.ext.box, chunk.layer->precision_bits);
+    tr.ext.box = vector_box(layer, tensor, chunk.range);
+    tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
     tr.prepare(cmd, 0);
     operands->b_transport(tr.payload, delay);
     check_response(tr.payload, name());

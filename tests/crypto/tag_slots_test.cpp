@@ -77,14 +77,15 @@ TEST(AesGcmTagSlots, EveryTileBlockHasItsOwnTagSlotInsideItsTensorsArea) {
   std::set<uint64_t> slots;
   for (int64_t m = 0; m < g[0]; m += 5) {
     for (int64_t k = 0; k < g[2]; ++k) {
-      Transaction t;
+      TransactionWith<StoredTensor> t;
+      t.get<StoredTensor>().layer = &layer;
+      t.get<StoredTensor>().buffer_tile = tile;
       t.ext.command = Command::fetch;
-      t.ext.layer = &layer;
       t.ext.tensor = Tensor::inputs;
+      t.ext.element_bits = layer.precision_bits;
       t.ext.range = {m, m + 1, 0, 4, k, k + 1};
       t.ext.box = tensor_box(layer, Tensor::inputs, t.ext.range);
       t.ext.bytes = box_bytes(t.ext.box, layer.precision_bits);
-      t.ext.buffer_tile = tile;
       if (t.ext.box.volume() == 0) continue;  // a padding-only tile moves nothing
       t.prepare(tlm::TLM_READ_COMMAND,
                 dram_base(layer, Tensor::inputs) +

@@ -96,7 +96,7 @@ struct BufferBench {
     t.prepare(direction, address, values != nullptr ? values->data() : nullptr,
               values != nullptr ? values->size() : 0);
     t.ext.command = command;
-    t.ext.layer = &layer;
+    t.ext.element_bits = layer.precision_bits;
     t.ext.tensor = tensor;
     t.ext.slot = slot;
     t.ext.box = box;

@@ -62,7 +62,7 @@ class BothSlotsBuffer : public tessera::SlottedBuffer {
   void take_written(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
     if (!(slot.box == ext.box)) {
       slot.box = ext.box;
-      slot.resident_bytes = tessera::box_bytes(ext.box, ext.layer->precision_bits);
+      slot.resident_bytes = tessera::box_bytes(ext.box, ext.element_bits);
     }
   }
 

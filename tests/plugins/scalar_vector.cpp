@@ -27,11 +27,11 @@ class ScalarVectorUnit : public tessera::VectorUnit {
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     TileExtension& ext = tessera::extension_of(p);
     auto& chunk = tessera::family_extension<tessera::ChunkCompute>(p, name());
-    const auto ops = static_cast<uint64_t>(ext.range.m() * ext.layer->vector->ops);
+    const auto ops = static_cast<uint64_t>(ext.range.m() * chunk.layer->vector->ops);
     const sc_core::sc_time begin = delay;
-    access(tlm::TLM_READ_COMMAND, ext, Tensor::inputs, chunk.input_slot, delay);
+    access(tlm::TLM_READ_COMMAND, p, Tensor::inputs, chunk.input_slot, delay);
     delay += cycles(ops);
-    access(tlm::TLM_WRITE_COMMAND, ext, Tensor::outputs, chunk.output_slot, delay);
+    access(tlm::TLM_WRITE_COMMAND, p, Tensor::outputs, chunk.output_slot, delay);
     ops_ += ops;
     chunk.time = {};
     chunk.time.vector_ops = ops;
@@ -41,15 +41,19 @@ class ScalarVectorUnit : public tessera::VectorUnit {
   }
 
  private:
-  void access(tlm::tlm_command cmd, const TileExtension& chunk, Tensor tensor, int slot,
+  void access(tlm::tlm_command cmd, tlm::tlm_generic_payload& command, Tensor tensor, int slot,
               sc_core::sc_time& delay) {
+    const tessera::TileExtension& chunk = tessera::extension_of(command);
+    const tessera::Layer& layer =
+        *tessera::family_extension<tessera::ChunkCompute>(command, name()).layer;
     tessera::Transaction tr;
     tr.ext = chunk;
+    tr.forward_extensions(command);
     tr.ext.command = tessera::Command::operand;
     tr.ext.tensor = tensor;
     tr.ext.slot = slot;
-    tr.ext.box = tessera::vector_box(*chunk.layer, tensor, chunk.range);
-    tr.ext.bytes = tessera::box_bytes(tr.ext.box, chunk.layer->precision_bits);
+    tr.ext.box = tessera::vector_box(layer, tensor, chunk.range);
+    tr.ext.bytes = tessera::box_bytes(tr.ext.box, layer.precision_bits);
     tr.prepare(cmd, 0);
     operands->b_transport(tr.payload, delay);
     tessera::check_response(tr.payload, name());

@@ -31,13 +31,14 @@ class TaggedDecoder : public tessera::SparseDecoder {
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
     tessera::TileExtension& ext = tessera::extension_of(p);
     if (ext.tensor == tessera::Tensor::weights && p.is_read()) {
+      auto& decoded = tessera::family_extension<tessera::DecodedOperand>(p, name());
+      const tessera::Layer& layer = *decoded.layer;
       const tessera::GemmRange& r = ext.range;
-      const tessera::WeightWork w = *weight_work(*ext.layer, r);
+      const tessera::WeightWork w = *weight_work(layer, r);
       // The array asked for the dense weights, once per fold that streams them.
       const int64_t times =
-          std::max<int64_t>(1, ext.bytes * 8 / (r.k() * r.n() * ext.layer->precision_bits));
+          std::max<int64_t>(1, ext.bytes * 8 / (r.k() * r.n() * layer.precision_bits));
       ext.bytes = tessera::ceil_div(w.stored_bits * times, 8);
-      auto& decoded = tessera::family_extension<tessera::DecodedOperand>(p, name());
       decoded.weights_compressed = true;
       decoded.weight_rows = w.rows;
       decoded.effectual_weights = w.effectual;

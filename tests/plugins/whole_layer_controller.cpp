@@ -9,6 +9,7 @@
 #include <random>
 
 #include "models/controller/step_pipeline.h"
+#include "models/crypto/interface.h"
 #include "models/pe_array/interface.h"
 #include "models/reference_compute.h"
 #include "models/sparse/weight_tensor.h"
@@ -71,12 +72,14 @@ class WholeLayerController : public StepPipelineController {
   }
 
   uint64_t compute(const Layer& layer, const Step& step, uint64_t begin) override {
-    TransactionWith<TileCompute> tr;
+    TransactionWith<TileCompute, StoredTensor> tr;
+    tr.get<StoredTensor>() = stored(layer);
     tr.ext.command = Command::compute;
-    tr.ext.layer = &layer;
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.range = whole_range(layer);
     tr.ext.functional = workload_.functional;
     auto& tile = tr.get<TileCompute>();
+    tile.layer = &layer;
     tile.dataflow = workload_.facts.dataflow;
     tile.first_tile_of_layer = true;
     tile.input_slot = step.slots[tensor_index(Tensor::inputs)];
@@ -95,19 +98,27 @@ class WholeLayerController : public StepPipelineController {
   }
 
  private:
+  // The whole layer is one tile (and so one tile block for an authenticating engine).
+  static StoredTensor stored(const Layer& layer) {
+    StoredTensor s;
+    s.layer = &layer;
+    s.buffer_tile = layer.gemm();
+    return s;
+  }
+
   static GemmRange whole_range(const Layer& layer) {
     const GemmExtents g = layer.gemm();
     return GemmRange{0, g[0], 0, g[1], 0, g[2]};
   }
 
   Completion transfer(Command cmd, const Layer& layer, Tensor tensor, int slot, uint64_t issue) {
-    Transaction tr;
+    TransactionWith<StoredTensor> tr;
+    tr.get<StoredTensor>() = stored(layer);
     tr.ext.command = cmd;
-    tr.ext.layer = &layer;
     tr.ext.tensor = tensor;
     tr.ext.range = whole_range(layer);
     tr.ext.box = whole_tensor(layer, tensor);
-    tr.ext.buffer_tile = layer.gemm();
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.bytes = box_bytes(tr.ext.box, layer.precision_bits);
     if (tensor == Tensor::weights && workload_.facts.compressed_weights) {
       if (const auto c = workload_.facts.compressed_weights(layer, tr.ext.range)) {
@@ -123,11 +134,11 @@ class WholeLayerController : public StepPipelineController {
 
   void debug_access(tlm::tlm_command cmd, const Layer& layer, Tensor t,
                     std::vector<int32_t>& values) {
-    Transaction tr;
-    tr.ext.layer = &layer;
+    TransactionWith<StoredTensor> tr;
+    tr.get<StoredTensor>() = stored(layer);
     tr.ext.tensor = t;
     tr.ext.box = whole_tensor(layer, t);
-    tr.ext.buffer_tile = layer.gemm();
+    tr.ext.element_bits = layer.precision_bits;
     tr.ext.functional = true;
     tr.prepare(cmd, dram_base(layer, t), values.data(), values.size());
     to_buffer->transport_dbg(tr.payload);

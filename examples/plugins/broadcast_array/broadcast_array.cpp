@@ -46,7 +46,7 @@ class BroadcastArray : public tessera::PeArrayBase {
     tessera::TileExtension& ext = tessera::extension_of(p);
     auto& tile = tessera::family_extension<tessera::TileCompute>(p, name());
     const uint64_t begin = cycle_at(delay);
-    const tessera::Layer& layer = *ext.layer;
+    const tessera::Layer& layer = *tile.layer;
     const tessera::GemmRange& r = ext.range;
     const bool functional = ext.functional;
     const int64_t bits = layer.precision_bits;
@@ -65,8 +65,8 @@ class BroadcastArray : public tessera::PeArrayBase {
                             int64_t elements, bool carry, std::vector<int32_t>& values,
                             sc_core::sc_time& port) {
       sc_core::sc_time d = start + port;
-      const Fed fed = access_operand(cmd, ext, tile, t, slot, box, ceil_div(elements * bits, 8), 0,
-                                     carry, values, d);
+      const Fed fed =
+          access_operand(cmd, p, t, slot, box, ceil_div(elements * bits, 8), 0, carry, values, d);
       port = d - start;
       refetch_wait += fed.refetch_wait;
       return fed.decoded;

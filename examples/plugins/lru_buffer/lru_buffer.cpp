@@ -46,7 +46,7 @@ class LruBuffer : public tessera::SlottedBuffer {
   void take_written(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
     if (!(slot.box == ext.box)) {
       slot.box = ext.box;
-      slot.resident_bytes = tessera::box_bytes(ext.box, ext.layer->precision_bits);
+      slot.resident_bytes = tessera::box_bytes(ext.box, ext.element_bits);
     }
   }
 
@@ -65,9 +65,9 @@ class LruBuffer : public tessera::SlottedBuffer {
   }
 
  private:
-  // A tile of one tensor of one layer: its box's corners name it (the shape is the tensor's).
+  // A tile of one tensor of the layer: its box's corners name it (the shape is the tensor's).
   using Corner = std::array<int64_t, 4>;
-  using Key = std::tuple<const tessera::Layer*, Tensor, Corner, Corner>;
+  using Key = std::tuple<Tensor, Corner, Corner>;
   struct Kept {
     Key key;
     int64_t bytes;
@@ -75,7 +75,7 @@ class LruBuffer : public tessera::SlottedBuffer {
   };
 
   static Key key_of(const tessera::TileExtension& ext, const tessera::Box& box) {
-    return {ext.layer, ext.tensor, box.lo, box.hi};
+    return {ext.tensor, box.lo, box.hi};
   }
 
   void keep(const tessera::TileExtension& ext, Slot& slot) {
