@@ -151,6 +151,18 @@ void SlottedBuffer::place(Tensor t, TilePlacement& where) {
   where.slot = placed.slot;
 }
 
+void SlottedBuffer::take_fetched(Slot& slot, const TileExtension& ext, uint64_t /*address*/) {
+  slot.box = ext.box;
+  slot.resident_bytes = ext.bytes;
+}
+
+void SlottedBuffer::take_written(Slot& slot, const TileExtension& ext, uint64_t /*address*/) {
+  if (!(slot.box == ext.box)) {
+    slot.box = ext.box;
+    slot.resident_bytes = box_bytes(ext.box, ext.element_bits);
+  }
+}
+
 bool SlottedBuffer::fetch_on_chip(Slot& /*slot*/, const TileExtension& /*ext*/) {
   return false;
 }

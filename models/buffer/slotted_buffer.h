@@ -52,10 +52,13 @@ class SlottedBuffer : public Buffer {
   // By default the tensor's last tile placed stays resident, and a new one takes the other slot
   // (double-buffered) or the only one.
   virtual void place(Tensor t, TilePlacement& where);
-  // What a fetched tile does to its slot, before its values arrive.
-  virtual void take_fetched(Slot& slot, const TileExtension& ext, uint64_t address) = 0;
-  // What an output tile the PE writes does to its slot, before its values are stored.
-  virtual void take_written(Slot& slot, const TileExtension& ext, uint64_t address) = 0;
+  // What a fetched tile does to its slot, before its values arrive. By default it occupies the
+  // slot whole.
+  virtual void take_fetched(Slot& slot, const TileExtension& ext, uint64_t address);
+  // What an output tile the PE writes does to its slot, before its values are stored. By default
+  // a new output tile occupies the slot whole (its box at the elements' width); a rewrite of the
+  // resident tile changes nothing.
+  virtual void take_written(Slot& slot, const TileExtension& ext, uint64_t address);
   // Whether a fetched tile, just placed in `slot`, is still on chip (a buffer that keeps tiles
   // after the controller moved on, say): then no memory transfer is made and the fetch takes no
   // time. In functional mode the override fills `slot.values`. By default never.

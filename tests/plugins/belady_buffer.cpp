@@ -49,7 +49,7 @@ class BeladyBuffer : public tessera::SlottedBuffer {
   }
 
   // The tile the slot held is kept (an operand needed again), then the new one takes the slot.
-  void take_fetched(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
+  void take_fetched(Slot& slot, const tessera::TileExtension& ext, uint64_t address) override {
     Named& held = in_slot_[tessera::tensor_index(ext.tensor)][static_cast<size_t>(ext.slot & 1)];
     if (slot.resident_bytes > 0 && ext.tensor != Tensor::outputs && held.known &&
         held.next_use != TilePlacement::kNotAgain && kept_.count({ext.tensor, held.tile}) == 0) {
@@ -57,15 +57,7 @@ class BeladyBuffer : public tessera::SlottedBuffer {
       kept_bytes_ += slot.resident_bytes;
     }
     held = incoming_[tessera::tensor_index(ext.tensor)];
-    slot.box = ext.box;
-    slot.resident_bytes = ext.bytes;
-  }
-
-  void take_written(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
-    if (!(slot.box == ext.box)) {
-      slot.box = ext.box;
-      slot.resident_bytes = tessera::box_bytes(ext.box, ext.element_bits);
-    }
+    SlottedBuffer::take_fetched(slot, ext, address);
   }
 
   bool fetch_on_chip(Slot& slot, const tessera::TileExtension& ext) override {

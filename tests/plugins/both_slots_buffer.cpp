@@ -54,18 +54,6 @@ class BothSlotsBuffer : public tessera::SlottedBuffer {
     where.slot = slot;
   }
 
-  void take_fetched(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
-    slot.box = ext.box;
-    slot.resident_bytes = ext.bytes;
-  }
-
-  void take_written(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
-    if (!(slot.box == ext.box)) {
-      slot.box = ext.box;
-      slot.resident_bytes = tessera::box_bytes(ext.box, ext.element_bits);
-    }
-  }
-
  private:
   struct Held {
     std::optional<std::pair<int64_t, int64_t>> tile;

@@ -37,17 +37,9 @@ class LruBuffer : public tessera::SlottedBuffer {
 
   // The tile the slot held is kept (if it is an operand that is only read), then the new one
   // takes the slot whole.
-  void take_fetched(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
+  void take_fetched(Slot& slot, const tessera::TileExtension& ext, uint64_t address) override {
     if (slot.resident_bytes > 0 && ext.tensor != Tensor::outputs) keep(ext, slot);
-    slot.box = ext.box;
-    slot.resident_bytes = ext.bytes;
-  }
-
-  void take_written(Slot& slot, const tessera::TileExtension& ext, uint64_t /*address*/) override {
-    if (!(slot.box == ext.box)) {
-      slot.box = ext.box;
-      slot.resident_bytes = tessera::box_bytes(ext.box, ext.element_bits);
-    }
+    SlottedBuffer::take_fetched(slot, ext, address);
   }
 
   bool fetch_on_chip(Slot& slot, const tessera::TileExtension& ext) override {
