@@ -28,13 +28,15 @@
 
 namespace tessera {
 
+// A tile's name within a layer and tensor: the same tile keeps it from step to step (the
+// controller's loop coordinates of the tile).
+using TileName = std::pair<int64_t, int64_t>;
+
 // A tile a step needs (Command::place): given by the controller, answered by the buffer.
 struct TilePlacement : tlm::tlm_extension<TilePlacement> {
   static constexpr uint64_t kNotAgain = UINT64_MAX;
 
-  // The tile's name within the layer and tensor: the same tile keeps it from step to step (the
-  // controller's loop coordinates of the tile).
-  std::pair<int64_t, int64_t> tile{};
+  TileName tile{};
   uint64_t step = 0;  // the step that needs it
   // The next step of the layer that needs it, or kNotAgain; given only to a buffer whose facts
   // ask for it (Facts::needs_next_use: working it out costs the controller a pass over the

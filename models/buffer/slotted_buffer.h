@@ -13,7 +13,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <vector>
 
 #include "models/buffer/interface.h"
@@ -101,7 +100,7 @@ class SlottedBuffer : public Buffer {
   std::array<std::array<Slot, 2>, kNumTensors> slots_;
   // Per tensor, for the default placement: the tile placed last and its slot.
   struct Placed {
-    std::optional<std::pair<int64_t, int64_t>> tile;
+    std::optional<TileName> tile;
     int slot = 0;
   };
   std::array<Placed, kNumTensors> placed_{};

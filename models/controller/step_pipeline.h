@@ -28,7 +28,7 @@ class StepPipelineController : public Controller {
   // Which tile of a tensor a step uses, by its two tile coordinates: the tile's name when the
   // buffer is asked where it is (TilePlacement), and the output tile is written back when the
   // loop leaves it.
-  using TileKey = std::pair<int64_t, int64_t>;
+  using TileKey = TileName;
 
   // A step whose operands have been requested and that waits to be computed.
   struct Step {

@@ -82,7 +82,7 @@ class BeladyBuffer : public tessera::SlottedBuffer {
 
  private:
   struct Named {
-    std::pair<int64_t, int64_t> tile{};
+    tessera::TileName tile{};
     uint64_t next_use = TilePlacement::kNotAgain;
     bool known = false;  // a slot that has held no tile of the layer yet
   };
@@ -92,7 +92,7 @@ class BeladyBuffer : public tessera::SlottedBuffer {
     std::vector<int32_t> values;  // functional mode
   };
 
-  std::map<std::pair<Tensor, std::pair<int64_t, int64_t>>, Kept> kept_;
+  std::map<std::pair<Tensor, tessera::TileName>, Kept> kept_;
   int64_t kept_bytes_ = 0;
   // Per tensor: the tile each slot holds, and the one a miss is bringing in.
   std::array<std::array<Named, 2>, tessera::kNumTensors> in_slot_{};

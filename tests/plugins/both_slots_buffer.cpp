@@ -6,7 +6,6 @@
 // placement is one hook of one file.
 #include <array>
 #include <optional>
-#include <utility>
 
 #include "models/buffer/slotted_buffer.h"
 #include "plan/tile_geometry.h"
@@ -56,7 +55,7 @@ class BothSlotsBuffer : public tessera::SlottedBuffer {
 
  private:
   struct Held {
-    std::optional<std::pair<int64_t, int64_t>> tile;
+    std::optional<tessera::TileName> tile;
     int64_t last_use = -1;  // the last step that used it; -1: never used
   };
   std::array<std::array<Held, 2>, tessera::kNumTensors> held_{};
