@@ -1,6 +1,8 @@
 // The DRAMSim3 trace reader: every spelling of a good line it accepts, the one error each bad
 // line gets (file, line, field), and the mapped file it reads from.
 #include <cstdint>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -70,16 +72,54 @@ TEST(DramTraceReader, EachBadLineIsOneErrorNamingLineAndField) {
       {"0x40 READ 4294967297\n", "t.trace:1: field 'cycle': arrival 4294967297 is beyond cycle"},
       {"0x0 READ 5\n\n0x40 READ 4\n", "t.trace:3: field 'cycle': arrival 4 is earlier"},
   };
+  // Good lines after the bad one: a line with more text after it is read in one pass, and a
+  // line that pass does not take is read again as any other.
+  const std::string after = "\n0x80 READ 99999999\n0x80 READ 99999999\n0x80 READ 99999999\n";
   for (const Case& c : cases) {
-    EXPECT_NE(input_error_of([&] { (void)read_trace_requests(c.text); }).find(c.expect),
-              std::string::npos)
-        << c.text << "\n"
-        << input_error_of([&] { (void)read_trace_requests(c.text); });
+    for (const std::string& text : {c.text, c.text + after}) {
+      EXPECT_NE(input_error_of([&] { (void)read_trace_requests(text); }).find(c.expect),
+                std::string::npos)
+          << text << "\n"
+          << input_error_of([&] { (void)read_trace_requests(text); });
+    }
   }
   EXPECT_NE(input_error_of([] { (void)read_trace_requests("0x0 READ 0\n0x400 READ 1\n", 0x400); })
                 .find("t.trace:2: field 'address': address 0x400 is beyond the memory's capacity "
                       "(1024 bytes)"),
             std::string::npos);
+}
+
+TEST(DramTraceReader, ReadsALongTraceAsItsLinesOneByOne) {
+  // A long trace's usual lines are read in one pass, the others as a line alone is read: both
+  // give the same requests, whatever the spelling.
+  std::mt19937_64 random(7);
+  const auto pick = [&](uint64_t n) { return random() % n; };
+  std::string trace;
+  std::vector<TraceRequest> alone;
+  uint64_t arrival = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t address = pick(4) == 0 ? random() : pick(uint64_t{1} << 34);
+    arrival += pick(3) == 0 ? 0 : pick(1000);
+    std::ostringstream line;
+    line << (pick(8) == 0 ? "  " : "")
+         << (pick(2) == 0   ? "0x"
+             : pick(2) == 0 ? "0X"
+                            : "")
+         << std::hex << (pick(2) == 0 ? std::uppercase : std::nouppercase) << address << std::dec
+         << (pick(8) == 0 ? "\t" : " ") << (pick(2) == 0 ? "READ" : "WRITE")
+         << (pick(8) == 0 ? "  " : " ") << arrival << (pick(8) == 0 ? " \r\n" : "\n");
+    const std::vector<TraceRequest> one = read_trace_requests(line.str());
+    ASSERT_EQ(one.size(), 1u) << line.str();
+    alone.push_back(one[0]);
+    trace += line.str();
+  }
+  const std::vector<TraceRequest> whole = read_trace_requests(trace);
+  ASSERT_EQ(whole.size(), alone.size());
+  for (size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(whole[i].address, alone[i].address) << i;
+    EXPECT_EQ(whole[i].arrival, alone[i].arrival) << i;
+    EXPECT_EQ(whole[i].write, alone[i].write) << i;
+  }
 }
 
 TEST(DramTraceReader, ReadsLinesOnlyAsTheyAreAskedFor) {

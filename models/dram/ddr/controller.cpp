@@ -12,6 +12,14 @@ constexpr size_t kWriteDrainThreshold = 8;
 // row even while queued requests still hit it (DRAMSim3's starvation cap).
 constexpr int kRowHitCap = 4;
 
+// The wheel's slots of the `count` cycles after `cycle` (count at most kWheelSlots).
+uint64_t slots_after(uint64_t cycle, uint64_t count) {
+  if (count >= 64) return ~uint64_t{0};
+  const uint64_t run = (uint64_t{1} << count) - 1;
+  const unsigned first = (cycle + 1) % 64;
+  return first == 0 ? run : run << first | run >> (64 - first);
+}
+
 void at_least(uint64_t& ready, uint64_t t, int gap) {
   ready = std::max(ready, t + static_cast<uint64_t>(std::max(0, gap)));
 }
@@ -103,6 +111,7 @@ void Controller::add(uint64_t address, const Location& at, bool write) {
       return;
     }
     (d_.unified_queue ? read_queue_ : write_buffer_).push_back(r);
+    ++address_count_[address_slot(address)];
     return;
   }
   if (pending(address, queue_of(r), true) != nullptr) {  // the buffered write's data answers
@@ -118,9 +127,11 @@ void Controller::add(uint64_t address, const Location& at, bool write) {
     return;
   }
   read_queue_.push_back(r);
+  ++address_count_[address_slot(address)];
 }
 
 Controller::Request* Controller::pending(uint64_t address, int queue, bool write) {
+  if (address_count_[address_slot(address)] == 0) return nullptr;
   const auto find = [&](std::vector<Request>& in) -> Request* {
     for (Request& r : in) {
       if (r.address == address && r.write == write) return &r;
@@ -250,6 +261,7 @@ void Controller::set_wait(int queue, uint64_t until) {
   waiting_ |= bit;
   if (until - swept_ < kWheelSlots) {
     wheel_[until % kWheelSlots] |= bit;
+    wheel_used_ |= uint64_t{1} << (until % kWheelSlots);
   } else {
     far_ |= bit;
     far_min_ = std::min(far_min_, until);
@@ -267,9 +279,11 @@ void Controller::expire_waits() {
     }
   };
   const uint64_t passed = std::min<uint64_t>(clk_ - swept_, kWheelSlots);
-  for (uint64_t t = swept_ + 1; t <= swept_ + passed; ++t) {
-    expire(wheel_[t % kWheelSlots]);
-    wheel_[t % kWheelSlots] = 0;
+  for (uint64_t slots = wheel_used_ & slots_after(swept_, passed); slots != 0; slots &= slots - 1) {
+    const int slot = __builtin_ctzll(slots);
+    expire(wheel_[static_cast<size_t>(slot)]);
+    wheel_[static_cast<size_t>(slot)] = 0;
+    wheel_used_ &= ~(uint64_t{1} << slot);
   }
   swept_ = clk_;
   if (clk_ < far_min_) return;
@@ -282,7 +296,13 @@ void Controller::expire_waits() {
 }
 
 uint64_t Controller::soonest_wait() const {
-  for (uint64_t t = swept_ + 1; t < swept_ + kWheelSlots && t < far_min_; ++t) {
+  // The used slots in the order of their cycles: bit k of `order` is the cycle swept_ + 1 + k.
+  const unsigned first = (swept_ + 1) % kWheelSlots;
+  uint64_t order = first == 0 ? wheel_used_ : wheel_used_ >> first | wheel_used_ << (64 - first);
+  order &= ~uint64_t{0} >> 1;  // the cycles up to swept_ + kWheelSlots - 1
+  for (; order != 0; order &= order - 1) {
+    const uint64_t t = swept_ + 1 + static_cast<uint64_t>(__builtin_ctzll(order));
+    if (t >= far_min_) break;
     for (uint64_t bits = wheel_[t % kWheelSlots] & waiting_; bits != 0; bits &= bits - 1) {
       if (queue_wait_[static_cast<size_t>(__builtin_ctzll(bits))] == t) return t;
     }
@@ -314,10 +334,11 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
     // queue has nothing to give, and a full circle leaves the position where it was.
     const int start = queue_index_ + 1 == num_queues_ ? 0 : queue_index_ + 1;
     const uint64_t from_start = candidates & (~uint64_t{0} << start);
-    for (uint64_t part : {from_start, candidates & ~from_start}) {
-      for (; part != 0; part &= part - 1) {
-        if (look(__builtin_ctzll(part))) return true;
-      }
+    for (uint64_t part = from_start; part != 0; part &= part - 1) {
+      if (look(__builtin_ctzll(part))) return true;
+    }
+    for (uint64_t part = candidates & ~from_start; part != 0; part &= part - 1) {
+      if (look(__builtin_ctzll(part))) return true;
     }
     return false;
   }
@@ -484,6 +505,7 @@ void Controller::execute(int queue, int index, Cmd cmd) {
     stats_.pre_pj += pre_pj_;
     close_bank(r.bank);
   }
+  --address_count_[address_slot(r.address)];
   q.erase(q.begin() + index);
   if (q.empty() && num_queues_ <= 64) nonempty_ &= ~(uint64_t{1} << queue);
   --queued_commands_;

@@ -92,6 +92,12 @@ class Controller {
   // The read (or write) of `address` still waiting for the DRAM, in its transaction queue or its
   // command queue `queue`; null when there is none.
   Request* pending(uint64_t address, int queue, bool write);
+  // The requests queued (in a transaction or command queue), counted by a hash of their address:
+  // a slot at zero spares pending() its scans, as for nearly every request of a trace.
+  std::array<uint32_t, 4096> address_count_{};
+  static size_t address_slot(uint64_t address) {
+    return static_cast<size_t>((address * 0x9e3779b97f4a7c15) >> 52);
+  }
   [[nodiscard]] Cmd needed(const Request& r) const;  // the next command the request needs
   [[nodiscard]] bool ready(Cmd c, const Request& r) const;
   [[nodiscard]] bool precharge_allowed(const std::vector<Request>& q, size_t i) const;
@@ -145,6 +151,7 @@ class Controller {
   // within kWheelSlots cycles after the last sweep), the others in far_.
   static constexpr uint64_t kWheelSlots = 64;
   std::array<uint64_t, kWheelSlots> wheel_{};
+  uint64_t wheel_used_ = 0;  // a bit per slot that may hold a queue
   uint64_t far_ = 0, far_min_ = UINT64_MAX;
   uint64_t swept_ = 0;  // the waits ending up to this cycle have been cleared from waiting_
   void expire_waits();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <utility>
 
 #include "sim/error.h"
@@ -68,7 +69,45 @@ TraceReader::TraceReader(std::string_view text, std::string file, uint64_t capac
       file_(std::move(file)),
       capacity_bytes_(capacity_bytes) {}
 
+bool TraceReader::next_plain(TraceRequest& request) {
+  // The longest such line is 45 characters: with 64 left, no character read can lie past the end.
+  if (end_ - at_ < 64) return false;
+  const char* p = at_;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) p += 2;
+  const char* digits = p;
+  uint64_t address = 0;
+  for (uint8_t d; (d = kHexDigit[static_cast<unsigned char>(*p)]) < 16; ++p)
+    address = address * 16 + d;
+  if (p == digits || p - digits > 15 || *p++ != ' ') return false;
+  bool write = false;
+  if (std::memcmp(p, "READ ", 5) == 0) {
+    p += 5;
+  } else if (std::memcmp(p, "WRITE ", 6) == 0) {
+    write = true;
+    p += 6;
+  } else {
+    return false;
+  }
+  digits = p;
+  uint64_t arrival = 0;
+  for (unsigned d; (d = static_cast<unsigned char>(*p) - unsigned{'0'}) < 10; ++p) {
+    arrival = arrival * 10 + d;
+  }
+  if (p == digits || p - digits > 19) return false;
+  if (*p == '\r') ++p;
+  if (*p++ != '\n') return false;
+  if (address >= capacity_bytes_ || arrival > kMaxArrivalCycle || arrival < last_arrival_) {
+    return false;  // the general reading reports it
+  }
+  at_ = p;
+  ++line_;
+  last_arrival_ = arrival;
+  request = {address, arrival, write};
+  return true;
+}
+
 bool TraceReader::next(TraceRequest& request) {
+  if (next_plain(request)) return true;
   while (at_ < end_) {
     ++line_;
     const std::string_view address = word(at_, end_);

@@ -42,6 +42,11 @@ class TraceReader final : public RequestSource {
   bool next(TraceRequest& request) override;
 
  private:
+  // The usual line (`0x`, up to 15 hex digits, READ or WRITE and up to 19 decimal digits, a
+  // space between them) read in one pass; false, having read nothing, for any other line, which
+  // next() then reads or reports as it reads every line.
+  bool next_plain(TraceRequest& request);
+
   const char* at_;
   const char* end_;
   std::string file_;
