@@ -94,6 +94,21 @@ TEST_P(ControllerStepping, SkippingGivesTheStatisticsOfSteppingEveryCycle) {
   EXPECT_GT(commands, 0u);
 }
 
+// Two writes in the write buffer, below its drain threshold and with nothing else queued, wait
+// for more requests: nothing can change before the next refresh, and the controller skips there
+// instead of ticking every cycle until then (which it once did while no queue had been looked
+// at, taking the wait it had never set for the soonest).
+TEST(ControllerSkipping, BufferedWritesWaitForTheNextRefreshWithoutTicks) {
+  const Device d = load_preset("DDR4-3200-x8", {}).device;
+  const AddressMap map(d, d.address_mapping);
+  Controller c(d);
+  for (const uint64_t address : {0x1000, 0x2000}) c.add(address, map.decode(address), true);
+  c.run_until(100);
+  EXPECT_FALSE(c.done());
+  EXPECT_GT(c.next_event(), c.now() + 1000);
+  EXPECT_LE(c.next_event(), static_cast<uint64_t>(d.tREFI));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Structures, ControllerStepping,
     ::testing::Values(

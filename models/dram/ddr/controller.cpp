@@ -327,6 +327,8 @@ bool Controller::pick(int& queue, int& index, Cmd& cmd) {
   if (num_queues_ <= 64 && !every_cycle_) {
     // The queues still waiting are skipped without a look (next_change() counts their waits),
     // and so are the refreshing rank's.
+    // No queue looked at leaves no wait of its own: next_change() then counts the wheel's.
+    soonest_ = UINT64_MAX;
     expire_waits();
     uint64_t candidates = nonempty_ & ~waiting_;
     if (refreshing >= 0) candidates &= ~rank_queues_[static_cast<size_t>(refreshing)];
