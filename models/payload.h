@@ -5,9 +5,10 @@
 // (models/vector/interface.h), the sparse decoder's account of an operand read in DecodedOperand
 // (models/sparse/interface.h), what the crypto engine needs to find a tensor's authentication
 // blocks in StoredTensor (models/crypto/interface.h). A transaction carries them with
-// TransactionWith; a module that passes a transaction on as new ones (a PE array's operand reads
-// for a compute command, a buffer's memory transfers for a fetch or an operand access) forwards
-// the extensions it does not read to them (Transaction::forward_extensions).
+// TransactionWith, the only way a family's extension is attached; a module that passes a
+// transaction on as new ones (a PE array's operand reads for a compute command, a buffer's memory
+// transfers for a fetch or an operand access) forwards the extensions it does not read to them
+// (Transaction::forward_extensions).
 //
 // Size: the modelled size in bytes (at the layer's precision, TileExtension::element_bits) is
 // TileExtension::bytes; timing and energy use only that. Data: in functional mode the payload's
@@ -154,21 +155,28 @@ struct Transaction {
   // Resets the payload for a new request; `data` (functional mode) holds `elements` values.
   void prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data = nullptr,
                size_t elements = 0);
-  // Carries the families' extensions of `from` that this one has not its own of (all but the
-  // TileExtension), without owning them: `from` must outlive this transaction.
+  // Carries the families' extensions of `from` (those attached through TransactionWith) that this
+  // one has not its own of, without owning them: `from` must outlive this transaction.
   void forward_extensions(const tlm::tlm_generic_payload& from);
 
  private:
-  std::vector<unsigned> forwarded_;  // extension indices, cleared before the payload goes
+  // The indices of the extensions forwarded, cleared before the payload goes: a bit each below
+  // 64 (no allocation per transaction), the others listed.
+  uint64_t forwarded_ = 0;
+  std::vector<unsigned> forwarded_beyond_64_;
 };
 
 // A transaction that also carries families' extensions, e.g. TransactionWith<TileCompute>.
+// The index of every extension type a family attaches: forward_extensions() looks at these only,
+// not at every extension type the process knows (a few against a dozen, on every operand access).
+void note_family_extension(unsigned index);
+
 template <typename... Family>
 struct TransactionWith : Transaction {
   std::tuple<Family...> family;
 
   TransactionWith() {
-    std::apply([this](auto&... e) { (payload.set_extension(&e), ...); }, family);
+    std::apply([this](auto&... e) { (attach(e), ...); }, family);
   }
   ~TransactionWith() {
     std::apply([this](auto&... e) { (payload.clear_extension(&e), ...); }, family);
@@ -179,6 +187,14 @@ struct TransactionWith : Transaction {
   template <typename E>
   [[nodiscard]] E& get() {
     return std::get<E>(family);
+  }
+
+ private:
+  template <typename E>
+  void attach(E& e) {
+    static const bool noted = (note_family_extension(E::ID), true);
+    (void)noted;
+    payload.set_extension(&e);
   }
 };
 

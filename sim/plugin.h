@@ -17,7 +17,7 @@
 // Raised whenever a family's interface, the registry or what a module shares (Component, the
 // payload, the parameters) changes, so a plugin built against another tessera is refused.
 #ifndef TESSERA_PLUGIN_ABI
-#define TESSERA_PLUGIN_ABI 5
+#define TESSERA_PLUGIN_ABI 6
 #endif
 
 // The entry point tessera looks for: exactly once in every plugin.

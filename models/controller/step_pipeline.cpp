@@ -184,10 +184,12 @@ StepPipelineController::Step StepPipelineController::request(
 }
 
 TilePlacement StepPipelineController::place(uint64_t index, Tensor tensor) {
-  TransactionWith<TilePlacement> tr;
+  TransactionWith<TilePlacement>& tr = placement_;
+  tr.ext = TileExtension{};
   tr.ext.command = Command::place;
   tr.ext.tensor = tensor;
   auto& where = tr.get<TilePlacement>();
+  where = TilePlacement{};
   where.tile = tile_key(index, tensor);
   where.step = index;
   const std::vector<uint64_t>& next = next_use_[tensor_index(tensor)];

@@ -120,6 +120,9 @@ class StepPipelineController : public Controller {
                std::array<Residency, kNumTensors>& residency);
   // Asks the buffer where step `index`'s tile of `tensor` is, or goes.
   TilePlacement place(uint64_t index, Tensor tensor);
+  // The one transaction every placement reuses (each is answered before the next is asked): a
+  // payload costs more to build than the question it carries, asked for every tile of every step.
+  TransactionWith<TilePlacement> placement_;
   // For a buffer that looks ahead: the next step needing each step's tile of each tensor.
   void find_next_uses(uint64_t steps);
   std::array<std::vector<uint64_t>, kNumTensors> next_use_;
