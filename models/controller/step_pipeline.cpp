@@ -185,7 +185,6 @@ StepPipelineController::Step StepPipelineController::request(
 
 TilePlacement StepPipelineController::place(uint64_t index, Tensor tensor) {
   TransactionWith<TilePlacement>& tr = placement_;
-  tr.ext = TileExtension{};
   tr.ext.command = Command::place;
   tr.ext.tensor = tensor;
   auto& where = tr.get<TilePlacement>();

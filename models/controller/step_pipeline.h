@@ -122,6 +122,7 @@ class StepPipelineController : public Controller {
   TilePlacement place(uint64_t index, Tensor tensor);
   // The one transaction every placement reuses (each is answered before the next is asked): a
   // payload costs more to build than the question it carries, asked for every tile of every step.
+  // A placement carries its command, tensor and TilePlacement, set anew for each.
   TransactionWith<TilePlacement> placement_;
   // For a buffer that looks ahead: the next step needing each step's tile of each tensor.
   void find_next_uses(uint64_t steps);
