@@ -1,6 +1,5 @@
 #include "models/payload.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "sim/error.h"
@@ -20,38 +19,7 @@ void Transaction::prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data,
 }
 
 Transaction::~Transaction() {
-  for (uint64_t bits = forwarded_; bits != 0; bits &= bits - 1) {
-    payload.set_extension(static_cast<unsigned>(__builtin_ctzll(bits)), nullptr);
-  }
-  for (const unsigned index : forwarded_beyond_64_) payload.set_extension(index, nullptr);
   payload.clear_extension(&ext);
-}
-
-namespace {
-
-std::vector<unsigned>& family_extension_list() {
-  static std::vector<unsigned> list;
-  return list;
-}
-
-}  // namespace
-
-void note_family_extension(unsigned index) {
-  std::vector<unsigned>& list = family_extension_list();
-  if (std::find(list.begin(), list.end(), index) == list.end()) list.push_back(index);
-}
-
-void Transaction::forward_extensions(const tlm::tlm_generic_payload& from) {
-  for (const unsigned index : family_extension_list()) {
-    tlm::tlm_extension_base* e = from.get_extension(index);
-    if (e == nullptr || payload.get_extension(index) != nullptr) continue;
-    payload.set_extension(index, e);
-    if (index < 64) {
-      forwarded_ |= uint64_t{1} << index;
-    } else {
-      forwarded_beyond_64_.push_back(index);
-    }
-  }
 }
 
 void Completion::not_pending(const Completion& c) {

@@ -8,7 +8,7 @@
 // TransactionWith, the only way a family's extension is attached; a module that passes a
 // transaction on as new ones (a PE array's operand reads for a compute command, a buffer's memory
 // transfers for a fetch or an operand access) forwards the extensions it does not read to them
-// (Transaction::forward_extensions).
+// (Transaction::forward_extensions), and family_extension() finds them there.
 //
 // Size: the modelled size in bytes (at the layer's precision, TileExtension::element_bits) is
 // TileExtension::bytes; timing and energy use only that. Data: in functional mode the payload's
@@ -130,6 +130,9 @@ struct TileExtension : tlm::tlm_extension<TileExtension> {
   // port time (a bumped tail re-fetched).
   uint64_t refetch_wait = 0;
 
+  // The transaction this one was made for (Transaction::forward_extensions), or null.
+  tlm::tlm_generic_payload* served = nullptr;
+
   TransferTime transfer_time;  // fetch, writeback, memory: answered by the memory side
   // fetch, writeback, memory: the initiator can wait for a deferred completion (see Completion).
   bool may_defer = false;
@@ -155,28 +158,19 @@ struct Transaction {
   // Resets the payload for a new request; `data` (functional mode) holds `elements` values.
   void prepare(tlm::tlm_command cmd, uint64_t address, int32_t* data = nullptr,
                size_t elements = 0);
-  // Carries the families' extensions of `from` (those attached through TransactionWith) that this
-  // one has not its own of, without owning them: `from` must outlive this transaction.
-  void forward_extensions(const tlm::tlm_generic_payload& from);
-
- private:
-  // The indices of the extensions forwarded, cleared before the payload goes: a bit each below
-  // 64 (no allocation per transaction), the others listed.
-  uint64_t forwarded_ = 0;
-  std::vector<unsigned> forwarded_beyond_64_;
+  // This transaction is made for `from`: family_extension() finds the families' extensions of
+  // `from` (and of what `from` was made for) on it too, where it has none of its own. Nothing is
+  // copied; `from` must outlive this transaction.
+  void forward_extensions(tlm::tlm_generic_payload& from) { ext.served = &from; }
 };
 
 // A transaction that also carries families' extensions, e.g. TransactionWith<TileCompute>.
-// The index of every extension type a family attaches: forward_extensions() looks at these only,
-// not at every extension type the process knows (a few against a dozen, on every operand access).
-void note_family_extension(unsigned index);
-
 template <typename... Family>
 struct TransactionWith : Transaction {
   std::tuple<Family...> family;
 
   TransactionWith() {
-    std::apply([this](auto&... e) { (attach(e), ...); }, family);
+    std::apply([this](auto&... e) { (payload.set_extension(&e), ...); }, family);
   }
   ~TransactionWith() {
     std::apply([this](auto&... e) { (payload.clear_extension(&e), ...); }, family);
@@ -188,28 +182,22 @@ struct TransactionWith : Transaction {
   [[nodiscard]] E& get() {
     return std::get<E>(family);
   }
-
- private:
-  template <typename E>
-  void attach(E& e) {
-    static const bool noted = (note_family_extension(E::ID), true);
-    (void)noted;
-    payload.set_extension(&e);
-  }
 };
 
 // The extension of a payload; a payload without one is a wiring bug.
 [[nodiscard]] TileExtension& extension_of(tlm::tlm_generic_payload& p);
 
-// A family's extension `E` of a payload; a payload without it is a wiring bug (`who` is the module
-// that expected it).
+// A family's extension `E` of a payload, its own or forwarded to it (found on the transactions it
+// was made for, the nearest first); a payload without it is a wiring bug (`who` is the module that
+// expected it).
 template <typename E>
 [[nodiscard]] E& family_extension(tlm::tlm_generic_payload& p, const char* who) {
-  E* e = p.get_extension<E>();
-  if (e == nullptr) {
-    throw std::logic_error(std::string(who) + ": a transaction without its family's extension");
+  for (tlm::tlm_generic_payload* q = &p; q != nullptr;) {
+    if (E* e = q->get_extension<E>()) return *e;
+    const TileExtension* t = q->get_extension<TileExtension>();
+    q = t != nullptr ? t->served : nullptr;
   }
-  return *e;
+  throw std::logic_error(std::string(who) + ": a transaction without its family's extension");
 }
 
 // Throws a SimulationError when a target answered with an error response.
