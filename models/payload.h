@@ -5,10 +5,10 @@
 // (models/vector/interface.h), the sparse decoder's account of an operand read in DecodedOperand
 // (models/sparse/interface.h), what the crypto engine needs to find a tensor's authentication
 // blocks in StoredTensor (models/crypto/interface.h). A transaction carries them with
-// TransactionWith, the only way a family's extension is attached; a module that passes a
-// transaction on as new ones (a PE array's operand reads for a compute command, a buffer's memory
-// transfers for a fetch or an operand access) forwards the extensions it does not read to them
-// (Transaction::forward_extensions), and family_extension() finds them there.
+// TransactionWith; a module that passes a transaction on as new ones (a PE array's operand reads
+// for a compute command, a buffer's memory transfers for a fetch or an operand access) marks them
+// as made for it (Transaction::forward_extensions), and family_extension() finds the extensions
+// of the transactions a payload was made for as well as its own.
 //
 // Size: the modelled size in bytes (at the layer's precision, TileExtension::element_bits) is
 // TileExtension::bytes; timing and energy use only that. Data: in functional mode the payload's

@@ -76,8 +76,9 @@ bool TraceReader::next_plain(TraceRequest& request) {
   if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) p += 2;
   const char* digits = p;
   uint64_t address = 0;
-  for (uint8_t d; (d = kHexDigit[static_cast<unsigned char>(*p)]) < 16; ++p)
+  for (uint8_t d; (d = kHexDigit[static_cast<unsigned char>(*p)]) < 16; ++p) {
     address = address * 16 + d;
+  }
   if (p == digits || p - digits > 15 || *p++ != ' ') return false;
   bool write = false;
   if (std::memcmp(p, "READ ", 5) == 0) {
