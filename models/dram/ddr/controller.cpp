@@ -12,12 +12,16 @@ constexpr size_t kWriteDrainThreshold = 8;
 // row even while queued requests still hit it (DRAMSim3's starvation cap).
 constexpr int kRowHitCap = 4;
 
-// The wheel's slots of the `count` cycles after `cycle` (count at most kWheelSlots).
+// The bits of a 64-slot wheel mask turned by `by` slots: bit i moves to bit (i + by) % 64.
+uint64_t rotate_left(uint64_t bits, uint64_t by) {
+  by %= 64;
+  return by == 0 ? bits : bits << by | bits >> (64 - by);
+}
+
+// The wheel's slots of the `count` cycles after `cycle` (count at most 64).
 uint64_t slots_after(uint64_t cycle, uint64_t count) {
-  if (count >= 64) return ~uint64_t{0};
-  const uint64_t run = (uint64_t{1} << count) - 1;
-  const unsigned first = (cycle + 1) % 64;
-  return first == 0 ? run : run << first | run >> (64 - first);
+  const uint64_t run = count >= 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
+  return rotate_left(run, cycle + 1);
 }
 
 void at_least(uint64_t& ready, uint64_t t, int gap) {
@@ -297,8 +301,7 @@ void Controller::expire_waits() {
 
 uint64_t Controller::soonest_wait() const {
   // The used slots in the order of their cycles: bit k of `order` is the cycle swept_ + 1 + k.
-  const unsigned first = (swept_ + 1) % kWheelSlots;
-  uint64_t order = first == 0 ? wheel_used_ : wheel_used_ >> first | wheel_used_ << (64 - first);
+  uint64_t order = rotate_left(wheel_used_, kWheelSlots - (swept_ + 1) % kWheelSlots);
   order &= ~uint64_t{0} >> 1;  // the cycles up to swept_ + kWheelSlots - 1
   for (; order != 0; order &= order - 1) {
     const uint64_t t = swept_ + 1 + static_cast<uint64_t>(__builtin_ctzll(order));

@@ -94,9 +94,10 @@ class Controller {
   Request* pending(uint64_t address, int queue, bool write);
   // The requests queued (in a transaction or command queue), counted by a hash of their address:
   // a slot at zero spares pending() its scans, as for nearly every request of a trace.
-  std::array<uint32_t, 4096> address_count_{};
+  static constexpr int kAddressSlotBits = 12;
+  std::array<uint32_t, size_t{1} << kAddressSlotBits> address_count_{};
   static size_t address_slot(uint64_t address) {
-    return static_cast<size_t>((address * 0x9e3779b97f4a7c15) >> 52);
+    return static_cast<size_t>((address * 0x9e3779b97f4a7c15) >> (64 - kAddressSlotBits));
   }
   [[nodiscard]] Cmd needed(const Request& r) const;  // the next command the request needs
   [[nodiscard]] bool ready(Cmd c, const Request& r) const;
