@@ -206,6 +206,39 @@ TEST(DdrSettle, ATransferJoiningTheTurnsAfterASkipGetsItsTurn) {
   EXPECT_GT(skipped, 0U);
 }
 
+// A transfer's last requests, draining from the queue while the next transfer is on its way, are
+// replayed without a search as they are when nothing follows, and the arrival ends the replay
+// where it is, whenever that is.
+TEST(DdrSettle, ADrainingQueueReplaysUntilTheNextTransferArrives) {
+  const Device d = load_preset("DDR4-3200-x8", {}).device;
+  const auto first = [&](MemorySystem& memory) { memory.add_run(0, 600, false, 0, 1); };
+  MemorySystem alone(d, make_policies(d, {"frfcfs", "open"}), "rochrabacobg");
+  first(alone);
+  const uint64_t end = alone.settle(1);
+  const uint64_t replayed_alone = alone.channel(0).columns_replayed();
+  ASSERT_GT(replayed_alone, 0U);
+  for (uint64_t arrival = end - 600; arrival < end + 100; arrival += 7) {
+    std::vector<IssuedCommand> logs[2];
+    uint64_t done[2][2] = {};
+    uint64_t replayed = 0;
+    for (int skip = 0; skip < 2; ++skip) {
+      MemorySystem memory(d, make_policies(d, {"frfcfs", "open"}), "rochrabacobg");
+      memory.channel(0).skip_repeats(skip == 1);
+      memory.channel(0).record_commands(&logs[skip]);
+      first(memory);
+      memory.add_run(0x8040, 200, false, arrival, 2);
+      done[skip][0] = memory.settle(1);
+      replayed = memory.channel(0).columns_replayed();
+      done[skip][1] = memory.settle(2);
+    }
+    const std::string at = "arriving at " + std::to_string(arrival);
+    EXPECT_EQ(done[0][0], done[1][0]) << at;
+    EXPECT_EQ(done[0][1], done[1][1]) << at;
+    ASSERT_TRUE(same_commands(logs[0], logs[1])) << at;
+    if (arrival >= end) EXPECT_EQ(replayed, replayed_alone) << at;
+  }
+}
+
 // Waiting entries of every kind in one channel: requests no transfer names (they enter in order),
 // named runs and named single requests (as each channel of several gets a transfer's bursts),
 // arriving together or apart, all queued before the named ones are settled in turn. Skipping

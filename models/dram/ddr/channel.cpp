@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace tessera::ddr {
@@ -51,18 +52,36 @@ Channel::Channel(const Device& device, Policies policies, PowerDown power_down)
   groups_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.bankgroups));
   ranks_.resize(static_cast<size_t>(d_.ranks));
   read_after_others_.resize(ranks_.size());
+  floors_.resize(ranks_.size());
   write_after_others_.resize(ranks_.size());
   for (size_t i = 0; i < banks_.size(); ++i) {
     banks_[i].rank = static_cast<int>(i) / d_.banks_per_rank();
+    banks_[i].group = static_cast<int>(i) / d_.banks_per_group;
   }
   for (int r = 0; r < d_.ranks; ++r) {
     ranks_[static_cast<size_t>(r)].refresh_due = policies_.refresh->first_due(r);
   }
+  refresh_changed();
   for (const CommandKind k : {CommandKind::activate, CommandKind::precharge, CommandKind::read,
                               CommandKind::write, CommandKind::refresh}) {
     for (const bool hit : {false, true}) {
       priority_[static_cast<int>(k)][hit ? 1 : 0] = policies_.scheduler->priority(k, hit);
     }
+  }
+  // The priorities' ranks, for candidates packed into one number (candidate()).
+  std::vector<int> levels;
+  for (const auto& kind : priority_) levels.insert(levels.end(), std::begin(kind), std::end(kind));
+  std::sort(levels.begin(), levels.end());
+  for (int k = 0; k < kCommandKinds; ++k) {
+    for (int hit = 0; hit < 2; ++hit) {
+      const auto order = static_cast<uint64_t>(
+          std::lower_bound(levels.begin(), levels.end(), priority_[k][hit]) - levels.begin());
+      priority_bits_[k][hit] = order << (kAgeBits + kSlotBits);
+    }
+  }
+  if (d_.queue_size > (1 << kSlotBits)) {
+    throw std::invalid_argument("DRAM channel: a queue of more than " +
+                                std::to_string(1 << kSlotBits) + " requests");
   }
   requests_.resize(static_cast<size_t>(d_.queue_size));
   for (int i = d_.queue_size - 1; i >= 0; --i) free_slots_.push_back(i);
@@ -148,6 +167,7 @@ void Channel::admit() {
     }
     r.age = next_age_++;
     r.next = -1;
+    r.prev = banks_[static_cast<size_t>(r.bank)].tail;
     if (period_ > 0) {
       period_admitted_.push_back({r.bank, r.row, r.write, r.arrival, r.transfer});
       const Bank& b = banks_[static_cast<size_t>(r.bank)];
@@ -178,6 +198,7 @@ void Channel::admit() {
 }
 
 void Channel::note_refresh_due() {
+  if (now_ < refresh_soonest_) return;
   for (size_t i = 0; i < ranks_.size(); ++i) {
     Rank& r = ranks_[i];
     if (r.refresh_pending || r.refresh_due > now_) continue;
@@ -191,6 +212,16 @@ void Channel::note_refresh_due() {
       wake(static_cast<int>(i), r.refresh_due, false);
     }
     r.refresh_pending = true;
+  }
+  refresh_changed();
+}
+
+void Channel::refresh_changed() {
+  refresh_soonest_ = kNever;
+  refresh_pending_ = false;
+  for (const Rank& r : ranks_) {
+    refresh_pending_ = refresh_pending_ || r.refresh_pending;
+    if (!r.refresh_pending) refresh_soonest_ = std::min(refresh_soonest_, r.refresh_due);
   }
 }
 
@@ -232,6 +263,7 @@ void Channel::enter_self_refresh(int rank, const Sleep& s, uint64_t t) {
   r.self_refresh = true;
   r.self_refresh_since = since;
   r.refresh_due = kNever;
+  refresh_changed();
 }
 
 void Channel::wake(int rank, uint64_t t, bool for_request) {
@@ -253,6 +285,7 @@ void Channel::wake(int rank, uint64_t t, bool for_request) {
     const auto interval = static_cast<uint64_t>(d_.tREFI);
     r.refresh_due =
         r.refresh_grid + (t - std::min(t, r.refresh_grid) + interval - 1) / interval * interval;
+    refresh_changed();
     exit = static_cast<uint64_t>(d_.tXS);
     ++stats_.self_refresh_exits;
   } else if (s.powerdown > 0) {
@@ -305,12 +338,8 @@ void Channel::run() {
   while ((queued_ > 0 || !waiting_.empty()) && (target_ == nullptr || target_->left > 0)) {
     admit();
     note_refresh_due();
-    uint64_t due = kNever;
-    bool pending = false;
-    for (const Rank& r : ranks_) {
-      pending = pending || r.refresh_pending;
-      if (!r.refresh_pending) due = std::min(due, r.refresh_due);
-    }
+    const uint64_t due = refresh_soonest_;
+    const bool pending = refresh_pending_;
     const bool room = !free_slots_.empty();
     const uint64_t next_arrival =
         room && !waiting_.empty() ? waiting_.front().next.arrival : kNever;
@@ -348,18 +377,39 @@ void Channel::advance(uint64_t t) {
 }
 
 Channel::Choice Channel::choose() const {
-  Choice best;
+  // What the other ranks' column commands impose (tRTRS): the largest over the other ranks, so
+  // the largest and second largest over all.
+  uint64_t rd_top[2] = {0, 0}, wr_top[2] = {0, 0};
+  int rd_at = -1, wr_at = -1;
   for (int r = 0; r < d_.ranks; ++r) {
-    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
-    uint64_t rd = 0, wr = 0;
-    for (int o = 0; o < d_.ranks; ++o) {
-      if (o == r) continue;
-      rd = std::max(rd, ranks_[static_cast<size_t>(o)].other_rd_ready);
-      wr = std::max(wr, ranks_[static_cast<size_t>(o)].other_wr_ready);
+    const Rank& rank = ranks_[static_cast<size_t>(r)];
+    if (rank.other_rd_ready >= rd_top[0]) {
+      rd_top[1] = rd_top[0];
+      rd_top[0] = rank.other_rd_ready;
+      rd_at = r;
+    } else {
+      rd_top[1] = std::max(rd_top[1], rank.other_rd_ready);
     }
+    if (rank.other_wr_ready >= wr_top[0]) {
+      wr_top[1] = wr_top[0];
+      wr_top[0] = rank.other_wr_ready;
+      wr_at = r;
+    } else {
+      wr_top[1] = std::max(wr_top[1], rank.other_wr_ready);
+    }
+  }
+  for (int r = 0; r < d_.ranks; ++r) {
+    const Rank& rank = ranks_[static_cast<size_t>(r)];
+    const uint64_t rd = rd_top[r == rd_at ? 1 : 0], wr = wr_top[r == wr_at ? 1 : 0];
     read_after_others_[static_cast<size_t>(r)] = rd;
     write_after_others_[static_cast<size_t>(r)] = wr;
+    Floors& f = floors_[static_cast<size_t>(r)];
+    f.read = std::max(std::max(now_, rank.rd_ready), rd);
+    f.write = std::max(std::max(now_, rank.wr_ready), wr);
+    f.activate = std::max(now_, rank.act_ready);
+    if (rank.acts >= 4) f.activate = std::max(f.activate, rank.faw[rank.faw_next] + d_.tFAW);
   }
+  Choice best;
   if (in_order_) {  // the oldest request alone; each bank's oldest is its head
     int oldest = -1;
     for (const int bank : busy_banks_) {
@@ -373,59 +423,68 @@ Channel::Choice Channel::choose() const {
         !ranks_[static_cast<size_t>(requests_[static_cast<size_t>(oldest)].rank)].refresh_pending) {
       consider_request(oldest, best);
     }
-    return best;
+  } else {
+    Candidate first = kNoCandidate;
+    for (const int bank : busy_banks_) consider_bank(bank, first);
+    if (first != kNoCandidate) best = choice_of(first);
   }
-  for (const int bank : busy_banks_) consider_bank(bank, best);
+  // A refresh's commands count as the oldest: they go first among those of their cycle and
+  // priority.
+  for (int r = 0; r < d_.ranks; ++r) {
+    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
+  }
+  return best;
+}
+
+Channel::Candidate Channel::candidate(uint64_t cycle, CommandKind kind, bool hit, int slot) const {
+  const uint64_t low = priority_bits_[static_cast<int>(kind)][hit ? 1 : 0] |
+                       requests_[static_cast<size_t>(slot)].age << kSlotBits |
+                       static_cast<uint64_t>(slot);
+  return static_cast<Candidate>(cycle) << 64 | low;
+}
+
+Channel::Choice Channel::choice_of(Candidate c) const {
+  Choice best;
+  best.request = static_cast<int>(static_cast<uint64_t>(c) & ((uint64_t{1} << kSlotBits) - 1));
+  const Request& q = requests_[static_cast<size_t>(best.request)];
+  const Bank& b = banks_[static_cast<size_t>(q.bank)];
+  const bool hit = q.row == b.open_row;
+  best.kind = hit              ? (q.write ? CommandKind::write : CommandKind::read)
+              : b.open_row < 0 ? CommandKind::activate
+                               : CommandKind::precharge;
+  best.cycle = static_cast<uint64_t>(c >> 64);
+  best.age = q.age;
+  best.rank = q.rank;
+  best.bank = q.bank;
+  best.priority = priority(best.kind, hit);
   return best;
 }
 
 // All queued reads of a bank's open row would issue at the same cycle, and so would all its
 // writes, and all its other requests (the same ACT or PRE): only the oldest of each can win.
-// The cycles are worked out here, and a candidate built only for one that beats the best so far:
-// this runs once per busy bank and command.
-void Channel::consider_bank(int bank, Choice& best) const {
+// This runs once per busy bank and command: each candidate is one number, and the best is the
+// smallest, without branching on which is better.
+void Channel::consider_bank(int bank, Candidate& best) const {
   const Bank& b = banks_[static_cast<size_t>(bank)];
   const auto rank = static_cast<size_t>(b.rank);
-  const Rank& r = ranks_[rank];
-  if (r.refresh_pending) return;
-  const auto better = [&](uint64_t cycle, bool hit, int slot, CommandKind kind) {
-    return before(cycle, priority(kind, hit), requests_[static_cast<size_t>(slot)].age, best);
-  };
-  const auto take = [&](uint64_t cycle, bool hit, int slot, CommandKind kind) {
-    const Request& q = requests_[static_cast<size_t>(slot)];
-    best.cycle = cycle;
-    best.request = slot;
-    best.age = q.age;
-    best.kind = kind;
-    best.rank = q.rank;
-    best.bank = q.bank;
-    best.priority = priority(kind, hit);
-  };
+  if (ranks_[rank].refresh_pending) return;
+  const Floors& f = floors_[rank];
+  const Group& g = groups_[static_cast<size_t>(b.group)];
   if (const int slot = b.oldest[kRead]; slot >= 0) {
-    const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
-    const uint64_t cycle =
-        std::max({now_, b.rd_ready, g.rd_ready, r.rd_ready, read_after_others_[rank]});
-    if (better(cycle, true, slot, CommandKind::read)) take(cycle, true, slot, CommandKind::read);
+    const uint64_t cycle = std::max(std::max(f.read, b.rd_ready), g.rd_ready);
+    best = std::min(best, candidate(cycle, CommandKind::read, true, slot));
   }
   if (const int slot = b.oldest[kWrite]; slot >= 0) {
-    const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
-    const uint64_t cycle =
-        std::max({now_, b.wr_ready, g.wr_ready, r.wr_ready, write_after_others_[rank]});
-    if (better(cycle, true, slot, CommandKind::write)) take(cycle, true, slot, CommandKind::write);
+    const uint64_t cycle = std::max(std::max(f.write, b.wr_ready), g.wr_ready);
+    best = std::min(best, candidate(cycle, CommandKind::write, true, slot));
   }
   if (const int slot = b.oldest[kOther]; slot >= 0) {
     if (b.open_row < 0) {
-      const Group& g = groups_[static_cast<size_t>(requests_[static_cast<size_t>(slot)].bankgroup)];
-      uint64_t cycle = std::max({now_, b.act_ready, g.act_ready, r.act_ready});
-      if (r.acts >= 4) cycle = std::max(cycle, r.faw[r.faw_next] + d_.tFAW);
-      if (better(cycle, false, slot, CommandKind::activate)) {
-        take(cycle, false, slot, CommandKind::activate);
-      }
+      const uint64_t cycle = std::max(std::max(f.activate, b.act_ready), g.act_ready);
+      best = std::min(best, candidate(cycle, CommandKind::activate, false, slot));
     } else if (closes_hit_rows_ || b.read_hits + b.write_hits == 0) {
       const uint64_t cycle = std::max(now_, b.pre_ready);
-      if (better(cycle, false, slot, CommandKind::precharge)) {
-        take(cycle, false, slot, CommandKind::precharge);
-      }
+      best = std::min(best, candidate(cycle, CommandKind::precharge, false, slot));
     }
   }
 }
@@ -550,7 +609,8 @@ void Channel::precharge(int bank, uint64_t t, bool automatic) {
 }
 
 void Channel::column(int index, uint64_t t) {
-  const Request q = requests_[static_cast<size_t>(index)];
+  // The slot is freed here but not reused before the next admission.
+  const Request& q = requests_[static_cast<size_t>(index)];
   unlink(index);
   Bank& b = banks_[static_cast<size_t>(q.bank)];
   Group& g = groups_[static_cast<size_t>(q.bankgroup)];
@@ -613,9 +673,9 @@ void Channel::recount(Bank& b) const {
 void Channel::unlink(int slot) {
   const Request& q = requests_[static_cast<size_t>(slot)];
   Bank& b = banks_[static_cast<size_t>(q.bank)];
-  int prev = -1;
-  for (int s = b.head; s != slot; s = requests_[static_cast<size_t>(s)].next) prev = s;
+  const int prev = q.prev;
   (prev < 0 ? b.head : requests_[static_cast<size_t>(prev)].next) = q.next;
+  if (q.next >= 0) requests_[static_cast<size_t>(q.next)].prev = prev;
   // The next oldest of its kind (a row hit, since only column commands leave the queue).
   const int kind = kind_of(b, q);
   if (b.oldest[kind] == slot) {
@@ -652,6 +712,7 @@ void Channel::refresh(int rank, uint64_t t) {
   }
   r.refresh_pending = false;
   r.refresh_due += static_cast<uint64_t>(d_.tREFI);
+  refresh_changed();
   r.refresh_until = end;
   // IDD5 is measured above active standby: the rank counts as active while it refreshes.
   rank_open(r, t);

@@ -110,6 +110,8 @@ class Channel {
   void skip_repeats(bool on) { skip_repeats_ = on; }
   // Column commands applied in closed form by skips so far (tests check the fast path is taken).
   [[nodiscard]] uint64_t columns_skipped() const { return columns_skipped_; }
+  // Column commands issued by replaying a period's decisions, without a search.
+  [[nodiscard]] uint64_t columns_replayed() const { return columns_replayed_; }
 
  private:
   struct Request {
@@ -120,7 +122,7 @@ class Channel {
     int64_t row;
     bool write;
     bool counted;       // its row hit / miss / conflict has been classified
-    int next;           // the next younger queued request of the same bank, or -1
+    int next, prev;     // the next younger and older queued requests of the same bank, or -1
     uint64_t transfer;  // the transfer it belongs to (add()), 0 for none
   };
   struct Bank {
@@ -132,7 +134,7 @@ class Channel {
     // writes, and all other requests (the same ACT or PRE): only the oldest of each kind can win.
     int oldest[3] = {-1, -1, -1};  // slots, by kind (kRead, kWrite, kOther)
     uint64_t act_ready = 0, pre_ready = 0, rd_ready = 0, wr_ready = 0;
-    int rank = 0;
+    int rank = 0, group = 0;  // group: flat index into groups_
   };
   struct Group {  // one bank group of one rank
     uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
@@ -190,10 +192,26 @@ class Channel {
     return before(c.cycle, c.priority, c.age, best);
   }
 
+  // A queued request's next command as one number that orders as before() does: its cycle, then
+  // its priority's rank among the scheduler's (priority_bits_), then the request's age (unique
+  // while queued); the slot rides in the low bits, so the smallest names the winner.
+  __extension__ typedef unsigned __int128 Candidate;   // NOLINT(modernize-use-using): GCC's type
+  static constexpr int kSlotBits = 10, kAgeBits = 50;  // the queue holds at most 2^kSlotBits
+  static constexpr Candidate kNoCandidate = ~Candidate{0};
+  [[nodiscard]] Candidate candidate(uint64_t cycle, CommandKind kind, bool hit, int slot) const;
+  [[nodiscard]] Choice choice_of(Candidate c) const;
+  // Per rank, the earliest cycle its column commands and ACTs may issue, whichever bank: now, the
+  // rank's own constraints, the other ranks' (tRTRS) and tFAW. Worked out once per decision.
+  struct Floors {
+    uint64_t read = 0, write = 0, activate = 0;
+  };
+
   void admit();
   void note_refresh_due();
+  // Recounts refresh_soonest_ and refresh_pending_ after a rank's refresh state changed.
+  void refresh_changed();
   [[nodiscard]] Choice choose() const;
-  void consider_bank(int bank, Choice& best) const;
+  void consider_bank(int bank, Candidate& best) const;
   void consider_request(int slot, Choice& best) const;
   enum Kind { kRead, kWrite, kOther };  // a row-hit read, a row-hit write, anything else
   static Kind kind_of(const Bank& b, const Request& q) {
@@ -253,6 +271,8 @@ class Channel {
   // closed; a column command never closes its row.
   bool in_order_, closes_hit_rows_, open_page_;
   int priority_[kCommandKinds][2] = {};  // the scheduler's, asked once (priority())
+  // Each one's rank among them (smallest first), placed where candidate() packs it.
+  uint64_t priority_bits_[kCommandKinds][2] = {};
   PowerDown power_down_;
   int burst_;  // data-bus cycles per burst
   int read_to_read_l_, read_to_read_s_, write_to_read_l_, write_to_read_s_;
@@ -267,6 +287,7 @@ class Channel {
   // Per rank, what the other ranks' column commands impose on its own (tRTRS), gathered once
   // per scheduling decision.
   mutable std::vector<uint64_t> read_after_others_, write_after_others_;
+  mutable std::vector<Floors> floors_;
   std::vector<Request> requests_;  // slots of the queue, d_.queue_size of them
   std::vector<int> free_slots_;
   std::vector<int> busy_banks_;  // banks with queued requests, in no particular order
@@ -282,10 +303,16 @@ class Channel {
   std::deque<Waiting> waiting_;
   [[nodiscard]] Request request_at(const Location& at, bool write, uint64_t arrival,
                                    uint64_t transfer) const {
-    const int group = at.rank * d_.bankgroups + at.bankgroup;
-    return {
-        arrival, 0, group * d_.banks_per_group + at.bank, at.rank, group, at.row, write, false, -1,
-        transfer};
+    Request r{};
+    r.arrival = arrival;
+    r.bankgroup = at.rank * d_.bankgroups + at.bankgroup;
+    r.bank = r.bankgroup * d_.banks_per_group + at.bank;
+    r.rank = at.rank;
+    r.row = at.row;
+    r.write = write;
+    r.next = r.prev = -1;
+    r.transfer = transfer;
+    return r;
   }
   // The next request of waiting entry `i`, which leaves the entry (and the entry, when empty).
   Request take_waiting(size_t i);
@@ -298,6 +325,10 @@ class Channel {
     return !waiting_.empty() && waiting_.front().next.transfer != 0;
   }
   [[nodiscard]] size_t arrived_entries() const;
+  // Whether a request waits that has arrived by now (arrivals never decrease).
+  [[nodiscard]] bool arrived() const {
+    return !waiting_.empty() && waiting_.front().next.arrival <= now_;
+  }
   [[nodiscard]] size_t turn() const {
     return next_waiting_ < waiting_.size() && waiting_[next_waiting_].next.arrival <= now_
                ? next_waiting_
@@ -324,13 +355,16 @@ class Channel {
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
   uint64_t now_ = 0;  // no command issues before this cycle
+  // The soonest refresh due of the ranks without one pending, and whether any has one pending.
+  uint64_t refresh_soonest_ = kNever;
+  bool refresh_pending_ = false;
   uint64_t last_arrival_ = 0;
   ChannelStats stats_;
   std::vector<IssuedCommand>* log_ = nullptr;
   std::vector<LowPowerStay>* low_power_log_ = nullptr;
 
   bool skip_repeats_ = true;
-  uint64_t columns_skipped_ = 0;
+  uint64_t columns_skipped_ = 0, columns_replayed_ = 0;
   std::vector<std::pair<uint64_t, int>> history_;  // (cycle, bank) of recent column commands
   int period_ = 0;                                 // commands per period being verified, or 0
   int watched_ = 0;                                // commands seen of that period

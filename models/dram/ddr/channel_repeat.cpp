@@ -321,7 +321,7 @@ namespace tessera::ddr {
 // same rank, bank group and direction, at the same cycle one period later. Which bank a request
 // is in does not matter while it hits the open row and its bank's own ACT and wake-up
 // constraints are past, so a stream moving on to the next banks of the same rows (a box's next
-// row segment) repeats too, and so do the queue's last requests when nothing is left to admit.
+// row segment) repeats too, and so do the queue's last requests when nothing has arrived to admit.
 // The commands are issued and counted as usual; only the search for the next one is saved. Each
 // admitted request is checked against the period's (admit() calls replay_admits()), and any
 // difference, a refresh falling due or a missing request ends the replay where it is.
@@ -361,9 +361,10 @@ bool Channel::replay_admits(const Request& r) const {
 Channel::Choice Channel::replay_choice() {
   Choice c;
   const Column& col = period_columns_[replay_next_];
-  // Admitted as in the period, or fewer because nothing is left to admit.
+  // Admitted as in the period, or fewer because nothing has arrived to admit (an arrival ends the
+  // replay, in run()).
   if (replay_admitted_ != col.admitted_before &&
-      !(replay_admitted_ < col.admitted_before && waiting_.empty())) {
+      !(replay_admitted_ < col.admitted_before && !arrived())) {
     replaying_ = false;
     return c;
   }
@@ -409,6 +410,7 @@ Channel::Choice Channel::replay_choice() {
 }
 
 void Channel::replayed_column() {
+  ++columns_replayed_;
   if (++replay_next_ < period_columns_.size()) return;
   replay_next_ = 0;
   replay_admitted_ = 0;
@@ -458,9 +460,10 @@ bool Channel::decisions(const std::vector<int64_t>& snap, std::vector<int64_t>& 
 // At the end of a watched period of column commands only: the decisions repeat if what they
 // depend on is the same as at its start. Either the queue is the same (requests admitted as
 // many as served, each hitting its row, their bank's constraints past), or nothing was admitted
-// and nothing is left to: the queue lost the period's requests and is the start's queue without
-// its youngest (a periodic queue losing its oldest), which cannot change the period's decisions
-// until a request the period needs is missing, when the replay stops.
+// and nothing has arrived to be: the queue lost the period's requests and is the start's queue
+// without its youngest (a periodic queue losing its oldest), which cannot change the period's
+// decisions until a request the period needs is missing, when the replay stops, or a request
+// arrives, when run() stops it.
 bool Channel::replayable() {
   if (!watch_replayable_ || !open_page_) return false;
   const ChannelStats& f = first_stats_;
@@ -475,8 +478,7 @@ bool Channel::replayable() {
   }
   if (now == first_decisions_) return true;
   const size_t served = period_columns_.size();
-  return period_admitted_.empty() && waiting_.empty() &&
-         now.size() + served == first_decisions_.size() &&
+  return period_admitted_.empty() && !arrived() && now.size() + served == first_decisions_.size() &&
          std::equal(now.begin(), now.end(), first_decisions_.begin());
 }
 
