@@ -235,7 +235,9 @@ TEST(DdrSettle, ADrainingQueueReplaysUntilTheNextTransferArrives) {
     EXPECT_EQ(done[0][0], done[1][0]) << at;
     EXPECT_EQ(done[0][1], done[1][1]) << at;
     ASSERT_TRUE(same_commands(logs[0], logs[1])) << at;
-    if (arrival >= end) EXPECT_EQ(replayed, replayed_alone) << at;
+    if (arrival >= end) {
+      EXPECT_EQ(replayed, replayed_alone) << at;
+    }
   }
 }
 

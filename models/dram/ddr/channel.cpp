@@ -126,7 +126,7 @@ void Channel::drop_waiting(size_t i, uint64_t n) {
   if (n >= w.left) throw std::logic_error("DRAM channel: a waiting run dropped whole");
   w.left -= n;
   w.address += n * static_cast<uint64_t>(d_.burst_bytes());
-  w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival, w.next.transfer);
+  locate(w.next, w.map->decode(w.address));
 }
 
 size_t Channel::arrived_entries() const {
@@ -135,20 +135,19 @@ size_t Channel::arrived_entries() const {
   return n;
 }
 
-Channel::Request Channel::take_waiting(size_t i) {
+void Channel::take_waiting(size_t i, Request& into) {
   Waiting& w = waiting_[i];
-  const Request r = w.next;
+  into = w.next;
   if (--w.left == 0) {
     if (i == 0) {
       waiting_.pop_front();
     } else {
       waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
     }
-    return r;
+    return;
   }
   w.address += static_cast<uint64_t>(d_.burst_bytes());
-  w.next = request_at(w.map->decode(w.address), w.next.write, w.next.arrival, w.next.transfer);
-  return r;
+  locate(w.next, w.map->decode(w.address));
 }
 
 void Channel::admit() {
@@ -158,11 +157,11 @@ void Channel::admit() {
     Request& r = requests_[static_cast<size_t>(slot)];
     // Named transfers that have arrived take turns; anything else enters in order.
     if (waiting_.front().next.transfer == 0) {
-      r = take_waiting(0);
+      take_waiting(0, r);
     } else {
       next_waiting_ = turn();
       const bool last = waiting_[next_waiting_].left == 1;
-      r = take_waiting(next_waiting_);
+      take_waiting(next_waiting_, r);
       if (!last) ++next_waiting_;
     }
     r.age = next_age_++;
@@ -425,7 +424,7 @@ Channel::Choice Channel::choose() const {
     }
   } else {
     Candidate first = kNoCandidate;
-    for (const int bank : busy_banks_) consider_bank(bank, first);
+    for (const int bank : busy_banks_) first = std::min(first, consider_bank(bank));
     if (first != kNoCandidate) best = choice_of(first);
   }
   // A refresh's commands count as the oldest: they go first among those of their cycle and
@@ -464,10 +463,11 @@ Channel::Choice Channel::choice_of(Candidate c) const {
 // writes, and all its other requests (the same ACT or PRE): only the oldest of each can win.
 // This runs once per busy bank and command: each candidate is one number, and the best is the
 // smallest, without branching on which is better.
-void Channel::consider_bank(int bank, Candidate& best) const {
+Channel::Candidate Channel::consider_bank(int bank) const {
+  Candidate best = kNoCandidate;
   const Bank& b = banks_[static_cast<size_t>(bank)];
   const auto rank = static_cast<size_t>(b.rank);
-  if (ranks_[rank].refresh_pending) return;
+  if (ranks_[rank].refresh_pending) return best;
   const Floors& f = floors_[rank];
   const Group& g = groups_[static_cast<size_t>(b.group)];
   if (const int slot = b.oldest[kRead]; slot >= 0) {
@@ -487,6 +487,7 @@ void Channel::consider_bank(int bank, Candidate& best) const {
       best = std::min(best, candidate(cycle, CommandKind::precharge, false, slot));
     }
   }
+  return best;
 }
 
 void Channel::consider_request(int slot, Choice& best) const {

@@ -211,7 +211,8 @@ class Channel {
   // Recounts refresh_soonest_ and refresh_pending_ after a rank's refresh state changed.
   void refresh_changed();
   [[nodiscard]] Choice choose() const;
-  void consider_bank(int bank, Candidate& best) const;
+  // The best candidate of a busy bank (inlined: it runs once per busy bank and decision).
+  [[nodiscard, gnu::always_inline]] inline Candidate consider_bank(int bank) const;
   void consider_request(int slot, Choice& best) const;
   enum Kind { kRead, kWrite, kOther };  // a row-hit read, a row-hit write, anything else
   static Kind kind_of(const Bank& b, const Request& q) {
@@ -305,17 +306,21 @@ class Channel {
                                    uint64_t transfer) const {
     Request r{};
     r.arrival = arrival;
+    r.write = write;
+    r.next = r.prev = -1;
+    r.transfer = transfer;
+    locate(r, at);
+    return r;
+  }
+  // Sets where a request goes: its flat bank, rank, bank group and row.
+  void locate(Request& r, const Location& at) const {
     r.bankgroup = at.rank * d_.bankgroups + at.bankgroup;
     r.bank = r.bankgroup * d_.banks_per_group + at.bank;
     r.rank = at.rank;
     r.row = at.row;
-    r.write = write;
-    r.next = r.prev = -1;
-    r.transfer = transfer;
-    return r;
   }
-  // The next request of waiting entry `i`, which leaves the entry (and the entry, when empty).
-  Request take_waiting(size_t i);
+  // Moves the next request of waiting entry `i` into `into` (the entry leaves when empty).
+  void take_waiting(size_t i, Request& into);
   // Entry `i` loses its next `n` requests (fewer than it has) without their entering the queue.
   void drop_waiting(size_t i, uint64_t n);
   // Whether the waiting entries take turns (the first names a transfer), how many have arrived
