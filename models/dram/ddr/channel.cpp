@@ -51,9 +51,7 @@ Channel::Channel(const Device& device, Policies policies, PowerDown power_down)
   banks_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.banks_per_rank()));
   groups_.resize(static_cast<size_t>(d_.ranks) * static_cast<size_t>(d_.bankgroups));
   ranks_.resize(static_cast<size_t>(d_.ranks));
-  read_after_others_.resize(ranks_.size());
   floors_.resize(ranks_.size());
-  write_after_others_.resize(ranks_.size());
   for (size_t i = 0; i < banks_.size(); ++i) {
     banks_[i].rank = static_cast<int>(i) / d_.banks_per_rank();
     banks_[i].group = static_cast<int>(i) / d_.banks_per_group;
@@ -400,8 +398,6 @@ Channel::Choice Channel::choose() const {
   for (int r = 0; r < d_.ranks; ++r) {
     const Rank& rank = ranks_[static_cast<size_t>(r)];
     const uint64_t rd = rd_top[r == rd_at ? 1 : 0], wr = wr_top[r == wr_at ? 1 : 0];
-    read_after_others_[static_cast<size_t>(r)] = rd;
-    write_after_others_[static_cast<size_t>(r)] = wr;
     Floors& f = floors_[static_cast<size_t>(r)];
     f.read = std::max(std::max(now_, rank.rd_ready), rd);
     f.write = std::max(std::max(now_, rank.wr_ready), wr);
@@ -500,7 +496,7 @@ void Channel::consider_request(int slot, Choice& best) const {
   c.bank = q.bank;
   if (b.open_row == q.row) {
     c.kind = q.write ? CommandKind::write : CommandKind::read;
-    c.cycle = std::max(now_, column_ready(q));
+    c.cycle = column_ready(q);
     c.priority = priority(c.kind, true);
   } else if (b.open_row < 0) {
     const Rank& r = ranks_[static_cast<size_t>(q.rank)];
@@ -542,10 +538,9 @@ void Channel::consider_refresh(int rank, Choice& best) const {
 uint64_t Channel::column_ready(const Request& q) const {
   const Bank& b = banks_[static_cast<size_t>(q.bank)];
   const Group& g = groups_[static_cast<size_t>(q.bankgroup)];
-  const Rank& r = ranks_[static_cast<size_t>(q.rank)];
-  const auto rank = static_cast<size_t>(q.rank);
-  return q.write ? std::max({b.wr_ready, g.wr_ready, r.wr_ready, write_after_others_[rank]})
-                 : std::max({b.rd_ready, g.rd_ready, r.rd_ready, read_after_others_[rank]});
+  const Floors& f = floors_[static_cast<size_t>(q.rank)];
+  return q.write ? std::max({f.write, b.wr_ready, g.wr_ready})
+                 : std::max({f.read, b.rd_ready, g.rd_ready});
 }
 
 void Channel::issue(const Choice& c) {

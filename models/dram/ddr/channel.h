@@ -285,11 +285,8 @@ class Channel {
   std::vector<Bank> banks_;
   std::vector<Group> groups_;
   std::vector<Rank> ranks_;
-  // Per rank, what the other ranks' column commands impose on its own (tRTRS), gathered once
-  // per scheduling decision.
-  mutable std::vector<uint64_t> read_after_others_, write_after_others_;
-  mutable std::vector<Floors> floors_;
-  std::vector<Request> requests_;  // slots of the queue, d_.queue_size of them
+  mutable std::vector<Floors> floors_;  // per rank, worked out once per decision (choose())
+  std::vector<Request> requests_;       // slots of the queue, d_.queue_size of them
   std::vector<int> free_slots_;
   std::vector<int> busy_banks_;  // banks with queued requests, in no particular order
   std::vector<int> busy_index_;  // per bank: its position in busy_banks_, or -1
