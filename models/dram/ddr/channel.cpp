@@ -77,9 +77,10 @@ Channel::Channel(const Device& device, Policies policies, PowerDown power_down)
       priority_bits_[k][hit] = order << (kAgeBits + kSlotBits);
     }
   }
+  // Device files are read with at most this many (device.cpp).
   if (d_.queue_size > (1 << kSlotBits)) {
-    throw std::invalid_argument("DRAM channel: a queue of more than " +
-                                std::to_string(1 << kSlotBits) + " requests");
+    throw std::logic_error("DRAM channel: a queue of more than " + std::to_string(1 << kSlotBits) +
+                           " requests");
   }
   requests_.resize(static_cast<size_t>(d_.queue_size));
   for (int i = d_.queue_size - 1; i >= 0; --i) free_slots_.push_back(i);

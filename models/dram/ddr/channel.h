@@ -195,8 +195,10 @@ class Channel {
   // A queued request's next command as one number that orders as before() does: its cycle, then
   // its priority's rank among the scheduler's (priority_bits_), then the request's age (unique
   // while queued); the slot rides in the low bits, so the smallest names the winner.
-  __extension__ typedef unsigned __int128 Candidate;   // NOLINT(modernize-use-using): GCC's type
-  static constexpr int kSlotBits = 10, kAgeBits = 50;  // the queue holds at most 2^kSlotBits
+  __extension__ typedef unsigned __int128 Candidate;  // NOLINT(modernize-use-using): GCC's type
+  // The queue holds at most 2^kSlotBits requests; ages count admissions, skipped ones too, and
+  // 2^kAgeBits of them would be 72 PB of 64-byte bursts.
+  static constexpr int kSlotBits = 10, kAgeBits = 50;
   static constexpr Candidate kNoCandidate = ~Candidate{0};
   [[nodiscard]] Candidate candidate(uint64_t cycle, CommandKind kind, bool hit, int slot) const;
   [[nodiscard]] Choice choice_of(Candidate c) const;

@@ -21,7 +21,7 @@ constexpr int64_t kMaxChannels = 1024;
 constexpr int64_t kMaxBurstLength = 256;
 constexpr int64_t kMaxBusWidth = int64_t{1} << 16;     // bits
 constexpr int64_t kMaxSystemBanks = int64_t{1} << 16;  // channels x ranks x banks per rank
-constexpr int64_t kMaxQueueSize = 1024;
+constexpr int64_t kMaxQueueSize = 1024;  // the channel packs a queue slot in 10 bits (channel.h)
 constexpr double kMinTckNs = 0.01;
 
 bool is_power_of_two(int64_t v) {
