@@ -12,6 +12,22 @@ uint64_t after(uint64_t t, int64_t gap) {
   return gap > 0 ? t + static_cast<uint64_t>(gap) : t;
 }
 
+// The largest and second largest of one value per rank, so the largest over the ranks but one.
+struct Largest {
+  uint64_t first = 0, second = 0;
+  int at = -1;  // the rank of the largest
+  void add(uint64_t value, int rank) {
+    if (value >= first) {
+      second = first;
+      first = value;
+      at = rank;
+    } else {
+      second = std::max(second, value);
+    }
+  }
+  [[nodiscard]] uint64_t other_than(int rank) const { return rank == at ? second : first; }
+};
+
 }  // namespace
 
 Channel::Channel(const Device& device, Policies policies, PowerDown power_down)
@@ -375,33 +391,17 @@ void Channel::advance(uint64_t t) {
 }
 
 Channel::Choice Channel::choose() const {
-  // What the other ranks' column commands impose (tRTRS): the largest over the other ranks, so
-  // the largest and second largest over all.
-  uint64_t rd_top[2] = {0, 0}, wr_top[2] = {0, 0};
-  int rd_at = -1, wr_at = -1;
+  // What the other ranks' column commands impose (tRTRS): the largest over the other ranks.
+  Largest rd, wr;
   for (int r = 0; r < d_.ranks; ++r) {
-    const Rank& rank = ranks_[static_cast<size_t>(r)];
-    if (rank.other_rd_ready >= rd_top[0]) {
-      rd_top[1] = rd_top[0];
-      rd_top[0] = rank.other_rd_ready;
-      rd_at = r;
-    } else {
-      rd_top[1] = std::max(rd_top[1], rank.other_rd_ready);
-    }
-    if (rank.other_wr_ready >= wr_top[0]) {
-      wr_top[1] = wr_top[0];
-      wr_top[0] = rank.other_wr_ready;
-      wr_at = r;
-    } else {
-      wr_top[1] = std::max(wr_top[1], rank.other_wr_ready);
-    }
+    rd.add(ranks_[static_cast<size_t>(r)].other_rd_ready, r);
+    wr.add(ranks_[static_cast<size_t>(r)].other_wr_ready, r);
   }
   for (int r = 0; r < d_.ranks; ++r) {
     const Rank& rank = ranks_[static_cast<size_t>(r)];
-    const uint64_t rd = rd_top[r == rd_at ? 1 : 0], wr = wr_top[r == wr_at ? 1 : 0];
     Floors& f = floors_[static_cast<size_t>(r)];
-    f.read = std::max(std::max(now_, rank.rd_ready), rd);
-    f.write = std::max(std::max(now_, rank.wr_ready), wr);
+    f.read = std::max(std::max(now_, rank.rd_ready), rd.other_than(r));
+    f.write = std::max(std::max(now_, rank.wr_ready), wr.other_than(r));
     f.activate = std::max(now_, rank.act_ready);
     if (rank.acts >= 4) f.activate = std::max(f.activate, rank.faw[rank.faw_next] + d_.tFAW);
   }
