@@ -301,8 +301,10 @@ class DdrDram : public Dram {
     const ddr::Policies policies = ddr::make_policies(
         d, {p.get_string("scheduler"), p.get_string("page_policy"), p.get_string("refresh_policy")},
         {p.where("scheduler"), p.where("page_policy"), p.where("refresh_policy")});
+    const ddr::Service service =
+        p.get_string("controller") == "streams" ? ddr::Service::streams : ddr::Service::queue;
     try {
-      return {d, policies, d.address_mapping, power_down(p, d)};
+      return {d, policies, d.address_mapping, power_down(p, d), service};
     } catch (const std::invalid_argument& e) {
       throw InputError(p.where("address_mapping"), e.what());
     }
@@ -372,6 +374,9 @@ TESSERA_REGISTER(
                   "device preset (a DRAMSim3 file shipped in data/dram/)"),
      string_param("ini", "none",
                   "DRAMSim3 device .ini file, read instead of the preset; none: the preset"),
+     choice_param("controller", "queue", {"queue", "streams"},
+                  "queue: one request queue, the scheduler picks each command; streams: the "
+                  "transfers take turns, a row set each, served in address order"),
      string_param("scheduler", "frfcfs",
                   "request scheduler, a registered ddr_scheduler (config --list), e.g. fcfs (in "
                   "order) or frfcfs (row hits first)"),

@@ -41,6 +41,14 @@ class AddressMap {
     for (const Field f : {channel, rank, bankgroup, bank, row}) m |= mask_[f] << shift_[f];
     return m;
   }
+  // Bytes of an aligned block whose bursts share every field above the column: a row of each
+  // bank the block stripes over, a whole row set.
+  [[nodiscard]] uint64_t row_set_bytes() const {
+    return uint64_t{1} << (shift_[column] + __builtin_popcountll(mask_[column]));
+  }
+  // Bytes from one column to the next of the same bank: the fields below the column stripe
+  // consecutive bursts over that many bytes' worth of banks.
+  [[nodiscard]] uint64_t stripe_bytes() const { return uint64_t{1} << shift_[column]; }
 
  private:
   enum Field { channel, rank, bankgroup, bank, row, column, kFields };

@@ -30,14 +30,15 @@ struct Largest {
 
 }  // namespace
 
-Channel::Channel(const Device& device, Policies policies, PowerDown power_down)
+Channel::Channel(const Device& device, Policies policies, PowerDown power_down, Service service)
     : d_(device),
       policies_(std::move(policies)),
       in_order_(policies_.scheduler->in_order()),
       closes_hit_rows_(policies_.scheduler->closes_rows_with_hits()),
       open_page_(!policies_.page->close_after_column(0)),
       power_down_(power_down),
-      burst_(device.burst_cycles()) {
+      burst_(device.burst_cycles()),
+      service_(service) {
   const int rl = d_.read_latency(), wl = d_.write_latency();
   read_to_read_l_ = std::max(burst_, d_.tCCD_L);
   read_to_read_s_ = std::max(burst_, d_.tCCD_S);
@@ -79,7 +80,9 @@ Channel::Channel(const Device& device, Policies policies, PowerDown power_down)
   for (const CommandKind k : {CommandKind::activate, CommandKind::precharge, CommandKind::read,
                               CommandKind::write, CommandKind::refresh}) {
     for (const bool hit : {false, true}) {
-      priority_[static_cast<int>(k)][hit ? 1 : 0] = policies_.scheduler->priority(k, hit);
+      // Turns issue their column commands first, then row commands (a refresh's the oldest).
+      priority_[static_cast<int>(k)][hit ? 1 : 0] =
+          service_ == Service::streams ? (hit ? 0 : 1) : policies_.scheduler->priority(k, hit);
     }
   }
   // The priorities' ranks, for candidates packed into one number (candidate()).
@@ -349,6 +352,10 @@ uint64_t Channel::settle(uint64_t transfer) {
 }
 
 void Channel::run() {
+  if (service_ == Service::streams) {
+    run_streams();
+    return;
+  }
   while ((queued_ > 0 || !waiting_.empty()) && (target_ == nullptr || target_->left > 0)) {
     admit();
     note_refresh_due();
@@ -390,7 +397,7 @@ void Channel::advance(uint64_t t) {
   now_ = t;
 }
 
-Channel::Choice Channel::choose() const {
+void Channel::work_out_floors() const {
   // What the other ranks' column commands impose (tRTRS): the largest over the other ranks.
   Largest rd, wr;
   for (int r = 0; r < d_.ranks; ++r) {
@@ -405,6 +412,10 @@ Channel::Choice Channel::choose() const {
     f.activate = std::max(now_, rank.act_ready);
     if (rank.acts >= 4) f.activate = std::max(f.activate, rank.faw[rank.faw_next] + d_.tFAW);
   }
+}
+
+Channel::Choice Channel::choose() const {
+  work_out_floors();
   Choice best;
   if (in_order_) {  // the oldest request alone; each bank's oldest is its head
     int oldest = -1;
@@ -610,30 +621,17 @@ void Channel::column(int index, uint64_t t) {
   const Request& q = requests_[static_cast<size_t>(index)];
   unlink(index);
   Bank& b = banks_[static_cast<size_t>(q.bank)];
-  Group& g = groups_[static_cast<size_t>(q.bankgroup)];
-  Rank& r = ranks_[static_cast<size_t>(q.rank)];
-  const int rl = d_.read_latency(), wl = d_.write_latency();
-  uint64_t done = 0;
+  --(q.write ? b.write_hits : b.read_hits);
+  serve(q, t, b.read_hits + b.write_hits);
+}
+
+void Channel::serve(const Request& q, uint64_t t, int queued_row_hits) {
+  const uint64_t done = column_constraints(q, t);
+  Bank& b = banks_[static_cast<size_t>(q.bank)];
   if (q.write) {
-    b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(write_to_pre_));
-    g.wr_ready = std::max(g.wr_ready, t + static_cast<uint64_t>(write_to_write_l_));
-    g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(write_to_read_l_));
-    r.wr_ready = std::max(r.wr_ready, t + static_cast<uint64_t>(write_to_write_s_));
-    r.rd_ready = std::max(r.rd_ready, t + static_cast<uint64_t>(write_to_read_s_));
-    r.other_wr_ready = std::max(r.other_wr_ready, after(t, burst_ + d_.tRTRS));
-    r.other_rd_ready = std::max(r.other_rd_ready, after(t, wl + burst_ + d_.tRTRS - rl));
-    done = t + static_cast<uint64_t>(wl + burst_);
     ++stats_.writes;
     if (!q.counted) ++stats_.write_row_hits;
   } else {
-    b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(read_to_pre_));
-    g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(read_to_read_l_));
-    g.wr_ready = std::max(g.wr_ready, t + static_cast<uint64_t>(read_to_write_));
-    r.rd_ready = std::max(r.rd_ready, t + static_cast<uint64_t>(read_to_read_s_));
-    r.wr_ready = std::max(r.wr_ready, t + static_cast<uint64_t>(read_to_write_));
-    r.other_rd_ready = std::max(r.other_rd_ready, after(t, burst_ + d_.tRTRS));
-    r.other_wr_ready = std::max(r.other_wr_ready, t + static_cast<uint64_t>(read_to_write_));
-    done = t + static_cast<uint64_t>(rl + burst_);
     ++stats_.reads;
     if (!q.counted) ++stats_.read_row_hits;
     const uint64_t latency = done - q.arrival;
@@ -649,12 +647,36 @@ void Channel::column(int index, uint64_t t) {
   }
   busy(q.rank, done);
   log(t, q.write ? CommandKind::write : CommandKind::read, q.bank, q.row, false);
-  --(q.write ? b.write_hits : b.read_hits);
   // The column command may carry an auto-precharge (closed page): the device precharges as soon
   // as tRAS, tRTP or tWR allow, without a command.
-  if (!open_page_ && policies_.page->close_after_column(b.read_hits + b.write_hits)) {
+  if (!open_page_ && policies_.page->close_after_column(queued_row_hits)) {
     precharge(q.bank, b.pre_ready, true);
   }
+}
+
+uint64_t Channel::column_constraints(const Request& q, uint64_t t) {
+  Bank& b = banks_[static_cast<size_t>(q.bank)];
+  Group& g = groups_[static_cast<size_t>(q.bankgroup)];
+  Rank& r = ranks_[static_cast<size_t>(q.rank)];
+  const int rl = d_.read_latency(), wl = d_.write_latency();
+  if (q.write) {
+    b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(write_to_pre_));
+    g.wr_ready = std::max(g.wr_ready, t + static_cast<uint64_t>(write_to_write_l_));
+    g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(write_to_read_l_));
+    r.wr_ready = std::max(r.wr_ready, t + static_cast<uint64_t>(write_to_write_s_));
+    r.rd_ready = std::max(r.rd_ready, t + static_cast<uint64_t>(write_to_read_s_));
+    r.other_wr_ready = std::max(r.other_wr_ready, after(t, burst_ + d_.tRTRS));
+    r.other_rd_ready = std::max(r.other_rd_ready, after(t, wl + burst_ + d_.tRTRS - rl));
+    return t + static_cast<uint64_t>(wl + burst_);
+  }
+  b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(read_to_pre_));
+  g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(read_to_read_l_));
+  g.wr_ready = std::max(g.wr_ready, t + static_cast<uint64_t>(read_to_write_));
+  r.rd_ready = std::max(r.rd_ready, t + static_cast<uint64_t>(read_to_read_s_));
+  r.wr_ready = std::max(r.wr_ready, t + static_cast<uint64_t>(read_to_write_));
+  r.other_rd_ready = std::max(r.other_rd_ready, after(t, burst_ + d_.tRTRS));
+  r.other_wr_ready = std::max(r.other_wr_ready, t + static_cast<uint64_t>(read_to_write_));
+  return t + static_cast<uint64_t>(rl + burst_);
 }
 
 void Channel::recount(Bank& b) const {

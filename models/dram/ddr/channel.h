@@ -74,9 +74,21 @@ struct LowPowerStay {
   bool self_refresh = false;
 };
 
+// How a channel's controller takes the requests it is given.
+enum class Service : uint8_t {
+  // Into one request queue of the device's trans_queue_size; the scheduler policy picks a command
+  // from everything queued, each decision.
+  queue,
+  // A turn at a time (channel_stream.cpp): the transfers that have arrived take turns, each turn
+  // a transfer's bursts in one row set (the same row of each bank they stripe over), served in
+  // address order; the rows of the turn after it open while it streams. No scheduler policy.
+  streams,
+};
+
 class Channel {
  public:
-  Channel(const Device& device, Policies policies, PowerDown power_down = {});
+  Channel(const Device& device, Policies policies, PowerDown power_down = {},
+          Service service = Service::queue);
 
   // Queues a request for a decoded location. Arrivals earlier than the previous one, or than a
   // cycle the channel has already simulated, are served as if they arrived then. A nonzero
@@ -99,7 +111,7 @@ class Channel {
   uint64_t settle(uint64_t transfer);
   // Statistics with background energy counted up to `until` (at least the last completion).
   [[nodiscard]] ChannelStats stats(uint64_t until) const;
-  [[nodiscard]] bool idle() const { return queued_ == 0 && waiting_.empty(); }
+  [[nodiscard]] bool idle() const { return queued_ == 0 && waiting_.empty() && !serving_.active; }
 
   // Every command issued from now on is appended to `log` (tests check the protocol with it).
   void record_commands(std::vector<IssuedCommand>* log) { log_ = log; }
@@ -177,6 +189,10 @@ class Channel {
     CommandKind kind = CommandKind::activate;
     int rank = 0, bank = 0;
     int priority = 0;  // the scheduler's, of its kind of command
+    // The streams service: the position in its turn of the bank the command is for, or -1 for a
+    // refresh's, and whether the turn is the upcoming one.
+    int position = -1;
+    bool upcoming = false;
   };
   // The scheduler's priority of a kind of command, a row hit or not.
   [[nodiscard]] int priority(CommandKind kind, bool hit) const {
@@ -209,6 +225,8 @@ class Channel {
   };
 
   void admit();
+  // Per rank, the earliest cycle of its column commands and ACTs (floors_), for one decision.
+  void work_out_floors() const;
   void note_refresh_due();
   // Recounts refresh_soonest_ and refresh_pending_ after a rank's refresh state changed.
   void refresh_changed();
@@ -227,6 +245,11 @@ class Channel {
   void activate(int bank, int64_t row, uint64_t t);
   void precharge(int bank, uint64_t t, bool automatic);
   void column(int index, uint64_t t);
+  // The column command of `q` at `t`, with `queued_row_hits` other queued requests still hitting
+  // its row (the page policy's question).
+  void serve(const Request& q, uint64_t t, int queued_row_hits);
+  // What a column command of `q` at `t` imposes on later commands; returns its last data beat.
+  uint64_t column_constraints(const Request& q, uint64_t t);
   void refresh(int rank, uint64_t t);
   void advance(uint64_t t);
   void rank_open(Rank& r, uint64_t t);
@@ -356,6 +379,45 @@ class Channel {
   void track(uint64_t transfer, uint64_t count);
   [[nodiscard]] Transfer* find_transfer(uint64_t id);
   const Transfer* target_ = nullptr;  // the transfer settle() runs for
+
+  // The streams service (channel_stream.cpp). A turn's bursts stripe over its positions, one
+  // bank each (the fields below the column), and come back to the first after the last.
+  struct Position {
+    int bank = 0, rank = 0, bankgroup = 0;
+    int64_t row = 0;
+    uint64_t left = 0;     // bursts of the turn still to serve in this bank
+    bool counted = false;  // the next of them is classified (a miss or conflict) already
+  };
+  struct Turn {
+    bool active = false, write = false;
+    uint64_t arrival = 0, transfer = 0;
+    uint64_t left = 0;  // bursts still to serve
+    size_t next = 0;    // the position of the next burst
+    std::vector<Position> positions;
+  };
+  Service service_;
+  Turn serving_, upcoming_;  // the turn whose columns issue, and the one whose rows open next
+  void run_streams();
+  // Fills the serving and upcoming turns from the entries that have arrived.
+  void take_turns();
+  void take_turn(Turn& into);
+  void start_serving();  // a turn starts serving: its stripes are watched afresh
+  [[nodiscard]] Choice choose_for_turns() const;
+  // The first row command the turns need, in the order of their bursts, if it goes before `best`.
+  void consider_rows(Choice& best) const;
+  [[nodiscard]] bool serving_uses(int bank) const;
+  void issue_for_turn(const Choice& c);
+  // A serving turn's stripes repeat once the column constraints at a stripe's start, relative to
+  // now, are those at the start of the stripe before, and nothing but its own columns and other
+  // banks' row commands issued in that stripe: the next stripes are that one, later by the
+  // difference. skip_stripes() applies as many as come before `event` and the next other
+  // command, in closed form; it returns whether it did.
+  bool skip_stripes(uint64_t event);
+  void turn_state(std::vector<uint64_t>& out) const;
+  std::vector<uint64_t> stripe_cycles_;  // the serving turn's last column at each position
+  std::vector<uint64_t> stripe_state_, stripe_state_scratch_;  // turn_state() at a stripe start
+  uint64_t stripe_now_ = 0;                                    // the cycle of that start
+  bool stripe_clean_ = false;  // and nothing else has issued for the serving turn since
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
   uint64_t now_ = 0;  // no command issues before this cycle

@@ -6,12 +6,14 @@
 namespace tessera::ddr {
 
 MemorySystem::MemorySystem(const Device& device, const Policies& policies,
-                           const std::string& address_mapping, PowerDown power_down)
+                           const std::string& address_mapping, PowerDown power_down,
+                           Service service)
     : device_(device), map_(device, address_mapping) {
   device_.address_mapping = address_mapping;
   device_.open_page = !policies.page->close_after_column(0);
   channels_.reserve(static_cast<size_t>(device.channels));
-  for (int c = 0; c < device.channels; ++c) channels_.emplace_back(device_, policies, power_down);
+  for (int c = 0; c < device.channels; ++c)
+    channels_.emplace_back(device_, policies, power_down, service);
 }
 
 void MemorySystem::add(uint64_t address, bool write, uint64_t arrival) {

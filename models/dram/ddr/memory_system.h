@@ -16,7 +16,7 @@ class MemorySystem {
  public:
   // Throws std::invalid_argument for a malformed address mapping.
   MemorySystem(const Device& device, const Policies& policies, const std::string& address_mapping,
-               PowerDown power_down = {});
+               PowerDown power_down = {}, Service service = Service::queue);
 
   [[nodiscard]] const Device& device() const { return device_; }
   [[nodiscard]] const AddressMap& address_map() const { return map_; }

@@ -1,0 +1,325 @@
+// The streams service of a channel (Service::streams): the controller serves the transfers that
+// have arrived a turn at a time, as a DMA engine per transfer behind a round-robin interconnect
+// would hand them over a row set each. A turn is one transfer's bursts in one row set: the
+// aligned block whose bursts share every address field above the column, so the same row of
+// each bank the fields below the column stripe them over (AddressMap::row_set_bytes()).
+//
+// Each decision, in this order of precedence at the same cycle:
+// - the serving turn's next burst, in address order, once its bank has its row open;
+// - a refresh due (its rank's banks are closed, then REF), which holds back every other command
+//   to its rank, as in the queue service;
+// - the first row command the serving turn, then the upcoming one, needs, in the order their
+//   bursts come: ACT to a closed bank, PRE to a bank with another row open. Nothing after it
+//   goes first. A row the serving turn still reads or writes stays open for it.
+// When the serving turn's last burst issues, the upcoming turn serves and the next transfer in
+// turn that has arrived by then becomes the upcoming one; transfers without a name enter in order.
+// Every timing constraint, refresh, power-down and the statistics are the queue service's.
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/dram/ddr/channel.h"
+
+namespace tessera::ddr {
+
+void Channel::run_streams() {
+  while ((serving_.active || !waiting_.empty()) && (target_ == nullptr || target_->left > 0)) {
+    take_turns();
+    note_refresh_due();
+    const uint64_t due = refresh_soonest_;
+    const uint64_t next_arrival =
+        !upcoming_.active && !waiting_.empty() ? waiting_.front().next.arrival : kNever;
+    const uint64_t event = std::min(due, next_arrival);
+    if (!serving_.active && !refresh_pending_) {
+      advance(event);
+      continue;
+    }
+    const Choice c = choose_for_turns();
+    // A refresh falling due or a transfer arriving by then may change what goes first.
+    if (event <= c.cycle) {
+      advance(event);
+      continue;
+    }
+    if (c.cycle == kNever) throw std::logic_error("DRAM channel: no command can issue");
+    const bool column = c.kind == CommandKind::read || c.kind == CommandKind::write;
+    if (skip_repeats_ && column && serving_.next == 0 && skip_stripes(event)) continue;
+    advance(c.cycle);
+    issue_for_turn(c);
+    advance(c.cycle + 1);  // one command per cycle on the command bus
+  }
+}
+
+void Channel::take_turns() {
+  if (!serving_.active && arrived()) {
+    take_turn(serving_);
+    start_serving();
+  }
+  if (serving_.active && !upcoming_.active && arrived()) take_turn(upcoming_);
+}
+
+void Channel::start_serving() {
+  stripe_cycles_.assign(serving_.positions.size(), 0);
+  stripe_state_.clear();
+  stripe_clean_ = false;
+}
+
+void Channel::take_turn(Turn& into) {
+  // Named transfers that have arrived take turns; anything else enters in order.
+  const bool named = waiting_.front().next.transfer != 0;
+  const size_t i = named ? turn() : 0;
+  Waiting& w = waiting_[i];
+  const auto burst = static_cast<uint64_t>(d_.burst_bytes());
+  uint64_t n = 1, stripe = 1;
+  if (w.map != nullptr) {
+    const uint64_t set = w.map->row_set_bytes() / burst;
+    n = std::min(w.left, set - w.address / burst % set);
+    stripe = std::min(w.map->stripe_bytes() / burst, n);
+  }
+  into.active = true;
+  into.write = w.next.write;
+  into.arrival = w.next.arrival;
+  into.transfer = w.next.transfer;
+  into.left = n;
+  into.next = 0;
+  into.positions.resize(stripe);
+  for (uint64_t k = 0; k < stripe; ++k) {
+    Request r = w.next;
+    if (k > 0) locate(r, w.map->decode(w.address + k * burst));
+    Position& p = into.positions[k];
+    p.bank = r.bank;
+    p.rank = r.rank;
+    p.bankgroup = r.bankgroup;
+    p.row = r.row;
+    p.left = (n - k + stripe - 1) / stripe;
+    p.counted = false;
+    Rank& rank = ranks_[static_cast<size_t>(r.rank)];
+    if (rank.queued == 0 && !rank.refresh_pending) wake(r.rank, now_, true);
+    rank.queued += static_cast<int>(p.left);
+  }
+  const bool last = n == w.left;
+  if (last) {
+    waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+  } else {
+    drop_waiting(i, n);
+  }
+  if (named) next_waiting_ = last ? i : i + 1;
+}
+
+Channel::Choice Channel::choose_for_turns() const {
+  work_out_floors();
+  Choice best;
+  if (serving_.active) {
+    const Position& p = serving_.positions[serving_.next];
+    const Bank& b = banks_[static_cast<size_t>(p.bank)];
+    if (b.open_row == p.row && !ranks_[static_cast<size_t>(p.rank)].refresh_pending) {
+      const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
+      const Floors& f = floors_[static_cast<size_t>(p.rank)];
+      best.kind = serving_.write ? CommandKind::write : CommandKind::read;
+      best.cycle = serving_.write ? std::max({f.write, b.wr_ready, g.wr_ready})
+                                  : std::max({f.read, b.rd_ready, g.rd_ready});
+      best.priority = priority(best.kind, true);
+      best.age = 1;
+      best.rank = p.rank;
+      best.bank = p.bank;
+      best.position = static_cast<int>(serving_.next);
+    }
+  }
+  for (int r = 0; r < d_.ranks; ++r) {
+    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
+  }
+  consider_rows(best);
+  return best;
+}
+
+bool Channel::serving_uses(int bank) const {
+  return std::any_of(serving_.positions.begin(), serving_.positions.end(),
+                     [&](const Position& p) { return p.bank == bank && p.left > 0; });
+}
+
+void Channel::consider_rows(Choice& best) const {
+  for (const Turn* t : {&serving_, &upcoming_}) {
+    if (!t->active) return;
+    const size_t m = t->positions.size();
+    for (size_t j = 0; j < m; ++j) {
+      const size_t k = (t->next + j) % m;
+      const Position& p = t->positions[k];
+      const Bank& b = banks_[static_cast<size_t>(p.bank)];
+      if (p.left == 0 || b.open_row == p.row) continue;
+      if (ranks_[static_cast<size_t>(p.rank)].refresh_pending) continue;
+      Choice c;
+      c.rank = p.rank;
+      c.bank = p.bank;
+      c.age = 1;
+      c.position = static_cast<int>(k);
+      c.upcoming = t == &upcoming_;
+      if (b.open_row < 0) {
+        const Floors& f = floors_[static_cast<size_t>(p.rank)];
+        c.kind = CommandKind::activate;
+        c.cycle = std::max(
+            {f.activate, b.act_ready, groups_[static_cast<size_t>(p.bankgroup)].act_ready});
+      } else {
+        if (c.upcoming && serving_uses(p.bank)) return;  // open for the serving turn
+        c.kind = CommandKind::precharge;
+        c.cycle = std::max(now_, b.pre_ready);
+      }
+      c.priority = priority(c.kind, false);
+      if (before(c, best)) best = c;
+      return;
+    }
+  }
+}
+
+void Channel::issue_for_turn(const Choice& c) {
+  if (c.position < 0) {  // a refresh's
+    stripe_clean_ = false;
+    issue(c);
+    return;
+  }
+  Turn& t = c.upcoming ? upcoming_ : serving_;
+  Position& p = t.positions[static_cast<size_t>(c.position)];
+  if (!c.upcoming)
+    stripe_clean_ =
+        stripe_clean_ && c.kind != CommandKind::activate && c.kind != CommandKind::precharge;
+  switch (c.kind) {
+    case CommandKind::activate:
+      if (!p.counted) ++stats_.row_misses;
+      p.counted = true;
+      activate(p.bank, p.row, c.cycle);
+      return;
+    case CommandKind::precharge:
+      if (!p.counted) ++stats_.row_conflicts;
+      p.counted = true;
+      precharge(p.bank, c.cycle, false);
+      busy(p.rank, c.cycle);
+      return;
+    default: break;
+  }
+  Request q{};
+  q.arrival = t.arrival;
+  q.bank = p.bank;
+  q.rank = p.rank;
+  q.bankgroup = p.bankgroup;
+  q.row = p.row;
+  q.write = t.write;
+  q.counted = p.counted;
+  q.transfer = t.transfer;
+  --p.left;
+  p.counted = false;
+  --t.left;
+  --ranks_[static_cast<size_t>(p.rank)].queued;
+  t.next = (t.next + 1) % t.positions.size();
+  // Closed page: the row closes unless a burst of either turn still wants it.
+  int hits = 0;
+  if (!open_page_) {
+    for (const Turn* u : {&serving_, &upcoming_}) {
+      if (!u->active) continue;
+      for (const Position& o : u->positions) {
+        if (o.bank == p.bank && o.row == p.row) hits += static_cast<int>(o.left);
+      }
+    }
+  }
+  stripe_cycles_[static_cast<size_t>(c.position)] = c.cycle;
+  serve(q, c.cycle, hits);
+  if (t.left == 0) {
+    std::swap(serving_, upcoming_);
+    upcoming_.active = false;
+    if (serving_.active) start_serving();
+  }
+}
+
+void Channel::turn_state(std::vector<uint64_t>& out) const {
+  out.clear();
+  // Constraints already met count alike, however long ago.
+  const auto ahead = [&](uint64_t cycle) { return cycle > now_ ? cycle - now_ : 0; };
+  for (const Rank& r : ranks_) {
+    for (const uint64_t c : {r.rd_ready, r.wr_ready, r.other_rd_ready, r.other_wr_ready}) {
+      out.push_back(ahead(c));
+    }
+  }
+  for (const Position& p : serving_.positions) {
+    const Bank& b = banks_[static_cast<size_t>(p.bank)];
+    const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
+    out.push_back(b.open_row == p.row ? 1 : 0);
+    for (const uint64_t c : {b.rd_ready, b.wr_ready, g.rd_ready, g.wr_ready}) {
+      out.push_back(ahead(c));
+    }
+  }
+}
+
+bool Channel::skip_stripes(uint64_t event) {
+  const size_t m = serving_.positions.size();
+  turn_state(stripe_state_scratch_);
+  // The stripe just served started in the state this one starts in, and this one starts right
+  // after its last column: the next ones repeat it.
+  const bool steady = stripe_clean_ && !stripe_state_.empty() && now_ > stripe_now_ &&
+                      now_ == stripe_cycles_[m - 1] + 1 && stripe_state_scratch_ == stripe_state_;
+  const uint64_t period = now_ - stripe_now_;
+  std::swap(stripe_state_, stripe_state_scratch_);
+  stripe_now_ = now_;
+  stripe_clean_ = true;
+  if (!steady) return false;
+  // Every other command, and every event, comes after the columns skipped.
+  Choice other;
+  for (int r = 0; r < d_.ranks; ++r) {
+    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, other);
+  }
+  consider_rows(other);
+  const uint64_t limit = std::min(event, other.cycle);
+  uint64_t fewest = kNever;
+  for (const Position& p : serving_.positions) fewest = std::min(fewest, p.left);
+  // Each bank keeps a burst: its last column is served one by one (the page policy's question).
+  const uint64_t last = stripe_cycles_[m - 1];
+  if (fewest < 2 || last + period >= limit) return false;
+  const uint64_t n = std::min(fewest - 1, (limit - 1 - last) / period);
+  const uint64_t shift = n * period;
+  if (log_ != nullptr) {
+    for (uint64_t k = 1; k <= n; ++k) {
+      for (size_t j = 0; j < m; ++j) {
+        const Position& p = serving_.positions[j];
+        log(stripe_cycles_[j] + k * period, serving_.write ? CommandKind::write : CommandKind::read,
+            p.bank, p.row, false);
+      }
+    }
+  }
+  Request q{};
+  q.write = serving_.write;
+  q.arrival = serving_.arrival;
+  uint64_t done = 0, latency_sum = 0;
+  for (size_t j = 0; j < m; ++j) {
+    Position& p = serving_.positions[j];
+    q.bank = p.bank;
+    q.rank = p.rank;
+    q.bankgroup = p.bankgroup;
+    q.row = p.row;
+    stripe_cycles_[j] += shift;
+    done = column_constraints(q, stripe_cycles_[j]);
+    busy(p.rank, done);
+    // The data beats of its n columns: the first's, then one period later each.
+    latency_sum += n * (done - shift + period - q.arrival) + period * (n * (n - 1) / 2);
+    p.left -= n;
+    ranks_[static_cast<size_t>(p.rank)].queued -= static_cast<int>(n);
+  }
+  const uint64_t columns = n * m;
+  serving_.left -= columns;
+  columns_skipped_ += columns;
+  if (q.write) {
+    stats_.writes += columns;
+    stats_.write_row_hits += columns;
+  } else {
+    stats_.reads += columns;
+    stats_.read_row_hits += columns;
+    stats_.read_latency_sum += latency_sum;
+    stats_.read_latency_max = std::max(stats_.read_latency_max, done - q.arrival);
+  }
+  stats_.last_completion = std::max(stats_.last_completion, done);
+  if (serving_.transfer != 0) {
+    if (Transfer* served = find_transfer(serving_.transfer)) {
+      served->left -= columns;
+      served->done = std::max(served->done, done);
+    }
+  }
+  stripe_now_ += shift - period;  // the last stripe skipped started in the same state
+  advance(stripe_cycles_[m - 1] + 1);
+  return true;
+}
+
+}  // namespace tessera::ddr
