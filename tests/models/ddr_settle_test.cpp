@@ -31,8 +31,9 @@ struct Outcome {
 // transfer is queued first, at the arrivals the run settling as it goes gave it.
 Outcome run(const Device& d, const std::string& mapping, const PowerDown& power_down,
             std::vector<Transfer>& transfers, const std::vector<size_t>& rounds,
-            const std::vector<uint64_t>& gaps, bool skip, bool known) {
-  MemorySystem memory(d, make_policies(d, {"frfcfs", "open"}), mapping, power_down);
+            const std::vector<uint64_t>& gaps, bool skip, bool known,
+            Service service = Service::queue) {
+  MemorySystem memory(d, make_policies(d, {"frfcfs", "open"}), mapping, power_down, service);
   for (int c = 0; c < d.channels; ++c) memory.channel(c).skip_repeats(skip);
   Outcome out;
   memory.channel(0).record_commands(&out.log);
@@ -68,47 +69,52 @@ Outcome run(const Device& d, const std::string& mapping, const PowerDown& power_
 
 TEST(DdrSettle, SettlingAsTransfersComeEqualsKnowingThemAllAtTheStart) {
   const PowerDown modes[] = {{}, {64, 3000}};
-  // DDR4 (one channel: a transfer waits as one run) and HBM2 (eight: burst by burst).
-  for (const char* device : {"DDR4-3200-x8", "HBM2"}) {
-    const Device d = load_preset(device, {}).device;
-    for (const PowerDown& power_down : modes) {
-      for (const char* mapping : {"rochrabacobg", "rochrababgco"}) {
-        for (uint32_t seed = 1; seed <= 12; ++seed) {
-          std::mt19937_64 rng(seed);
-          std::vector<Transfer> transfers;
-          std::vector<size_t> rounds;
-          std::vector<uint64_t> gaps;
-          for (int r = 0; r < 10; ++r) {
-            rounds.push_back(1 + rng() % 4);
-            gaps.push_back(rng() % 3 == 0 ? 0 : rng() % 20000);
-            for (size_t i = 0; i < rounds.back(); ++i) {
-              const uint64_t start = rng() % (uint64_t{1} << 30) / 64 * 64;
-              transfers.push_back({start, 1 + rng() % 2500, rng() % 3 == 0});
+  // Both services; DDR4 (one channel: a transfer waits as one run) and HBM2 (eight: burst by
+  // burst).
+  for (const Service service : {Service::queue, Service::streams})
+    for (const char* device : {"DDR4-3200-x8", "HBM2"}) {
+      const Device d = load_preset(device, {}).device;
+      for (const PowerDown& power_down : modes) {
+        for (const char* mapping : {"rochrabacobg", "rochrababgco"}) {
+          for (uint32_t seed = 1; seed <= 12; ++seed) {
+            std::mt19937_64 rng(seed);
+            std::vector<Transfer> transfers;
+            std::vector<size_t> rounds;
+            std::vector<uint64_t> gaps;
+            for (int r = 0; r < 10; ++r) {
+              rounds.push_back(1 + rng() % 4);
+              gaps.push_back(rng() % 3 == 0 ? 0 : rng() % 20000);
+              for (size_t i = 0; i < rounds.back(); ++i) {
+                const uint64_t start = rng() % (uint64_t{1} << 30) / 64 * 64;
+                transfers.push_back({start, 1 + rng() % 2500, rng() % 3 == 0});
+              }
             }
-          }
-          const Outcome settled = run(d, mapping, power_down, transfers, rounds, gaps, true, false);
-          const Outcome stepped =
-              run(d, mapping, power_down, transfers, rounds, gaps, false, false);
-          const Outcome known = run(d, mapping, power_down, transfers, rounds, gaps, false, true);
-          const std::string what = std::string(device) + " " + mapping + " seed " +
-                                   std::to_string(seed) + " self-refresh " +
-                                   std::to_string(power_down.self_refresh_cycles);
-          for (const Outcome* o : {&stepped, &known}) {
-            const std::string at = what + (o == &stepped ? ", without skipping" : ", all known");
-            EXPECT_EQ(settled.completions, o->completions) << at;
-            ASSERT_EQ(settled.log.size(), o->log.size()) << at;
-            for (size_t i = 0; i < o->log.size(); ++i) {
-              ASSERT_EQ(settled.log[i].cycle, o->log[i].cycle) << at << " command " << i;
-              ASSERT_EQ(settled.log[i].kind, o->log[i].kind) << at << " command " << i;
+            const Outcome settled =
+                run(d, mapping, power_down, transfers, rounds, gaps, true, false, service);
+            const Outcome stepped =
+                run(d, mapping, power_down, transfers, rounds, gaps, false, false, service);
+            const Outcome known =
+                run(d, mapping, power_down, transfers, rounds, gaps, false, true, service);
+            const std::string what =
+                std::string(service == Service::queue ? "queue " : "streams ") + device + " " +
+                mapping + " seed " + std::to_string(seed) + " self-refresh " +
+                std::to_string(power_down.self_refresh_cycles);
+            for (const Outcome* o : {&stepped, &known}) {
+              const std::string at = what + (o == &stepped ? ", without skipping" : ", all known");
+              EXPECT_EQ(settled.completions, o->completions) << at;
+              ASSERT_EQ(settled.log.size(), o->log.size()) << at;
+              for (size_t i = 0; i < o->log.size(); ++i) {
+                ASSERT_EQ(settled.log[i].cycle, o->log[i].cycle) << at << " command " << i;
+                ASSERT_EQ(settled.log[i].kind, o->log[i].kind) << at << " command " << i;
+              }
+              EXPECT_EQ(settled.stats.read_latency_sum, o->stats.read_latency_sum) << at;
+              EXPECT_EQ(settled.stats.queue_occupancy_sum, o->stats.queue_occupancy_sum) << at;
+              EXPECT_EQ(settled.stats.background_pj, o->stats.background_pj) << at;
             }
-            EXPECT_EQ(settled.stats.read_latency_sum, o->stats.read_latency_sum) << at;
-            EXPECT_EQ(settled.stats.queue_occupancy_sum, o->stats.queue_occupancy_sum) << at;
-            EXPECT_EQ(settled.stats.background_pj, o->stats.background_pj) << at;
           }
         }
       }
     }
-  }
 }
 
 TEST(DdrSettle, ATransferFinishesLaterWhenAnotherTakesTheBus) {

@@ -407,6 +407,11 @@ class Channel {
   void consider_rows(Choice& best) const;
   [[nodiscard]] bool serving_uses(int bank) const;
   void issue_for_turn(const Choice& c);
+  // Issues `c`, a column of the serving turn, and the turn's next columns while nothing else
+  // could go before them.
+  void serve_columns(Choice c, uint64_t event);
+  // The earliest cycle of the serving turn's column at position `p`, its row open.
+  [[nodiscard]] uint64_t column_cycle(const Position& p) const;
   // A serving turn's stripes repeat once the column constraints at a stripe's start, relative to
   // now, are those at the start of the stripe before, and nothing but its own columns and other
   // banks' row commands issued in that stripe: the next stripes are that one, later by the

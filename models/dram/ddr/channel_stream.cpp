@@ -40,12 +40,57 @@ void Channel::run_streams() {
       continue;
     }
     if (c.cycle == kNever) throw std::logic_error("DRAM channel: no command can issue");
-    const bool column = c.kind == CommandKind::read || c.kind == CommandKind::write;
-    if (skip_repeats_ && column && serving_.next == 0 && skip_stripes(event)) continue;
+    if (c.kind == CommandKind::read || c.kind == CommandKind::write) {
+      serve_columns(c, event);
+      continue;
+    }
     advance(c.cycle);
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
   }
+}
+
+void Channel::serve_columns(Choice c, uint64_t event) {
+  if (skip_repeats_ && serving_.next == 0 && skip_stripes(event)) return;
+  // What else could go first. Columns change none of it until a bank has no burst left to serve
+  // (the upcoming turn may then close it) or the turn ends.
+  Choice other;
+  for (int r = 0; r < d_.ranks; ++r) {
+    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, other);
+  }
+  consider_rows(other);
+  for (;;) {
+    const auto served = static_cast<size_t>(c.position);
+    advance(c.cycle);
+    issue_for_turn(c);
+    advance(c.cycle + 1);  // one command per cycle on the command bus
+    if (!serving_.active || serving_.next == 0 || serving_.positions[served].left == 0) return;
+    const Position& p = serving_.positions[serving_.next];
+    const Bank& b = banks_[static_cast<size_t>(p.bank)];
+    if (b.open_row != p.row) return;
+    const uint64_t t = column_cycle(p);
+    // It goes first unless an event comes by then or another command before it (a column wins a
+    // tie).
+    if (t >= event || t > other.cycle) return;
+    c.cycle = t;
+    c.position = static_cast<int>(serving_.next);
+    c.rank = p.rank;
+    c.bank = p.bank;
+  }
+}
+
+uint64_t Channel::column_cycle(const Position& p) const {
+  const Rank& r = ranks_[static_cast<size_t>(p.rank)];
+  uint64_t cycle = std::max(now_, serving_.write ? r.wr_ready : r.rd_ready);
+  for (int o = 0; o < d_.ranks; ++o) {  // the other ranks' bursts on the data bus (tRTRS)
+    if (o == p.rank) continue;
+    const Rank& other = ranks_[static_cast<size_t>(o)];
+    cycle = std::max(cycle, serving_.write ? other.other_wr_ready : other.other_rd_ready);
+  }
+  const Bank& b = banks_[static_cast<size_t>(p.bank)];
+  const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
+  return serving_.write ? std::max({cycle, b.wr_ready, g.wr_ready})
+                        : std::max({cycle, b.rd_ready, g.rd_ready});
 }
 
 void Channel::take_turns() {
@@ -258,6 +303,7 @@ bool Channel::skip_stripes(uint64_t event) {
   stripe_clean_ = true;
   if (!steady) return false;
   // Every other command, and every event, comes after the columns skipped.
+  work_out_floors();
   Choice other;
   for (int r = 0; r < d_.ranks; ++r) {
     if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, other);
