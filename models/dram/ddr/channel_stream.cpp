@@ -67,7 +67,7 @@ void Channel::serve_columns(Choice c, uint64_t event) {
     if (!serving_.active || serving_.next == 0 || serving_.positions[served].left == 0) return;
     const Position& p = serving_.positions[serving_.next];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
-    if (b.open_row != p.row) return;
+    if (b.open_row != p.row || ranks_[static_cast<size_t>(p.rank)].refresh_pending) return;
     const uint64_t t = column_cycle(p);
     // It goes first unless an event comes by then or another command before it (a column wins a
     // tie).
@@ -302,6 +302,9 @@ bool Channel::skip_stripes(uint64_t event) {
   stripe_now_ = now_;
   stripe_clean_ = true;
   if (!steady) return false;
+  for (const Position& p : serving_.positions) {
+    if (ranks_[static_cast<size_t>(p.rank)].refresh_pending) return false;  // its columns wait
+  }
   // Every other command, and every event, comes after the columns skipped.
   work_out_floors();
   Choice other;
