@@ -402,6 +402,7 @@ class Channel {
   void take_turns();
   void take_turn(Turn& into);
   void start_serving();  // a turn starts serving: its stripes are watched afresh
+  void finish_turn();    // the serving turn has served its last burst: the upcoming one serves
   [[nodiscard]] Choice choose_for_turns() const;
   // The first row command the turns need, in the order of their bursts, if it goes before `best`.
   void consider_rows(Choice& best) const;

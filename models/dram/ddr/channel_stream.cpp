@@ -60,11 +60,13 @@ void Channel::serve_columns(Choice c, uint64_t event) {
   }
   consider_rows(other);
   for (;;) {
-    const auto served = static_cast<size_t>(c.position);
+    // Its bank's last burst of the turn (or the turn's last) changes what may go next.
+    const bool last_here = serving_.positions[static_cast<size_t>(c.position)].left == 1;
     advance(c.cycle);
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
-    if (!serving_.active || serving_.next == 0 || serving_.positions[served].left == 0) return;
+    if (last_here) return;
+    if (serving_.next == 0 && skip_repeats_ && skip_stripes(event)) return;
     const Position& p = serving_.positions[serving_.next];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
     if (b.open_row != p.row || ranks_[static_cast<size_t>(p.rank)].refresh_pending) return;
@@ -184,8 +186,7 @@ void Channel::consider_rows(Choice& best) const {
   for (const Turn* t : {&serving_, &upcoming_}) {
     if (!t->active) return;
     const size_t m = t->positions.size();
-    for (size_t j = 0; j < m; ++j) {
-      const size_t k = (t->next + j) % m;
+    for (size_t j = 0, k = t->next; j < m; ++j, k = k + 1 == m ? 0 : k + 1) {
       const Position& p = t->positions[k];
       const Bank& b = banks_[static_cast<size_t>(p.bank)];
       if (p.left == 0 || b.open_row == p.row) continue;
@@ -264,11 +265,13 @@ void Channel::issue_for_turn(const Choice& c) {
   }
   stripe_cycles_[static_cast<size_t>(c.position)] = c.cycle;
   serve(q, c.cycle, hits);
-  if (t.left == 0) {
-    std::swap(serving_, upcoming_);
-    upcoming_.active = false;
-    if (serving_.active) start_serving();
-  }
+  if (t.left == 0) finish_turn();
+}
+
+void Channel::finish_turn() {
+  std::swap(serving_, upcoming_);
+  upcoming_.active = false;
+  if (serving_.active) start_serving();
 }
 
 void Channel::turn_state(std::vector<uint64_t>& out) const {
@@ -315,10 +318,18 @@ bool Channel::skip_stripes(uint64_t event) {
   const uint64_t limit = std::min(event, other.cycle);
   uint64_t fewest = kNever;
   for (const Position& p : serving_.positions) fewest = std::min(fewest, p.left);
-  // Each bank keeps a burst: its last column is served one by one (the page policy's question).
+  // A bank's last burst of the turn is served one by one where that changes what may go next:
+  // the page policy may close the row, or the upcoming turn wants the bank for another row.
+  bool keep_last = !open_page_;
+  if (upcoming_.active) {
+    for (const Position& u : upcoming_.positions) {
+      keep_last = keep_last || (u.left > 0 && serving_uses(u.bank));
+    }
+  }
+  const uint64_t whole = keep_last ? fewest - std::min<uint64_t>(fewest, 1) : fewest;
   const uint64_t last = stripe_cycles_[m - 1];
-  if (fewest < 2 || last + period >= limit) return false;
-  const uint64_t n = std::min(fewest - 1, (limit - 1 - last) / period);
+  if (whole == 0 || last + period >= limit) return false;
+  const uint64_t n = std::min(whole, (limit - 1 - last) / period);
   const uint64_t shift = n * period;
   if (log_ != nullptr) {
     for (uint64_t k = 1; k <= n; ++k) {
@@ -368,6 +379,7 @@ bool Channel::skip_stripes(uint64_t event) {
   }
   stripe_now_ += shift - period;  // the last stripe skipped started in the same state
   advance(stripe_cycles_[m - 1] + 1);
+  if (serving_.left == 0) finish_turn();
   return true;
 }
 
