@@ -303,6 +303,12 @@ class DdrDram : public Dram {
         {p.where("scheduler"), p.where("page_policy"), p.where("refresh_policy")});
     const ddr::Service service =
         p.get_string("controller") == "streams" ? ddr::Service::streams : ddr::Service::queue;
+    // A turn is served in address order: no scheduler chooses among its requests.
+    if (service == ddr::Service::streams && p.where("scheduler").file != "<default>") {
+      throw InputError(p.where("scheduler"),
+                       "a scheduler orders the requests of controller: queue; controller: streams "
+                       "serves each turn in address order (set controller: queue to use one)");
+    }
     try {
       return {d, policies, d.address_mapping, power_down(p, d), service};
     } catch (const std::invalid_argument& e) {
@@ -374,12 +380,12 @@ TESSERA_REGISTER(
                   "device preset (a DRAMSim3 file shipped in data/dram/)"),
      string_param("ini", "none",
                   "DRAMSim3 device .ini file, read instead of the preset; none: the preset"),
-     choice_param("controller", "queue", {"queue", "streams"},
-                  "queue: one request queue, the scheduler picks each command; streams: the "
-                  "transfers take turns, a row set each, served in address order"),
+     choice_param("controller", "streams", {"streams", "queue"},
+                  "streams: the transfers in flight take turns, a row set each, served in address "
+                  "order; queue: one request queue, the scheduler picks each command"),
      string_param("scheduler", "frfcfs",
-                  "request scheduler, a registered ddr_scheduler (config --list), e.g. fcfs (in "
-                  "order) or frfcfs (row hits first)"),
+                  "request scheduler of controller: queue, a registered ddr_scheduler (config "
+                  "--list), e.g. fcfs (in order) or frfcfs (row hits first)"),
      string_param("page_policy", "device",
                   "row buffer policy, a registered ddr_page_policy, e.g. open or closed; device: "
                   "the file's row_buf_policy"),

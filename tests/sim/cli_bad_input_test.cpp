@@ -269,6 +269,9 @@ TEST(CliBadInput, ModuleRejectsAParameterValue) {
                   "unknown ddr_page_policy implementation 'shut' (known: closed, open)");
   expect_bad_arch("dram:\n  impl: ddr\n  refresh_policy: never\n", 3, "dram.refresh_policy",
                   "unknown ddr_refresh_policy implementation 'never'");
+  // A scheduler chooses among queued requests; the streams controller has none to choose.
+  expect_bad_arch("dram:\n  impl: ddr\n  scheduler: fcfs\n", 3, "dram.scheduler",
+                  "set controller: queue to use one");
 }
 
 TEST(CliBadInput, OverrideNotAnInteger) {

@@ -54,8 +54,8 @@ TEST(ImplSwitch, AnOverrideTheNewImplDoesNotDeclareIsAnError) {
   EXPECT_EQ(
       error_of("dram: {impl: ideal, latency_ns: 5}\n", {"dram.impl=ddr", "dram.latency_ns=3"}),
       "-p dram.latency_ns=3: field 'dram.latency_ns': unknown parameter (known: preset, "
-      "ini, scheduler, page_policy, refresh_policy, address_mapping, channels, powerdown, "
-      "powerdown_cycles, self_refresh_cycles)");
+      "ini, controller, scheduler, page_policy, refresh_policy, address_mapping, channels, "
+      "powerdown, powerdown_cycles, self_refresh_cycles)");
 }
 
 TEST(ImplSwitch, AMisspeltKeyOfTheFilesOwnImplStaysAnError) {

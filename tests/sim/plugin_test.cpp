@@ -99,7 +99,8 @@ TEST(Plugins, BankedDramMovesWhatTheIdealOneDoes) {
 // A policy of the DDR controller from a plugin: served first, reads wait less.
 TEST(Plugins, ReadsFirstSchedulerServesReadsSooner) {
   const std::string options = "run " + quote(kSourceDir + "/traces/samples/gpt2_block.yaml") +
-                              plugin("reads_first_scheduler") + " -p dram.impl=ddr";
+                              plugin("reads_first_scheduler") +
+                              " -p dram.impl=ddr -p dram.controller=queue";
   const json first_ready = report(options + " -p dram.scheduler=frfcfs");
   const json reads_first = report(options + " -p dram.scheduler=reads_first");
   EXPECT_EQ(counter(reads_first, "dram", "reads"), counter(first_ready, "dram", "reads"));
