@@ -420,6 +420,10 @@ class Channel {
   // command, in closed form; it returns whether it did.
   bool skip_stripes(uint64_t event);
   void turn_state(std::vector<uint64_t>& out) const;
+  // Issues the upcoming turn's row commands that come before `end`, the last of the columns being
+  // skipped (the last stripe's, 1 to `n` periods of `period` later), each in the first cycle
+  // the columns leave free.
+  void issue_rows_between(uint64_t end, uint64_t period, uint64_t n);
   std::vector<uint64_t> stripe_cycles_;  // the serving turn's last column at each position
   std::vector<uint64_t> stripe_state_, stripe_state_scratch_;  // turn_state() at a stripe start
   uint64_t stripe_now_ = 0;                                    // the cycle of that start

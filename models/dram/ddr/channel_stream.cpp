@@ -276,20 +276,26 @@ void Channel::finish_turn() {
 
 void Channel::turn_state(std::vector<uint64_t>& out) const {
   out.clear();
-  // Constraints already met count alike, however long ago.
+  // Only what the turn's columns wait for, in their direction: a rank's own floor, the other
+  // ranks' bursts on the bus (tRTRS), each bank's and group's. Constraints already met count
+  // alike, however long ago.
+  const bool write = serving_.write;
   const auto ahead = [&](uint64_t cycle) { return cycle > now_ ? cycle - now_ : 0; };
-  for (const Rank& r : ranks_) {
-    for (const uint64_t c : {r.rd_ready, r.wr_ready, r.other_rd_ready, r.other_wr_ready}) {
-      out.push_back(ahead(c));
-    }
+  uint64_t ranks = 0;  // the ranks the turn serves, as a mask
+  for (const Position& p : serving_.positions) ranks |= uint64_t{1} << p.rank;
+  for (int r = 0; r < d_.ranks; ++r) {
+    const Rank& rank = ranks_[static_cast<size_t>(r)];
+    const uint64_t self = uint64_t{1} << r;
+    if ((ranks & self) != 0) out.push_back(ahead(write ? rank.wr_ready : rank.rd_ready));
+    if ((ranks & ~self) != 0)
+      out.push_back(ahead(write ? rank.other_wr_ready : rank.other_rd_ready));
   }
   for (const Position& p : serving_.positions) {
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
     const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
     out.push_back(b.open_row == p.row ? 1 : 0);
-    for (const uint64_t c : {b.rd_ready, b.wr_ready, g.rd_ready, g.wr_ready}) {
-      out.push_back(ahead(c));
-    }
+    out.push_back(ahead(write ? b.wr_ready : b.rd_ready));
+    out.push_back(ahead(write ? g.wr_ready : g.rd_ready));
   }
 }
 
@@ -308,14 +314,14 @@ bool Channel::skip_stripes(uint64_t event) {
   for (const Position& p : serving_.positions) {
     if (ranks_[static_cast<size_t>(p.rank)].refresh_pending) return false;  // its columns wait
   }
-  // Every other command, and every event, comes after the columns skipped.
+  // Every event and refresh command comes after the columns skipped; the upcoming turn's row
+  // commands go between them (issue_rows_between()).
   work_out_floors();
-  Choice other;
+  Choice refresh;
   for (int r = 0; r < d_.ranks; ++r) {
-    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, other);
+    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, refresh);
   }
-  consider_rows(other);
-  const uint64_t limit = std::min(event, other.cycle);
+  const uint64_t limit = std::min(event, refresh.cycle);
   uint64_t fewest = kNever;
   for (const Position& p : serving_.positions) fewest = std::min(fewest, p.left);
   // A bank's last burst of the turn is served one by one where that changes what may go next:
@@ -331,6 +337,8 @@ bool Channel::skip_stripes(uint64_t event) {
   if (whole == 0 || last + period >= limit) return false;
   const uint64_t n = std::min(whole, (limit - 1 - last) / period);
   const uint64_t shift = n * period;
+  const size_t logged = log_ != nullptr ? log_->size() : 0;
+  issue_rows_between(last + shift, period, n);
   if (log_ != nullptr) {
     for (uint64_t k = 1; k <= n; ++k) {
       for (size_t j = 0; j < m; ++j) {
@@ -377,10 +385,38 @@ bool Channel::skip_stripes(uint64_t event) {
       served->done = std::max(served->done, done);
     }
   }
+  if (log_ != nullptr) {  // in the order they issue
+    std::stable_sort(
+        log_->begin() + static_cast<std::ptrdiff_t>(logged), log_->end(),
+        [](const IssuedCommand& a, const IssuedCommand& b) { return a.cycle < b.cycle; });
+  }
   stripe_now_ += shift - period;  // the last stripe skipped started in the same state
   advance(stripe_cycles_[m - 1] + 1);
   if (serving_.left == 0) finish_turn();
   return true;
+}
+
+void Channel::issue_rows_between(uint64_t end, uint64_t period, uint64_t n) {
+  // The skipped columns are the last stripe's, 1 to n periods later; nothing they do bears on a
+  // row command of a bank they do not use, but the command bus is theirs at those cycles.
+  const auto column_at = [&](uint64_t cycle) {
+    for (const uint64_t t : stripe_cycles_) {
+      if (cycle > t && (cycle - t) % period == 0 && (cycle - t) / period <= n) return true;
+    }
+    return false;
+  };
+  const uint64_t now = now_;
+  for (;;) {  // as the decisions between the columns would take them, each after the one before
+    work_out_floors();
+    Choice row;
+    consider_rows(row);
+    if (row.cycle >= end) break;
+    while (column_at(row.cycle)) ++row.cycle;
+    if (row.cycle >= end) break;
+    issue_for_turn(row);
+    now_ = row.cycle + 1;
+  }
+  now_ = now;
 }
 
 }  // namespace tessera::ddr
