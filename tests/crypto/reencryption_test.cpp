@@ -334,7 +334,7 @@ std::map<std::string, int64_t> predicted_reencryption(const std::string& text) {
 }
 
 // Measured on this chain (parallel engines, 32 and 128 KiB buffers): the simulated pass takes
-// 2.2 % to 5.9 % more cycles than the search predicts per layer (the chunks' DRAM latencies, and
+// 2.2 % to 6.9 % more cycles than the search predicts per layer (the chunks' DRAM latencies, and
 // the old blocks two chunks share, read by both, which max(DRAM, engines) of one read and one
 // write of the tensor leaves out); the test allows 10 %.
 TEST(Reencryption, SearchedTracePerformsThePredictedReencryptions) {

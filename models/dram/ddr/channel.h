@@ -1,14 +1,16 @@
-// One DRAM channel and its controller: a bounded request queue, a scheduler, a page policy and a
-// refresh policy (registered policies, models/dram/ddr/policies.h), per-bank row buffers, and
-// every timing constraint between commands. Plain C++, no SystemC.
+// One DRAM channel and its controller: a page policy and a refresh policy (registered policies,
+// models/dram/ddr/policies.h), per-bank row buffers, power-down, every timing constraint between
+// commands, and one of two services (Service below): a bounded request queue with a scheduler,
+// or turns of a row set. Plain C++, no SystemC.
 //
-// Next-event scheduling: for the requests that can win (per bank with queued requests, the
-// oldest read hit, write hit and other request) the controller computes the earliest cycle their
-// next command (ACT, PRE, RD or WR) may issue, from the cycles of the commands already issued,
-// and jumps straight to the best one. Time never advances one cycle at a time; the work is a
-// little per command and busy bank, the repeats of a steady stream are applied at once, and a
-// stream's decisions that repeat on other banks are replayed without a search
-// (channel_repeat.cpp).
+// Next-event scheduling: for the commands that can win the controller computes the earliest
+// cycle each may issue, from the cycles of the commands already issued, and jumps straight to the
+// best one. Time never advances one cycle at a time. In the queue (per bank with queued requests,
+// the oldest read hit, write hit and other request compete) the work is a little per command
+// and busy bank, the repeats of a steady stream are applied at once, and a stream's decisions
+// that repeat on other banks are replayed without a search (channel_repeat.cpp). In turns
+// (channel_stream.cpp) the work is per row command, and a turn's steady stripes are applied at
+// once.
 #pragma once
 
 #include <cstdint>

@@ -222,9 +222,9 @@ void Channel::issue_for_turn(const Choice& c) {
   }
   Turn& t = c.upcoming ? upcoming_ : serving_;
   Position& p = t.positions[static_cast<size_t>(c.position)];
-  if (!c.upcoming)
-    stripe_clean_ =
-        stripe_clean_ && c.kind != CommandKind::activate && c.kind != CommandKind::precharge;
+  // The serving turn's own row commands change what its columns wait for.
+  const bool row_command = c.kind == CommandKind::activate || c.kind == CommandKind::precharge;
+  if (!c.upcoming && row_command) stripe_clean_ = false;
   switch (c.kind) {
     case CommandKind::activate:
       if (!p.counted) ++stats_.row_misses;
