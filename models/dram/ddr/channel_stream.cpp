@@ -269,9 +269,18 @@ void Channel::issue_for_turn(const Choice& c) {
 }
 
 void Channel::finish_turn() {
+  // A turn alike to the one that ended (the same direction, and at each position the same rank
+  // and bank group) whose last column closed a whole stripe goes on from that stripe: only its
+  // banks differ, and what they wait for is in the state compared.
+  bool alike = upcoming_.active && upcoming_.write == serving_.write && serving_.next == 0 &&
+               upcoming_.positions.size() == serving_.positions.size();
+  for (size_t k = 0; alike && k < serving_.positions.size(); ++k) {
+    const Position &a = serving_.positions[k], &b = upcoming_.positions[k];
+    alike = a.rank == b.rank && a.bankgroup == b.bankgroup;
+  }
   std::swap(serving_, upcoming_);
   upcoming_.active = false;
-  if (serving_.active) start_serving();
+  if (serving_.active && !alike) start_serving();
 }
 
 void Channel::turn_state(std::vector<uint64_t>& out) const {
@@ -351,7 +360,7 @@ bool Channel::skip_stripes(uint64_t event) {
   Request q{};
   q.write = serving_.write;
   q.arrival = serving_.arrival;
-  uint64_t done = 0, latency_sum = 0;
+  uint64_t done = 0, latency_sum = 0, misses = 0;
   for (size_t j = 0; j < m; ++j) {
     Position& p = serving_.positions[j];
     q.bank = p.bank;
@@ -365,16 +374,19 @@ bool Channel::skip_stripes(uint64_t event) {
     latency_sum += n * (done - shift + period - q.arrival) + period * (n * (n - 1) / 2);
     p.left -= n;
     ranks_[static_cast<size_t>(p.rank)].queued -= static_cast<int>(n);
+    // Its first burst here was a miss or a conflict if its row opened for it.
+    misses += p.counted ? 1 : 0;
+    p.counted = false;
   }
   const uint64_t columns = n * m;
   serving_.left -= columns;
   columns_skipped_ += columns;
   if (q.write) {
     stats_.writes += columns;
-    stats_.write_row_hits += columns;
+    stats_.write_row_hits += columns - misses;
   } else {
     stats_.reads += columns;
-    stats_.read_row_hits += columns;
+    stats_.read_row_hits += columns - misses;
     stats_.read_latency_sum += latency_sum;
     stats_.read_latency_max = std::max(stats_.read_latency_max, done - q.arrival);
   }
