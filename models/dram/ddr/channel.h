@@ -421,7 +421,8 @@ class Channel {
   // difference. skip_stripes() applies as many as come before `event` and the next other
   // command, in closed form; it returns whether it did.
   bool skip_stripes(uint64_t event);
-  void turn_state(std::vector<uint64_t>& out) const;
+  // What the serving turn's columns wait for, relative to `start`.
+  void turn_state(uint64_t start, std::vector<uint64_t>& out) const;
   // Issues the upcoming turn's row commands that come before `end`, the last of the columns being
   // skipped (the last stripe's, 1 to `n` periods of `period` later), each in the first cycle
   // the columns leave free.

@@ -252,7 +252,7 @@ void Channel::issue_for_turn(const Choice& c) {
   p.counted = false;
   --t.left;
   --ranks_[static_cast<size_t>(p.rank)].queued;
-  t.next = (t.next + 1) % t.positions.size();
+  if (++t.next == t.positions.size()) t.next = 0;
   // Closed page: the row closes unless a burst of either turn still wants it.
   int hits = 0;
   if (!open_page_) {
@@ -283,13 +283,13 @@ void Channel::finish_turn() {
   if (serving_.active && !alike) start_serving();
 }
 
-void Channel::turn_state(std::vector<uint64_t>& out) const {
+void Channel::turn_state(uint64_t start, std::vector<uint64_t>& out) const {
   out.clear();
   // Only what the turn's columns wait for, in their direction: a rank's own floor, the other
   // ranks' bursts on the bus (tRTRS), each bank's and group's. Constraints already met count
   // alike, however long ago.
   const bool write = serving_.write;
-  const auto ahead = [&](uint64_t cycle) { return cycle > now_ ? cycle - now_ : 0; };
+  const auto ahead = [&](uint64_t cycle) { return cycle > start ? cycle - start : 0; };
   uint64_t ranks = 0;  // the ranks the turn serves, as a mask
   for (const Position& p : serving_.positions) ranks |= uint64_t{1} << p.rank;
   for (int r = 0; r < d_.ranks; ++r) {
@@ -310,14 +310,17 @@ void Channel::turn_state(std::vector<uint64_t>& out) const {
 
 bool Channel::skip_stripes(uint64_t event) {
   const size_t m = serving_.positions.size();
-  turn_state(stripe_state_scratch_);
-  // The stripe just served started in the state this one starts in, and this one starts right
-  // after its last column: the next ones repeat it.
-  const bool steady = stripe_clean_ && !stripe_state_.empty() && now_ > stripe_now_ &&
-                      now_ == stripe_cycles_[m - 1] + 1 && stripe_state_scratch_ == stripe_state_;
-  const uint64_t period = now_ - stripe_now_;
+  // A stripe starts right after the last column of the one before: the upcoming turn's row
+  // commands, which may come first, change nothing its columns wait for. (A turn's first stripe
+  // starts now.)
+  const uint64_t start = stripe_state_.empty() ? now_ : stripe_cycles_[m - 1] + 1;
+  turn_state(start, stripe_state_scratch_);
+  // The stripe just served started in the state this one starts in: the next ones repeat it.
+  const bool steady = stripe_clean_ && !stripe_state_.empty() && start > stripe_now_ &&
+                      stripe_state_scratch_ == stripe_state_;
+  const uint64_t period = start - stripe_now_;
   std::swap(stripe_state_, stripe_state_scratch_);
-  stripe_now_ = now_;
+  stripe_now_ = start;
   stripe_clean_ = true;
   if (!steady) return false;
   for (const Position& p : serving_.positions) {
