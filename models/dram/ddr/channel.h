@@ -415,11 +415,12 @@ class Channel {
   void serve_columns(Choice c, uint64_t event);
   // The earliest cycle of the serving turn's column at position `p`, its row open.
   [[nodiscard]] uint64_t column_cycle(const Position& p) const;
-  // A serving turn's stripes repeat once the column constraints at a stripe's start, relative to
-  // now, are those at the start of the stripe before, and nothing but its own columns and other
-  // banks' row commands issued in that stripe: the next stripes are that one, later by the
-  // difference. skip_stripes() applies as many as come before `event` and the next other
-  // command, in closed form; it returns whether it did.
+  // A serving turn's stripes repeat once what its columns wait for at a stripe's start (right
+  // after the stripe before's last column) is, relative to that start, what it was at the start
+  // of the stripe before, and nothing but its own columns and other banks' row commands issued
+  // in that stripe: the next stripes are that one, later by the difference. skip_stripes()
+  // applies as many as come before `event` and the next refresh command, in closed form, with
+  // the upcoming turn's row commands between them; it returns whether it did.
   bool skip_stripes(uint64_t event);
   // What the serving turn's columns wait for, relative to `start`.
   void turn_state(uint64_t start, std::vector<uint64_t>& out) const;
@@ -429,7 +430,7 @@ class Channel {
   void issue_rows_between(uint64_t end, uint64_t period, uint64_t n);
   std::vector<uint64_t> stripe_cycles_;  // the serving turn's last column at each position
   std::vector<uint64_t> stripe_state_, stripe_state_scratch_;  // turn_state() at a stripe start
-  uint64_t stripe_now_ = 0;                                    // the cycle of that start
+  uint64_t stripe_now_ = 0;                                    // the cycle that start counts from
   bool stripe_clean_ = false;  // and nothing else has issued for the serving turn since
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
