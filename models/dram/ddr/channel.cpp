@@ -437,9 +437,7 @@ Channel::Choice Channel::choose() const {
   }
   // A refresh's commands count as the oldest: they go first among those of their cycle and
   // priority.
-  for (int r = 0; r < d_.ranks; ++r) {
-    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
-  }
+  consider_refreshes(best);
   return best;
 }
 
@@ -524,6 +522,12 @@ void Channel::consider_request(int slot, Choice& best) const {
     c.priority = priority(c.kind, false);
   }
   if (before(c, best)) best = c;
+}
+
+void Channel::consider_refreshes(Choice& best) const {
+  for (int r = 0; r < d_.ranks; ++r) {
+    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
+  }
 }
 
 void Channel::consider_refresh(int rank, Choice& best) const {

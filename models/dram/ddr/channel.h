@@ -243,6 +243,8 @@ class Channel {
   void recount(Bank& b) const;
   void unlink(int slot);
   void consider_refresh(int rank, Choice& best) const;
+  // Every rank's with a refresh pending.
+  void consider_refreshes(Choice& best) const;
   void issue(const Choice& c);
   void activate(int bank, int64_t row, uint64_t t);
   void precharge(int bank, uint64_t t, bool automatic);
@@ -409,6 +411,8 @@ class Channel {
   // The first row command the turns need, in the order of their bursts, if it goes before `best`.
   void consider_rows(Choice& best) const;
   [[nodiscard]] bool serving_uses(int bank) const;
+  // The request of the next burst of turn `t` at position `p`.
+  [[nodiscard]] static Request request_of(const Turn& t, const Position& p);
   void issue_for_turn(const Choice& c);
   // Issues `c`, a column of the serving turn, and the turn's next columns while nothing else
   // could go before them.

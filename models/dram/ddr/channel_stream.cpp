@@ -55,9 +55,7 @@ void Channel::serve_columns(Choice c, uint64_t event) {
   // What else could go first. Columns change none of it until a bank has no burst left to serve
   // (the upcoming turn may then close it) or the turn ends.
   Choice other;
-  for (int r = 0; r < d_.ranks; ++r) {
-    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, other);
-  }
+  consider_refreshes(other);
   consider_rows(other);
   for (;;) {
     // Its bank's last burst of the turn (or the turn's last) changes what may go next.
@@ -158,11 +156,8 @@ Channel::Choice Channel::choose_for_turns() const {
     const Position& p = serving_.positions[serving_.next];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
     if (b.open_row == p.row && !ranks_[static_cast<size_t>(p.rank)].refresh_pending) {
-      const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
-      const Floors& f = floors_[static_cast<size_t>(p.rank)];
       best.kind = serving_.write ? CommandKind::write : CommandKind::read;
-      best.cycle = serving_.write ? std::max({f.write, b.wr_ready, g.wr_ready})
-                                  : std::max({f.read, b.rd_ready, g.rd_ready});
+      best.cycle = column_cycle(p);
       best.priority = priority(best.kind, true);
       best.age = 1;
       best.rank = p.rank;
@@ -170,11 +165,22 @@ Channel::Choice Channel::choose_for_turns() const {
       best.position = static_cast<int>(serving_.next);
     }
   }
-  for (int r = 0; r < d_.ranks; ++r) {
-    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
-  }
+  consider_refreshes(best);
   consider_rows(best);
   return best;
+}
+
+Channel::Request Channel::request_of(const Turn& t, const Position& p) {
+  Request q{};
+  q.arrival = t.arrival;
+  q.bank = p.bank;
+  q.rank = p.rank;
+  q.bankgroup = p.bankgroup;
+  q.row = p.row;
+  q.write = t.write;
+  q.counted = p.counted;
+  q.transfer = t.transfer;
+  return q;
 }
 
 bool Channel::serving_uses(int bank) const {
@@ -239,15 +245,7 @@ void Channel::issue_for_turn(const Choice& c) {
       return;
     default: break;
   }
-  Request q{};
-  q.arrival = t.arrival;
-  q.bank = p.bank;
-  q.rank = p.rank;
-  q.bankgroup = p.bankgroup;
-  q.row = p.row;
-  q.write = t.write;
-  q.counted = p.counted;
-  q.transfer = t.transfer;
+  const Request q = request_of(t, p);
   --p.left;
   p.counted = false;
   --t.left;
@@ -330,9 +328,7 @@ bool Channel::skip_stripes(uint64_t event) {
   // commands go between them (issue_rows_between()).
   work_out_floors();
   Choice refresh;
-  for (int r = 0; r < d_.ranks; ++r) {
-    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, refresh);
-  }
+  consider_refreshes(refresh);
   const uint64_t limit = std::min(event, refresh.cycle);
   uint64_t fewest = kNever;
   for (const Position& p : serving_.positions) fewest = std::min(fewest, p.left);
@@ -360,16 +356,10 @@ bool Channel::skip_stripes(uint64_t event) {
       }
     }
   }
-  Request q{};
-  q.write = serving_.write;
-  q.arrival = serving_.arrival;
   uint64_t done = 0, latency_sum = 0, misses = 0;
   for (size_t j = 0; j < m; ++j) {
     Position& p = serving_.positions[j];
-    q.bank = p.bank;
-    q.rank = p.rank;
-    q.bankgroup = p.bankgroup;
-    q.row = p.row;
+    const Request q = request_of(serving_, p);
     stripe_cycles_[j] += shift;
     done = column_constraints(q, stripe_cycles_[j]);
     busy(p.rank, done);
@@ -384,14 +374,14 @@ bool Channel::skip_stripes(uint64_t event) {
   const uint64_t columns = n * m;
   serving_.left -= columns;
   columns_skipped_ += columns;
-  if (q.write) {
+  if (serving_.write) {
     stats_.writes += columns;
     stats_.write_row_hits += columns - misses;
   } else {
     stats_.reads += columns;
     stats_.read_row_hits += columns - misses;
     stats_.read_latency_sum += latency_sum;
-    stats_.read_latency_max = std::max(stats_.read_latency_max, done - q.arrival);
+    stats_.read_latency_max = std::max(stats_.read_latency_max, done - serving_.arrival);
   }
   stats_.last_completion = std::max(stats_.last_completion, done);
   if (serving_.transfer != 0) {
