@@ -409,8 +409,7 @@ void Channel::work_out_floors() const {
     Floors& f = floors_[static_cast<size_t>(r)];
     f.read = std::max(std::max(now_, rank.rd_ready), rd.other_than(r));
     f.write = std::max(std::max(now_, rank.wr_ready), wr.other_than(r));
-    f.activate = std::max(now_, rank.act_ready);
-    if (rank.acts >= 4) f.activate = std::max(f.activate, rank.faw[rank.faw_next] + d_.tFAW);
+    f.activate = activate_floor(rank);
   }
 }
 
@@ -512,8 +511,7 @@ void Channel::consider_request(int slot, Choice& best) const {
     const Rank& r = ranks_[static_cast<size_t>(q.rank)];
     c.kind = CommandKind::activate;
     c.cycle = std::max(
-        {now_, b.act_ready, groups_[static_cast<size_t>(q.bankgroup)].act_ready, r.act_ready});
-    if (r.acts >= 4) c.cycle = std::max(c.cycle, r.faw[r.faw_next] + d_.tFAW);
+        {activate_floor(r), b.act_ready, groups_[static_cast<size_t>(q.bankgroup)].act_ready});
     c.priority = priority(c.kind, false);
   } else {
     if (!closes_hit_rows_ && b.read_hits + b.write_hits > 0) return;

@@ -13,6 +13,7 @@
 // once.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -229,6 +230,11 @@ class Channel {
   void admit();
   // Per rank, the earliest cycle of its column commands and ACTs (floors_), for one decision.
   void work_out_floors() const;
+  // The earliest cycle an ACT of rank `r` may issue, whichever bank: now, tRRD_S and tFAW.
+  [[nodiscard]] uint64_t activate_floor(const Rank& r) const {
+    const uint64_t t = std::max(now_, r.act_ready);
+    return r.acts >= 4 ? std::max(t, r.faw[r.faw_next] + static_cast<uint64_t>(d_.tFAW)) : t;
+  }
   void note_refresh_due();
   // Recounts refresh_soonest_ and refresh_pending_ after a rank's refresh state changed.
   void refresh_changed();
@@ -398,6 +404,9 @@ class Channel {
     uint64_t left = 0;  // bursts still to serve
     size_t next = 0;    // the position of the next burst
     std::vector<Position> positions;
+    // The row commands issued so far (activates + precharges) when every position with bursts
+    // left last had its row open: while no other issues, it needs none (consider_rows()).
+    mutable uint64_t rows_open_at = kNever;
   };
   Service service_;
   Turn serving_, upcoming_;  // the turn whose columns issue, and the one whose rows open next
@@ -414,6 +423,9 @@ class Channel {
   // The request of the next burst of turn `t` at position `p`.
   [[nodiscard]] static Request request_of(const Turn& t, const Position& p);
   void issue_for_turn(const Choice& c);
+  // Issues `c`, a refresh's command, and the rest of the refresh's commands while nothing else
+  // could go before them and nothing comes by `event`.
+  void issue_refresh(Choice c, uint64_t event);
   // Issues `c`, a column of the serving turn, and the turn's next columns while nothing else
   // could go before them.
   void serve_columns(Choice c, uint64_t event);

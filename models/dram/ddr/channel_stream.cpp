@@ -44,6 +44,10 @@ void Channel::run_streams() {
       serve_columns(c, event);
       continue;
     }
+    if (c.position < 0) {
+      issue_refresh(c, event);
+      continue;
+    }
     advance(c.cycle);
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
@@ -125,6 +129,7 @@ void Channel::take_turn(Turn& into) {
   into.transfer = w.next.transfer;
   into.left = n;
   into.next = 0;
+  into.rows_open_at = kNever;
   into.positions.resize(stripe);
   for (uint64_t k = 0; k < stripe; ++k) {
     Request r = w.next;
@@ -149,8 +154,31 @@ void Channel::take_turn(Turn& into) {
   if (named) next_waiting_ = last ? i : i + 1;
 }
 
+void Channel::issue_refresh(Choice c, uint64_t event) {
+  // While a rank's refresh is pending no other command of the rank issues. If no other rank has
+  // one pending and the turns want none of them, nothing else issues at all.
+  const int rank = c.rank;
+  bool alone = true;
+  for (int r = 0; r < d_.ranks; ++r) {
+    alone = alone && (r == rank || !ranks_[static_cast<size_t>(r)].refresh_pending);
+  }
+  for (const Turn* t : {&serving_, &upcoming_}) {
+    if (!t->active) continue;
+    for (const Position& p : t->positions) alone = alone && (p.rank == rank || p.left == 0);
+  }
+  for (;;) {
+    advance(c.cycle);
+    issue_for_turn(c);
+    advance(c.cycle + 1);  // one command per cycle on the command bus
+    if (!alone || !ranks_[static_cast<size_t>(rank)].refresh_pending) return;
+    Choice next;
+    consider_refresh(rank, next);
+    if (next.cycle >= event) return;  // an event may change what goes first
+    c = next;
+  }
+}
+
 Channel::Choice Channel::choose_for_turns() const {
-  work_out_floors();
   Choice best;
   if (serving_.active) {
     const Position& p = serving_.positions[serving_.next];
@@ -189,13 +217,18 @@ bool Channel::serving_uses(int bank) const {
 }
 
 void Channel::consider_rows(Choice& best) const {
+  // Every row command counts (stats_), and rows open stay so until one issues.
+  const uint64_t row_commands = stats_.activates + stats_.precharges;
   for (const Turn* t : {&serving_, &upcoming_}) {
     if (!t->active) return;
+    if (t->rows_open_at == row_commands) continue;
     const size_t m = t->positions.size();
+    bool open = true;
     for (size_t j = 0, k = t->next; j < m; ++j, k = k + 1 == m ? 0 : k + 1) {
       const Position& p = t->positions[k];
       const Bank& b = banks_[static_cast<size_t>(p.bank)];
       if (p.left == 0 || b.open_row == p.row) continue;
+      open = false;
       if (ranks_[static_cast<size_t>(p.rank)].refresh_pending) continue;
       Choice c;
       c.rank = p.rank;
@@ -204,10 +237,9 @@ void Channel::consider_rows(Choice& best) const {
       c.position = static_cast<int>(k);
       c.upcoming = t == &upcoming_;
       if (b.open_row < 0) {
-        const Floors& f = floors_[static_cast<size_t>(p.rank)];
         c.kind = CommandKind::activate;
-        c.cycle = std::max(
-            {f.activate, b.act_ready, groups_[static_cast<size_t>(p.bankgroup)].act_ready});
+        c.cycle = std::max({activate_floor(ranks_[static_cast<size_t>(p.rank)]), b.act_ready,
+                            groups_[static_cast<size_t>(p.bankgroup)].act_ready});
       } else {
         if (c.upcoming && serving_uses(p.bank)) return;  // open for the serving turn
         c.kind = CommandKind::precharge;
@@ -217,6 +249,7 @@ void Channel::consider_rows(Choice& best) const {
       if (before(c, best)) best = c;
       return;
     }
+    if (open) t->rows_open_at = row_commands;
   }
 }
 
@@ -326,7 +359,6 @@ bool Channel::skip_stripes(uint64_t event) {
   }
   // Every event and refresh command comes after the columns skipped; the upcoming turn's row
   // commands go between them (issue_rows_between()).
-  work_out_floors();
   Choice refresh;
   consider_refreshes(refresh);
   const uint64_t limit = std::min(event, refresh.cycle);
@@ -412,7 +444,6 @@ void Channel::issue_rows_between(uint64_t end, uint64_t period, uint64_t n) {
   };
   const uint64_t now = now_;
   for (;;) {  // as the decisions between the columns would take them, each after the one before
-    work_out_floors();
     Choice row;
     consider_rows(row);
     if (row.cycle >= end) break;
