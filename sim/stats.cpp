@@ -21,6 +21,7 @@ uint64_t& StatGroup::measured_energy(std::string name, std::string description) 
 }
 
 std::vector<CounterValue> StatGroup::snapshot() const {
+  if (update_) update_();
   std::vector<CounterValue> out;
   out.reserve(entries_.size());
   for (const auto& e : entries_) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ class StatGroup {
   // per-layer differences exact); reports show it in pJ next to the table-priced actions.
   uint64_t& measured_energy(std::string name, std::string description);
 
+  // Sets what brings the counters up to date before each snapshot, for a module that works them
+  // out from its own state when read rather than bumping them as it goes.
+  void before_snapshot(std::function<void()> update) { update_ = std::move(update); }
+
   [[nodiscard]] std::vector<CounterValue> snapshot() const;
 
  private:
@@ -30,6 +35,7 @@ class StatGroup {
     uint64_t value = 0;
   };
   std::deque<Entry> entries_;  // deque: stable references
+  std::function<void()> update_;
 };
 
 // The counters accumulated between two snapshots of the same group.

@@ -102,6 +102,7 @@ class DdrDram : public Dram {
                  static_cast<double>(sc_core::sc_time(1, sc_core::SC_PS).value());
     bytes_per_cycle_ = d.peak_gbps() * period_ps_ / 1e3;
     counts_bytes_in(read_bytes_, write_bytes_);
+    stats().before_snapshot([this] { update_counters(); });
   }
 
   [[nodiscard]] double peak_bytes_per_cycle() const override { return bytes_per_cycle_; }
@@ -167,7 +168,6 @@ class DdrDram : public Dram {
                          t.bytes, {{"bytes", static_cast<int64_t>(t.bytes)}});
     }
     last_completion_ = std::max(last_completion_, done);
-    update_counters();
     // What the bytes need at peak bandwidth; the rest is the device's timing (rows, refresh,
     // turnarounds) and the requests queued ahead.
     const uint64_t took = finished - t.arrival;
