@@ -315,27 +315,27 @@ void Channel::finish_turn() {
 }
 
 void Channel::turn_state(uint64_t start, std::vector<uint64_t>& out) const {
-  out.clear();
   // Only what the turn's columns wait for, in their direction: a rank's own floor, the other
   // ranks' bursts on the bus (tRTRS), each bank's and group's. Constraints already met count
-  // alike, however long ago.
+  // alike, however long ago, and so do those of ranks the turn does not meet.
   const bool write = serving_.write;
   const auto ahead = [&](uint64_t cycle) { return cycle > start ? cycle - start : 0; };
   uint64_t ranks = 0;  // the ranks the turn serves, as a mask
   for (const Position& p : serving_.positions) ranks |= uint64_t{1} << p.rank;
+  out.resize(2 * ranks_.size() + 3 * serving_.positions.size());
+  uint64_t* o = out.data();
   for (int r = 0; r < d_.ranks; ++r) {
     const Rank& rank = ranks_[static_cast<size_t>(r)];
     const uint64_t self = uint64_t{1} << r;
-    if ((ranks & self) != 0) out.push_back(ahead(write ? rank.wr_ready : rank.rd_ready));
-    if ((ranks & ~self) != 0)
-      out.push_back(ahead(write ? rank.other_wr_ready : rank.other_rd_ready));
+    *o++ = (ranks & self) != 0 ? ahead(write ? rank.wr_ready : rank.rd_ready) : 0;
+    *o++ = (ranks & ~self) != 0 ? ahead(write ? rank.other_wr_ready : rank.other_rd_ready) : 0;
   }
   for (const Position& p : serving_.positions) {
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
     const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
-    out.push_back(b.open_row == p.row ? 1 : 0);
-    out.push_back(ahead(write ? b.wr_ready : b.rd_ready));
-    out.push_back(ahead(write ? g.wr_ready : g.rd_ready));
+    *o++ = b.open_row == p.row ? 1 : 0;
+    *o++ = ahead(write ? b.wr_ready : b.rd_ready);
+    *o++ = ahead(write ? g.wr_ready : g.rd_ready);
   }
 }
 
