@@ -414,8 +414,7 @@ class Channel {
   // Fills the serving and upcoming turns from the entries that have arrived.
   void take_turns();
   void take_turn(Turn& into);
-  void start_serving();  // a turn starts serving: its stripes are watched afresh
-  void finish_turn();    // the serving turn has served its last burst: the upcoming one serves
+  void finish_turn();  // the serving turn has served its last burst: the upcoming one serves
   [[nodiscard]] Choice choose_for_turns() const;
   // The first row command the turns need, in the order of their bursts, if it goes before `best`.
   void consider_rows(Choice& best) const;
@@ -431,23 +430,26 @@ class Channel {
   void serve_columns(Choice c, uint64_t event);
   // The earliest cycle of the serving turn's column at position `p`, its row open.
   [[nodiscard]] uint64_t column_cycle(const Position& p) const;
-  // A serving turn's stripes repeat once what its columns wait for at a stripe's start (right
-  // after the stripe before's last column) is, relative to that start, what it was at the start
-  // of the stripe before, and nothing but its own columns and other banks' row commands issued
-  // in that stripe: the next stripes are that one, later by the difference. skip_stripes()
-  // applies as many as come before `event` and the next refresh command, in closed form, with
-  // the upcoming turn's row commands between them; it returns whether it did.
+  // A stripe of the serving turn whose columns meet nothing else before the next event or refresh
+  // command is applied at once, its statistics in closed form, with the upcoming turn's row
+  // commands between its columns; and once a stripe ends with its columns' constraints, counted
+  // from its end, as they were counted from its start, every later stripe repeats it, and as many
+  // as come before `event` and the next refresh command are applied with it. skip_stripes()
+  // applies stripes while it can, up to the turn's end, and returns whether it applied any.
   bool skip_stripes(uint64_t event);
-  // What the serving turn's columns wait for, relative to `start`.
-  void turn_state(uint64_t start, std::vector<uint64_t>& out) const;
+  // One stripe, with its repeats if it has any (`repeats`).
+  bool skip_stripes_once(uint64_t event, bool& repeats);
+  // Works out the serving turn's next stripe (stripe_cycles_), its columns issuing with nothing
+  // else between them from now, and whether the stripe after it repeats it `period` cycles later.
+  // False when a row it needs is not open.
+  bool work_out_stripe(uint64_t& period, bool& repeats);
   // Issues the upcoming turn's row commands that come before `end`, the last of the columns being
   // skipped (the last stripe's, 1 to `n` periods of `period` later), each in the first cycle
   // the columns leave free.
   void issue_rows_between(uint64_t end, uint64_t period, uint64_t n);
-  std::vector<uint64_t> stripe_cycles_;  // the serving turn's last column at each position
-  std::vector<uint64_t> stripe_state_, stripe_state_scratch_;  // turn_state() at a stripe start
-  uint64_t stripe_now_ = 0;                                    // the cycle that start counts from
-  bool stripe_clean_ = false;  // and nothing else has issued for the serving turn since
+  std::vector<uint64_t> stripe_cycles_;  // a stripe's columns, by position (work_out_stripe())
+  // What a stripe's columns wait for, at its end and at its start (work_out_stripe()).
+  std::vector<uint64_t> stripe_view_, stripe_view_start_;
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
   uint64_t now_ = 0;  // no command issues before this cycle

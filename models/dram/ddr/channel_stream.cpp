@@ -100,15 +100,8 @@ uint64_t Channel::column_cycle(const Position& p) const {
 void Channel::take_turns() {
   if (!serving_.active && arrived()) {
     take_turn(serving_);
-    start_serving();
   }
   if (serving_.active && !upcoming_.active && arrived()) take_turn(upcoming_);
-}
-
-void Channel::start_serving() {
-  stripe_cycles_.assign(serving_.positions.size(), 0);
-  stripe_state_.clear();
-  stripe_clean_ = false;
 }
 
 void Channel::take_turn(Turn& into) {
@@ -255,15 +248,11 @@ void Channel::consider_rows(Choice& best) const {
 
 void Channel::issue_for_turn(const Choice& c) {
   if (c.position < 0) {  // a refresh's
-    stripe_clean_ = false;
     issue(c);
     return;
   }
   Turn& t = c.upcoming ? upcoming_ : serving_;
   Position& p = t.positions[static_cast<size_t>(c.position)];
-  // The serving turn's own row commands change what its columns wait for.
-  const bool row_command = c.kind == CommandKind::activate || c.kind == CommandKind::precharge;
-  if (!c.upcoming && row_command) stripe_clean_ = false;
   switch (c.kind) {
     case CommandKind::activate:
       if (!p.counted) ++stats_.row_misses;
@@ -294,74 +283,100 @@ void Channel::issue_for_turn(const Choice& c) {
       }
     }
   }
-  stripe_cycles_[static_cast<size_t>(c.position)] = c.cycle;
   serve(q, c.cycle, hits);
   if (t.left == 0) finish_turn();
 }
 
 void Channel::finish_turn() {
-  // A turn alike to the one that ended (the same direction, and at each position the same rank
-  // and bank group) whose last column closed a whole stripe goes on from that stripe: only its
-  // banks differ, and what they wait for is in the state compared.
-  bool alike = upcoming_.active && upcoming_.write == serving_.write && serving_.next == 0 &&
-               upcoming_.positions.size() == serving_.positions.size();
-  for (size_t k = 0; alike && k < serving_.positions.size(); ++k) {
-    const Position &a = serving_.positions[k], &b = upcoming_.positions[k];
-    alike = a.rank == b.rank && a.bankgroup == b.bankgroup;
-  }
   std::swap(serving_, upcoming_);
   upcoming_.active = false;
-  if (serving_.active && !alike) start_serving();
 }
 
-void Channel::turn_state(uint64_t start, std::vector<uint64_t>& out) const {
-  // Only what the turn's columns wait for, in their direction: a rank's own floor, the other
-  // ranks' bursts on the bus (tRTRS), each bank's and group's. Constraints already met count
-  // alike, however long ago, and so do those of ranks the turn does not meet.
+bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
+  // The serving turn's next stripe, its columns issuing with nothing else in between: only what
+  // they wait for in their direction changes, and only as column_constraints() changes it.
+  // Copies of it, in one row: each rank's own floor, what each rank's columns impose on the other
+  // ranks' (tRTRS), each bank group's floor, each position's bank.
   const bool write = serving_.write;
-  const auto ahead = [&](uint64_t cycle) { return cycle > start ? cycle - start : 0; };
-  uint64_t ranks = 0;  // the ranks the turn serves, as a mask
-  for (const Position& p : serving_.positions) ranks |= uint64_t{1} << p.rank;
-  out.resize(2 * ranks_.size() + 3 * serving_.positions.size());
-  uint64_t* o = out.data();
-  for (int r = 0; r < d_.ranks; ++r) {
-    const Rank& rank = ranks_[static_cast<size_t>(r)];
-    const uint64_t self = uint64_t{1} << r;
-    *o++ = (ranks & self) != 0 ? ahead(write ? rank.wr_ready : rank.rd_ready) : 0;
-    *o++ = (ranks & ~self) != 0 ? ahead(write ? rank.other_wr_ready : rank.other_rd_ready) : 0;
+  const size_t m = serving_.positions.size();
+  const size_t ranks = ranks_.size(), groups = groups_.size();
+  std::vector<uint64_t>& v = stripe_view_;
+  v.resize(2 * ranks + groups + m);
+  uint64_t* own = v.data();
+  uint64_t* other = own + ranks;
+  uint64_t* group = other + ranks;
+  uint64_t* bank = group + groups;
+  for (size_t r = 0; r < ranks; ++r) {
+    own[r] = write ? ranks_[r].wr_ready : ranks_[r].rd_ready;
+    other[r] = write ? ranks_[r].other_wr_ready : ranks_[r].other_rd_ready;
   }
-  for (const Position& p : serving_.positions) {
+  for (size_t g = 0; g < groups; ++g) group[g] = write ? groups_[g].wr_ready : groups_[g].rd_ready;
+  uint64_t used = 0;  // the ranks the turn serves, as a mask
+  for (size_t j = 0; j < m; ++j) {
+    const Position& p = serving_.positions[j];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
-    const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
-    *o++ = b.open_row == p.row ? 1 : 0;
-    *o++ = ahead(write ? b.wr_ready : b.rd_ready);
-    *o++ = ahead(write ? g.wr_ready : g.rd_ready);
+    if (b.open_row != p.row) return false;
+    bank[j] = write ? b.wr_ready : b.rd_ready;
+    used |= uint64_t{1} << p.rank;
   }
+  stripe_view_start_ = v;
+  const auto same_group = static_cast<uint64_t>(write ? write_to_write_l_ : read_to_read_l_);
+  const auto same_rank = static_cast<uint64_t>(write ? write_to_write_s_ : read_to_read_s_);
+  const auto to_other = static_cast<uint64_t>(burst_ + d_.tRTRS);
+  stripe_cycles_.resize(m);
+  const uint64_t start = now_;
+  uint64_t t = start;
+  for (size_t j = 0; j < m; ++j) {  // as column_cycle() and column_constraints()
+    const Position& p = serving_.positions[j];
+    const auto rank = static_cast<size_t>(p.rank);
+    const auto g = static_cast<size_t>(p.bankgroup);
+    t = std::max({t, own[rank], group[g], bank[j]});
+    for (size_t o = 0; o < ranks; ++o) t = o == rank ? t : std::max(t, other[o]);
+    stripe_cycles_[j] = t;
+    group[g] = std::max(group[g], t + same_group);
+    own[rank] = std::max(own[rank], t + same_rank);
+    other[rank] = std::max(other[rank], t + to_other);
+    ++t;  // one command per cycle on the command bus
+  }
+  period = t - start;
+  // The stripe after it starts where it ends (t) and repeats it if, counted from their starts,
+  // its columns wait for what this one's did. Constraints already met count alike, however long
+  // ago, and so do those of ranks the turn does not meet.
+  const uint64_t* before = stripe_view_start_.data();
+  const auto same = [&](size_t k) {
+    return (before[k] > start ? before[k] - start : 0) == (v[k] > t ? v[k] - t : 0);
+  };
+  repeats = true;
+  for (size_t r = 0; r < ranks; ++r) {
+    const uint64_t self = uint64_t{1} << r;
+    if ((used & self) != 0) repeats = repeats && same(r);
+    if ((used & ~self) != 0) repeats = repeats && same(ranks + r);
+  }
+  for (size_t j = 0; j < m; ++j) {
+    const auto g = static_cast<size_t>(serving_.positions[j].bankgroup);
+    repeats = repeats && same(2 * ranks + g) && same(2 * ranks + groups + j);
+  }
+  return true;
 }
 
 bool Channel::skip_stripes(uint64_t event) {
+  for (bool skipped = false;; skipped = true) {
+    bool repeats = false;
+    if (!skip_stripes_once(event, repeats)) return skipped;
+    // After a stripe that does not repeat the next one may. The turn's end stops here, as it
+    // stops the decisions: the next transfer in turn becomes the upcoming one.
+    if (repeats || serving_.left == 0) {
+      if (serving_.left == 0) finish_turn();
+      return true;
+    }
+  }
+}
+
+bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   const size_t m = serving_.positions.size();
-  // A stripe starts right after the last column of the one before: the upcoming turn's row
-  // commands, which may come first, change nothing its columns wait for. (A turn's first stripe
-  // starts now.)
-  const uint64_t start = stripe_state_.empty() ? now_ : stripe_cycles_[m - 1] + 1;
-  turn_state(start, stripe_state_scratch_);
-  // The stripe just served started in the state this one starts in: the next ones repeat it.
-  const bool steady = stripe_clean_ && !stripe_state_.empty() && start > stripe_now_ &&
-                      stripe_state_scratch_ == stripe_state_;
-  const uint64_t period = start - stripe_now_;
-  std::swap(stripe_state_, stripe_state_scratch_);
-  stripe_now_ = start;
-  stripe_clean_ = true;
-  if (!steady) return false;
   for (const Position& p : serving_.positions) {
     if (ranks_[static_cast<size_t>(p.rank)].refresh_pending) return false;  // its columns wait
   }
-  // Every event and refresh command comes after the columns skipped; the upcoming turn's row
-  // commands go between them (issue_rows_between()).
-  Choice refresh;
-  consider_refreshes(refresh);
-  const uint64_t limit = std::min(event, refresh.cycle);
   uint64_t fewest = kNever;
   for (const Position& p : serving_.positions) fewest = std::min(fewest, p.left);
   // A bank's last burst of the turn is served one by one where that changes what may go next:
@@ -373,14 +388,22 @@ bool Channel::skip_stripes(uint64_t event) {
     }
   }
   const uint64_t whole = keep_last ? fewest - std::min<uint64_t>(fewest, 1) : fewest;
-  const uint64_t last = stripe_cycles_[m - 1];
-  if (whole == 0 || last + period >= limit) return false;
-  const uint64_t n = std::min(whole, (limit - 1 - last) / period);
-  const uint64_t shift = n * period;
+  if (whole == 0) return false;
+  // Every event and refresh command comes after the columns skipped; the upcoming turn's row
+  // commands go between them (issue_rows_between()).
+  Choice refresh;
+  consider_refreshes(refresh);
+  const uint64_t limit = std::min(event, refresh.cycle);
+  uint64_t period = 0;
+  if (!work_out_stripe(period, repeats) || stripe_cycles_[m - 1] >= limit) return false;
+  // stripe_cycles_ is the next stripe; if it repeats, the next n - 1 come a period apart.
+  const uint64_t n =
+      repeats ? std::min(whole, (limit - 1 - stripe_cycles_[m - 1]) / period + 1) : 1;
+  const uint64_t shift = (n - 1) * period;
   const size_t logged = log_ != nullptr ? log_->size() : 0;
-  issue_rows_between(last + shift, period, n);
+  issue_rows_between(stripe_cycles_[m - 1] + shift, period, n);
   if (log_ != nullptr) {
-    for (uint64_t k = 1; k <= n; ++k) {
+    for (uint64_t k = 0; k < n; ++k) {
       for (size_t j = 0; j < m; ++j) {
         const Position& p = serving_.positions[j];
         log(stripe_cycles_[j] + k * period, serving_.write ? CommandKind::write : CommandKind::read,
@@ -396,7 +419,7 @@ bool Channel::skip_stripes(uint64_t event) {
     done = column_constraints(q, stripe_cycles_[j]);
     busy(p.rank, done);
     // The data beats of its n columns: the first's, then one period later each.
-    latency_sum += n * (done - shift + period - q.arrival) + period * (n * (n - 1) / 2);
+    latency_sum += n * (done - shift - q.arrival) + period * (n * (n - 1) / 2);
     p.left -= n;
     ranks_[static_cast<size_t>(p.rank)].queued -= static_cast<int>(n);
     // Its first burst here was a miss or a conflict if its row opened for it.
@@ -427,18 +450,16 @@ bool Channel::skip_stripes(uint64_t event) {
         log_->begin() + static_cast<std::ptrdiff_t>(logged), log_->end(),
         [](const IssuedCommand& a, const IssuedCommand& b) { return a.cycle < b.cycle; });
   }
-  stripe_now_ += shift - period;  // the last stripe skipped started in the same state
   advance(stripe_cycles_[m - 1] + 1);
-  if (serving_.left == 0) finish_turn();
   return true;
 }
 
 void Channel::issue_rows_between(uint64_t end, uint64_t period, uint64_t n) {
-  // The skipped columns are the last stripe's, 1 to n periods later; nothing they do bears on a
+  // The skipped columns are stripe_cycles_, 0 to n - 1 periods later; nothing they do bears on a
   // row command of a bank they do not use, but the command bus is theirs at those cycles.
   const auto column_at = [&](uint64_t cycle) {
     for (const uint64_t t : stripe_cycles_) {
-      if (cycle > t && (cycle - t) % period == 0 && (cycle - t) / period <= n) return true;
+      if (cycle >= t && (cycle - t) % period == 0 && (cycle - t) / period < n) return true;
     }
     return false;
   };
