@@ -430,12 +430,13 @@ class Channel {
   void serve_columns(Choice c, uint64_t event);
   // The earliest cycle of the serving turn's column at position `p`, its row open.
   [[nodiscard]] uint64_t column_cycle(const Position& p) const;
-  // A stripe of the serving turn whose columns meet nothing else before the next event or refresh
-  // command is applied at once, its statistics in closed form, with the upcoming turn's row
-  // commands between its columns; and once a stripe ends with its columns' constraints, counted
-  // from its end, as they were counted from its start, every later stripe repeats it, and as many
-  // as come before `event` and the next refresh command are applied with it. skip_stripes()
-  // applies stripes while it can, up to the turn's end, and returns whether it applied any.
+  // A stripe of the serving turn is applied at once, its statistics in closed form, when its
+  // columns come before `event` and its ranks have no refresh pending: the other ranks' refresh
+  // commands and the upcoming turn's row commands go between its columns. Once a stripe ends with
+  // its columns' constraints, counted from its end, as they were counted from its start, every
+  // later stripe repeats it, and as many as come before `event` are applied with it.
+  // skip_stripes() applies stripes while it can, up to the turn's end, and returns whether it
+  // applied any.
   bool skip_stripes(uint64_t event);
   // One stripe, with its repeats if it has any (`repeats`).
   bool skip_stripes_once(uint64_t event, bool& repeats);
@@ -443,10 +444,10 @@ class Channel {
   // else between them from now, and whether the stripe after it repeats it `period` cycles later.
   // False when a row it needs is not open.
   bool work_out_stripe(uint64_t& period, bool& repeats);
-  // Issues the upcoming turn's row commands that come before `end`, the last of the columns being
-  // skipped (the last stripe's, 1 to `n` periods of `period` later), each in the first cycle
-  // the columns leave free.
-  void issue_rows_between(uint64_t end, uint64_t period, uint64_t n);
+  // Issues the refresh commands and the turns' row commands that come before `end`, the last of
+  // the columns being skipped (stripe_cycles_, 0 to `n` - 1 periods of `period` later), as the
+  // decisions between those columns would.
+  void issue_between(uint64_t end, uint64_t period, uint64_t n);
   std::vector<uint64_t> stripe_cycles_;  // a stripe's columns, by position (work_out_stripe())
   // What a stripe's columns wait for, at its end and at its start (work_out_stripe()).
   std::vector<uint64_t> stripe_view_, stripe_view_start_;

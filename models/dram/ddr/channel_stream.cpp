@@ -389,11 +389,13 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   }
   const uint64_t whole = keep_last ? fewest - std::min<uint64_t>(fewest, 1) : fewest;
   if (whole == 0) return false;
-  // Every event and refresh command comes after the columns skipped; the upcoming turn's row
-  // commands go between them (issue_rows_between()).
-  Choice refresh;
-  consider_refreshes(refresh);
-  const uint64_t limit = std::min(event, refresh.cycle);
+  // Every event comes after the columns skipped; the other ranks' refresh commands and the
+  // upcoming turn's row commands go between them (issue_between()), and a refresh issued there
+  // sets when its rank's next one falls due (refresh()).
+  uint64_t limit = event;
+  for (const Rank& r : ranks_) {
+    if (r.refresh_pending) limit = std::min(limit, r.refresh_due + static_cast<uint64_t>(d_.tREFI));
+  }
   uint64_t period = 0;
   if (!work_out_stripe(period, repeats) || stripe_cycles_[m - 1] >= limit) return false;
   // stripe_cycles_ is the next stripe; if it repeats, the next n - 1 come a period apart.
@@ -401,7 +403,7 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
       repeats ? std::min(whole, (limit - 1 - stripe_cycles_[m - 1]) / period + 1) : 1;
   const uint64_t shift = (n - 1) * period;
   const size_t logged = log_ != nullptr ? log_->size() : 0;
-  issue_rows_between(stripe_cycles_[m - 1] + shift, period, n);
+  issue_between(stripe_cycles_[m - 1] + shift, period, n);
   if (log_ != nullptr) {
     for (uint64_t k = 0; k < n; ++k) {
       for (size_t j = 0; j < m; ++j) {
@@ -454,9 +456,10 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   return true;
 }
 
-void Channel::issue_rows_between(uint64_t end, uint64_t period, uint64_t n) {
-  // The skipped columns are stripe_cycles_, 0 to n - 1 periods later; nothing they do bears on a
-  // row command of a bank they do not use, but the command bus is theirs at those cycles.
+void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n) {
+  // The skipped columns are stripe_cycles_, 0 to n - 1 periods later. Nothing they do bears on a
+  // row command of a bank they do not use, or on a refresh of a rank they do not use, but the
+  // command bus is theirs at those cycles: a column goes first.
   const auto column_at = [&](uint64_t cycle) {
     for (const uint64_t t : stripe_cycles_) {
       if (cycle >= t && (cycle - t) % period == 0 && (cycle - t) / period < n) return true;
@@ -465,13 +468,12 @@ void Channel::issue_rows_between(uint64_t end, uint64_t period, uint64_t n) {
   };
   const uint64_t now = now_;
   for (;;) {  // as the decisions between the columns would take them, each after the one before
-    Choice row;
-    consider_rows(row);
-    if (row.cycle >= end) break;
-    while (column_at(row.cycle)) ++row.cycle;
-    if (row.cycle >= end) break;
-    issue_for_turn(row);
-    now_ = row.cycle + 1;
+    Choice c;
+    consider_refreshes(c);
+    consider_rows(c);
+    if (c.cycle >= end) break;
+    if (!column_at(c.cycle)) issue_for_turn(c);
+    now_ = c.cycle + 1;
   }
   now_ = now;
 }
