@@ -353,6 +353,8 @@ class Channel {
   }
   // Moves the next request of waiting entry `i` into `into` (the entry leaves when empty).
   void take_waiting(size_t i, Request& into);
+  // Entry `i` leaves; the others keep their order.
+  void erase_waiting(size_t i);
   // Entry `i` loses its next `n` requests (fewer than it has) without their entering the queue.
   void drop_waiting(size_t i, uint64_t n);
   // Whether the waiting entries take turns (the first names a transfer), how many have arrived

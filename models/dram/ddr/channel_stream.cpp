@@ -140,7 +140,7 @@ void Channel::take_turn(Turn& into) {
   }
   const bool last = n == w.left;
   if (last) {
-    waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+    erase_waiting(i);
   } else {
     drop_waiting(i, n);
   }
