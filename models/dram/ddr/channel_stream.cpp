@@ -62,12 +62,17 @@ void Channel::serve_columns(Choice c, uint64_t event) {
   consider_refreshes(other);
   consider_rows(other);
   for (;;) {
-    // Its bank's last burst of the turn (or the turn's last) changes what may go next.
     const bool last_here = serving_.positions[static_cast<size_t>(c.position)].left == 1;
+    const bool last = serving_.left == 1;
     advance(c.cycle);
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
-    if (last_here) return;
+    if (last) return;      // the upcoming turn serves
+    if (last_here) {       // its bank's last burst of the turn changes what else may go first
+      other = Choice{};
+      consider_refreshes(other);
+      consider_rows(other);
+    }
     if (serving_.next == 0 && skip_repeats_ && skip_stripes(event)) return;
     const Position& p = serving_.positions[serving_.next];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
