@@ -453,6 +453,22 @@ class Channel {
   std::vector<uint64_t> stripe_cycles_;  // a stripe's columns, by position (work_out_stripe())
   // What a stripe's columns wait for, at its end and at its start (work_out_stripe()).
   std::vector<uint64_t> stripe_view_, stripe_view_start_;
+  // The row commands that open its banks (work_out_stripe()), in their order, and what they wait
+  // for: each rank's ACT floor, each bank group's, and by position each bank's and whether it
+  // is closed.
+  struct StripeOpen {
+    size_t position;
+    bool activate;  // else a PRE
+    uint64_t cycle;
+  };
+  std::vector<StripeOpen> stripe_opens_;
+  struct ActFloor {  // as activate_floor() reads a Rank
+    uint64_t ready = 0, faw[4] = {}, acts = 0;
+    int faw_next = 0;
+  };
+  std::vector<ActFloor> stripe_act_ranks_;
+  std::vector<uint64_t> stripe_act_groups_, stripe_bank_act_;
+  std::vector<bool> stripe_closed_;
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
   uint64_t now_ = 0;  // no command issues before this cycle

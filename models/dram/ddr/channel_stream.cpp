@@ -48,6 +48,11 @@ void Channel::run_streams() {
       issue_refresh(c, event);
       continue;
     }
+    // The serving turn opening the banks of its next stripe: the stripe at once, if it can.
+    if (!c.upcoming && serving_.next == 0 && !refresh_pending_ && skip_repeats_ &&
+        skip_stripes(event)) {
+      continue;
+    }
     advance(c.cycle);
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
@@ -298,10 +303,13 @@ void Channel::finish_turn() {
 }
 
 bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
-  // The serving turn's next stripe, its columns issuing with nothing else in between: only what
-  // they wait for in their direction changes, and only as column_constraints() changes it.
-  // Copies of it, in one row: each rank's own floor, what each rank's columns impose on the other
-  // ranks' (tRTRS), each bank group's floor, each position's bank.
+  // The serving turn's next stripe, its commands issuing with nothing else in between: only what
+  // its columns wait for in their direction changes, and only as column_constraints() changes
+  // it. A bank without its row open is opened first, as the decisions would: the row command of
+  // the first such position goes when it comes before the next column (a column wins a tie),
+  // PRE as precharge() and ACT as activate() change what comes after. Copies of what they wait
+  // for, in one row: each rank's own floor, what each rank's columns impose on the other ranks'
+  // (tRTRS), each bank group's floor, each position's bank.
   const bool write = serving_.write;
   const size_t m = serving_.positions.size();
   const size_t ranks = ranks_.size(), groups = groups_.size();
@@ -317,41 +325,103 @@ bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
   }
   for (size_t g = 0; g < groups; ++g) group[g] = write ? groups_[g].wr_ready : groups_[g].rd_ready;
   uint64_t used = 0;  // the ranks the turn serves, as a mask
-  for (size_t j = 0; j < m; ++j) {
+  size_t shut = m;    // the first position without its row open
+  for (size_t j = m; j-- > 0;) {
     const Position& p = serving_.positions[j];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
-    if (b.open_row != p.row) return false;
     bank[j] = write ? b.wr_ready : b.rd_ready;
     used |= uint64_t{1} << p.rank;
+    if (b.open_row != p.row) shut = j;
   }
+  // A refresh pending could go between the row commands.
+  if (shut < m && refresh_pending_) return false;
   stripe_view_start_ = v;
+  stripe_opens_.clear();
+  if (shut < m) {  // what row commands wait for: each rank's ACT floor, each group's, each bank's
+    stripe_act_ranks_.resize(ranks);
+    for (size_t r = 0; r < ranks; ++r) {
+      const Rank& rank = ranks_[r];
+      ActFloor& a = stripe_act_ranks_[r];
+      a.ready = rank.act_ready;
+      std::copy(std::begin(rank.faw), std::end(rank.faw), std::begin(a.faw));
+      a.faw_next = rank.faw_next;
+      a.acts = rank.acts;
+    }
+    stripe_act_groups_.resize(groups);
+    for (size_t g = 0; g < groups; ++g) stripe_act_groups_[g] = groups_[g].act_ready;
+    stripe_bank_act_.resize(m);
+    stripe_closed_.resize(m);
+    for (size_t j = shut; j < m; ++j) {
+      const Bank& b = banks_[static_cast<size_t>(serving_.positions[j].bank)];
+      stripe_bank_act_[j] = b.act_ready;
+      stripe_closed_[j] = b.open_row < 0;
+    }
+  }
   const auto same_group = static_cast<uint64_t>(write ? write_to_write_l_ : read_to_read_l_);
   const auto same_rank = static_cast<uint64_t>(write ? write_to_write_s_ : read_to_read_s_);
   const auto to_other = static_cast<uint64_t>(burst_ + d_.tRTRS);
   stripe_cycles_.resize(m);
   const uint64_t start = now_;
   uint64_t t = start;
-  for (size_t j = 0; j < m; ++j) {  // as column_cycle() and column_constraints()
+  for (size_t j = 0; j < m;) {
     const Position& p = serving_.positions[j];
     const auto rank = static_cast<size_t>(p.rank);
     const auto g = static_cast<size_t>(p.bankgroup);
-    t = std::max({t, own[rank], group[g], bank[j]});
-    for (size_t o = 0; o < ranks; ++o) t = o == rank ? t : std::max(t, other[o]);
-    stripe_cycles_[j] = t;
-    group[g] = std::max(group[g], t + same_group);
-    own[rank] = std::max(own[rank], t + same_rank);
-    other[rank] = std::max(other[rank], t + to_other);
-    ++t;  // one command per cycle on the command bus
+    uint64_t column = kNever;
+    if (j < shut) {  // as column_cycle()
+      column = std::max({t, own[rank], group[g], bank[j]});
+      for (size_t o = 0; o < ranks; ++o) column = o == rank ? column : std::max(column, other[o]);
+    }
+    if (shut < m) {  // as consider_rows(), then activate() or precharge()
+      const Position& q = serving_.positions[shut];
+      const bool activates = stripe_closed_[shut];
+      ActFloor& a = stripe_act_ranks_[static_cast<size_t>(q.rank)];
+      uint64_t& group_act = stripe_act_groups_[static_cast<size_t>(q.bankgroup)];
+      uint64_t cycle = std::max(t, banks_[static_cast<size_t>(q.bank)].pre_ready);
+      if (activates) {
+        cycle = std::max({t, a.ready, group_act, stripe_bank_act_[shut]});
+        if (a.acts >= 4)
+          cycle = std::max(cycle, a.faw[a.faw_next] + static_cast<uint64_t>(d_.tFAW));
+      }
+      if (cycle < column) {
+        stripe_opens_.push_back({shut, activates, cycle});
+        if (activates) {
+          bank[shut] = cycle + static_cast<uint64_t>(write ? d_.tRCD_write : d_.tRCD_read);
+          group_act = std::max(group_act, cycle + static_cast<uint64_t>(d_.tRRD_L));
+          a.ready = std::max(a.ready, cycle + static_cast<uint64_t>(d_.tRRD_S));
+          a.faw[a.faw_next] = cycle;
+          a.faw_next = (a.faw_next + 1) % 4;
+          ++a.acts;
+          while (++shut < m &&
+                 banks_[static_cast<size_t>(serving_.positions[shut].bank)].open_row ==
+                     serving_.positions[shut].row) {
+          }
+        } else {
+          stripe_closed_[shut] = true;
+          stripe_bank_act_[shut] =
+              std::max(stripe_bank_act_[shut], cycle + static_cast<uint64_t>(d_.tRP));
+        }
+        t = cycle + 1;  // one command per cycle on the command bus
+        continue;
+      }
+    }
+    // as column_constraints()
+    stripe_cycles_[j] = column;
+    group[g] = std::max(group[g], column + same_group);
+    own[rank] = std::max(own[rank], column + same_rank);
+    other[rank] = std::max(other[rank], column + to_other);
+    t = column + 1;
+    ++j;
   }
   period = t - start;
-  // The stripe after it starts where it ends (t) and repeats it if, counted from their starts,
-  // its columns wait for what this one's did. Constraints already met count alike, however long
-  // ago, and so do those of ranks the turn does not meet.
+  // The stripe after it starts at t and repeats it if, counted from their starts, its columns
+  // wait for what this one's did. Constraints already met count alike, however long ago, and so
+  // do those of ranks the turn does not meet. A stripe that opened a bank is not repeated.
   const uint64_t* before = stripe_view_start_.data();
   const auto same = [&](size_t k) {
     return (before[k] > start ? before[k] - start : 0) == (v[k] > t ? v[k] - t : 0);
   };
-  repeats = true;
+  repeats = stripe_opens_.empty();
   for (size_t r = 0; r < ranks; ++r) {
     const uint64_t self = uint64_t{1} << r;
     if ((used & self) != 0) repeats = repeats && same(r);
@@ -408,6 +478,19 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
       repeats ? std::min(whole, (limit - 1 - stripe_cycles_[m - 1]) / period + 1) : 1;
   const uint64_t shift = (n - 1) * period;
   const size_t logged = log_ != nullptr ? log_->size() : 0;
+  for (const StripeOpen& o : stripe_opens_) {  // as issue_for_turn() issues them
+    Position& p = serving_.positions[o.position];
+    if (!p.counted) ++(o.activate ? stats_.row_misses : stats_.row_conflicts);
+    p.counted = true;
+    advance(o.cycle);
+    if (o.activate) {
+      activate(p.bank, p.row, o.cycle);
+    } else {
+      precharge(p.bank, o.cycle, false);
+      busy(p.rank, o.cycle);
+    }
+    advance(o.cycle + 1);  // one command per cycle on the command bus
+  }
   issue_between(stripe_cycles_[m - 1] + shift, period, n);
   if (log_ != nullptr) {
     for (uint64_t k = 0; k < n; ++k) {
