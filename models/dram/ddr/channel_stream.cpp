@@ -323,15 +323,22 @@ bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
     own[r] = write ? ranks_[r].wr_ready : ranks_[r].rd_ready;
     other[r] = write ? ranks_[r].other_wr_ready : ranks_[r].other_rd_ready;
   }
-  for (size_t g = 0; g < groups; ++g) group[g] = write ? groups_[g].wr_ready : groups_[g].rd_ready;
   uint64_t used = 0;  // the ranks the turn serves, as a mask
   size_t shut = m;    // the first position without its row open
   for (size_t j = m; j-- > 0;) {
     const Position& p = serving_.positions[j];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
+    const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
     bank[j] = write ? b.wr_ready : b.rd_ready;
+    group[p.bankgroup] = write ? g.wr_ready : g.rd_ready;  // only the turn's groups are read
     used |= uint64_t{1} << p.rank;
     if (b.open_row != p.row) shut = j;
+  }
+  // A turn in one rank waits for the other ranks' columns (tRTRS) only as they were.
+  const bool one_rank = (used & (used - 1)) == 0;
+  uint64_t others = 0;
+  for (size_t r = 0; one_rank && r < ranks; ++r) {
+    if ((used & uint64_t{1} << r) == 0) others = std::max(others, other[r]);
   }
   // A refresh pending could go between the row commands.
   if (shut < m && refresh_pending_) return false;
@@ -369,8 +376,10 @@ bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
     const auto g = static_cast<size_t>(p.bankgroup);
     uint64_t column = kNever;
     if (j < shut) {  // as column_cycle()
-      column = std::max({t, own[rank], group[g], bank[j]});
-      for (size_t o = 0; o < ranks; ++o) column = o == rank ? column : std::max(column, other[o]);
+      column = std::max({t, own[rank], group[g], bank[j], others});
+      for (size_t o = 0; !one_rank && o < ranks; ++o) {
+        column = o == rank ? column : std::max(column, other[o]);
+      }
     }
     if (shut < m) {  // as consider_rows(), then activate() or precharge()
       const Position& q = serving_.positions[shut];
