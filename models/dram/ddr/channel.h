@@ -445,14 +445,18 @@ class Channel {
   // Works out the serving turn's next stripe (stripe_cycles_), its columns issuing with nothing
   // else between them from now, and whether the stripe after it repeats it `period` cycles later.
   // False when a row it needs is not open.
-  bool work_out_stripe(uint64_t& period, bool& repeats);
+  bool work_out_stripe(bool follow, uint64_t& period, bool& repeats);
   // Issues the refresh commands and the turns' row commands that come before `end`, the last of
   // the columns being skipped (stripe_cycles_, 0 to `n` - 1 periods of `period` later), as the
   // decisions between those columns would.
-  void issue_between(uint64_t end, uint64_t period, uint64_t n);
+  void issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead);
   std::vector<uint64_t> stripe_cycles_;  // a stripe's columns, by position (work_out_stripe())
   // What a stripe's columns wait for, at its end and at its start (work_out_stripe()).
   std::vector<uint64_t> stripe_view_, stripe_view_start_;
+  // The stripe worked out last: where it ended, the ranks its turn meets (a mask) and, for a turn
+  // in one rank, the other ranks' constraint on its columns (tRTRS).
+  uint64_t stripe_end_ = 0, stripe_used_ = 0, stripe_others_ = 0;
+  std::vector<uint64_t> stripe_lead_;  // a stripe applied once before repeating ones
   // The row commands that open its banks (work_out_stripe()), in their order, and what they wait
   // for: each rank's ACT floor, each bank group's, and by position each bank's and whether it
   // is closed.

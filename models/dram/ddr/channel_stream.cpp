@@ -302,48 +302,58 @@ void Channel::finish_turn() {
   upcoming_.active = false;
 }
 
-bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
+bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
   // The serving turn's next stripe, its commands issuing with nothing else in between: only what
   // its columns wait for in their direction changes, and only as column_constraints() changes
   // it. A bank without its row open is opened first, as the decisions would: the row command of
   // the first such position goes when it comes before the next column (a column wins a tie),
   // PRE as precharge() and ACT as activate() change what comes after. Copies of what they wait
   // for, in one row: each rank's own floor, what each rank's columns impose on the other ranks'
-  // (tRTRS), each bank group's floor, each position's bank.
+  // (tRTRS), each bank group's floor, each position's bank. `follow`: the stripe after the one
+  // worked out last, from the copies as that one left them.
   const bool write = serving_.write;
   const size_t m = serving_.positions.size();
   const size_t ranks = ranks_.size(), groups = groups_.size();
   std::vector<uint64_t>& v = stripe_view_;
-  v.resize(2 * ranks + groups + m);
+  size_t shut = m;  // the first position without its row open
+  if (!follow) {
+    v.resize(2 * ranks + groups + m);
+    uint64_t* bank = v.data() + 2 * ranks + groups;
+    for (size_t r = 0; r < ranks; ++r) {
+      v[r] = write ? ranks_[r].wr_ready : ranks_[r].rd_ready;
+      v[ranks + r] = write ? ranks_[r].other_wr_ready : ranks_[r].other_rd_ready;
+    }
+    stripe_used_ = 0;
+    for (size_t j = m; j-- > 0;) {
+      const Position& p = serving_.positions[j];
+      const Bank& b = banks_[static_cast<size_t>(p.bank)];
+      const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
+      bank[j] = write ? b.wr_ready : b.rd_ready;
+      // Only the turn's groups are read.
+      v[2 * ranks + static_cast<size_t>(p.bankgroup)] = write ? g.wr_ready : g.rd_ready;
+      stripe_used_ |= uint64_t{1} << p.rank;
+      if (b.open_row != p.row) shut = j;
+    }
+    // A turn in one rank waits for the other ranks' columns (tRTRS) only as they were.
+    stripe_others_ = 0;
+    for (size_t r = 0; r < ranks; ++r) {
+      if ((stripe_used_ & uint64_t{1} << r) == 0)
+        stripe_others_ = std::max(stripe_others_, v[ranks + r]);
+    }
+    stripe_end_ = now_;
+  }
   uint64_t* own = v.data();
   uint64_t* other = own + ranks;
   uint64_t* group = other + ranks;
   uint64_t* bank = group + groups;
-  for (size_t r = 0; r < ranks; ++r) {
-    own[r] = write ? ranks_[r].wr_ready : ranks_[r].rd_ready;
-    other[r] = write ? ranks_[r].other_wr_ready : ranks_[r].other_rd_ready;
-  }
-  uint64_t used = 0;  // the ranks the turn serves, as a mask
-  size_t shut = m;    // the first position without its row open
-  for (size_t j = m; j-- > 0;) {
-    const Position& p = serving_.positions[j];
-    const Bank& b = banks_[static_cast<size_t>(p.bank)];
-    const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
-    bank[j] = write ? b.wr_ready : b.rd_ready;
-    group[p.bankgroup] = write ? g.wr_ready : g.rd_ready;  // only the turn's groups are read
-    used |= uint64_t{1} << p.rank;
-    if (b.open_row != p.row) shut = j;
-  }
-  // A turn in one rank waits for the other ranks' columns (tRTRS) only as they were.
+  const uint64_t used = stripe_used_;
   const bool one_rank = (used & (used - 1)) == 0;
-  uint64_t others = 0;
-  for (size_t r = 0; one_rank && r < ranks; ++r) {
-    if ((used & uint64_t{1} << r) == 0) others = std::max(others, other[r]);
-  }
+  const uint64_t others = one_rank ? stripe_others_ : 0;
   // A refresh pending could go between the row commands.
   if (shut < m && refresh_pending_) return false;
   stripe_view_start_ = v;
-  stripe_opens_.clear();
+  if (!follow) stripe_opens_.clear();
+  const size_t opens = stripe_opens_.size();
   if (shut < m) {  // what row commands wait for: each rank's ACT floor, each group's, each bank's
     stripe_act_ranks_.resize(ranks);
     for (size_t r = 0; r < ranks; ++r) {
@@ -368,7 +378,7 @@ bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
   const auto same_rank = static_cast<uint64_t>(write ? write_to_write_s_ : read_to_read_s_);
   const auto to_other = static_cast<uint64_t>(burst_ + d_.tRTRS);
   stripe_cycles_.resize(m);
-  const uint64_t start = now_;
+  const uint64_t start = stripe_end_;
   uint64_t t = start;
   for (size_t j = 0; j < m;) {
     const Position& p = serving_.positions[j];
@@ -423,6 +433,7 @@ bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
     ++j;
   }
   period = t - start;
+  stripe_end_ = t;
   // The stripe after it starts at t and repeats it if, counted from their starts, its columns
   // wait for what this one's did. Constraints already met count alike, however long ago, and so
   // do those of ranks the turn does not meet. A stripe that opened a bank is not repeated.
@@ -430,7 +441,7 @@ bool Channel::work_out_stripe(uint64_t& period, bool& repeats) {
   const auto same = [&](size_t k) {
     return (before[k] > start ? before[k] - start : 0) == (v[k] > t ? v[k] - t : 0);
   };
-  repeats = stripe_opens_.empty();
+  repeats = stripe_opens_.size() == opens;
   for (size_t r = 0; r < ranks; ++r) {
     const uint64_t self = uint64_t{1} << r;
     if ((used & self) != 0) repeats = repeats && same(r);
@@ -481,10 +492,27 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
     if (r.refresh_pending) limit = std::min(limit, r.refresh_due + static_cast<uint64_t>(d_.tREFI));
   }
   uint64_t period = 0;
-  if (!work_out_stripe(period, repeats) || stripe_cycles_[m - 1] >= limit) return false;
-  // stripe_cycles_ is the next stripe; if it repeats, the next n - 1 come a period apart.
+  if (!work_out_stripe(false, period, repeats) || stripe_cycles_[m - 1] >= limit) return false;
+  // A stripe that does not repeat leads the ones after it if the next one repeats: it is applied
+  // with them, once (stripe_lead_), else alone.
+  bool lead = false;
+  if (!repeats && whole >= 2) {
+    stripe_lead_.swap(stripe_cycles_);
+    uint64_t next_period = 0;
+    work_out_stripe(true, next_period, lead);
+    lead = lead && stripe_cycles_[m - 1] < limit;
+    if (lead) {
+      period = next_period;
+      repeats = true;
+    } else {
+      stripe_lead_.swap(stripe_cycles_);
+    }
+  }
+  const uint64_t leading = lead ? 1 : 0;
+  // stripe_cycles_ is the next stripe (after the lead); if it repeats, the next n - 1 come a
+  // period apart.
   const uint64_t n =
-      repeats ? std::min(whole, (limit - 1 - stripe_cycles_[m - 1]) / period + 1) : 1;
+      repeats ? std::min(whole - leading, (limit - 1 - stripe_cycles_[m - 1]) / period + 1) : 1;
   const uint64_t shift = (n - 1) * period;
   const size_t logged = log_ != nullptr ? log_->size() : 0;
   for (const StripeOpen& o : stripe_opens_) {  // as issue_for_turn() issues them
@@ -500,8 +528,13 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
     }
     advance(o.cycle + 1);  // one command per cycle on the command bus
   }
-  issue_between(stripe_cycles_[m - 1] + shift, period, n);
+  issue_between(stripe_cycles_[m - 1] + shift, period, n, lead);
   if (log_ != nullptr) {
+    for (size_t j = 0; lead && j < m; ++j) {
+      const Position& p = serving_.positions[j];
+      log(stripe_lead_[j], serving_.write ? CommandKind::write : CommandKind::read, p.bank, p.row,
+          false);
+    }
     for (uint64_t k = 0; k < n; ++k) {
       for (size_t j = 0; j < m; ++j) {
         const Position& p = serving_.positions[j];
@@ -514,18 +547,19 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   for (size_t j = 0; j < m; ++j) {
     Position& p = serving_.positions[j];
     const Request q = request_of(serving_, p);
+    if (lead) latency_sum += column_constraints(q, stripe_lead_[j]) - q.arrival;
     stripe_cycles_[j] += shift;
     done = column_constraints(q, stripe_cycles_[j]);
     busy(p.rank, done);
     // The data beats of its n columns: the first's, then one period later each.
     latency_sum += n * (done - shift - q.arrival) + period * (n * (n - 1) / 2);
-    p.left -= n;
-    ranks_[static_cast<size_t>(p.rank)].queued -= static_cast<int>(n);
+    p.left -= n + leading;
+    ranks_[static_cast<size_t>(p.rank)].queued -= static_cast<int>(n + leading);
     // Its first burst here was a miss or a conflict if its row opened for it.
     misses += p.counted ? 1 : 0;
     p.counted = false;
   }
-  const uint64_t columns = n * m;
+  const uint64_t columns = (n + leading) * m;
   serving_.left -= columns;
   columns_skipped_ += columns;
   if (serving_.write) {
@@ -553,13 +587,16 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   return true;
 }
 
-void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n) {
+void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead) {
   // The skipped columns are stripe_cycles_, 0 to n - 1 periods later. Nothing they do bears on a
   // row command of a bank they do not use, or on a refresh of a rank they do not use, but the
   // command bus is theirs at those cycles: a column goes first.
   const auto column_at = [&](uint64_t cycle) {
     for (const uint64_t t : stripe_cycles_) {
       if (cycle >= t && (cycle - t) % period == 0 && (cycle - t) / period < n) return true;
+    }
+    if (lead && std::find(stripe_lead_.begin(), stripe_lead_.end(), cycle) != stripe_lead_.end()) {
+      return true;
     }
     return false;
   };
