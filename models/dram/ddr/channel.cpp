@@ -672,7 +672,7 @@ uint64_t Channel::column_constraints(const Request& q, uint64_t t) {
     r.rd_ready = std::max(r.rd_ready, t + static_cast<uint64_t>(write_to_read_s_));
     r.other_wr_ready = std::max(r.other_wr_ready, after(t, burst_ + d_.tRTRS));
     r.other_rd_ready = std::max(r.other_rd_ready, after(t, wl + burst_ + d_.tRTRS - rl));
-    return t + static_cast<uint64_t>(wl + burst_);
+    return data_end(true, t);
   }
   b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(read_to_pre_));
   g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(read_to_read_l_));
@@ -681,7 +681,7 @@ uint64_t Channel::column_constraints(const Request& q, uint64_t t) {
   r.wr_ready = std::max(r.wr_ready, t + static_cast<uint64_t>(read_to_write_));
   r.other_rd_ready = std::max(r.other_rd_ready, after(t, burst_ + d_.tRTRS));
   r.other_wr_ready = std::max(r.other_wr_ready, t + static_cast<uint64_t>(read_to_write_));
-  return t + static_cast<uint64_t>(rl + burst_);
+  return data_end(false, t);
 }
 
 void Channel::recount(Bank& b) const {

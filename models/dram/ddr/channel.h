@@ -260,6 +260,10 @@ class Channel {
   void serve(const Request& q, uint64_t t, int queued_row_hits);
   // What a column command of `q` at `t` imposes on later commands; returns its last data beat.
   uint64_t column_constraints(const Request& q, uint64_t t);
+  // The last data beat of a column command at `t`.
+  [[nodiscard]] uint64_t data_end(bool write, uint64_t t) const {
+    return t + static_cast<uint64_t>((write ? d_.write_latency() : d_.read_latency()) + burst_);
+  }
   void refresh(int rank, uint64_t t);
   void advance(uint64_t t);
   void rank_open(Rank& r, uint64_t t);

@@ -547,7 +547,7 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   for (size_t j = 0; j < m; ++j) {
     Position& p = serving_.positions[j];
     const Request q = request_of(serving_, p);
-    if (lead) latency_sum += column_constraints(q, stripe_lead_[j]) - q.arrival;
+    if (lead) latency_sum += data_end(q.write, stripe_lead_[j]) - q.arrival;
     stripe_cycles_[j] += shift;
     done = column_constraints(q, stripe_cycles_[j]);
     busy(p.rank, done);
