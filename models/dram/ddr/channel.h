@@ -9,8 +9,8 @@
 // the oldest read hit, write hit and other request compete) the work is a little per command
 // and busy bank, the repeats of a steady stream are applied at once, and a stream's decisions
 // that repeat on other banks are replayed without a search (channel_repeat.cpp). In turns
-// (channel_stream.cpp) the work is per row command, and a turn's steady stripes are applied at
-// once.
+// (channel_stream.cpp) the work is per stripe worked out and per row command decided, and a
+// turn's steady stripes are applied at once.
 #pragma once
 
 #include <algorithm>
@@ -436,23 +436,25 @@ class Channel {
   void serve_columns(Choice c, uint64_t event);
   // The earliest cycle of the serving turn's column at position `p`, its row open.
   [[nodiscard]] uint64_t column_cycle(const Position& p) const;
-  // A stripe of the serving turn is applied at once, its statistics in closed form, when its
-  // columns come before `event` and its ranks have no refresh pending: the other ranks' refresh
-  // commands and the upcoming turn's row commands go between its columns. Once a stripe ends with
-  // its columns' constraints, counted from its end, as they were counted from its start, every
-  // later stripe repeats it, and as many as come before `event` are applied with it.
-  // skip_stripes() applies stripes while it can, up to the turn's end, and returns whether it
-  // applied any.
+  // A stripe of the serving turn, with the PREs and ACTs that open its banks, is applied at once,
+  // its statistics in closed form, when its columns come before `event` and its ranks have no
+  // refresh pending: the other ranks' refresh commands and the upcoming turn's row commands go
+  // between its columns. Once a stripe ends with its columns' constraints, counted from its end,
+  // as they were counted from its start, every later stripe repeats it, and as many as come
+  // before `event` are applied with it. skip_stripes() applies stripes while it can, up to the
+  // turn's end, and returns whether it applied any.
   bool skip_stripes(uint64_t event);
-  // One stripe, with its repeats if it has any (`repeats`).
+  // One stripe and its repeats (`repeats`), a stripe that does not repeat with the repeating ones
+  // after it, or a stripe alone.
   bool skip_stripes_once(uint64_t event, bool& repeats);
-  // Works out the serving turn's next stripe (stripe_cycles_), its columns issuing with nothing
-  // else between them from now, and whether the stripe after it repeats it `period` cycles later.
-  // False when a row it needs is not open.
+  // Works out the serving turn's next stripe (stripe_cycles_, and the row commands opening its
+  // banks, stripe_opens_), its commands issuing with nothing else between them from now (or, with
+  // `follow`, from the end of the stripe worked out last), and whether the stripe after it
+  // repeats it `period` cycles later. False when a bank must open while a refresh is pending.
   bool work_out_stripe(bool follow, uint64_t& period, bool& repeats);
   // Issues the refresh commands and the turns' row commands that come before `end`, the last of
-  // the columns being skipped (stripe_cycles_, 0 to `n` - 1 periods of `period` later), as the
-  // decisions between those columns would.
+  // the columns being skipped (stripe_cycles_, 0 to `n` - 1 periods of `period` later, after
+  // stripe_lead_ if `lead`), as the decisions between those columns would.
   void issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead);
   std::vector<uint64_t> stripe_cycles_;  // a stripe's columns, by position (work_out_stripe())
   // What a stripe's columns wait for, at its end and at its start (work_out_stripe()).

@@ -13,7 +13,9 @@
 //   goes first. A row the serving turn still reads or writes stays open for it.
 // When the serving turn's last burst issues, the upcoming turn serves and the next transfer in
 // turn that has arrived by then becomes the upcoming one; transfers without a name enter in order.
-// Every timing constraint, refresh, power-down and the statistics are the queue service's.
+// Every timing constraint, refresh, power-down and the statistics are the queue service's. Where
+// nothing else could change them, these decisions are not taken one by one but worked out a
+// stripe at a time (skip_stripes()); the per-cycle reference test checks they come out the same.
 #include <algorithm>
 #include <stdexcept>
 
@@ -337,8 +339,9 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
     // A turn in one rank waits for the other ranks' columns (tRTRS) only as they were.
     stripe_others_ = 0;
     for (size_t r = 0; r < ranks; ++r) {
-      if ((stripe_used_ & uint64_t{1} << r) == 0)
+      if ((stripe_used_ & uint64_t{1} << r) == 0) {
         stripe_others_ = std::max(stripe_others_, v[ranks + r]);
+      }
     }
     stripe_end_ = now_;
   }
@@ -399,8 +402,9 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
       uint64_t cycle = std::max(t, banks_[static_cast<size_t>(q.bank)].pre_ready);
       if (activates) {
         cycle = std::max({t, a.ready, group_act, stripe_bank_act_[shut]});
-        if (a.acts >= 4)
+        if (a.acts >= 4) {
           cycle = std::max(cycle, a.faw[a.faw_next] + static_cast<uint64_t>(d_.tFAW));
+        }
       }
       if (cycle < column) {
         stripe_opens_.push_back({shut, activates, cycle});
