@@ -379,7 +379,7 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
   }
   const auto same_group = static_cast<uint64_t>(write ? write_to_write_l_ : read_to_read_l_);
   const auto same_rank = static_cast<uint64_t>(write ? write_to_write_s_ : read_to_read_s_);
-  const auto to_other = static_cast<uint64_t>(burst_ + d_.tRTRS);
+  const uint64_t to_other = static_cast<uint64_t>(burst_) + static_cast<uint64_t>(d_.tRTRS);
   stripe_cycles_.resize(m);
   const uint64_t start = stripe_end_;
   uint64_t t = start;
@@ -599,10 +599,7 @@ void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead
     for (const uint64_t t : stripe_cycles_) {
       if (cycle >= t && (cycle - t) % period == 0 && (cycle - t) / period < n) return true;
     }
-    if (lead && std::find(stripe_lead_.begin(), stripe_lead_.end(), cycle) != stripe_lead_.end()) {
-      return true;
-    }
-    return false;
+    return lead && std::find(stripe_lead_.begin(), stripe_lead_.end(), cycle) != stripe_lead_.end();
   };
   const uint64_t now = now_;
   for (;;) {  // as the decisions between the columns would take them, each after the one before
