@@ -326,7 +326,7 @@ void Channel::wake(int rank, uint64_t t, bool for_request) {
       *x = std::max(*x, ready);
     }
   }
-  for (uint64_t* x : {&r.act_ready, &r.rd_ready, &r.wr_ready}) *x = std::max(*x, ready);
+  for (uint64_t* x : {&r.act.ready, &r.rd_ready, &r.wr_ready}) *x = std::max(*x, ready);
   // Woken for a refresh, the rank is not busy: its idle time runs on toward self-refresh.
   if (for_request) busy(rank, ready);
 }
@@ -600,10 +600,7 @@ void Channel::activate(int bank, int64_t row, uint64_t t) {
   Group& g = groups_[static_cast<size_t>(group)];
   g.act_ready = std::max(g.act_ready, t + static_cast<uint64_t>(d_.tRRD_L));
   Rank& r = ranks_[static_cast<size_t>(rank)];
-  r.act_ready = std::max(r.act_ready, t + static_cast<uint64_t>(d_.tRRD_S));
-  r.faw[r.faw_next] = t;
-  r.faw_next = (r.faw_next + 1) % 4;
-  ++r.acts;
+  r.act.record(t, static_cast<uint64_t>(d_.tRRD_S));
   rank_open(r, t);
   busy(rank, t);
   ++stats_.activates;

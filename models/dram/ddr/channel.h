@@ -154,11 +154,27 @@ class Channel {
   struct Group {  // one bank group of one rank
     uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
   };
-  struct Rank {
-    uint64_t act_ready = 0, rd_ready = 0, wr_ready = 0;
-    uint64_t faw[4] = {};  // cycles of the last four ACTs (ring), for tFAW
+  // What a rank's ACTs wait for: tRRD_S after its last ACT, and tFAW after the fourth last.
+  struct ActWindow {
+    uint64_t ready = 0;    // tRRD_S
+    uint64_t faw[4] = {};  // cycles of the last four ACTs (ring)
     int faw_next = 0;
     uint64_t acts = 0;
+    // The earliest cycle from `t` on.
+    [[nodiscard]] uint64_t earliest(uint64_t t, uint64_t tfaw) const {
+      t = std::max(t, ready);
+      return acts >= 4 ? std::max(t, faw[faw_next] + tfaw) : t;
+    }
+    void record(uint64_t t, uint64_t trrd_s) {
+      ready = std::max(ready, t + trrd_s);
+      faw[faw_next] = t;
+      faw_next = (faw_next + 1) % 4;
+      ++acts;
+    }
+  };
+  struct Rank {
+    ActWindow act;
+    uint64_t rd_ready = 0, wr_ready = 0;
     uint64_t refresh_due = 0;
     bool refresh_pending = false;
     // Other-rank constraints this rank's column commands impose on the others' (tRTRS).
@@ -232,8 +248,7 @@ class Channel {
   void work_out_floors() const;
   // The earliest cycle an ACT of rank `r` may issue, whichever bank: now, tRRD_S and tFAW.
   [[nodiscard]] uint64_t activate_floor(const Rank& r) const {
-    const uint64_t t = std::max(now_, r.act_ready);
-    return r.acts >= 4 ? std::max(t, r.faw[r.faw_next] + static_cast<uint64_t>(d_.tFAW)) : t;
+    return r.act.earliest(now_, static_cast<uint64_t>(d_.tFAW));
   }
   void note_refresh_due();
   // Recounts refresh_soonest_ and refresh_pending_ after a rank's refresh state changed.
@@ -422,6 +437,8 @@ class Channel {
   void take_turn(Turn& into);
   void finish_turn();  // the serving turn has served its last burst: the upcoming one serves
   [[nodiscard]] Choice choose_for_turns() const;
+  // The best refresh command or row command of the turns, the columns left aside.
+  [[nodiscard]] Choice choose_besides_columns() const;
   // The first row command the turns need, in the order of their bursts, if it goes before `best`.
   void consider_rows(Choice& best) const;
   [[nodiscard]] bool serving_uses(int bank) const;
@@ -472,11 +489,7 @@ class Channel {
     uint64_t cycle;
   };
   std::vector<StripeOpen> stripe_opens_;
-  struct ActFloor {  // as activate_floor() reads a Rank
-    uint64_t ready = 0, faw[4] = {}, acts = 0;
-    int faw_next = 0;
-  };
-  std::vector<ActFloor> stripe_act_ranks_;
+  std::vector<ActWindow> stripe_act_ranks_;
   std::vector<uint64_t> stripe_act_groups_, stripe_bank_act_;
   std::vector<bool> stripe_closed_;
   // Runs until every request has completed, or until target_ (when set) has.

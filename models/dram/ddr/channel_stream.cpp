@@ -65,9 +65,7 @@ void Channel::serve_columns(Choice c, uint64_t event) {
   if (skip_repeats_ && serving_.next == 0 && skip_stripes(event)) return;
   // What else could go first. Columns change none of it until a bank has no burst left to serve
   // (the upcoming turn may then close it) or the turn ends.
-  Choice other;
-  consider_refreshes(other);
-  consider_rows(other);
+  Choice other = choose_besides_columns();
   for (;;) {
     const bool last_here = serving_.positions[static_cast<size_t>(c.position)].left == 1;
     const bool last = serving_.left == 1;
@@ -75,11 +73,8 @@ void Channel::serve_columns(Choice c, uint64_t event) {
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
     if (last) return;      // the upcoming turn serves
-    if (last_here) {       // its bank's last burst of the turn changes what else may go first
-      other = Choice{};
-      consider_refreshes(other);
-      consider_rows(other);
-    }
+    // Its bank's last burst of the turn changes what else may go first.
+    if (last_here) other = choose_besides_columns();
     if (serving_.next == 0 && skip_repeats_ && skip_stripes(event)) return;
     const Position& p = serving_.positions[serving_.next];
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
@@ -198,6 +193,13 @@ Channel::Choice Channel::choose_for_turns() const {
       best.position = static_cast<int>(serving_.next);
     }
   }
+  consider_refreshes(best);
+  consider_rows(best);
+  return best;
+}
+
+Channel::Choice Channel::choose_besides_columns() const {
+  Choice best;
   consider_refreshes(best);
   consider_rows(best);
   return best;
@@ -359,14 +361,7 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
   const size_t opens = stripe_opens_.size();
   if (shut < m) {  // what row commands wait for: each rank's ACT floor, each group's, each bank's
     stripe_act_ranks_.resize(ranks);
-    for (size_t r = 0; r < ranks; ++r) {
-      const Rank& rank = ranks_[r];
-      ActFloor& a = stripe_act_ranks_[r];
-      a.ready = rank.act_ready;
-      std::copy(std::begin(rank.faw), std::end(rank.faw), std::begin(a.faw));
-      a.faw_next = rank.faw_next;
-      a.acts = rank.acts;
-    }
+    for (size_t r = 0; r < ranks; ++r) stripe_act_ranks_[r] = ranks_[r].act;
     stripe_act_groups_.resize(groups);
     for (size_t g = 0; g < groups; ++g) stripe_act_groups_[g] = groups_[g].act_ready;
     stripe_bank_act_.resize(m);
@@ -397,24 +392,19 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
     if (shut < m) {  // as consider_rows(), then activate() or precharge()
       const Position& q = serving_.positions[shut];
       const bool activates = stripe_closed_[shut];
-      ActFloor& a = stripe_act_ranks_[static_cast<size_t>(q.rank)];
+      ActWindow& a = stripe_act_ranks_[static_cast<size_t>(q.rank)];
       uint64_t& group_act = stripe_act_groups_[static_cast<size_t>(q.bankgroup)];
       uint64_t cycle = std::max(t, banks_[static_cast<size_t>(q.bank)].pre_ready);
       if (activates) {
-        cycle = std::max({t, a.ready, group_act, stripe_bank_act_[shut]});
-        if (a.acts >= 4) {
-          cycle = std::max(cycle, a.faw[a.faw_next] + static_cast<uint64_t>(d_.tFAW));
-        }
+        cycle = std::max(
+            {a.earliest(t, static_cast<uint64_t>(d_.tFAW)), group_act, stripe_bank_act_[shut]});
       }
       if (cycle < column) {
         stripe_opens_.push_back({shut, activates, cycle});
         if (activates) {
           bank[shut] = cycle + static_cast<uint64_t>(write ? d_.tRCD_write : d_.tRCD_read);
           group_act = std::max(group_act, cycle + static_cast<uint64_t>(d_.tRRD_L));
-          a.ready = std::max(a.ready, cycle + static_cast<uint64_t>(d_.tRRD_S));
-          a.faw[a.faw_next] = cycle;
-          a.faw_next = (a.faw_next + 1) % 4;
-          ++a.acts;
+          a.record(cycle, static_cast<uint64_t>(d_.tRRD_S));
           while (++shut < m &&
                  banks_[static_cast<size_t>(serving_.positions[shut].bank)].open_row ==
                      serving_.positions[shut].row) {
@@ -603,9 +593,7 @@ void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead
   };
   const uint64_t now = now_;
   for (;;) {  // as the decisions between the columns would take them, each after the one before
-    Choice c;
-    consider_refreshes(c);
-    consider_rows(c);
+    const Choice c = choose_besides_columns();
     if (c.cycle >= end) break;
     if (!column_at(c.cycle)) issue_for_turn(c);
     now_ = c.cycle + 1;
