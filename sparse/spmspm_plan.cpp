@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -94,46 +93,53 @@ SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b, const TileS
     flush();
   }
 
-  // Output tiles: cumulative counts after each k range, in ascending k.
+  // Output tiles in Z's image order (by m tile, then n tile), each with its cumulative counts
+  // after each k range, in ascending k: one sorted run of entries per tile.
   struct Cumulative {
+    uint64_t tile;  // mt * nts + nt
     int64_t kt, nnz, rows;
   };
-  std::map<std::pair<int64_t, int64_t>, std::vector<Cumulative>> outputs;
+  std::vector<Cumulative> cumulative;
   for (const auto& [k, c] : triples) {
-    const auto nt = static_cast<int64_t>(k % static_cast<uint64_t>(nts));
+    p.effectual += c.effectual;
+    const uint64_t per_m = static_cast<uint64_t>(kts) * static_cast<uint64_t>(nts);
+    const uint64_t tile = k / per_m * static_cast<uint64_t>(nts) + k % static_cast<uint64_t>(nts);
     const auto kt =
         static_cast<int64_t>(k / static_cast<uint64_t>(nts) % static_cast<uint64_t>(kts));
-    const auto mt =
-        static_cast<int64_t>(k / static_cast<uint64_t>(nts) / static_cast<uint64_t>(kts));
-    p.effectual += c.effectual;
-    if (c.new_nnz > 0) outputs[{mt, nt}].push_back({kt, c.new_nnz, c.new_rows});
+    if (c.new_nnz > 0) cumulative.push_back({tile, kt, c.new_nnz, c.new_rows});
   }
-  std::map<std::pair<int64_t, int64_t>, int64_t> z_offset;
-  for (auto& [tile, list] : outputs) {
-    std::sort(list.begin(), list.end(),
-              [](const Cumulative& x, const Cumulative& y) { return x.kt < y.kt; });
-    for (size_t i = 1; i < list.size(); ++i) {
-      list[i].nnz += list[i - 1].nnz;
-      list[i].rows += list[i - 1].rows;
+  std::sort(cumulative.begin(), cumulative.end(), [](const Cumulative& x, const Cumulative& y) {
+    return x.tile != y.tile ? x.tile < y.tile : x.kt < y.kt;
+  });
+  struct OutputTile {
+    size_t begin, end;  // its run in `cumulative`
+    int64_t offset;     // in Z's image
+  };
+  std::unordered_map<uint64_t, OutputTile> outputs;
+  outputs.reserve(cumulative.size());
+  for (size_t begin = 0, end = 0; begin < cumulative.size(); begin = end) {
+    const uint64_t tile = cumulative[begin].tile;
+    for (end = begin + 1; end < cumulative.size() && cumulative[end].tile == tile; ++end) {
+      cumulative[end].nnz += cumulative[end - 1].nnz;
+      cumulative[end].rows += cumulative[end - 1].rows;
     }
-    const int64_t words = compressed_words(list.back().nnz, list.back().rows);
-    z_offset[tile] = p.z_words;
+    const int64_t words = compressed_words(cumulative[end - 1].nnz, cumulative[end - 1].rows);
+    outputs.emplace(tile, OutputTile{begin, end, p.z_words});
     p.z_words += words;
     p.z_final.push_back(words);
-    p.z_tiles.push_back(tile);
+    p.z_tiles.emplace_back(static_cast<int64_t>(tile / static_cast<uint64_t>(nts)),
+                           static_cast<int64_t>(tile % static_cast<uint64_t>(nts)));
   }
-  const auto words_through = [&](int64_t mt, int64_t nt, int64_t kt, bool inclusive) {
-    auto it = outputs.find({mt, nt});
-    if (it == outputs.end()) return int64_t{0};
-    const auto& list = it->second;
+  // The words of an output tile after the k ranges before `kt`, or through it.
+  const auto words_through = [&](const OutputTile& o, int64_t kt, bool inclusive) {
+    const auto first = cumulative.begin() + static_cast<std::ptrdiff_t>(o.begin);
+    const auto last = cumulative.begin() + static_cast<std::ptrdiff_t>(o.end);
     const auto end =
-        inclusive ? std::upper_bound(list.begin(), list.end(), kt,
+        inclusive ? std::upper_bound(first, last, kt,
                                      [](int64_t v, const Cumulative& c) { return v < c.kt; })
-                  : std::lower_bound(list.begin(), list.end(), kt,
+                  : std::lower_bound(first, last, kt,
                                      [](const Cumulative& c, int64_t v) { return c.kt < v; });
-    const int64_t words =
-        end == list.begin() ? 0 : compressed_words((end - 1)->nnz, (end - 1)->rows);
-    return words;
+    return end == first ? int64_t{0} : compressed_words((end - 1)->nnz, (end - 1)->rows);
   };
 
   // A tiles grouped by k range, B tiles by n range.
@@ -149,6 +155,11 @@ SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b, const TileS
       b_by_n[static_cast<size_t>(nt)].emplace_back(kt, s);
     }
   }
+  size_t steps = 0;
+  for (const auto& bs : b_by_n) {
+    for (const auto& b_tile : bs) steps += a_by_k[static_cast<size_t>(b_tile.first)].size();
+  }
+  p.steps.reserve(steps);
   for (int64_t nt = 0; nt < nts; ++nt) {
     for (const auto& [kt, bs] : b_by_n[static_cast<size_t>(nt)]) {
       for (const auto& [mt, as] : a_by_k[static_cast<size_t>(kt)]) {
@@ -161,9 +172,12 @@ SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b, const TileS
         if (auto it = triples.find(key(mt, kt, nt)); it != triples.end()) {
           s.effectual = it->second.effectual;
         }
-        s.z_in_words = words_through(mt, nt, kt, false);
-        s.z_out_words = words_through(mt, nt, kt, true);
-        if (auto it = z_offset.find({mt, nt}); it != z_offset.end()) s.z_offset = it->second;
+        const auto out = outputs.find(static_cast<uint64_t>(mt * nts + nt));
+        if (out != outputs.end()) {
+          s.z_in_words = words_through(out->second, kt, false);
+          s.z_out_words = words_through(out->second, kt, true);
+          s.z_offset = out->second.offset;
+        }
         p.steps.push_back(s);
       }
     }
