@@ -425,9 +425,9 @@ class Channel {
     uint64_t left = 0;  // bursts still to serve
     size_t next = 0;    // the position of the next burst
     std::vector<Position> positions;
-    // The row commands issued so far (activates + precharges) when every position with bursts
-    // left last had its row open: while no other issues, it needs none (consider_rows()).
-    mutable uint64_t rows_open_at = kNever;
+    // Every position with bursts left has its row open: it needs no row command until one of
+    // its banks closes (consider_rows(), precharge()).
+    mutable bool rows_open = false;
   };
   Service service_;
   Turn serving_, upcoming_;  // the turn whose columns issue, and the one whose rows open next
@@ -473,6 +473,10 @@ class Channel {
   // the columns being skipped (stripe_cycles_, 0 to `n` - 1 periods of `period` later, after
   // stripe_lead_ if `lead`), as the decisions between those columns would.
   void issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead);
+  // The same without a refresh pending: the upcoming turn's row commands, none at a cycle
+  // `column_at` names.
+  template <typename ColumnAt>
+  void upcoming_rows_between(uint64_t end, const ColumnAt& column_at);
   std::vector<uint64_t> stripe_cycles_;  // a stripe's columns, by position (work_out_stripe())
   // What a stripe's columns wait for, at its end and at its start (work_out_stripe()).
   std::vector<uint64_t> stripe_view_, stripe_view_start_;

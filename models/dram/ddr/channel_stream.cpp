@@ -129,7 +129,7 @@ void Channel::take_turn(Turn& into) {
   into.transfer = w.next.transfer;
   into.left = n;
   into.next = 0;
-  into.rows_open_at = kNever;
+  into.rows_open = false;
   into.positions.resize(stripe);
   for (uint64_t k = 0; k < stripe; ++k) {
     Request r = w.next;
@@ -224,11 +224,9 @@ bool Channel::serving_uses(int bank) const {
 }
 
 void Channel::consider_rows(Choice& best) const {
-  // Every row command counts (stats_), and rows open stay so until one issues.
-  const uint64_t row_commands = stats_.activates + stats_.precharges;
   for (const Turn* t : {&serving_, &upcoming_}) {
     if (!t->active) return;
-    if (t->rows_open_at == row_commands) continue;
+    if (t->rows_open) continue;
     const size_t m = t->positions.size();
     bool open = true;
     for (size_t j = 0, k = t->next; j < m; ++j, k = k + 1 == m ? 0 : k + 1) {
@@ -256,7 +254,7 @@ void Channel::consider_rows(Choice& best) const {
       if (before(c, best)) best = c;
       return;
     }
-    if (open) t->rows_open_at = row_commands;
+    t->rows_open = open;
   }
 }
 
@@ -592,6 +590,11 @@ void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead
     return lead && std::find(stripe_lead_.begin(), stripe_lead_.end(), cycle) != stripe_lead_.end();
   };
   const uint64_t now = now_;
+  if (!refresh_pending_) {
+    upcoming_rows_between(end, column_at);
+    now_ = now;
+    return;
+  }
   for (;;) {  // as the decisions between the columns would take them, each after the one before
     const Choice c = choose_besides_columns();
     if (c.cycle >= end) break;
@@ -599,6 +602,41 @@ void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead
     now_ = c.cycle + 1;
   }
   now_ = now;
+}
+
+template <typename ColumnAt>
+void Channel::upcoming_rows_between(uint64_t end, const ColumnAt& column_at) {
+  // No refresh is pending and the serving turn's rows are open: the decisions take the upcoming
+  // turn's row commands one after the other, in the order of its bursts, each at the earliest
+  // cycle from the one before that no column takes.
+  if (!upcoming_.active) return;
+  Choice c;
+  c.age = 1;
+  c.upcoming = true;
+  for (size_t k = 0; k < upcoming_.positions.size(); ++k) {
+    const Position& p = upcoming_.positions[k];
+    const Bank& b = banks_[static_cast<size_t>(p.bank)];
+    if (p.left == 0 || b.open_row == p.row) continue;
+    c.position = static_cast<int>(k);
+    c.rank = p.rank;
+    c.bank = p.bank;
+    for (;;) {
+      if (b.open_row < 0) {
+        c.kind = CommandKind::activate;
+        c.cycle = std::max({activate_floor(ranks_[static_cast<size_t>(p.rank)]), b.act_ready,
+                            groups_[static_cast<size_t>(p.bankgroup)].act_ready});
+      } else {
+        if (serving_uses(p.bank)) return;  // open for the serving turn
+        c.kind = CommandKind::precharge;
+        c.cycle = std::max(now_, b.pre_ready);
+      }
+      while (c.cycle < end && column_at(c.cycle)) ++c.cycle;
+      if (c.cycle >= end) return;
+      issue_for_turn(c);
+      now_ = c.cycle + 1;
+      if (c.kind == CommandKind::activate) break;
+    }
+  }
 }
 
 }  // namespace tessera::ddr
