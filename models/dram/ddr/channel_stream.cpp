@@ -166,15 +166,28 @@ void Channel::issue_refresh(Choice c, uint64_t event) {
     if (!t->active) continue;
     for (const Position& p : t->positions) alone = alone && (p.rank == rank || p.left == 0);
   }
+  // As consider_refresh() takes them: the open banks close in bank order, then REF.
+  const int per_rank = d_.banks_per_rank();
+  int i = c.kind == CommandKind::precharge ? c.bank - rank * per_rank + 1 : per_rank;
   for (;;) {
     advance(c.cycle);
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
     if (!alone || !ranks_[static_cast<size_t>(rank)].refresh_pending) return;
-    Choice next;
-    consider_refresh(rank, next);
-    if (next.cycle >= event) return;  // an event may change what goes first
-    c = next;
+    c.kind = CommandKind::refresh;
+    c.cycle = now_;
+    for (; i < per_rank && c.kind == CommandKind::refresh; ++i) {
+      const Bank& b = banks_[static_cast<size_t>(rank * per_rank + i)];
+      if (b.open_row < 0) continue;
+      c.kind = CommandKind::precharge;
+      c.bank = rank * per_rank + i;
+      c.cycle = std::max(now_, b.pre_ready);
+    }
+    for (int j = 0; j < per_rank && c.kind == CommandKind::refresh; ++j) {
+      c.cycle = std::max(c.cycle, banks_[static_cast<size_t>(rank * per_rank + j)].act_ready);
+    }
+    c.priority = priority(c.kind, false);
+    if (c.cycle >= event) return;  // an event may change what goes first
   }
 }
 
