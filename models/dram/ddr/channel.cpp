@@ -612,11 +612,9 @@ void Channel::precharge(int bank, uint64_t t, bool automatic) {
   const int64_t row = b.open_row;
   b.open_row = -1;
   recount(b);
-  for (Turn* turn : {&serving_, &upcoming_}) {  // a turn's rows stay open until a bank closes
-    for (size_t k = 0; turn->rows_open && k < turn->positions.size(); ++k) {
-      turn->rows_open = turn->positions[k].bank != bank;
-    }
-  }
+  const uint64_t bit = uint64_t{1} << (bank % 64);  // a turn's rows stay open until a bank closes
+  serving_.rows_open = serving_.rows_open && (serving_.banks & bit) == 0;
+  upcoming_.rows_open = upcoming_.rows_open && (upcoming_.banks & bit) == 0;
   b.act_ready = std::max(b.act_ready, t + static_cast<uint64_t>(d_.tRP));
   rank_close(ranks_[static_cast<size_t>(bank / d_.banks_per_rank())], t);
   ++stats_.precharges;

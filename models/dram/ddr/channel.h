@@ -428,6 +428,7 @@ class Channel {
     // Every position with bursts left has its row open: it needs no row command until one of
     // its banks closes (consider_rows(), precharge()).
     mutable bool rows_open = false;
+    uint64_t banks = 0;  // a bit per bank of its positions, modulo 64
   };
   Service service_;
   Turn serving_, upcoming_;  // the turn whose columns issue, and the one whose rows open next
@@ -495,7 +496,7 @@ class Channel {
   std::vector<StripeOpen> stripe_opens_;
   std::vector<ActWindow> stripe_act_ranks_;
   std::vector<uint64_t> stripe_act_groups_, stripe_bank_act_;
-  std::vector<bool> stripe_closed_;
+  std::vector<uint8_t> stripe_closed_;
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
   uint64_t now_ = 0;  // no command issues before this cycle

@@ -130,6 +130,7 @@ void Channel::take_turn(Turn& into) {
   into.left = n;
   into.next = 0;
   into.rows_open = false;
+  into.banks = 0;
   into.positions.resize(stripe);
   for (uint64_t k = 0; k < stripe; ++k) {
     Request r = w.next;
@@ -141,6 +142,7 @@ void Channel::take_turn(Turn& into) {
     p.row = r.row;
     p.left = (n - k + stripe - 1) / stripe;
     p.counted = false;
+    into.banks |= uint64_t{1} << (r.bank % 64);
     Rank& rank = ranks_[static_cast<size_t>(r.rank)];
     if (rank.queued == 0 && !rank.refresh_pending) wake(r.rank, now_, true);
     rank.queued += static_cast<int>(p.left);
@@ -367,7 +369,7 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
   const uint64_t others = one_rank ? stripe_others_ : 0;
   // A refresh pending could go between the row commands.
   if (shut < m && refresh_pending_) return false;
-  stripe_view_start_ = v;
+  if (shut == m) stripe_view_start_ = v;  // a stripe that opens a bank is not repeated
   if (!follow) stripe_opens_.clear();
   const size_t opens = stripe_opens_.size();
   if (shut < m) {  // what row commands wait for: each rank's ACT floor, each group's, each bank's
@@ -447,14 +449,13 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
     return (before[k] > start ? before[k] - start : 0) == (v[k] > t ? v[k] - t : 0);
   };
   repeats = stripe_opens_.size() == opens;
-  for (size_t r = 0; r < ranks; ++r) {
+  for (size_t r = 0; repeats && r < ranks; ++r) {
     const uint64_t self = uint64_t{1} << r;
-    if ((used & self) != 0) repeats = repeats && same(r);
-    if ((used & ~self) != 0) repeats = repeats && same(ranks + r);
+    repeats = ((used & self) == 0 || same(r)) && ((used & ~self) == 0 || same(ranks + r));
   }
-  for (size_t j = 0; j < m; ++j) {
+  for (size_t j = 0; repeats && j < m; ++j) {
     const auto g = static_cast<size_t>(serving_.positions[j].bankgroup);
-    repeats = repeats && same(2 * ranks + g) && same(2 * ranks + groups + j);
+    repeats = same(2 * ranks + g) && same(2 * ranks + groups + j);
   }
   return true;
 }
