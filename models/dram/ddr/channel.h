@@ -462,8 +462,8 @@ class Channel {
   // before `event` are applied with it. skip_stripes() applies stripes while it can, up to the
   // turn's end, and returns whether it applied any.
   bool skip_stripes(uint64_t event);
-  // One stripe and its repeats (`repeats`), a stripe that does not repeat with the repeating ones
-  // after it, or a stripe alone.
+  // One stripe and its repeats (`repeats`), a stripe that does not repeat with the one after it
+  // and that one's repeats, or a stripe alone.
   bool skip_stripes_once(uint64_t event, bool& repeats);
   // Works out the serving turn's next stripe (stripe_cycles_, and the row commands opening its
   // banks, stripe_opens_), its commands issuing with nothing else between them from now (or, with

@@ -499,19 +499,19 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   }
   uint64_t period = 0;
   if (!work_out_stripe(false, period, repeats) || stripe_cycles_[m - 1] >= limit) return false;
-  // A stripe that does not repeat leads the ones after it if the next one repeats: it is applied
-  // with them, once (stripe_lead_), else alone.
+  // A stripe that does not repeat leads the next one, and the next one's repeats if it has any:
+  // it is applied with them, once (stripe_lead_).
   bool lead = false;
   if (!repeats && whole >= 2) {
     stripe_lead_.swap(stripe_cycles_);
     uint64_t next_period = 0;
-    work_out_stripe(true, next_period, lead);
-    lead = lead && stripe_cycles_[m - 1] < limit;
+    work_out_stripe(true, next_period, repeats);
+    lead = stripe_cycles_[m - 1] < limit;
     if (lead) {
       period = next_period;
-      repeats = true;
     } else {
       stripe_lead_.swap(stripe_cycles_);
+      repeats = false;
     }
   }
   const uint64_t leading = lead ? 1 : 0;
@@ -597,11 +597,16 @@ void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead
   // The skipped columns are stripe_cycles_, 0 to n - 1 periods later. Nothing they do bears on a
   // row command of a bank they do not use, or on a refresh of a rank they do not use, but the
   // command bus is theirs at those cycles: a column goes first.
+  // A stripe's columns rise and lie within one period of its first: a cycle is a column's when
+  // its offset from the first, modulo the period, is that column's offset.
+  const uint64_t first = stripe_cycles_.front();
   const auto column_at = [&](uint64_t cycle) {
-    for (const uint64_t t : stripe_cycles_) {
-      if (cycle >= t && (cycle - t) % period == 0 && (cycle - t) / period < n) return true;
+    if (lead && std::find(stripe_lead_.begin(), stripe_lead_.end(), cycle) != stripe_lead_.end()) {
+      return true;
     }
-    return lead && std::find(stripe_lead_.begin(), stripe_lead_.end(), cycle) != stripe_lead_.end();
+    if (cycle < first || (cycle - first) / period >= n) return false;
+    const uint64_t offset = first + (cycle - first) % period;
+    return std::binary_search(stripe_cycles_.begin(), stripe_cycles_.end(), offset);
   };
   const uint64_t now = now_;
   if (!refresh_pending_) {
