@@ -391,7 +391,20 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
   stripe_cycles_.resize(m);
   const uint64_t start = stripe_end_;
   uint64_t t = start;
-  for (size_t j = 0; j < m;) {
+  if (one_rank && shut == m) {  // the common stripe: its columns, one rank, nothing to open
+    const auto rank = static_cast<size_t>(__builtin_ctzll(used));
+    uint64_t mine = own[rank];
+    for (size_t j = 0; j < m; ++j) {
+      const auto g = static_cast<size_t>(serving_.positions[j].bankgroup);
+      const uint64_t column = std::max({t, mine, group[g], bank[j], others});
+      stripe_cycles_[j] = column;
+      group[g] = std::max(group[g], column + same_group);
+      mine = std::max(mine, column + same_rank);
+      t = column + 1;
+    }
+    own[rank] = mine;
+  }
+  for (size_t j = one_rank && shut == m ? m : 0; j < m;) {
     const Position& p = serving_.positions[j];
     const auto rank = static_cast<size_t>(p.rank);
     const auto g = static_cast<size_t>(p.bankgroup);
@@ -435,7 +448,7 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
     stripe_cycles_[j] = column;
     group[g] = std::max(group[g], column + same_group);
     own[rank] = std::max(own[rank], column + same_rank);
-    other[rank] = std::max(other[rank], column + to_other);
+    if (!one_rank) other[rank] = std::max(other[rank], column + to_other);
     t = column + 1;
     ++j;
   }
