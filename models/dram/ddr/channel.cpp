@@ -631,7 +631,7 @@ void Channel::column(int index, uint64_t t) {
 }
 
 void Channel::serve(const Request& q, uint64_t t, int queued_row_hits) {
-  const uint64_t done = column_constraints(q, t);
+  const uint64_t done = column_constraints(q.bank, q.bankgroup, q.rank, q.write, t);
   Bank& b = banks_[static_cast<size_t>(q.bank)];
   if (q.write) {
     ++stats_.writes;
@@ -659,12 +659,12 @@ void Channel::serve(const Request& q, uint64_t t, int queued_row_hits) {
   }
 }
 
-uint64_t Channel::column_constraints(const Request& q, uint64_t t) {
-  Bank& b = banks_[static_cast<size_t>(q.bank)];
-  Group& g = groups_[static_cast<size_t>(q.bankgroup)];
-  Rank& r = ranks_[static_cast<size_t>(q.rank)];
+uint64_t Channel::column_constraints(int bank, int bankgroup, int rank, bool write, uint64_t t) {
+  Bank& b = banks_[static_cast<size_t>(bank)];
+  Group& g = groups_[static_cast<size_t>(bankgroup)];
+  Rank& r = ranks_[static_cast<size_t>(rank)];
   const int rl = d_.read_latency(), wl = d_.write_latency();
-  if (q.write) {
+  if (write) {
     b.pre_ready = std::max(b.pre_ready, t + static_cast<uint64_t>(write_to_pre_));
     g.wr_ready = std::max(g.wr_ready, t + static_cast<uint64_t>(write_to_write_l_));
     g.rd_ready = std::max(g.rd_ready, t + static_cast<uint64_t>(write_to_read_l_));

@@ -273,8 +273,9 @@ class Channel {
   // The column command of `q` at `t`, with `queued_row_hits` other queued requests still hitting
   // its row (the page policy's question).
   void serve(const Request& q, uint64_t t, int queued_row_hits);
-  // What a column command of `q` at `t` imposes on later commands; returns its last data beat.
-  uint64_t column_constraints(const Request& q, uint64_t t);
+  // What a column command at `t` to a bank (flat index), its bank group (flat) and rank imposes
+  // on later commands; returns its last data beat.
+  uint64_t column_constraints(int bank, int bankgroup, int rank, bool write, uint64_t t);
   // The last data beat of a column command at `t`.
   [[nodiscard]] uint64_t data_end(bool write, uint64_t t) const {
     return t + static_cast<uint64_t>((write ? d_.write_latency() : d_.read_latency()) + burst_);

@@ -234,6 +234,7 @@ Channel::Request Channel::request_of(const Turn& t, const Position& p) {
 }
 
 bool Channel::serving_uses(int bank) const {
+  if ((serving_.banks & uint64_t{1} << (bank % 64)) == 0) return false;
   return std::any_of(serving_.positions.begin(), serving_.positions.end(),
                      [&](const Position& p) { return p.bank == bank && p.left > 0; });
 }
@@ -565,13 +566,13 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   uint64_t done = 0, latency_sum = 0, misses = 0;
   for (size_t j = 0; j < m; ++j) {
     Position& p = serving_.positions[j];
-    const Request q = request_of(serving_, p);
-    if (lead) latency_sum += data_end(q.write, stripe_lead_[j]) - q.arrival;
+    const uint64_t arrival = serving_.arrival;
+    if (lead) latency_sum += data_end(serving_.write, stripe_lead_[j]) - arrival;
     stripe_cycles_[j] += shift;
-    done = column_constraints(q, stripe_cycles_[j]);
+    done = column_constraints(p.bank, p.bankgroup, p.rank, serving_.write, stripe_cycles_[j]);
     busy(p.rank, done);
     // The data beats of its n columns: the first's, then one period later each.
-    latency_sum += n * (done - shift - q.arrival) + period * (n * (n - 1) / 2);
+    latency_sum += n * (done - shift - arrival) + period * (n * (n - 1) / 2);
     p.left -= n + leading;
     ranks_[static_cast<size_t>(p.rank)].queued -= static_cast<int>(n + leading);
     // Its first burst here was a miss or a conflict if its row opened for it.
