@@ -476,9 +476,10 @@ class Channel {
   // stripe_lead_ if `lead`), as the decisions between those columns would.
   void issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead);
   // The same without a refresh pending: the upcoming turn's row commands, none at a cycle
-  // `column_at` names.
-  template <typename ColumnAt>
-  void upcoming_rows_between(uint64_t end, const ColumnAt& column_at);
+  // `column_at` names, a PRE to a bank the serving turn uses no earlier than `freed(bank)` (0
+  // when it does not use it, kNever while it still does after the columns).
+  template <typename ColumnAt, typename Freed>
+  void upcoming_rows_between(uint64_t end, const ColumnAt& column_at, const Freed& freed);
   std::vector<uint64_t> stripe_cycles_;  // a stripe's columns, by position (work_out_stripe())
   // What a stripe's columns wait for, at its end and at its start (work_out_stripe()).
   std::vector<uint64_t> stripe_view_, stripe_view_start_;

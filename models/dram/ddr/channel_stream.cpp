@@ -495,9 +495,10 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   uint64_t fewest = kNever;
   for (const Position& p : serving_.positions) fewest = std::min(fewest, p.left);
   // A bank's last burst of the turn is served one by one where that changes what may go next:
-  // the page policy may close the row, or the upcoming turn wants the bank for another row.
+  // the page policy may close the row, or the upcoming turn wants the bank for another row while
+  // a refresh is pending.
   bool keep_last = !open_page_;
-  if (upcoming_.active) {
+  if (upcoming_.active && refresh_pending_) {  // else issue_between() frees the bank in time
     for (const Position& u : upcoming_.positions) {
       keep_last = keep_last || (u.left > 0 && serving_uses(u.bank));
     }
@@ -622,9 +623,23 @@ void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead
     const uint64_t offset = first + (cycle - first) % period;
     return std::binary_search(stripe_cycles_.begin(), stripe_cycles_.end(), offset);
   };
+  // Without a refresh pending a bank's last burst of the turn may be among them: the upcoming
+  // turn's PRE to it waits for that column (tRTP, tWR) and its issue (the decisions take it
+  // only once the serving turn has no burst left there).
+  const uint64_t served = n + (lead ? 1 : 0);
+  const auto to_pre =
+      static_cast<uint64_t>(std::max(serving_.write ? write_to_pre_ : read_to_pre_, 1));
+  const auto freed = [&](int bank) {
+    for (size_t j = 0; j < stripe_cycles_.size(); ++j) {
+      const Position& p = serving_.positions[j];
+      if (p.bank != bank || p.left == 0) continue;
+      return p.left == served ? stripe_cycles_[j] + (n - 1) * period + to_pre : kNever;
+    }
+    return uint64_t{0};
+  };
   const uint64_t now = now_;
   if (!refresh_pending_) {
-    upcoming_rows_between(end, column_at);
+    upcoming_rows_between(end, column_at, freed);
     now_ = now;
     return;
   }
@@ -637,8 +652,8 @@ void Channel::issue_between(uint64_t end, uint64_t period, uint64_t n, bool lead
   now_ = now;
 }
 
-template <typename ColumnAt>
-void Channel::upcoming_rows_between(uint64_t end, const ColumnAt& column_at) {
+template <typename ColumnAt, typename Freed>
+void Channel::upcoming_rows_between(uint64_t end, const ColumnAt& column_at, const Freed& freed) {
   // No refresh is pending and the serving turn's rows are open: the decisions take the upcoming
   // turn's row commands one after the other, in the order of its bursts, each at the earliest
   // cycle from the one before that no column takes.
@@ -659,9 +674,10 @@ void Channel::upcoming_rows_between(uint64_t end, const ColumnAt& column_at) {
         c.cycle = std::max({activate_floor(ranks_[static_cast<size_t>(p.rank)]), b.act_ready,
                             groups_[static_cast<size_t>(p.bankgroup)].act_ready});
       } else {
-        if (serving_uses(p.bank)) return;  // open for the serving turn
+        const uint64_t after = freed(p.bank);  // open for the serving turn until then
+        if (after == kNever) return;
         c.kind = CommandKind::precharge;
-        c.cycle = std::max(now_, b.pre_ready);
+        c.cycle = std::max({now_, b.pre_ready, after});
       }
       while (c.cycle < end && column_at(c.cycle)) ++c.cycle;
       if (c.cycle >= end) return;
