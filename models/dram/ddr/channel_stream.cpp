@@ -142,7 +142,7 @@ void Channel::take_turn(Turn& into) {
     p.row = r.row;
     p.left = (n - k + stripe - 1) / stripe;
     p.counted = false;
-    into.banks |= uint64_t{1} << (r.bank % 64);
+    into.banks |= uint64_t{1} << (static_cast<unsigned>(r.bank) % 64);
     Rank& rank = ranks_[static_cast<size_t>(r.rank)];
     if (rank.queued == 0 && !rank.refresh_pending) wake(r.rank, now_, true);
     rank.queued += static_cast<int>(p.left);
@@ -234,7 +234,7 @@ Channel::Request Channel::request_of(const Turn& t, const Position& p) {
 }
 
 bool Channel::serving_uses(int bank) const {
-  if ((serving_.banks & uint64_t{1} << (bank % 64)) == 0) return false;
+  if ((serving_.banks & uint64_t{1} << (static_cast<unsigned>(bank) % 64)) == 0) return false;
   return std::any_of(serving_.positions.begin(), serving_.positions.end(),
                      [&](const Position& p) { return p.bank == bank && p.left > 0; });
 }
