@@ -526,6 +526,7 @@ void Channel::consider_request(int slot, Choice& best) const {
 }
 
 void Channel::consider_refreshes(Choice& best) const {
+  if (!refresh_pending_) return;
   for (int r = 0; r < d_.ranks; ++r) {
     if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
   }

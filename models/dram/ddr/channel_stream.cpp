@@ -489,8 +489,8 @@ bool Channel::skip_stripes(uint64_t event) {
 
 bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   const size_t m = serving_.positions.size();
-  for (const Position& p : serving_.positions) {
-    if (ranks_[static_cast<size_t>(p.rank)].refresh_pending) return false;  // its columns wait
+  for (size_t j = 0; refresh_pending_ && j < m; ++j) {  // its columns wait
+    if (ranks_[static_cast<size_t>(serving_.positions[j].rank)].refresh_pending) return false;
   }
   uint64_t fewest = kNever;
   for (const Position& p : serving_.positions) fewest = std::min(fewest, p.left);
@@ -509,8 +509,10 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
   // upcoming turn's row commands go between them (issue_between()), and a refresh issued there
   // sets when its rank's next one falls due (refresh()).
   uint64_t limit = event;
-  for (const Rank& r : ranks_) {
-    if (r.refresh_pending) limit = std::min(limit, r.refresh_due + static_cast<uint64_t>(d_.tREFI));
+  for (size_t r = 0; refresh_pending_ && r < ranks_.size(); ++r) {
+    if (ranks_[r].refresh_pending) {
+      limit = std::min(limit, ranks_[r].refresh_due + static_cast<uint64_t>(d_.tREFI));
+    }
   }
   uint64_t period = 0;
   if (!work_out_stripe(false, period, repeats) || stripe_cycles_[m - 1] >= limit) return false;
