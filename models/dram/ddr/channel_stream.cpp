@@ -178,15 +178,17 @@ void Channel::issue_refresh(Choice c, uint64_t event) {
     if (!alone || !ranks_[static_cast<size_t>(rank)].refresh_pending) return;
     c.kind = CommandKind::refresh;
     c.cycle = now_;
+    const int first = rank * per_rank;
     for (; i < per_rank && c.kind == CommandKind::refresh; ++i) {
-      const Bank& b = banks_[static_cast<size_t>(rank * per_rank + i)];
+      const Bank& b = banks_[static_cast<size_t>(first) + static_cast<size_t>(i)];
       if (b.open_row < 0) continue;
       c.kind = CommandKind::precharge;
-      c.bank = rank * per_rank + i;
+      c.bank = first + i;
       c.cycle = std::max(now_, b.pre_ready);
     }
     for (int j = 0; j < per_rank && c.kind == CommandKind::refresh; ++j) {
-      c.cycle = std::max(c.cycle, banks_[static_cast<size_t>(rank * per_rank + j)].act_ready);
+      const Bank& b = banks_[static_cast<size_t>(first) + static_cast<size_t>(j)];
+      c.cycle = std::max(c.cycle, b.act_ready);
     }
     c.priority = priority(c.kind, false);
     if (c.cycle >= event) return;  // an event may change what goes first
