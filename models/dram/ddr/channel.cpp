@@ -613,8 +613,8 @@ void Channel::precharge(int bank, uint64_t t, bool automatic) {
   const int64_t row = b.open_row;
   b.open_row = -1;
   recount(b);
-  const uint64_t bit = uint64_t{1} << (static_cast<unsigned>(bank) %
-                                       64);  // a turn's rows stay open until a bank closes
+  // A turn's rows stay open until one of its banks closes.
+  const uint64_t bit = uint64_t{1} << (static_cast<unsigned>(bank) % 64);
   serving_.rows_open = serving_.rows_open && (serving_.banks & bit) == 0;
   upcoming_.rows_open = upcoming_.rows_open && (upcoming_.banks & bit) == 0;
   b.act_ready = std::max(b.act_ready, t + static_cast<uint64_t>(d_.tRP));
