@@ -100,9 +100,9 @@ SpmspmPlan plan_spmspm(const SparseMatrix& a, const SparseMatrix& b, const TileS
     int64_t kt, nnz, rows;
   };
   std::vector<Cumulative> cumulative;
+  const uint64_t per_m = static_cast<uint64_t>(kts) * static_cast<uint64_t>(nts);
   for (const auto& [k, c] : triples) {
     p.effectual += c.effectual;
-    const uint64_t per_m = static_cast<uint64_t>(kts) * static_cast<uint64_t>(nts);
     const uint64_t tile = k / per_m * static_cast<uint64_t>(nts) + k % static_cast<uint64_t>(nts);
     const auto kt =
         static_cast<int64_t>(k / static_cast<uint64_t>(nts) % static_cast<uint64_t>(kts));

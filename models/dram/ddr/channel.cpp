@@ -528,29 +528,33 @@ void Channel::consider_request(int slot, Choice& best) const {
 void Channel::consider_refreshes(Choice& best) const {
   if (!refresh_pending_) return;
   for (int r = 0; r < d_.ranks; ++r) {
-    if (ranks_[static_cast<size_t>(r)].refresh_pending) consider_refresh(r, best);
+    if (!ranks_[static_cast<size_t>(r)].refresh_pending) continue;
+    const Choice c = refresh_command(r, 0);
+    if (before(c, best)) best = c;
   }
 }
 
-void Channel::consider_refresh(int rank, Choice& best) const {
+Channel::Choice Channel::refresh_command(int rank, int from) const {
   const int per_rank = d_.banks_per_rank();
+  const auto first = static_cast<size_t>(rank) * static_cast<size_t>(per_rank);
   Choice c;
   c.rank = rank;
   c.kind = CommandKind::refresh;
   c.cycle = now_;
-  for (int i = 0; i < per_rank; ++i) {
-    const int bank = rank * per_rank + i;
-    const Bank& b = banks_[static_cast<size_t>(bank)];
-    if (b.open_row >= 0) {  // close the open banks first
-      c.kind = CommandKind::precharge;
-      c.bank = bank;
-      c.cycle = std::max(now_, b.pre_ready);
-      break;
-    }
-    c.cycle = std::max(c.cycle, b.act_ready);  // tRP after the last PRE, tRC after the last ACT
+  for (int i = from; i < per_rank; ++i) {  // close the open banks first
+    const Bank& b = banks_[first + static_cast<size_t>(i)];
+    if (b.open_row < 0) continue;
+    c.kind = CommandKind::precharge;
+    c.bank = rank * per_rank + i;
+    c.cycle = std::max(now_, b.pre_ready);
+    break;
+  }
+  for (int i = 0; i < per_rank && c.kind == CommandKind::refresh; ++i) {
+    // tRP after the last PRE, tRC after the last ACT
+    c.cycle = std::max(c.cycle, banks_[first + static_cast<size_t>(i)].act_ready);
   }
   c.priority = priority(c.kind, false);
-  if (before(c, best)) best = c;
+  return c;
 }
 
 uint64_t Channel::column_ready(const Request& q) const {

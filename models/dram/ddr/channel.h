@@ -263,7 +263,9 @@ class Channel {
   }
   void recount(Bank& b) const;
   void unlink(int slot);
-  void consider_refresh(int rank, Choice& best) const;
+  // The next of a rank's refresh commands, its banks before `from` (within the rank) closed: PRE
+  // to the first open bank, else REF once every bank may take an ACT.
+  [[nodiscard]] Choice refresh_command(int rank, int from) const;
   // Every rank's with a refresh pending.
   void consider_refreshes(Choice& best) const;
   void issue(const Choice& c);
@@ -443,6 +445,9 @@ class Channel {
   [[nodiscard]] Choice choose_besides_columns() const;
   // The first row command the turns need, in the order of their bursts, if it goes before `best`.
   void consider_rows(Choice& best) const;
+  // The row command position `p` needs, its row not open (ACT to a closed bank, else PRE), and
+  // its earliest cycle (c's kind, cycle, rank and bank).
+  void row_command(const Position& p, Choice& c) const;
   [[nodiscard]] bool serving_uses(int bank) const;
   // The request of the next burst of turn `t` at position `p`.
   [[nodiscard]] static Request request_of(const Turn& t, const Position& p);

@@ -168,29 +168,16 @@ void Channel::issue_refresh(Choice c, uint64_t event) {
     if (!t->active) continue;
     for (const Position& p : t->positions) alone = alone && (p.rank == rank || p.left == 0);
   }
-  // As consider_refresh() takes them: the open banks close in bank order, then REF.
+  // The open banks close in bank order, then REF: the next command needs no scan of the banks
+  // already closed.
   const int per_rank = d_.banks_per_rank();
-  int i = c.kind == CommandKind::precharge ? c.bank - rank * per_rank + 1 : per_rank;
   for (;;) {
     advance(c.cycle);
     issue_for_turn(c);
     advance(c.cycle + 1);  // one command per cycle on the command bus
+    // A REF has ended the refresh: `c` closed a bank.
     if (!alone || !ranks_[static_cast<size_t>(rank)].refresh_pending) return;
-    c.kind = CommandKind::refresh;
-    c.cycle = now_;
-    const int first = rank * per_rank;
-    for (; i < per_rank && c.kind == CommandKind::refresh; ++i) {
-      const Bank& b = banks_[static_cast<size_t>(first) + static_cast<size_t>(i)];
-      if (b.open_row < 0) continue;
-      c.kind = CommandKind::precharge;
-      c.bank = first + i;
-      c.cycle = std::max(now_, b.pre_ready);
-    }
-    for (int j = 0; j < per_rank && c.kind == CommandKind::refresh; ++j) {
-      const Bank& b = banks_[static_cast<size_t>(first) + static_cast<size_t>(j)];
-      c.cycle = std::max(c.cycle, b.act_ready);
-    }
-    c.priority = priority(c.kind, false);
+    c = refresh_command(rank, c.bank - rank * per_rank + 1);
     if (c.cycle >= event) return;  // an event may change what goes first
   }
 }
@@ -235,6 +222,20 @@ Channel::Request Channel::request_of(const Turn& t, const Position& p) {
   return q;
 }
 
+void Channel::row_command(const Position& p, Choice& c) const {
+  const Bank& b = banks_[static_cast<size_t>(p.bank)];
+  c.rank = p.rank;
+  c.bank = p.bank;
+  if (b.open_row < 0) {
+    c.kind = CommandKind::activate;
+    c.cycle = std::max({activate_floor(ranks_[static_cast<size_t>(p.rank)]), b.act_ready,
+                        groups_[static_cast<size_t>(p.bankgroup)].act_ready});
+  } else {
+    c.kind = CommandKind::precharge;
+    c.cycle = std::max(now_, b.pre_ready);
+  }
+}
+
 bool Channel::serving_uses(int bank) const {
   if ((serving_.banks & uint64_t{1} << (static_cast<unsigned>(bank) % 64)) == 0) return false;
   return std::any_of(serving_.positions.begin(), serving_.positions.end(),
@@ -254,20 +255,11 @@ void Channel::consider_rows(Choice& best) const {
       open = false;
       if (ranks_[static_cast<size_t>(p.rank)].refresh_pending) continue;
       Choice c;
-      c.rank = p.rank;
-      c.bank = p.bank;
       c.age = 1;
       c.position = static_cast<int>(k);
       c.upcoming = t == &upcoming_;
-      if (b.open_row < 0) {
-        c.kind = CommandKind::activate;
-        c.cycle = std::max({activate_floor(ranks_[static_cast<size_t>(p.rank)]), b.act_ready,
-                            groups_[static_cast<size_t>(p.bankgroup)].act_ready});
-      } else {
-        if (c.upcoming && serving_uses(p.bank)) return;  // open for the serving turn
-        c.kind = CommandKind::precharge;
-        c.cycle = std::max(now_, b.pre_ready);
-      }
+      if (b.open_row >= 0 && c.upcoming && serving_uses(p.bank)) return;  // open for serving
+      row_command(p, c);
       c.priority = priority(c.kind, false);
       if (before(c, best)) best = c;
       return;
@@ -540,17 +532,13 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
       repeats ? std::min(whole - leading, (limit - 1 - stripe_cycles_[m - 1]) / period + 1) : 1;
   const uint64_t shift = (n - 1) * period;
   const size_t logged = log_ != nullptr ? log_->size() : 0;
-  for (const StripeOpen& o : stripe_opens_) {  // as issue_for_turn() issues them
-    Position& p = serving_.positions[o.position];
-    if (!p.counted) ++(o.activate ? stats_.row_misses : stats_.row_conflicts);
-    p.counted = true;
+  for (const StripeOpen& o : stripe_opens_) {
+    Choice c;
+    c.kind = o.activate ? CommandKind::activate : CommandKind::precharge;
+    c.cycle = o.cycle;
+    c.position = static_cast<int>(o.position);
     advance(o.cycle);
-    if (o.activate) {
-      activate(p.bank, p.row, o.cycle);
-    } else {
-      precharge(p.bank, o.cycle, false);
-      busy(p.rank, o.cycle);
-    }
+    issue_for_turn(c);
     advance(o.cycle + 1);  // one command per cycle on the command bus
   }
   issue_between(stripe_cycles_[m - 1] + shift, period, n, lead);
@@ -569,9 +557,9 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
     }
   }
   uint64_t done = 0, latency_sum = 0, misses = 0;
+  const uint64_t arrival = serving_.arrival;
   for (size_t j = 0; j < m; ++j) {
     Position& p = serving_.positions[j];
-    const uint64_t arrival = serving_.arrival;
     if (lead) latency_sum += data_end(serving_.write, stripe_lead_[j]) - arrival;
     stripe_cycles_[j] += shift;
     done = column_constraints(p.bank, p.bankgroup, p.rank, serving_.write, stripe_cycles_[j]);
@@ -594,7 +582,7 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
     stats_.reads += columns;
     stats_.read_row_hits += columns - misses;
     stats_.read_latency_sum += latency_sum;
-    stats_.read_latency_max = std::max(stats_.read_latency_max, done - serving_.arrival);
+    stats_.read_latency_max = std::max(stats_.read_latency_max, done - arrival);
   }
   stats_.last_completion = std::max(stats_.last_completion, done);
   if (serving_.transfer != 0) {
@@ -670,19 +658,11 @@ void Channel::upcoming_rows_between(uint64_t end, const ColumnAt& column_at, con
     const Bank& b = banks_[static_cast<size_t>(p.bank)];
     if (p.left == 0 || b.open_row == p.row) continue;
     c.position = static_cast<int>(k);
-    c.rank = p.rank;
-    c.bank = p.bank;
     for (;;) {
-      if (b.open_row < 0) {
-        c.kind = CommandKind::activate;
-        c.cycle = std::max({activate_floor(ranks_[static_cast<size_t>(p.rank)]), b.act_ready,
-                            groups_[static_cast<size_t>(p.bankgroup)].act_ready});
-      } else {
-        const uint64_t after = freed(p.bank);  // open for the serving turn until then
-        if (after == kNever) return;
-        c.kind = CommandKind::precharge;
-        c.cycle = std::max({now_, b.pre_ready, after});
-      }
+      const uint64_t after = b.open_row < 0 ? 0 : freed(p.bank);  // open for serving until then
+      if (after == kNever) return;
+      row_command(p, c);
+      c.cycle = std::max(c.cycle, after);
       while (c.cycle < end && column_at(c.cycle)) ++c.cycle;
       if (c.cycle >= end) return;
       issue_for_turn(c);
