@@ -42,6 +42,7 @@ AddressMap::AddressMap(const Device& d, const std::string& mapping) {
     shift_[f] = shift;
     mask_[f] = (uint64_t{1} << bits) - 1;
     shift += bits;
+    if (f == column) row_set_shift_ = shift;
   }
   if (shift >= 64) throw std::invalid_argument("the address needs more than 63 bits");
   capacity_ = uint64_t{1} << shift;

@@ -43,9 +43,7 @@ class AddressMap {
   }
   // Bytes of an aligned block whose bursts share every field above the column: a row of each
   // bank the block stripes over, a whole row set.
-  [[nodiscard]] uint64_t row_set_bytes() const {
-    return uint64_t{1} << (shift_[column] + __builtin_popcountll(mask_[column]));
-  }
+  [[nodiscard]] uint64_t row_set_bytes() const { return uint64_t{1} << row_set_shift_; }
   // Bytes from one column to the next of the same bank: the fields below the column stripe
   // consecutive bursts over that many bytes' worth of banks.
   [[nodiscard]] uint64_t stripe_bytes() const { return uint64_t{1} << shift_[column]; }
@@ -54,6 +52,7 @@ class AddressMap {
   enum Field { channel, rank, bankgroup, bank, row, column, kFields };
   int shift_[kFields] = {};
   uint64_t mask_[kFields] = {};
+  int row_set_shift_ = 0;  // the bits above the column's
   uint64_t capacity_ = 0;
 };
 
