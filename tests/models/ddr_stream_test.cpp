@@ -1,6 +1,7 @@
 // The streams service (models/dram/ddr/channel_stream.cpp): its next-event decisions, and its
-// closed-form skips of a turn's steady stripes, issue exactly the commands a per-cycle controller
-// with its rules issues, and never break the protocol.
+// closed-form skips of a turn's steady stripes (worked out, or remembered from the same view
+// before), issue exactly the commands a per-cycle controller with its rules issues, and never
+// break the protocol.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -56,6 +57,26 @@ std::vector<StreamedTransfer> random_streamed_transfers(const Device& d, const A
     if (address + bursts * burst > map.capacity_bytes()) continue;
     arrival += rng() % 3 == 0 ? 0 : rng() % 1500;
     out.push_back({address, bursts, rng() % 3 == 0, arrival});
+  }
+  return out;
+}
+
+// A layer's tiles step after step: each step fetches an input tile that moves by a burst a step
+// (so its turns change where they start and end) and a weight tile in the next row set, both
+// twice, a step's time apart. A turn's stripes start from the same views again and again, some
+// differing in one constraint only.
+std::vector<StreamedTransfer> tiled_streamed_transfers(const Device& d, const AddressMap& map,
+                                                       uint64_t input_bursts, uint64_t gap) {
+  std::vector<StreamedTransfer> out;
+  const auto burst = static_cast<uint64_t>(d.burst_bytes());
+  const uint64_t set = map.row_set_bytes();
+  for (uint64_t step = 0; step < 48; ++step) {
+    const uint64_t arrival = step * gap, weights = (64 + step) * set;
+    if (weights + set > map.capacity_bytes()) break;
+    for (uint64_t twice = 0; twice < 2; ++twice) {
+      out.push_back({step * burst, input_bursts + twice, false, arrival});
+      out.push_back({weights + twice * set / 2, 32, false, arrival});
+    }
   }
   return out;
 }
@@ -157,6 +178,10 @@ TEST_P(Streams, DecisionsAndSkipsMatchAPerCycleController) {
   }
   skipped +=
       expect_as_reference(d, policies, map, after_one_another, "seeds 1 to 10 on one channel");
+  for (const uint64_t gap : {900, 2500}) {
+    skipped += expect_as_reference(d, policies, map, tiled_streamed_transfers(d, map, 256, gap),
+                                   "tiles " + std::to_string(gap) + " cycles apart");
+  }
   // The closed form was taken, not only the steps.
   EXPECT_GT(skipped, 0U);
 }

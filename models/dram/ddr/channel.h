@@ -9,8 +9,8 @@
 // the oldest read hit, write hit and other request compete) the work is a little per command
 // and busy bank, the repeats of a steady stream are applied at once, and a stream's decisions
 // that repeat on other banks are replayed without a search (channel_repeat.cpp). In turns
-// (channel_stream.cpp) the work is per stripe worked out and per row command decided, and a
-// turn's steady stripes are applied at once.
+// (channel_stream.cpp) the work is per row command decided and per stripe worked out (once per
+// view of what it waits for, remembered), and a turn's steady stripes are applied at once.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +21,7 @@
 #include "models/dram/ddr/address_map.h"
 #include "models/dram/ddr/device.h"
 #include "models/dram/ddr/policies.h"
+#include "models/dram/ddr/stripe_memo.h"
 
 namespace tessera::ddr {
 
@@ -504,6 +505,24 @@ class Channel {
   std::vector<ActWindow> stripe_act_ranks_;
   std::vector<uint64_t> stripe_act_groups_, stripe_bank_act_;
   std::vector<uint8_t> stripe_closed_;
+  // The serving turn's next stripe and the one after it, worked out from now: the cycles of their
+  // columns and of the commands opening their banks, counted from now; ok false when the first
+  // cannot be worked out yet.
+  struct WorkedOut {
+    bool ok = false, repeats = false, next_repeats = false;
+    uint64_t period = 0, next_period = 0;
+    std::vector<uint64_t> cycles, next_cycles;  // columns, by position
+    std::vector<StripeOpen> opens;
+  };
+  // Those of the serving turn, from now; null when the first cannot be worked out. A run meets
+  // few distinct views of what they wait for, each many times: they are remembered by it.
+  const WorkedOut* stripes_from_now();
+  // What the work-out of the serving turn's next stripe reads, counted from now; false when it
+  // does not fit a key.
+  bool view_of_stripe(StripeKey& key) const;
+  StripeKey stripe_key_;
+  StripeMemo<WorkedOut> worked_out_{size_t{1} << 13};
+  WorkedOut worked_out_now_;  // worked out for a view not remembered
   // Runs until every request has completed, or until target_ (when set) has.
   void run();
   uint64_t now_ = 0;  // no command issues before this cycle

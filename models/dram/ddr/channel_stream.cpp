@@ -468,6 +468,78 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
   return true;
 }
 
+bool Channel::view_of_stripe(StripeKey& key) const {
+  // All the work-out reads: each position's bank group and whether its row is open, closed or
+  // another; what its columns wait for (each position's bank and bank group, each rank's floors);
+  // with a bank to open, what the row commands wait for (each rank's ACT window, and by position
+  // its bank group's and its bank's); and whether a refresh is pending. Every time counts from
+  // now, and one already past counts as now: the work-out takes the latest of each and a cycle
+  // from now on.
+  const size_t m = serving_.positions.size();
+  key.clear();
+  if (1 + 6 * m + 8 * ranks_.size() > StripeKey::kLanes) return false;
+  const uint64_t now = now_;
+  const auto from_now = [now](uint64_t t) { return t > now ? t - now : 0; };
+  const bool write = serving_.write;
+  key.add(static_cast<uint64_t>(write) | static_cast<uint64_t>(refresh_pending_) << 1 | m << 2);
+  size_t shut = m;
+  for (size_t j = 0; j < m; ++j) {
+    const Position& p = serving_.positions[j];
+    const Bank& b = banks_[static_cast<size_t>(p.bank)];
+    const Group& g = groups_[static_cast<size_t>(p.bankgroup)];
+    const uint64_t row = b.open_row == p.row ? 0 : b.open_row < 0 ? 1 : 2;
+    if (row != 0 && shut == m) shut = j;
+    key.add(static_cast<uint64_t>(p.bankgroup) << 2 | row);  // the flat bank group names the rank
+    key.add(from_now(write ? b.wr_ready : b.rd_ready));
+    key.add(from_now(write ? g.wr_ready : g.rd_ready));
+  }
+  for (const Rank& r : ranks_) {
+    key.add(from_now(write ? r.wr_ready : r.rd_ready));
+    key.add(from_now(write ? r.other_wr_ready : r.other_rd_ready));
+  }
+  if (shut < m) {
+    const auto tfaw = static_cast<uint64_t>(d_.tFAW);
+    for (const Rank& r : ranks_) {
+      key.add(from_now(r.act.ready));
+      key.add(std::min<uint64_t>(r.act.acts, 4));
+      for (int i = 0; i < 4; ++i) key.add(from_now(r.act.faw[(r.act.faw_next + i) % 4] + tfaw));
+    }
+    for (size_t j = shut; j < m; ++j) {
+      const Position& p = serving_.positions[j];
+      const Bank& b = banks_[static_cast<size_t>(p.bank)];
+      key.add(from_now(groups_[static_cast<size_t>(p.bankgroup)].act_ready));
+      key.add(from_now(b.act_ready));
+      key.add(from_now(b.pre_ready));
+    }
+  }
+  return key.fits();
+}
+
+const Channel::WorkedOut* Channel::stripes_from_now() {
+  StripeKey& key = stripe_key_;
+  const bool keyed = view_of_stripe(key);
+  const uint64_t hash = keyed ? key.hash() : 0;
+  if (keyed) {
+    if (const WorkedOut* known = worked_out_.find(key, hash)) return known->ok ? known : nullptr;
+  }
+  const uint64_t now = now_;
+  WorkedOut& w = worked_out_now_;
+  w.ok = work_out_stripe(false, w.period, w.repeats);
+  w.cycles.clear();
+  w.next_cycles.clear();
+  w.opens.clear();
+  if (w.ok) {
+    for (const uint64_t c : stripe_cycles_) w.cycles.push_back(c - now);
+    for (const StripeOpen& o : stripe_opens_) {
+      w.opens.push_back({o.position, o.activate, o.cycle - now});
+    }
+    work_out_stripe(true, w.next_period, w.next_repeats);
+    for (const uint64_t c : stripe_cycles_) w.next_cycles.push_back(c - now);
+  }
+  if (keyed) worked_out_.add(key, hash, w);
+  return w.ok ? &w : nullptr;
+}
+
 bool Channel::skip_stripes(uint64_t event) {
   for (bool skipped = false;; skipped = true) {
     bool repeats = false;
@@ -508,23 +580,23 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
       limit = std::min(limit, ranks_[r].refresh_due + static_cast<uint64_t>(d_.tREFI));
     }
   }
-  uint64_t period = 0;
-  if (!work_out_stripe(false, period, repeats) || stripe_cycles_[m - 1] >= limit) return false;
+  const WorkedOut* w = stripes_from_now();
+  if (w == nullptr || now_ + w->cycles[m - 1] >= limit) return false;
   // A stripe that does not repeat leads the next one, and the next one's repeats if it has any:
   // it is applied with them, once (stripe_lead_).
-  bool lead = false;
-  if (!repeats && whole >= 2) {
-    stripe_lead_.swap(stripe_cycles_);
-    uint64_t next_period = 0;
-    work_out_stripe(true, next_period, repeats);
-    lead = stripe_cycles_[m - 1] < limit;
-    if (lead) {
-      period = next_period;
-    } else {
-      stripe_lead_.swap(stripe_cycles_);
-      repeats = false;
-    }
+  const bool lead = !w->repeats && whole >= 2 && now_ + w->next_cycles[m - 1] < limit;
+  const std::vector<uint64_t>& cycles = lead ? w->next_cycles : w->cycles;
+  const uint64_t period = lead ? w->next_period : w->period;
+  repeats = lead ? w->next_repeats : w->repeats;
+  stripe_cycles_.resize(m);
+  for (size_t j = 0; j < m; ++j) stripe_cycles_[j] = now_ + cycles[j];
+  if (lead) {
+    stripe_lead_.resize(m);
+    for (size_t j = 0; j < m; ++j) stripe_lead_[j] = now_ + w->cycles[j];
   }
+  stripe_opens_.clear();
+  for (const StripeOpen& o : w->opens)
+    stripe_opens_.push_back({o.position, o.activate, now_ + o.cycle});
   const uint64_t leading = lead ? 1 : 0;
   // stripe_cycles_ is the next stripe (after the lead); if it repeats, the next n - 1 come a
   // period apart.
