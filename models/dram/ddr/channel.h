@@ -506,20 +506,20 @@ class Channel {
   std::vector<uint64_t> stripe_act_groups_, stripe_bank_act_;
   std::vector<uint8_t> stripe_closed_;
   // The serving turn's next stripe and the one after it, worked out from now: the cycles of their
-  // columns and of the commands opening their banks, counted from now; ok false when the first
-  // cannot be worked out yet.
+  // columns and of the commands opening their banks, counted from now.
   struct WorkedOut {
-    bool ok = false, repeats = false, next_repeats = false;
+    bool repeats = false, next_repeats = false;
     uint64_t period = 0, next_period = 0;
     std::vector<uint64_t> cycles, next_cycles;  // columns, by position
     std::vector<StripeOpen> opens;
   };
-  // Those of the serving turn, from now; null when the first cannot be worked out. A run meets
-  // few distinct views of what they wait for, each many times: they are remembered by it.
+  // Those of the serving turn, from now; null when the first cannot be worked out
+  // (work_out_stripe() false). A run meets few distinct views of what they wait for, each many
+  // times: they are remembered by it.
   const WorkedOut* stripes_from_now();
-  // What the work-out of the serving turn's next stripe reads, counted from now; false when it
-  // does not fit a key.
-  bool view_of_stripe(StripeKey& key) const;
+  // What the work-out of the serving turn's next stripe reads, counted from now, in `key`, and
+  // whether a bank of it must open first (`opens`); false when the view does not fit a key.
+  bool view_of_stripe(StripeKey& key, bool& opens) const;
   StripeKey stripe_key_;
   StripeMemo<WorkedOut> worked_out_{size_t{1} << 13};
   WorkedOut worked_out_now_;  // worked out for a view not remembered

@@ -468,20 +468,25 @@ bool Channel::work_out_stripe(bool follow, uint64_t& period, bool& repeats) {
   return true;
 }
 
-bool Channel::view_of_stripe(StripeKey& key) const {
+bool Channel::view_of_stripe(StripeKey& key, bool& opens) const {
   // All the work-out reads: each position's bank group and whether its row is open, closed or
   // another; what its columns wait for (each position's bank and bank group, each rank's floors);
   // with a bank to open, what the row commands wait for (each rank's ACT window, and by position
-  // its bank group's and its bank's); and whether a refresh is pending. Every time counts from
-  // now, and one already past counts as now: the work-out takes the latest of each and a cycle
-  // from now on.
+  // its bank group's and its bank's). Every time counts from now, and one already past counts as
+  // now: the work-out takes the latest of each and a cycle from now on.
   const size_t m = serving_.positions.size();
   key.clear();
-  if (1 + 6 * m + 8 * ranks_.size() > StripeKey::kLanes) return false;
+  opens = false;
+  if (1 + 6 * m + 8 * ranks_.size() > StripeKey::kLanes) {
+    for (const Position& p : serving_.positions) {
+      opens = opens || banks_[static_cast<size_t>(p.bank)].open_row != p.row;
+    }
+    return false;
+  }
   const uint64_t now = now_;
   const auto from_now = [now](uint64_t t) { return t > now ? t - now : 0; };
   const bool write = serving_.write;
-  key.add(static_cast<uint64_t>(write) | static_cast<uint64_t>(refresh_pending_) << 1 | m << 2);
+  key.add(static_cast<uint64_t>(write) | m << 1);
   size_t shut = m;
   for (size_t j = 0; j < m; ++j) {
     const Position& p = serving_.positions[j];
@@ -497,7 +502,8 @@ bool Channel::view_of_stripe(StripeKey& key) const {
     key.add(from_now(write ? r.wr_ready : r.rd_ready));
     key.add(from_now(write ? r.other_wr_ready : r.other_rd_ready));
   }
-  if (shut < m) {
+  opens = shut < m;
+  if (opens) {
     const auto tfaw = static_cast<uint64_t>(d_.tFAW);
     for (const Rank& r : ranks_) {
       key.add(from_now(r.act.ready));
@@ -517,27 +523,28 @@ bool Channel::view_of_stripe(StripeKey& key) const {
 
 const Channel::WorkedOut* Channel::stripes_from_now() {
   StripeKey& key = stripe_key_;
-  const bool keyed = view_of_stripe(key);
+  bool opens = false;
+  const bool keyed = view_of_stripe(key, opens);
+  // A refresh pending could go between the commands opening banks: the decisions place them.
+  if (opens && refresh_pending_) return nullptr;
   const uint64_t hash = keyed ? key.hash() : 0;
   if (keyed) {
-    if (const WorkedOut* known = worked_out_.find(key, hash)) return known->ok ? known : nullptr;
+    if (const WorkedOut* known = worked_out_.find(key, hash)) return known;
   }
   const uint64_t now = now_;
   WorkedOut& w = worked_out_now_;
-  w.ok = work_out_stripe(false, w.period, w.repeats);
   w.cycles.clear();
   w.next_cycles.clear();
   w.opens.clear();
-  if (w.ok) {
-    for (const uint64_t c : stripe_cycles_) w.cycles.push_back(c - now);
-    for (const StripeOpen& o : stripe_opens_) {
-      w.opens.push_back({o.position, o.activate, o.cycle - now});
-    }
-    work_out_stripe(true, w.next_period, w.next_repeats);
-    for (const uint64_t c : stripe_cycles_) w.next_cycles.push_back(c - now);
+  work_out_stripe(false, w.period, w.repeats);
+  for (const uint64_t c : stripe_cycles_) w.cycles.push_back(c - now);
+  for (const StripeOpen& o : stripe_opens_) {
+    w.opens.push_back({o.position, o.activate, o.cycle - now});
   }
+  work_out_stripe(true, w.next_period, w.next_repeats);
+  for (const uint64_t c : stripe_cycles_) w.next_cycles.push_back(c - now);
   if (keyed) worked_out_.add(key, hash, w);
-  return w.ok ? &w : nullptr;
+  return &w;
 }
 
 bool Channel::skip_stripes(uint64_t event) {
