@@ -602,8 +602,9 @@ bool Channel::skip_stripes_once(uint64_t event, bool& repeats) {
     for (size_t j = 0; j < m; ++j) stripe_lead_[j] = now_ + w->cycles[j];
   }
   stripe_opens_.clear();
-  for (const StripeOpen& o : w->opens)
+  for (const StripeOpen& o : w->opens) {
     stripe_opens_.push_back({o.position, o.activate, now_ + o.cycle});
+  }
   const uint64_t leading = lead ? 1 : 0;
   // stripe_cycles_ is the next stripe (after the lead); if it repeats, the next n - 1 come a
   // period apart.
